@@ -1,0 +1,112 @@
+"""Command line: ``convenantgen check`` and friends.
+
+User errors print as one clear message (exit 1, usage problems exit 2); a traceback only
+ever appears for a genuine bug, and then with a request to report it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .checks import CHECKS
+from .errors import ConvenantgenError, Report, Severity
+from .pipeline import load_content
+
+
+def _print_report(report: Report, root: Path, *, subjects: bool, quiet: bool, out) -> None:
+    for diag in report.sorted():
+        if quiet and diag.severity is Severity.ACKNOWLEDGED:
+            continue
+        line = diag.format(root)
+        if subjects and diag.subject:
+            line += f"  {{code: {diag.code}, subject: {diag.subject}}}"
+        print(line, file=out)
+
+
+def _summary(report: Report, dossiers: int) -> str:
+    acknowledged = sum(1 for d in report.diagnostics if d.severity is Severity.ACKNOWLEDGED)
+    return (
+        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s), "
+        f"{acknowledged} acknowledged in {dossiers} dossier(s)"
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loaded = load_content(Path(args.content), args.dossier or None)
+    if args.format == "json":
+        items = [
+            {
+                "file": str(d.where.file),
+                "line": d.line,
+                "column": d.col,
+                "severity": d.severity.label,
+                "code": d.code,
+                "message": d.message,
+                "subject": d.subject,
+                "reason": d.reason,
+            }
+            for d in loaded.report.sorted()
+        ]
+        json.dump({"diagnostics": items}, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        _print_report(
+            loaded.report, Path.cwd(), subjects=args.subjects, quiet=args.quiet, out=sys.stdout
+        )
+        sys.stdout.flush()
+        print(_summary(loaded.report, len(loaded.dossiers)), file=sys.stderr)
+    return 1 if loaded.failed(args.strict) else 0
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    width = max(len(c) for c in CHECKS)
+    for code, info in sorted(CHECKS.items()):
+        print(f"{code:<{width}}  {info.severity.label:<7}  {info.summary}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convenantgen",
+        description="Covenants as validated YAML: check them, build documents and the site.",
+    )
+    parser.add_argument("--version", action="version", version=f"convenantgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate all dossiers and report every problem")
+    check.add_argument("content", nargs="?", default="content", help="content folder")
+    check.add_argument("--dossier", action="append", help="check only this dossier (repeatable)")
+    check.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    check.add_argument(
+        "--subjects",
+        action="store_true",
+        help="show code and subject of each finding, for acknowledgements",
+    )
+    check.add_argument("--quiet", action="store_true", help="hide acknowledged findings")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(func=cmd_check)
+
+    checks = sub.add_parser("checks", help="list the check codes and their default severity")
+    checks.set_defaults(func=cmd_checks)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConvenantgenError as exc:
+        print(f"convenantgen: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("convenantgen: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Dutch formatting of dates, numbers, units and counts, all through Babel (never strftime)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "nl_NL"
+
+_CARDINALS = {
+    1: "een",
+    2: "twee",
+    3: "drie",
+    4: "vier",
+    5: "vijf",
+    6: "zes",
+    7: "zeven",
+    8: "acht",
+    9: "negen",
+    10: "tien",
+    11: "elf",
+    12: "twaalf",
+    13: "dertien",
+    14: "veertien",
+    15: "vijftien",
+    16: "zestien",
+    17: "zeventien",
+    18: "achttien",
+    19: "negentien",
+    20: "twintig",
+}
+_TENS = {
+    2: "twintig",
+    3: "dertig",
+    4: "veertig",
+    5: "vijftig",
+    6: "zestig",
+    7: "zeventig",
+    8: "tachtig",
+    9: "negentig",
+}
+
+
+def date_long(day: dt.date) -> str:
+    """``31 december 2025``."""
+    return format_date(day, "d MMMM y", locale=LOCALE)
+
+
+def month_year(day: dt.date) -> str:
+    return format_date(day, "MMMM y", locale=LOCALE)
+
+
+def period_text(start: dt.date | None, end: dt.date) -> str:
+    """``1 augustus 2024 tot en met 31 december 2025``."""
+    if start is None:
+        return f"tot en met {date_long(end)}"
+    return f"{date_long(start)} tot en met {date_long(end)}"
+
+
+def number(value: float | int, decimals: int | None = None) -> str:
+    """Dutch decimal notation: ``7,0`` for a grade, ``1.000`` for thousands."""
+    if decimals is not None:
+        pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+        return format_decimal(value, format=pattern, locale=LOCALE)
+    if float(value).is_integer():
+        return format_decimal(int(value), locale=LOCALE)
+    return format_decimal(value, locale=LOCALE)
+
+
+def cardinal(n: int) -> str:
+    """Dutch number word for 1..99 (used for 'in vijfvoud'); digits beyond that."""
+    if n in _CARDINALS:
+        return _CARDINALS[n]
+    if 20 < n < 100:
+        tens, unit = divmod(n, 10)
+        if unit == 0:
+            return _TENS[tens]
+        joiner = "ën" if _CARDINALS[unit].endswith("e") else "en"
+        return f"{_CARDINALS[unit]}{joiner}{_TENS[tens]}"
+    return str(n)
+
+
+def copies_word(n: int) -> str:
+    """``vijfvoud``, ``tweevoud``; ``15-voud`` beyond the words."""
+    word = cardinal(n)
+    if word.isdigit():
+        return f"{word}-voud"
+    if n == 1:
+        return "enkelvoud"
+    return f"{word}voud"
+
+
+UNIT_WORDS = {
+    "percent": "%",
+    "fte": "FTE",
+    "hours": "uur",
+    "euro": "euro",
+    "grade": "",
+    "factor": "x",
+    "count": "",
+}
+
+COMPARATOR_WORDS = {
+    "<": "kleiner dan",
+    "<=": "ten hoogste",
+    ">": "groter dan",
+    ">=": "ten minste",
+    "=": "gelijk aan",
+}
+
+
+def quantity(value: float | int, unit: str, counted: str | None = None) -> str:
+    """A value with its unit, Dutch style: ``10%``, ``24 FTE``, ``7,0``, ``€ 1.000``, ``1,5x``."""
+    if unit == "percent":
+        return f"{number(value)}%"
+    if unit == "grade":
+        return number(value, 1)
+    if unit == "euro":
+        return f"€ {number(value, 2 if not float(value).is_integer() else 0)}"
+    if unit == "factor":
+        return f"{number(value)}x"
+    if unit == "count":
+        return f"{number(value)} {counted}" if counted else number(value)
+    return f"{number(value)} {UNIT_WORDS.get(unit, unit)}".strip()
+
+
+def school_year_label(start_year: int) -> str:
+    """``2024–2025`` (en dash, as in Dutch school-year notation)."""
+    return f"{start_year}–{start_year + 1}"

@@ -1,0 +1,719 @@
+"""Stage 3, model: frozen dataclasses built from validated YAML.
+
+Every object keeps a :class:`Where` (file and key path) so checks can point at the exact line
+of the value they complain about. Building the model assumes the schema passed: it does not
+re-validate shapes, only converts (dates become ``datetime.date``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Where
+from .schemas import parse_iso_date
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    parsed, _ = parse_iso_date(str(value))
+    return parsed
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    start: dt.date | None
+    end: dt.date
+    where: Where
+    follows: str | None = None
+
+    def contains(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and day <= self.end
+
+
+@dataclass(frozen=True)
+class Representative:
+    name: str
+    title: str | None
+    role: str | None
+    where: Where
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    heading: str | None
+    designation: str
+    capacity: str | None
+    signing: str  # "each" | "representative"
+    representative_party: str | None
+    where: Where
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    name: str
+    kind: str
+    group: str
+    where: Where
+    short_name: str | None = None
+    place: str | None = None
+    representative: Representative | None = None
+    joined: dt.date | None = None
+    left: dt.date | None = None
+    penvoerder: bool = False
+    illustrative: bool = False
+    note: str | None = None
+
+    def member_on(self, day: dt.date) -> bool:
+        return (self.joined is None or self.joined <= day) and (
+            self.left is None or day < self.left
+        )
+
+
+@dataclass(frozen=True)
+class Citation:
+    year: int
+    number: str
+
+    def __str__(self) -> str:
+        return f"Stcrt. {self.year}, {self.number}"
+
+
+@dataclass(frozen=True)
+class BaseArticle:
+    id: str
+    number: str
+    title: str
+    where: Where
+    lettered_items: int = 0
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Convenant:
+    id: str
+    title: str
+    term: Period
+    where: Where
+    citation: Citation | None = None
+    signed: dt.date | None = None
+    published: dt.date | None = None
+    articles: tuple[BaseArticle, ...] = ()
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    term: str
+    text: str
+    where: Where
+    forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticlePart:
+    id: str
+    where: Where
+    title: str | None = None
+    text: str | None = None
+    measures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    where: Where
+    text: str | None = None
+    published: str | None = None
+    amend_article: str | None = None
+    amend_action: str | None = None
+    definitions: tuple[Definition, ...] = ()
+    article_title: str | None = None
+    parts: tuple[ArticlePart, ...] = ()
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    numbered: bool
+    clauses: tuple[Clause, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Consideration:
+    text: str
+    where: Where
+    id: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    id: str
+    extends: str
+    start: dt.date | None
+    end: dt.date
+    where: Where
+
+
+@dataclass(frozen=True)
+class AccessionRule:
+    clause: str
+    kinds: tuple[str, ...]
+    before_school_year: bool
+    send_to: str | None
+    send_to_address: tuple[str, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Publication:
+    where: Where
+    within_days: int | None = None
+    published: dt.date | None = None
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Signing:
+    place: str
+    where: Where
+    date: dt.date | None = None
+    copies: int | None = None
+    groups: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Addendum:
+    id: str
+    amends: str
+    parties: tuple[str, ...]
+    sections: tuple[Section, ...]
+    in_force: Period
+    signing: Signing
+    where: Where
+    title: str | None = None
+    considerations: tuple[Consideration, ...] = ()
+    extension: Extension | None = None
+    accession: AccessionRule | None = None
+    publication: Publication | None = None
+
+    def clauses(self) -> Iterator[tuple[Section, Clause]]:
+        for section in self.sections:
+            for clause in section.clauses:
+                yield section, clause
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str
+    where: Where
+    counted: str | None = None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    where: Where
+    value: float | None = None
+    date: dt.date | None = None
+    planned: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    school_year: str
+    value: float
+    where: Where
+    source: str | None = None
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    text: str
+    measure: str
+    where: Where
+    indicator: str | None = None
+    comparator: str | None = None
+    value: float | None = None
+    direction: str | None = None
+    period: tuple[dt.date, dt.date] | None = None
+    per_school_year: bool = False
+    baseline: Baseline | None = None
+    components: tuple[str, ...] = ()
+    results: tuple[Result, ...] = ()
+
+    @property
+    def quantitative(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class MeasureSection:
+    title: str
+    items: tuple[str, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    title: str
+    description: tuple[str, ...]
+    where: Where
+    pillars: tuple[str, ...] = ()
+    worked: tuple[str, ...] = ()
+    strengthen: tuple[str, ...] = ()
+    sections: tuple[MeasureSection, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessionRequest:
+    id: str
+    party: str
+    document: str
+    requested: dt.date
+    effective: dt.date
+    where: Where
+    status: str = "requested"
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    label: str
+    where: Where
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    code: str
+    subject: str
+    reason: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Dossier:
+    id: str
+    title: str
+    folder: Path
+    where: Where
+    short_title: str | None = None
+    summary: str | None = None
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+    pillars: tuple[Pillar, ...] = ()
+    check_levels: Mapping[str, str] = field(default_factory=dict)
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    groups: tuple[Group, ...] = ()
+    parties: tuple[Party, ...] = ()
+    convenants: tuple[Convenant, ...] = ()
+    addenda: tuple[Addendum, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    accessions: tuple[AccessionRequest, ...] = ()
+    files: tuple[Path, ...] = ()
+
+    # Lookups used throughout checks and rendering.
+    def party(self, party_id: str) -> Party | None:
+        return next((p for p in self.parties if p.id == party_id), None)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def measure(self, measure_id: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == measure_id), None)
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+    def convenant(self, doc_id: str) -> Convenant | None:
+        return next((c for c in self.convenants if c.id == doc_id), None)
+
+    def addendum(self, doc_id: str) -> Addendum | None:
+        return next((a for a in self.addenda if a.id == doc_id), None)
+
+    def targets(self) -> Iterator[Target]:
+        for measure in self.measures:
+            yield from measure.targets
+
+    def members(self, group_id: str) -> list[Party]:
+        return [p for p in self.parties if p.group == group_id]
+
+    @property
+    def penvoerder(self) -> Party | None:
+        return next((p for p in self.parties if p.penvoerder), None)
+
+    @property
+    def display_title(self) -> str:
+        return self.short_title or self.title
+
+
+# ---------------------------------------------------------------------------------------------
+# Building from validated data
+
+
+def _opt(data: Mapping, key: str) -> Any:
+    value = data.get(key)
+    return None if value is None else value
+
+
+def _period(data: Mapping, where: Where, default_id: str) -> Period:
+    return Period(
+        id=str(data.get("id") or default_id),
+        start=_date(data.get("start")),
+        end=_date(data["end"]),
+        where=where,
+        follows=_opt(data, "follows"),
+    )
+
+
+def _citation(data: Mapping | None) -> Citation | None:
+    if not data:
+        return None
+    return Citation(int(data["year"]), str(data["number"]))
+
+
+def _rep(data: Mapping | None, where: Where) -> Representative | None:
+    if not data:
+        return None
+    return Representative(str(data["name"]), _opt(data, "title"), _opt(data, "role"), where)
+
+
+def _strs(values: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (values or ()))
+
+
+def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[Party, ...]]:
+    root = Where(file)
+    groups = tuple(
+        Group(
+            id=str(g["id"]),
+            heading=_opt(g, "heading"),
+            designation=str(g["designation"]),
+            capacity=_opt(g, "capacity"),
+            signing=str(g["signing"]),
+            representative_party=(g.get("representative") or {}).get("party"),
+            where=root.child("groups", i),
+        )
+        for i, g in enumerate(data.get("groups") or [])
+    )
+    parties = tuple(
+        Party(
+            id=str(p["id"]),
+            name=str(p["name"]),
+            kind=str(p["kind"]),
+            group=str(p["group"]),
+            where=root.child("parties", i),
+            short_name=_opt(p, "short_name"),
+            place=_opt(p, "place"),
+            representative=_rep(
+                p.get("representative"), root.child("parties", i, "representative")
+            ),
+            joined=_date(p.get("joined")),
+            left=_date(p.get("left")),
+            penvoerder=bool(p.get("penvoerder")),
+            illustrative=bool(p.get("illustrative")),
+            note=_opt(p, "note"),
+        )
+        for i, p in enumerate(data.get("parties") or [])
+    )
+    return groups, parties
+
+
+def build_convenant(data: Mapping, file: Path) -> Convenant:
+    root = Where(file)
+    return Convenant(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        term=_period(data["term"], root.child("term"), f"{data['id']}-looptijd"),
+        where=root,
+        citation=_citation(data.get("citation")),
+        signed=_date(data.get("signed")),
+        published=_date(data.get("published")),
+        articles=tuple(
+            BaseArticle(
+                id=str(a["id"]),
+                number=str(a["number"]),
+                title=str(a["title"]),
+                where=root.child("articles", i),
+                lettered_items=int(a.get("lettered_items") or 0),
+                summary=_opt(a, "summary"),
+            )
+            for i, a in enumerate(data.get("articles") or [])
+        ),
+    )
+
+
+def _clause(data: Mapping, where: Where) -> Clause:
+    amend = data.get("amend") or {}
+    article = data.get("article") or {}
+    return Clause(
+        id=str(data["id"]),
+        where=where,
+        text=_opt(data, "text"),
+        published=_opt(data, "published"),
+        amend_article=amend.get("article"),
+        amend_action=amend.get("action"),
+        definitions=tuple(
+            Definition(
+                id=str(d["id"]),
+                term=str(d["term"]),
+                text=str(d["text"]),
+                where=where.child("definitions", i),
+                forms=_strs(d.get("forms")),
+            )
+            for i, d in enumerate(data.get("definitions") or [])
+        ),
+        article_title=article.get("title"),
+        parts=tuple(
+            ArticlePart(
+                id=str(p["id"]),
+                where=where.child("article", "parts", i),
+                title=_opt(p, "title"),
+                text=_opt(p, "text"),
+                measures=_strs(p.get("measures")),
+            )
+            for i, p in enumerate(article.get("parts") or [])
+        ),
+        period=_opt(data, "period"),
+    )
+
+
+def build_addendum(data: Mapping, file: Path) -> Addendum:
+    root = Where(file)
+    sections = tuple(
+        Section(
+            id=str(s["id"]),
+            title=str(s["title"]),
+            numbered=bool(s.get("numbered", True)),
+            clauses=tuple(
+                _clause(c, root.child("sections", i, "clauses", j))
+                for j, c in enumerate(s["clauses"])
+            ),
+            where=root.child("sections", i),
+        )
+        for i, s in enumerate(data["sections"])
+    )
+    ext = data.get("extension")
+    acc = data.get("accession")
+    pub = data.get("publication")
+    sig = data["signing"]
+    return Addendum(
+        id=str(data["id"]),
+        amends=str(data["amends"]),
+        parties=_strs(data["parties"]),
+        sections=sections,
+        in_force=_period(data["in_force"], root.child("in_force"), f"{data['id']}-in-force"),
+        signing=Signing(
+            place=str(sig["place"]),
+            where=root.child("signing"),
+            date=_date(sig.get("date")),
+            copies=sig.get("copies"),
+            groups=_strs(sig["groups"]) if sig.get("groups") else None,
+        ),
+        where=root,
+        title=_opt(data, "title"),
+        considerations=tuple(
+            Consideration(
+                text=str(c["text"]),
+                where=root.child("considerations", i),
+                id=_opt(c, "id"),
+                published=_opt(c, "published"),
+            )
+            for i, c in enumerate(data.get("considerations") or [])
+        ),
+        extension=Extension(
+            id=str(ext["id"]),
+            extends=str(ext["extends"]),
+            start=_date(ext.get("start")),
+            end=_date(ext["end"]),
+            where=root.child("extension"),
+        )
+        if ext
+        else None,
+        accession=AccessionRule(
+            clause=str(acc["clause"]),
+            kinds=_strs(acc["kinds"]),
+            before_school_year=bool(acc.get("before_school_year")),
+            send_to=_opt(acc, "send_to"),
+            send_to_address=_strs(acc.get("send_to_address")),
+            where=root.child("accession"),
+        )
+        if acc
+        else None,
+        publication=Publication(
+            where=root.child("publication"),
+            within_days=pub.get("within_days"),
+            published=_date(pub.get("published")),
+            citation=_citation(pub.get("citation")),
+        )
+        if pub
+        else None,
+    )
+
+
+def _target(data: Mapping, measure: str, where: Where) -> Target:
+    period = data.get("period")
+    base = data.get("baseline")
+    return Target(
+        id=str(data["id"]),
+        text=str(data["text"]),
+        measure=measure,
+        where=where,
+        indicator=_opt(data, "indicator"),
+        comparator=_opt(data, "comparator"),
+        value=data.get("value"),
+        direction=_opt(data, "direction"),
+        period=(_date(period["start"]), _date(period["end"])) if period else None,
+        per_school_year=bool(data.get("per_school_year")),
+        baseline=Baseline(
+            where=where.child("baseline"),
+            value=base.get("value"),
+            date=_date(base.get("date")),
+            planned=bool(base.get("planned")),
+            note=_opt(base, "note"),
+        )
+        if base is not None
+        else None,
+        components=_strs(data.get("components")),
+        results=tuple(
+            Result(
+                school_year=str(r["school_year"]),
+                value=r["value"],
+                where=where.child("results", i),
+                source=_opt(r, "source"),
+                illustrative=bool(r.get("illustrative")),
+            )
+            for i, r in enumerate(data.get("results") or [])
+        ),
+    )
+
+
+def build_measures(data: Mapping, file: Path) -> tuple[tuple[Indicator, ...], tuple[Measure, ...]]:
+    root = Where(file)
+    indicators = tuple(
+        Indicator(
+            id=str(d["id"]),
+            label=str(d["label"]),
+            unit=str(d["unit"]),
+            where=root.child("indicators", i),
+            counted=_opt(d, "counted"),
+        )
+        for i, d in enumerate(data.get("indicators") or [])
+    )
+    measures = tuple(
+        Measure(
+            id=str(m["id"]),
+            title=str(m["title"]),
+            description=_strs(m["description"]),
+            where=root.child("measures", i),
+            pillars=_strs(m.get("pillars")),
+            worked=_strs(m.get("worked")),
+            strengthen=_strs(m.get("strengthen")),
+            sections=tuple(
+                MeasureSection(str(s["title"]), _strs(s["items"]), bool(s.get("ordered")))
+                for s in m.get("sections") or []
+            ),
+            targets=tuple(
+                _target(t, str(m["id"]), root.child("measures", i, "targets", j))
+                for j, t in enumerate(m.get("targets") or [])
+            ),
+        )
+        for i, m in enumerate(data["measures"])
+    )
+    return indicators, measures
+
+
+def build_accessions(data: Mapping, file: Path) -> tuple[AccessionRequest, ...]:
+    root = Where(file)
+    return tuple(
+        AccessionRequest(
+            id=str(a["id"]),
+            party=str(a["party"]),
+            document=str(a["document"]),
+            requested=_date(a["requested"]),
+            effective=_date(a["effective"]),
+            where=root.child("accessions", i),
+            status=str(a.get("status") or "requested"),
+            illustrative=bool(a.get("illustrative")),
+        )
+        for i, a in enumerate(data.get("accessions") or [])
+    )
+
+
+def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossier:
+    """Assemble one dossier from its validated documents, given as (kind, file, data)."""
+    head = next((f, d) for k, f, d in docs if k == "dossier")
+    file, data = head
+    root = Where(file)
+    groups: list[Group] = []
+    parties: list[Party] = []
+    convenants: list[Convenant] = []
+    addenda: list[Addendum] = []
+    indicators: list[Indicator] = []
+    measures: list[Measure] = []
+    accessions: list[AccessionRequest] = []
+    for kind, path, doc in docs:
+        if kind == "parties":
+            g, p = build_parties(doc, path)
+            groups += g
+            parties += p
+        elif kind == "convenant":
+            convenants.append(build_convenant(doc, path))
+        elif kind == "addendum":
+            addenda.append(build_addendum(doc, path))
+        elif kind == "measures":
+            i, m = build_measures(doc, path)
+            indicators += i
+            measures += m
+        elif kind == "accessions":
+            accessions += build_accessions(doc, path)
+    return Dossier(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        folder=folder,
+        where=root,
+        short_title=_opt(data, "short_title"),
+        summary=_opt(data, "summary"),
+        provenance=dict(data.get("provenance") or {}),
+        pillars=tuple(
+            Pillar(str(p["id"]), str(p["label"]), root.child("pillars", i), _opt(p, "description"))
+            for i, p in enumerate(data.get("pillars") or [])
+        ),
+        check_levels={str(k): str(v) for k, v in (data.get("checks") or {}).items()},
+        acknowledgements=tuple(
+            Acknowledgement(
+                str(a["code"]),
+                str(a["subject"]),
+                str(a["reason"]),
+                root.child("acknowledgements", i),
+            )
+            for i, a in enumerate(data.get("acknowledgements") or [])
+        ),
+        groups=tuple(groups),
+        parties=tuple(parties),
+        convenants=tuple(convenants),
+        addenda=tuple(addenda),
+        indicators=tuple(indicators),
+        measures=tuple(measures),
+        accessions=tuple(accessions),
+        files=tuple(sorted(p for _, p, _ in docs)),
+    )
