@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import formatting as fmt
 from .errors import Diagnostic, Severity, Where
-from .model import Addendum, Dossier, Period, Target
+from .model import Agreement, Dossier, Period, Target
 from .references import (
     ANY_PLACEHOLDER_RE,
     HARDCODED_ARTICLE_RE,
@@ -170,14 +170,11 @@ def _all_ids(dossier: Dossier) -> Iterator[tuple[str, str, Where]]:
         yield g.id, "party group", g.where
     for p in dossier.parties:
         yield p.id, "party", p.where
-    for c in dossier.convenants:
-        yield c.id, "covenant", c.where
-        yield c.term.id, "period", c.term.where
-        for a in c.articles:
-            yield a.id, "article", a.where
-    for a in dossier.addenda:
-        yield a.id, "addendum", a.where
+    for a in dossier.documents:
+        yield a.id, "covenant" if a.kind == "convenant" else "addendum", a.where
         yield a.in_force.id, "period", a.in_force.where
+        for art in a.articles:
+            yield art.id, "article", art.where
         if a.extension:
             yield a.extension.id, "period", a.extension.where
         for s in a.sections:
@@ -232,7 +229,7 @@ def check_references(dossier: Dossier, index: Index, report: _Sink) -> None:
     targets = _ids_of(dossier, "target")
     articles = _ids_of(dossier, "article")
     convenants = _ids_of(dossier, "covenant")
-    addenda = _ids_of(dossier, "addendum")
+    documents = {d.id: d.where for d in dossier.documents}
     clauses = _ids_of(dossier, "clause")
 
     def need(value: str | None, options, what: str, where: Where) -> None:
@@ -253,11 +250,11 @@ def check_references(dossier: Dossier, index: Index, report: _Sink) -> None:
             "party",
             group.where.child("representative", "party"),
         )
-    for add in dossier.addenda:
+    for add in dossier.documents:
         need(add.amends, convenants, "covenant", add.where.child("amends"))
         for i, gid in enumerate(add.parties):
             need(gid, groups, "party group", add.where.child("parties", i))
-        for i, gid in enumerate(add.signing.groups or ()):
+        for i, gid in enumerate(add.signing.groups or () if add.signing else ()):
             need(gid, groups, "party group", add.signing.where.child("groups", i))
         for _, clause in add.clauses():
             if clause.amend_article:
@@ -289,7 +286,7 @@ def check_references(dossier: Dossier, index: Index, report: _Sink) -> None:
                 need(cid, targets, "target", t.where.child("components", i))
     for acc in dossier.accessions:
         need(acc.party, parties, "party", acc.where.child("party"))
-        need(acc.document, addenda, "addendum", acc.where.child("document"))
+        need(acc.document, documents, "covenant or addendum", acc.where.child("document"))
     for text, where, subject in _texts(dossier):
         allowed = _TARGET_KINDS if subject in targets else set()
         for match in ANY_PLACEHOLDER_RE.finditer(text):
@@ -344,7 +341,7 @@ def _options_for(kind: str, index: Index) -> list[str]:
 
 def _texts(dossier: Dossier) -> Iterator[tuple[str, Where, str]]:
     """Every authored text with its place and the id it belongs to."""
-    for add in dossier.addenda:
+    for add in dossier.agreements:
         for i, c in enumerate(add.considerations):
             yield c.text, add.where.child("considerations", i, "text"), c.id or f"{add.id}:{i + 1}"
         for _, clause in add.clauses():
@@ -403,7 +400,7 @@ _DUTCH_DATE_RE = re.compile(
 def check_published(dossier: Dossier, index: Index, report: _Sink) -> None:
     """Where the data keeps the published wording, show how it differs from the intent."""
     numbers = index.article_numbers()
-    for add in dossier.addenda:
+    for add in dossier.agreements:
         pairs = [
             (c.text, c.published, add.where.child("considerations", i), c.id or f"{add.id}:{i + 1}")
             for i, c in enumerate(add.considerations)
@@ -443,7 +440,7 @@ _INLINE_DEF_RE = re.compile(r"(?:verder ook|hierna):\s*(?:de |het )?([^;,)]+)", 
 
 def check_terms(dossier: Dossier, index: Index, report: _Sink) -> None:
     texts = list(_texts(dossier))
-    definitions = [d for a in dossier.addenda for _, c in a.clauses() for d in c.definitions]
+    definitions = [d for a in dossier.agreements for _, c in a.clauses() for d in c.definitions]
     for definition in definitions:
         forms = [definition.term.lower(), *(f.lower() for f in definition.forms)]
         used = any(
@@ -461,7 +458,7 @@ def check_terms(dossier: Dossier, index: Index, report: _Sink) -> None:
             )
     defined = {d.term.lower() for d in definitions}
     for text, _, _ in texts + [
-        (c.text, None, "") for a in dossier.addenda for c in a.considerations
+        (c.text, None, "") for a in dossier.agreements for c in a.considerations
     ]:
         for match in _INLINE_DEF_RE.finditer(text):
             defined.add(match.group(1).strip().lower())
@@ -514,7 +511,7 @@ def _in_proper_name(words: list[str], pos: int, defined: set[str]) -> bool:
 
 def check_measures_listed(dossier: Dossier, index: Index, report: _Sink) -> None:
     listed = {
-        m for a in dossier.addenda for _, c in a.clauses() for p in c.parts for m in p.measures
+        m for a in dossier.agreements for _, c in a.clauses() for p in c.parts for m in p.measures
     }
     if not listed:
         return
@@ -567,13 +564,13 @@ def check_periods(dossier: Dossier, index: Index, report: _Sink) -> None:
                     period.where.child("start"),
                     pid,
                 )
-    for add in dossier.addenda:
-        conv = dossier.convenant(add.amends)
+    for add in dossier.documents:
+        conv = dossier.document(add.amends or "")
         if conv is None:
             continue
-        ends = [conv.term.end] + [
+        ends = [conv.in_force.end] + [
             index.periods[a.extension.id].end
-            for a in dossier.addenda
+            for a in dossier.documents
             if a.extension and a.extension.id in index.periods
         ]
         last = max(ends)
@@ -597,14 +594,12 @@ def check_periods(dossier: Dossier, index: Index, report: _Sink) -> None:
 
 
 def _term_of_measure(dossier: Dossier, measure_id: str) -> Period | None:
-    for add in dossier.addenda:
+    for add in dossier.agreements:
         for _, clause in add.clauses():
             if any(measure_id in p.measures for p in clause.parts):
                 return add.in_force
-    if dossier.addenda:
-        return dossier.addenda[0].in_force
-    if dossier.convenants:
-        return dossier.convenants[0].term
+    for doc in (*dossier.agreements, *dossier.documents):
+        return doc.in_force
     return None
 
 
@@ -700,14 +695,14 @@ def check_target_periods(dossier: Dossier, index: Index, report: _Sink) -> None:
 
 def check_accessions(dossier: Dossier, index: Index, report: _Sink) -> None:
     for acc in dossier.accessions:
-        add = dossier.addendum(acc.document)
+        add = dossier.document(acc.document)
         party = dossier.party(acc.party)
         if add is None:
             continue
         if add.accession is None:
             report(
                 "accession-not-allowed",
-                f"addendum '{add.id}' has no accession clause; '{acc.id}' cannot use it",
+                f"'{add.id}' has no accession clause; '{acc.id}' cannot use it",
                 acc.where.child("document"),
                 acc.id,
             )
@@ -767,8 +762,8 @@ def check_accessions(dossier: Dossier, index: Index, report: _Sink) -> None:
 
 
 def check_publication(dossier: Dossier, index: Index, report: _Sink) -> None:
-    for add in dossier.addenda:
-        pub, signed = add.publication, add.signing.date
+    for add in dossier.agreements:
+        pub, signed = add.publication, add.signing.date if add.signing else None
         if pub is None or pub.published is None or signed is None:
             continue
         if pub.published < signed:
@@ -1020,11 +1015,11 @@ def _check_conflicts(dossier: Dossier, targets: list[Target], report: _Sink) -> 
 # signing
 
 
-def signatories(dossier: Dossier, add: Addendum) -> list[tuple[str, object]]:
+def signatories(dossier: Dossier, add: Agreement) -> list[tuple[str, object]]:
     """(group id, Party) of every person who signs, in signing order."""
     out = []
     day = add.in_force.start or add.in_force.end
-    for gid in add.signing.groups or add.parties:
+    for gid in (add.signing.groups if add.signing else None) or add.parties:
         group = dossier.group(gid)
         if group is None:
             continue
@@ -1066,7 +1061,7 @@ def check_signing(dossier: Dossier, index: Index, report: _Sink) -> None:
                     group.where.child("representative", "party"),
                     group.id,
                 )
-    for add in dossier.addenda:
+    for add in dossier.agreements:
         people = signatories(dossier, add)
         for gid, party in people:
             if party.representative is None:
@@ -1076,7 +1071,7 @@ def check_signing(dossier: Dossier, index: Index, report: _Sink) -> None:
                     party.where.child("id"),
                     party.id,
                 )
-        if add.signing.copies is not None and add.signing.copies != len(people):
+        if add.signing and add.signing.copies is not None and add.signing.copies != len(people):
             names = ", ".join(
                 p.representative.name if p.representative else p.id for _, p in people
             )
@@ -1087,14 +1082,14 @@ def check_signing(dossier: Dossier, index: Index, report: _Sink) -> None:
                 add.signing.where.child("copies"),
                 add.id,
             )
-    if any(add.accession for add in dossier.addenda):
+    if any(add.accession for add in dossier.agreements):
         penvoerders = [p for p in dossier.parties if p.penvoerder]
         if not penvoerders:
             report(
                 "penvoerder-missing",
                 "accession is allowed, but no party is the penvoerder; set penvoerder: true "
                 "on the party that handles accession requests",
-                next(a for a in dossier.addenda if a.accession).accession.where,
+                next(a for a in dossier.agreements if a.accession).accession.where,
                 dossier.id,
             )
         for extra in penvoerders[1:]:

@@ -97,18 +97,6 @@ class BaseArticle:
 
 
 @dataclass(frozen=True)
-class Convenant:
-    id: str
-    title: str
-    term: Period
-    where: Where
-    citation: Citation | None = None
-    signed: dt.date | None = None
-    published: dt.date | None = None
-    articles: tuple[BaseArticle, ...] = ()
-
-
-@dataclass(frozen=True)
 class Definition:
     id: str
     term: str
@@ -194,19 +182,32 @@ class Signing:
 
 
 @dataclass(frozen=True)
-class Addendum:
+class Agreement:
+    """A covenant or an addendum. ``in_force`` is its term (for an addendum: when it applies).
+
+    A covenant may be only a reference to a published text (term and the articles addenda
+    refer to); with ``sections`` it is a full text that is rendered like an addendum.
+    """
+
     id: str
-    amends: str
-    parties: tuple[str, ...]
-    sections: tuple[Section, ...]
+    kind: str  # "convenant" | "addendum"
     in_force: Period
-    signing: Signing
     where: Where
+    amends: str | None = None
     title: str | None = None
+    citation: Citation | None = None
+    articles: tuple[BaseArticle, ...] = ()
+    parties: tuple[str, ...] = ()
     considerations: tuple[Consideration, ...] = ()
+    sections: tuple[Section, ...] = ()
+    signing: Signing | None = None
     extension: Extension | None = None
     accession: AccessionRule | None = None
     publication: Publication | None = None
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.sections)
 
     def clauses(self) -> Iterator[tuple[Section, Clause]]:
         for section in self.sections:
@@ -324,8 +325,7 @@ class Dossier:
     acknowledgements: tuple[Acknowledgement, ...] = ()
     groups: tuple[Group, ...] = ()
     parties: tuple[Party, ...] = ()
-    convenants: tuple[Convenant, ...] = ()
-    addenda: tuple[Addendum, ...] = ()
+    documents: tuple[Agreement, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     measures: tuple[Measure, ...] = ()
     accessions: tuple[AccessionRequest, ...] = ()
@@ -344,11 +344,13 @@ class Dossier:
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)
 
-    def convenant(self, doc_id: str) -> Convenant | None:
-        return next((c for c in self.convenants if c.id == doc_id), None)
+    def document(self, doc_id: str) -> Agreement | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
 
-    def addendum(self, doc_id: str) -> Addendum | None:
-        return next((a for a in self.addenda if a.id == doc_id), None)
+    @property
+    def agreements(self) -> tuple[Agreement, ...]:
+        """Documents with a full text: the ones that are rendered and signed."""
+        return tuple(d for d in self.documents if d.has_text)
 
     def targets(self) -> Iterator[Target]:
         for measure in self.measures:
@@ -438,30 +440,6 @@ def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[P
     return groups, parties
 
 
-def build_convenant(data: Mapping, file: Path) -> Convenant:
-    root = Where(file)
-    return Convenant(
-        id=str(data["id"]),
-        title=str(data["title"]),
-        term=_period(data["term"], root.child("term"), f"{data['id']}-looptijd"),
-        where=root,
-        citation=_citation(data.get("citation")),
-        signed=_date(data.get("signed")),
-        published=_date(data.get("published")),
-        articles=tuple(
-            BaseArticle(
-                id=str(a["id"]),
-                number=str(a["number"]),
-                title=str(a["title"]),
-                where=root.child("articles", i),
-                lettered_items=int(a.get("lettered_items") or 0),
-                summary=_opt(a, "summary"),
-            )
-            for i, a in enumerate(data.get("articles") or [])
-        ),
-    )
-
-
 def _clause(data: Mapping, where: Where) -> Clause:
     amend = data.get("amend") or {}
     article = data.get("article") or {}
@@ -497,8 +475,10 @@ def _clause(data: Mapping, where: Where) -> Clause:
     )
 
 
-def build_addendum(data: Mapping, file: Path) -> Addendum:
+def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
+    """A covenant or addendum; both share the text structure (parties, sections, signing)."""
     root = Where(file)
+    term_key = "in_force" if kind == "addendum" else "term"
     sections = tuple(
         Section(
             id=str(s["id"]),
@@ -510,27 +490,44 @@ def build_addendum(data: Mapping, file: Path) -> Addendum:
             ),
             where=root.child("sections", i),
         )
-        for i, s in enumerate(data["sections"])
+        for i, s in enumerate(data.get("sections") or [])
     )
     ext = data.get("extension")
     acc = data.get("accession")
-    pub = data.get("publication")
-    sig = data["signing"]
-    return Addendum(
+    pub = data.get("publication") or {}
+    sig = data.get("signing")
+    published = _date(pub.get("published") or data.get("published"))
+    signed = _date((sig or {}).get("date") or data.get("signed"))
+    return Agreement(
         id=str(data["id"]),
-        amends=str(data["amends"]),
-        parties=_strs(data["parties"]),
+        kind=kind,
+        in_force=_period(data[term_key], root.child(term_key), f"{data['id']}-{term_key}"),
+        where=root,
+        amends=_opt(data, "amends"),
+        title=_opt(data, "title"),
+        citation=_citation(data.get("citation")),
+        articles=tuple(
+            BaseArticle(
+                id=str(a["id"]),
+                number=str(a["number"]),
+                title=str(a["title"]),
+                where=root.child("articles", i),
+                lettered_items=int(a.get("lettered_items") or 0),
+                summary=_opt(a, "summary"),
+            )
+            for i, a in enumerate(data.get("articles") or [])
+        ),
+        parties=_strs(data.get("parties")),
         sections=sections,
-        in_force=_period(data["in_force"], root.child("in_force"), f"{data['id']}-in-force"),
         signing=Signing(
             place=str(sig["place"]),
             where=root.child("signing"),
-            date=_date(sig.get("date")),
+            date=signed,
             copies=sig.get("copies"),
             groups=_strs(sig["groups"]) if sig.get("groups") else None,
-        ),
-        where=root,
-        title=_opt(data, "title"),
+        )
+        if sig
+        else None,
         considerations=tuple(
             Consideration(
                 text=str(c["text"]),
@@ -562,10 +559,10 @@ def build_addendum(data: Mapping, file: Path) -> Addendum:
         publication=Publication(
             where=root.child("publication"),
             within_days=pub.get("within_days"),
-            published=_date(pub.get("published")),
+            published=published,
             citation=_citation(pub.get("citation")),
         )
-        if pub
+        if pub or published
         else None,
     )
 
@@ -666,8 +663,7 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
     root = Where(file)
     groups: list[Group] = []
     parties: list[Party] = []
-    convenants: list[Convenant] = []
-    addenda: list[Addendum] = []
+    documents: list[Agreement] = []
     indicators: list[Indicator] = []
     measures: list[Measure] = []
     accessions: list[AccessionRequest] = []
@@ -676,10 +672,8 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
             g, p = build_parties(doc, path)
             groups += g
             parties += p
-        elif kind == "convenant":
-            convenants.append(build_convenant(doc, path))
-        elif kind == "addendum":
-            addenda.append(build_addendum(doc, path))
+        elif kind in {"convenant", "addendum"}:
+            documents.append(build_agreement(doc, path, kind))
         elif kind == "measures":
             i, m = build_measures(doc, path)
             indicators += i
@@ -710,8 +704,7 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
         ),
         groups=tuple(groups),
         parties=tuple(parties),
-        convenants=tuple(convenants),
-        addenda=tuple(addenda),
+        documents=tuple(documents),
         indicators=tuple(indicators),
         measures=tuple(measures),
         accessions=tuple(accessions),

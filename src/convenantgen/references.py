@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import formatting as fmt
 from .errors import Where
-from .model import Addendum, Dossier, Period
+from .model import Agreement, Dossier, Period
 
 PLACEHOLDER_RE = re.compile(r"\{(art|nr|maatregel|date|period|party):([^{}\s]+)\}")
 # Anything shaped like a placeholder; those that are not valid ones are reported.
@@ -73,8 +73,8 @@ def _letters(offset: int, count: int) -> list[str]:
 def measure_letters(dossier: Dossier) -> dict[str, str]:
     """Measures get letters in the order the documents list them, then in file order."""
     order: list[str] = []
-    for addendum in dossier.addenda:
-        for _, clause in addendum.clauses():
+    for agreement in dossier.agreements:
+        for _, clause in agreement.clauses():
             for part in clause.parts:
                 order += [m for m in part.measures if m not in order]
     order += [m.id for m in dossier.measures if m.id not in order]
@@ -87,10 +87,9 @@ def measure_letters(dossier: Dossier) -> dict[str, str]:
 
 def periods(dossier: Dossier) -> dict[str, Period]:
     out: dict[str, Period] = {}
-    for conv in dossier.convenants:
-        out[conv.term.id] = conv.term
-    for add in dossier.addenda:
-        out[add.in_force.id] = add.in_force
+    for doc in dossier.documents:
+        out[doc.in_force.id] = doc.in_force
+    for add in dossier.documents:
         if add.extension:
             ext = add.extension
             base = out.get(ext.extends)
@@ -107,12 +106,12 @@ def build_index(dossier: Dossier) -> Index:
     def add(item: Referable) -> None:
         items.setdefault(item.id, item)
 
-    for conv in dossier.convenants:
-        for art in conv.articles:
-            add(Referable(art.id, "base-article", art.number, art.title, art.where, conv.id))
+    for doc in dossier.documents:
+        for art in doc.articles:
+            add(Referable(art.id, "base-article", art.number, art.title, art.where, doc.id))
     letters = measure_letters(dossier)
-    for addendum in dossier.addenda:
-        _index_addendum(addendum, dossier, add)
+    for agreement in dossier.agreements:
+        _index_agreement(agreement, dossier, add)
     for measure in dossier.measures:
         add(Referable(measure.id, "measure", letters[measure.id], measure.title, measure.where))
     for party in dossier.parties:
@@ -123,12 +122,12 @@ def build_index(dossier: Dossier) -> Index:
     return Index(items, period_map, letters)
 
 
-def _index_addendum(addendum: Addendum, dossier: Dossier, add) -> None:
-    for s_no, section in enumerate(addendum.sections, start=1):
-        add(Referable(section.id, "section", str(s_no), section.title, section.where, addendum.id))
+def _index_agreement(agreement: Agreement, dossier: Dossier, add) -> None:
+    for s_no, section in enumerate(agreement.sections, start=1):
+        add(Referable(section.id, "section", str(s_no), section.title, section.where, agreement.id))
         for c_no, clause in enumerate(section.clauses, start=1):
             number = f"{s_no}.{c_no}" if section.numbered else str(s_no)
-            add(Referable(clause.id, "clause", number, section.title, clause.where, addendum.id))
+            add(Referable(clause.id, "clause", number, section.title, clause.where, agreement.id))
             base = _base_article(dossier, clause.amend_article)
             if clause.definitions:
                 offset = base.lettered_items if base else 0
@@ -142,7 +141,7 @@ def _index_addendum(addendum: Addendum, dossier: Dossier, add) -> None:
                             letter,
                             definition.term,
                             definition.where,
-                            addendum.id,
+                            agreement.id,
                         )
                     )
             for p_no, part in enumerate(clause.parts, start=1):
@@ -154,7 +153,7 @@ def _index_addendum(addendum: Addendum, dossier: Dossier, add) -> None:
                         f"{art_no}.{p_no}",
                         part.title or "",
                         part.where,
-                        addendum.amends,
+                        agreement.amends or agreement.id,
                     )
                 )
 
@@ -162,8 +161,8 @@ def _index_addendum(addendum: Addendum, dossier: Dossier, add) -> None:
 def _base_article(dossier: Dossier, article_id: str | None):
     if not article_id:
         return None
-    for conv in dossier.convenants:
-        for art in conv.articles:
+    for doc in dossier.documents:
+        for art in doc.articles:
             if art.id == article_id:
                 return art
     return None
