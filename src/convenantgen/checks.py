@@ -124,7 +124,10 @@ def run_checks(dossier: Dossier) -> list[Diagnostic]:
     index = build_index(dossier)
     for rule in RULES:
         rule(dossier, index, sink)
-    return apply_policy(dossier, sink.items)
+    # A rule applied to several documents may find the same thing twice (one party signing
+    # both a covenant and its addendum): report it once.
+    unique = list(dict.fromkeys(sink.items))
+    return apply_policy(dossier, unique)
 
 
 def apply_policy(dossier: Dossier, findings: list[Diagnostic]) -> list[Diagnostic]:
@@ -693,6 +696,16 @@ def check_target_periods(dossier: Dossier, index: Index, report: _Sink) -> None:
                 )
 
 
+def _extended(period: Period, index: Index) -> Period:
+    """The period with every extension of it applied (a covenant's term as extended)."""
+    end = period.end
+    for other in index.periods.values():
+        follows_on = other.follows == period.id and other.id != period.id
+        if follows_on and other.start is not None and other.start <= end + ONE_DAY:
+            end = max(end, other.end)
+    return Period(period.id, period.start, end, period.where, period.follows)
+
+
 def check_accessions(dossier: Dossier, index: Index, report: _Sink) -> None:
     for acc in dossier.accessions:
         add = dossier.document(acc.document)
@@ -707,7 +720,7 @@ def check_accessions(dossier: Dossier, index: Index, report: _Sink) -> None:
                 acc.id,
             )
             continue
-        term = add.in_force
+        term = _extended(add.in_force, index)
         if acc.requested > acc.effective:
             report(
                 "accession-order",
