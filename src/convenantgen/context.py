@@ -1,0 +1,731 @@
+"""Stage 5, context: everything a document shows, already formatted in Dutch.
+
+Pure functions from the model (:class:`~convenantgen.model.Dossier`) to frozen dataclasses.
+Numbers and letters come from :mod:`convenantgen.references`, dates and quantities from
+:mod:`convenantgen.formatting`; the templates (DOCX, Markdown, the site) only place these
+strings, they format nothing and decide nothing. User text stays data: it is never turned into
+template source here, and escaping is the renderer's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import formatting as fmt
+from .checks import signatories, target_period
+from .model import Agreement, Clause, Dossier, Group, Measure, Party, Section, Target
+from .references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
+
+# Shown where a value has to be filled in by hand on paper.
+BLANK = "……………………………"
+
+WORKED_HEADING = "Wat heeft tot nu toe gewerkt en willen de convenantpartijen behouden:"
+STRENGTHEN_HEADING = "Wat gaan de convenantpartijen versterken:"
+RESULT_HEADING = "Beoogd resultaat:"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One list entry; ``label`` is ``"1."`` in an ordered list, ``""`` for a bullet."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ListContext:
+    title: str
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    id: str
+    letter: str  # "A"
+    title: str
+    heading: str  # "Maatregel A: Opzetten ..."
+    description: tuple[str, ...]
+    lists: tuple[ListContext, ...]  # worked, strengthen, extra titled sections (non-empty only)
+    result_heading: str
+    targets: tuple[str, ...]  # target texts with {value} and {period} filled in
+
+
+@dataclass(frozen=True)
+class PartContext:
+    id: str
+    number: str  # "3.1"
+    heading: str  # "Artikel 3.1" or "Artikel 3.2 Onderwijsregio Almere"
+    paragraphs: tuple[str, ...]
+    measures: tuple[MeasureContext, ...]
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    heading: str  # "Artikel 3 Maatregelen en resultaten"
+    parts: tuple[PartContext, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionContext:
+    id: str
+    letter: str  # "g"
+    label: str  # "g."
+    term: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClauseContext:
+    id: str
+    number: str  # "3.1"; "" in an unnumbered section
+    label: str  # "3.1."; ""
+    paragraphs: tuple[str, ...]  # the clause text, or the amendment instruction
+    definitions: tuple[DefinitionContext, ...] = ()
+    article: ArticleContext | None = None
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    id: str
+    number: str  # "1"
+    title: str
+    heading: str  # "1. Definities"
+    clauses: tuple[ClauseContext, ...]
+
+
+@dataclass(frozen=True)
+class PartyBlock:
+    """One group in the parties block: intro line, listed member names, closing line."""
+
+    group: str
+    intro: str
+    members: tuple[str, ...] = ()
+    closing: str = ""
+
+
+@dataclass(frozen=True)
+class Signatory:
+    party_id: str
+    group: str
+    organisation: str  # the party's name
+    on_behalf_of: str  # "namens de schoolbesturen" for a group representative, else ""
+    name: str  # the person signing, or BLANK
+    title: str  # "mevrouw", "de heer" or ""
+    role: str  # "de wethouder ...", or ""
+    place: str
+    marker: str  # "sigfield:<party-id>": where the PDF stage puts the signature field
+
+
+@dataclass(frozen=True)
+class SignatureGroup:
+    group: str
+    intro: str  # as in the closing of the covenant text
+    signatories: tuple[Signatory, ...]
+
+
+@dataclass(frozen=True)
+class AgreementContext:
+    dossier: str
+    id: str
+    kind: str
+    title: str
+    short_title: str  # file-name friendly, e.g. "addendum-2024"
+    parties_heading: str  # "Partijen,"
+    parties: tuple[PartyBlock, ...]
+    separator: str  # "En"
+    considerations_heading: str
+    considerations: tuple[str, ...]
+    agreement_heading: str  # "Spreken het volgende af:"
+    sections: tuple[SectionContext, ...]
+    closing: str  # "Aldus overeengekomen en in vijfvoud ondertekend, te Den Haag"
+    signature_groups: tuple[SignatureGroup, ...]
+    version: str  # sources_hash of the dossier
+    footer: str  # "Versie abcdef123456"
+    date: dt.date  # for document metadata: signing date, else start of the term
+    date_text: str
+    author: str  # penvoerder name, for document metadata
+
+    @property
+    def signatories(self) -> tuple[Signatory, ...]:
+        return tuple(s for g in self.signature_groups for s in g.signatories)
+
+
+@dataclass(frozen=True)
+class ConsentContext:
+    """One 'verklaring van instemming tot toetreding' by a current party."""
+
+    signatory: Signatory
+    statement: str
+
+
+@dataclass(frozen=True)
+class AccessionContext:
+    dossier: str
+    id: str
+    agreement_id: str
+    agreement_title: str
+    covenant_title: str  # the covenant joined, with its citation
+    party: Signatory  # the joining party, as it signs its declaration
+    party_name: str
+    requested: str  # "15 mei 2025"
+    effective: str  # "1 augustus 2025"
+    clause_number: str  # "3.1"
+    clause_label: str  # "artikel 3.1"
+    clause_text: str
+    declaration_title: str
+    declaration: tuple[str, ...]  # paragraphs of the joining party's declaration
+    consent_title: str
+    consents: tuple[ConsentContext, ...]  # one per current party at the request date
+    penvoerder: Signatory | None
+    send_to: str
+    address: tuple[str, ...]
+    letter_subject: str
+    letter: tuple[str, ...]  # paragraphs of the cover letter
+    enclosures: tuple[str, ...]
+    notice_title: str
+    notice: tuple[str, ...]  # paragraphs of the Staatscourant notice
+    illustrative: bool
+    version: str
+    footer: str
+    date: dt.date
+    author: str
+
+
+@dataclass(frozen=True)
+class DossierContext:
+    id: str
+    title: str
+    display_title: str
+    version: str
+    agreements: tuple[AgreementContext, ...]
+    accessions: tuple[AccessionContext, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def sources_hash(dossier: Dossier) -> str:
+    """Short version id: SHA-256 over the dossier's files (name and bytes), sorted by name.
+
+    Names are taken relative to the dossier folder so the id does not depend on where the
+    content sits on disk.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(dossier.files, key=lambda p: _relative(p, dossier.folder)):
+        digest.update(_relative(path, dossier.folder).encode() + b"\0")
+        digest.update(Path(path).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def footer_text(version: str) -> str:
+    return f"Versie {version}"
+
+
+def build_context(dossier: Dossier) -> DossierContext:
+    index = build_index(dossier)
+    version = sources_hash(dossier)
+    agreements = tuple(
+        agreement_context(dossier, a, index=index, version=version) for a in dossier.agreements
+    )
+    accessions = tuple(
+        ctx
+        for acc in dossier.accessions
+        if (ctx := accession_context(dossier, acc.id, index=index, version=version)) is not None
+    )
+    return DossierContext(
+        id=dossier.id,
+        title=dossier.title,
+        display_title=dossier.display_title,
+        version=version,
+        agreements=agreements,
+        accessions=accessions,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement
+
+
+def agreement_title(dossier: Dossier, agreement: Agreement) -> str:
+    """The generated title; an agreement's own ``title`` overrides it for an addendum."""
+    if agreement.kind != "addendum":
+        return agreement.title or dossier.title
+    if agreement.title:
+        return agreement.title
+    return f"ADDENDUM bij het {covenant_title(dossier, agreement)}"
+
+
+def covenant_title(dossier: Dossier, agreement: Agreement) -> str:
+    """Title of the covenant an agreement belongs to, with its citation when published."""
+    base = dossier.document(agreement.amends) if agreement.amends else agreement
+    if base is None:
+        return dossier.title
+    title = base.title or dossier.title
+    return f"{title} ({base.citation})" if base.citation else title
+
+
+def _start(agreement: Agreement) -> dt.date:
+    return agreement.in_force.start or agreement.in_force.end
+
+
+def agreement_context(
+    dossier: Dossier,
+    agreement: Agreement,
+    *,
+    index: Index | None = None,
+    version: str | None = None,
+) -> AgreementContext:
+    index = index or build_index(dossier)
+    version = version or sources_hash(dossier)
+
+    def text(value: str) -> str:
+        return render_text(value, index, dossier, strict=False)
+
+    people = signatories(dossier, agreement)
+    closing = f"Aldus overeengekomen en in {fmt.copies_word(len(people))} ondertekend"
+    if agreement.signing:
+        closing += f", te {agreement.signing.place}"
+        if agreement.signing.date:
+            closing += f", op {fmt.date_long(agreement.signing.date)}"
+    day = (agreement.signing.date if agreement.signing else None) or _start(agreement)
+    penvoerder = dossier.penvoerder
+    return AgreementContext(
+        dossier=dossier.id,
+        id=agreement.id,
+        kind=agreement.kind,
+        title=agreement_title(dossier, agreement),
+        short_title=agreement.id,
+        parties_heading="Partijen,",
+        parties=tuple(_party_blocks(dossier, agreement)),
+        separator="En",
+        considerations_heading="Overwegende dat:",
+        considerations=tuple(text(c.text) for c in agreement.considerations),
+        agreement_heading="Spreken het volgende af:",
+        sections=tuple(
+            _section(dossier, agreement, s, n, index, text)
+            for n, s in enumerate(agreement.sections, start=1)
+        ),
+        closing=closing,
+        signature_groups=tuple(_signature_groups(dossier, agreement, people)),
+        version=version,
+        footer=footer_text(version),
+        date=day,
+        date_text=fmt.date_long(day),
+        author=penvoerder.name if penvoerder else dossier.title,
+    )
+
+
+def _paragraphs(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(p.strip() for p in value.split("\n\n") if p.strip())
+
+
+def _section(dossier, agreement, section: Section, number: int, index: Index, text):
+    clauses = tuple(
+        _clause(dossier, agreement, section, clause, index, text) for clause in section.clauses
+    )
+    return SectionContext(
+        id=section.id,
+        number=str(number),
+        title=section.title,
+        heading=f"{number}. {section.title}",
+        clauses=clauses,
+    )
+
+
+def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, text):
+    ref = index.get(clause.id)
+    number = ref.number if ref is not None and section.numbered else ""
+    paragraphs = tuple(text(p) for p in _paragraphs(clause.text))
+    if clause.amend_article:
+        paragraphs = (_instruction(dossier, agreement, clause, index), *paragraphs)
+    definitions = tuple(
+        DefinitionContext(
+            id=d.id,
+            letter=(letter := _number(index, d.id)),
+            label=f"{letter}.",
+            term=d.term,
+            text=text(d.text),
+        )
+        for d in clause.definitions
+    )
+    article = None
+    if clause.parts:
+        base = _base_article(dossier, clause.amend_article)
+        art_no = base.number if base else number
+        title = clause.article_title or (base.title if base else "")
+        article = ArticleContext(
+            heading=f"Artikel {art_no} {title}".strip(),
+            parts=tuple(_part(dossier, part, index, text) for part in clause.parts),
+        )
+    return ClauseContext(
+        id=clause.id,
+        number=number,
+        label=f"{number}." if number else "",
+        paragraphs=paragraphs,
+        definitions=definitions,
+        article=article,
+    )
+
+
+def _number(index: Index, ref_id: str) -> str:
+    ref = index.get(ref_id)
+    return ref.number if ref is not None else ""
+
+
+def _base_article(dossier: Dossier, article_id: str | None):
+    if not article_id:
+        return None
+    for doc in dossier.documents:
+        for art in doc.articles:
+            if art.id == article_id:
+                return art
+    return None
+
+
+def _amended_name(dossier: Dossier, agreement: Agreement) -> str:
+    base = dossier.document(agreement.amends) if agreement.amends else None
+    return "het Convenant" if base is None or base.kind == "convenant" else "het Addendum"
+
+
+def _instruction(dossier, agreement, clause: Clause, index: Index) -> str:
+    """``Aan artikel 1 van het Convenant wordt toegevoegd:`` / ``... komt te luiden:``."""
+    base = _base_article(dossier, clause.amend_article)
+    number = base.number if base else _number(index, clause.amend_article or "")
+    target = f"artikel {number} van {_amended_name(dossier, agreement)}"
+    if clause.amend_action == "add":
+        return f"Aan {target} wordt toegevoegd:"
+    return f"{target[0].upper()}{target[1:]} komt te luiden:"
+
+
+def _part(dossier: Dossier, part, index: Index, text) -> PartContext:
+    number = _number(index, part.id)
+    heading = f"Artikel {number} {part.title}" if part.title else f"Artikel {number}"
+    measures = tuple(
+        _measure(dossier, m, index, text) for mid in part.measures if (m := dossier.measure(mid))
+    )
+    return PartContext(
+        id=part.id,
+        number=number,
+        heading=heading,
+        paragraphs=tuple(text(p) for p in _paragraphs(part.text)),
+        measures=measures,
+    )
+
+
+def _measure(dossier: Dossier, measure: Measure, index: Index, text) -> MeasureContext:
+    letter = index.measure_letters.get(measure.id, "")
+    lists = []
+    if measure.worked:
+        lists.append(_list(WORKED_HEADING, measure.worked, False, text))
+    if measure.strengthen:
+        lists.append(_list(STRENGTHEN_HEADING, measure.strengthen, False, text))
+    lists += [_list(s.title, s.items, s.ordered, text) for s in measure.sections]
+    return MeasureContext(
+        id=measure.id,
+        letter=letter,
+        title=measure.title,
+        heading=f"Maatregel {letter}: {measure.title}",
+        description=tuple(text(p) for p in measure.description),
+        lists=tuple(lists),
+        result_heading=RESULT_HEADING,
+        targets=tuple(target_text(dossier, t, index) for t in measure.targets),
+    )
+
+
+def _list(title: str, items, ordered: bool, text) -> ListContext:
+    return ListContext(
+        title=title,
+        items=tuple(
+            ListItem(f"{n}." if ordered else "", text(item)) for n, item in enumerate(items, 1)
+        ),
+        ordered=ordered,
+    )
+
+
+def target_text(dossier: Dossier, target: Target, index: Index | None = None) -> str:
+    """The target's text with ``{value}`` and ``{period}`` filled in from its data."""
+    index = index or build_index(dossier)
+    indicator = dossier.indicator(target.indicator) if target.indicator else None
+
+    def fill(match) -> str:
+        if match.group(1) == "value":
+            if target.value is None or indicator is None:
+                return match.group(0)
+            return fmt.quantity(target.value, indicator.unit, indicator.counted)
+        span = target_period(dossier, target)
+        return fmt.period_text(*span) if span else match.group(0)
+
+    filled = TARGET_PLACEHOLDER_RE.sub(fill, target.text)
+    return render_text(filled, index, dossier, strict=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties and signatures
+
+
+def members_on(dossier: Dossier, group_id: str, day: dt.date) -> list[Party]:
+    return [p for p in dossier.members(group_id) if p.member_on(day)]
+
+
+def _lower_article(name: str) -> str:
+    """'De Minister ...' -> 'de Minister ...' when it follows 'en' inside a sentence."""
+    for article in ("De ", "Het "):
+        if name.startswith(article):
+            return article.lower() + name[len(article) :]
+    return name
+
+
+def _person(party: Party) -> str:
+    rep = party.representative
+    if rep is None:
+        return ""
+    return f"{rep.title} {rep.name}" if rep.title else rep.name
+
+
+def _represented(party: Party, by: Party | None = None) -> str:
+    """'te dezen vertegenwoordigd door <role or party name>, <title> <name>'."""
+    by = by or party
+    rep = by.representative
+    if rep is None:
+        return ""
+    return f"te dezen vertegenwoordigd door {rep.role or by.name}, {_person(by)}"
+
+
+def _member_phrase(party: Party, first: bool) -> str:
+    name = party.name if first else _lower_article(party.name)
+    if party.kind == "minister":
+        # Ministers act themselves: "De Minister van ..., R. Dijkgraaf".
+        rep = party.representative
+        return f"{name}, {rep.name}" if rep else name
+    represented = _represented(party)
+    return f"{name}, {represented}" if represented else name
+
+
+def _party_blocks(dossier: Dossier, agreement: Agreement) -> list[PartyBlock]:
+    day = _start(agreement)
+    blocks = []
+    for gid in agreement.parties:
+        group = dossier.group(gid)
+        if group is None:
+            continue
+        members = members_on(dossier, gid, day)
+        closing = f"hierna: {group.designation};"
+        if group.heading:
+            rep = dossier.party(group.representative_party or "")
+            intro = group.heading
+            if group.signing == "representative" and rep is not None and rep.representative:
+                intro += ", " + _represented(rep)
+            names = tuple(
+                p.name
+                if group.signing == "representative"
+                else ", ".join(x for x in (p.name, _represented(p)) if x)
+                for p in members
+            )
+            blocks.append(PartyBlock(gid, intro + ",", names, closing))
+            continue
+        phrase = ", en ".join(_member_phrase(p, i == 0) for i, p in enumerate(members))
+        if group.capacity:
+            phrase += f", {group.capacity}"
+        blocks.append(PartyBlock(gid, f"{phrase}, {closing}"))
+    return blocks
+
+
+def signatory(party: Party, group: Group | None, place: str, *, on_behalf: bool) -> Signatory:
+    rep = party.representative
+    return Signatory(
+        party_id=party.id,
+        group=group.id if group else party.group,
+        organisation=party.name,
+        on_behalf_of=f"namens {group.designation}" if on_behalf and group else "",
+        name=rep.name if rep else BLANK,
+        title=(rep.title or "") if rep else "",
+        role=(rep.role or "") if rep else "",
+        place=place,
+        marker=f"sigfield:{party.id}",
+    )
+
+
+def _signature_groups(dossier: Dossier, agreement: Agreement, people) -> list[SignatureGroup]:
+    place = agreement.signing.place if agreement.signing else ""
+    order: list[str] = []
+    for gid, _ in people:
+        if gid not in order:
+            order.append(gid)
+    out = []
+    for gid in order:
+        group = dossier.group(gid)
+        parties = [p for g, p in people if g == gid]
+        representative = group is not None and group.signing == "representative"
+        sigs = tuple(
+            signatory(p, group, p.place or place, on_behalf=representative) for p in parties
+        )
+        if representative and group is not None:
+            rep = parties[0]
+            by = rep.representative.role if rep.representative else None
+            intro = f"{group.heading or group.designation}, te dezen vertegenwoordigd door "
+            intro += f"{by or rep.name},"
+        elif all(p.kind == "minister" for p in parties):
+            intro = ", en ".join(_member_phrase(p, i == 0) for i, p in enumerate(parties))
+            if group is not None and group.capacity:
+                intro += f", {group.capacity}"
+            intro += ","
+        else:
+            intro = ", en ".join(
+                f"{p.name if i == 0 else _lower_article(p.name)}, te dezen vertegenwoordigd "
+                f"door {(p.representative.role if p.representative else None) or p.name}"
+                for i, p in enumerate(parties)
+            )
+            intro += ","
+        out.append(SignatureGroup(gid, intro, sigs))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Accession
+
+
+def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> list[Party]:
+    """Parties bound by the agreement on ``day``, in the order of its parties block."""
+    out = []
+    for gid in agreement.parties:
+        out += members_on(dossier, gid, day)
+    return out
+
+
+def accession_context(
+    dossier: Dossier,
+    accession_id: str,
+    *,
+    index: Index | None = None,
+    version: str | None = None,
+) -> AccessionContext | None:
+    """The documents of one accession request; ``None`` when its references do not resolve."""
+    acc = next((a for a in dossier.accessions if a.id == accession_id), None)
+    if acc is None:
+        return None
+    agreement = dossier.document(acc.document)
+    party = dossier.party(acc.party)
+    if agreement is None or party is None:
+        return None
+    index = index or build_index(dossier)
+    version = version or sources_hash(dossier)
+    rule = agreement.accession
+    clause_ref = index.get(rule.clause) if rule else None
+    clause_number = clause_ref.number if clause_ref else ""
+    clause_label = clause_ref.article_label if clause_ref else "het toetredingsartikel"
+    clause = next((c for _, c in agreement.clauses() if rule and c.id == rule.clause), None)
+    clause_text = render_text(clause.text or "", index, dossier, strict=False) if clause else ""
+    title = agreement_title(dossier, agreement)
+    covenant = covenant_title(dossier, agreement)
+    of_agreement = "het addendum" if agreement.kind == "addendum" else "het convenant"
+    effective = fmt.date_long(acc.effective)
+    requested = fmt.date_long(acc.requested)
+    penvoerder = dossier.penvoerder
+    default_place = agreement.signing.place if agreement.signing else ""
+    joining = signatory(party, dossier.group(party.group), party.place or "", on_behalf=False)
+    joining_by = _represented(party)
+    joining_phrase = f"{party.name}, {joining_by}" if joining_by else party.name
+    send_to = (rule.send_to if rule else None) or "het Ministerie van OCW"
+    address = tuple(rule.send_to_address) if rule else ()
+
+    consents = tuple(
+        ConsentContext(
+            signatory=signatory(
+                p, dossier.group(p.group), p.place or default_place, on_behalf=False
+            ),
+            statement=(
+                f"{p.name}, partij bij het {covenant}, verklaart in te stemmen met de "
+                f"toetreding van {party.name} als partij tot het Convenant met ingang van "
+                f"{effective}, overeenkomstig {clause_label} van {of_agreement}."
+            ),
+        )
+        for p in current_parties(dossier, agreement, acc.requested)
+        if p.id != party.id
+    )
+    amended = ", zoals gewijzigd bij het addendum" if agreement.kind == "addendum" else ""
+    declaration = (
+        f"{joining_phrase}, verzoekt met ingang van {effective} als partij toe te treden tot het "
+        f"{covenant}{amended}.",
+        f"{party.name} verklaart in te stemmen met de bepalingen in het convenant en aanvaardt "
+        "de verplichtingen die voor haar uit het convenant voortvloeien zonder voorbehoud.",
+        f"Dit verzoek is op {requested} ingediend bij de penvoerder"
+        + (f", {penvoerder.name}" if penvoerder else "")
+        + f", overeenkomstig {clause_label} van {of_agreement}.",
+    )
+    pen_sig = (
+        signatory(
+            penvoerder, dossier.group(penvoerder.group), penvoerder.place or "", on_behalf=False
+        )
+        if penvoerder
+        else None
+    )
+    letter = (
+        f"Op {requested} heeft {party.name} verzocht om met ingang van {effective} als partij "
+        f"toe te treden tot het {covenant}.",
+        f"Overeenkomstig {clause_label} van {of_agreement} hebben wij alle huidige "
+        f"convenantpartijen gevraagd een verklaring van instemming tot toetreding te tekenen. "
+        f"Hierbij zenden wij u de samengevoegde verklaringen: de verklaring van instemming met de "
+        f"bepalingen in het convenant van {party.name} en de {len(consents)} verklaringen van "
+        "instemming tot toetreding van de huidige convenantpartijen.",
+        "Wij verzoeken u de toetreding te laten melden in de Staatscourant.",
+    )
+    enclosures = (
+        f"Verklaring van instemming met de bepalingen in het convenant van {party.name}",
+        *(
+            f"Verklaring van instemming tot toetreding van {c.signatory.organisation}"
+            for c in consents
+        ),
+    )
+    notice = (
+        f"Met ingang van {effective} is {party.name} als partij toegetreden tot het {covenant}.",
+        f"De toetreding is verlopen volgens {clause_label} van {of_agreement}. Alle "
+        f"{len(consents)} partijen bij het convenant hebben met de toetreding ingestemd en "
+        f"{party.name} heeft verklaard in te stemmen met de bepalingen in het convenant.",
+        "Het verzoek tot toetreding en de verklaringen van instemming worden als bijlage aan het "
+        "convenant aangehecht.",
+    )
+    return AccessionContext(
+        dossier=dossier.id,
+        id=acc.id,
+        agreement_id=agreement.id,
+        agreement_title=title,
+        covenant_title=covenant,
+        party=joining,
+        party_name=party.name,
+        requested=requested,
+        effective=effective,
+        clause_number=clause_number,
+        clause_label=clause_label,
+        clause_text=clause_text,
+        declaration_title="Verklaring van instemming met de bepalingen in het convenant",
+        declaration=declaration,
+        consent_title="Verklaring van instemming tot toetreding",
+        consents=consents,
+        penvoerder=pen_sig,
+        send_to=send_to,
+        address=address,
+        letter_subject=f"Toetreding van {party.name} tot het {covenant}",
+        letter=letter,
+        enclosures=enclosures,
+        notice_title=(f"Mededeling van de toetreding van {party.name} tot het {covenant}"),
+        notice=notice,
+        illustrative=acc.illustrative,
+        version=version,
+        footer=footer_text(version),
+        date=acc.requested,
+        author=penvoerder.name if penvoerder else dossier.title,
+    )
