@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     checks = sub.add_parser("checks", help="list the check codes and their default severity")
     checks.set_defaults(func=cmd_checks)
+
+    # schema --write/--check (editor support); parser and command live in jsonschema.py
+    from . import jsonschema as _jsonschema
+
+    _jsonschema.add_parser(sub)
     return parser
 
 
