@@ -40,7 +40,7 @@ def sha256(data: bytes) -> str:
 def safe_relative(path: str) -> Path:
     """A relative path that cannot leave the output folder (ids are checked, this is a guard)."""
     rel = Path(path)
-    if rel.is_absolute() or any(part in {"..", ""} for part in rel.parts):
+    if not rel.parts or rel.is_absolute() or ".." in rel.parts:
         raise UsageError(f"refusing to write outside the output folder: '{path}'")
     return rel
 
