@@ -1,0 +1,103 @@
+"""Stage 4, checks: cross-document consistency rules as pure functions returning Diagnostics.
+
+Every rule is generic: it reads ids, dates and numbers from the model and never knows a
+dossier's names. Each finding names a ``subject`` (the id it is about) so a dossier can
+acknowledge an intentional finding with ``{code, subject, reason}`` in ``dossier.yaml``.
+The rules live in one module per topic: texts (ids and references), dates, targets, signing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import Diagnostic, Severity
+from ..model import Dossier
+from ..references import Index, build_index
+from .dates import (
+    check_accessions,
+    check_periods,
+    check_publication,
+    check_target_periods,
+    school_years,
+    target_period,
+)
+from .registry import CHECKS, CheckInfo, Sink, known_codes
+from .signing import check_signing, signatories
+from .targets import check_targets
+from .texts import (
+    check_hardcoded_articles,
+    check_ids,
+    check_measures_listed,
+    check_published,
+    check_references,
+    check_terms,
+)
+
+__all__ = [
+    "CHECKS",
+    "CheckInfo",
+    "RULES",
+    "apply_policy",
+    "known_codes",
+    "run_checks",
+    "school_years",
+    "signatories",
+    "target_period",
+]
+
+
+def run_checks(dossier: Dossier) -> list[Diagnostic]:
+    """All rules over one dossier; severities and acknowledgements are applied afterwards."""
+    sink = Sink()
+    index = build_index(dossier)
+    for rule in RULES:
+        rule(dossier, index, sink)
+    # A rule applied to several documents may find the same thing twice (one party signing
+    # both a covenant and its addendum): report it once.
+    unique = list(dict.fromkeys(sink.items))
+    return apply_policy(dossier, unique)
+
+
+def apply_policy(dossier: Dossier, findings: list[Diagnostic]) -> list[Diagnostic]:
+    """Per-dossier severity overrides, then acknowledgements (with unused ones reported)."""
+    out: list[Diagnostic] = []
+    used: set[int] = set()
+    for finding in findings:
+        level = dossier.check_levels.get(finding.code)
+        if level:
+            finding = finding.with_severity(Severity.parse(level))
+        for i, ack in enumerate(dossier.acknowledgements):
+            if ack.code == finding.code and ack.subject == finding.subject:
+                used.add(i)
+                if finding.severity is not Severity.OFF:
+                    finding = finding.with_severity(Severity.ACKNOWLEDGED, ack.reason)
+        out.append(finding)
+    for i, ack in enumerate(dossier.acknowledgements):
+        if i not in used:
+            out.append(
+                Diagnostic(
+                    CHECKS["ack-unused"].severity,
+                    "ack-unused",
+                    f"acknowledgement of [{ack.code}] '{ack.subject}' matches no finding; "
+                    "remove it, or correct the code or subject",
+                    ack.where,
+                    f"{ack.code}:{ack.subject}",
+                )
+            )
+    return out
+
+
+RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
+    check_ids,
+    check_references,
+    check_hardcoded_articles,
+    check_published,
+    check_terms,
+    check_measures_listed,
+    check_periods,
+    check_target_periods,
+    check_accessions,
+    check_publication,
+    check_targets,
+    check_signing,
+)

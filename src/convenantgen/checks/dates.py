@@ -1,0 +1,276 @@
+"""Rules on dates: period order, contiguous terms, target periods, school years,
+accessions and the publication deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import formatting as fmt
+from ..model import Dossier, Period, Target
+from ..references import Index
+from .registry import ONE_DAY, Sink, days
+
+
+def check_periods(dossier: Dossier, index: Index, report: Sink) -> None:
+    for pid, period in index.periods.items():
+        if period.start and period.start > period.end:
+            report(
+                "period-order",
+                f"period '{pid}' ends on {fmt.date_long(period.end)}, before it starts on "
+                f"{fmt.date_long(period.start)}",
+                period.where.child("end"),
+                pid,
+            )
+        if period.follows and period.follows in index.periods and period.start:
+            before = index.periods[period.follows]
+            expected = before.end + ONE_DAY
+            if period.start < expected:
+                report(
+                    "term-overlap",
+                    f"period '{pid}' starts {fmt.date_long(period.start)} but follows "
+                    f"'{before.id}', which ends {fmt.date_long(before.end)}: they overlap by "
+                    f"{days((expected - period.start).days)}",
+                    period.where.child("start"),
+                    pid,
+                )
+            elif period.start > expected:
+                report(
+                    "term-gap",
+                    f"period '{pid}' starts {fmt.date_long(period.start)} but follows "
+                    f"'{before.id}', which ends {fmt.date_long(before.end)}: a gap of "
+                    f"{days((period.start - expected).days)}",
+                    period.where.child("start"),
+                    pid,
+                )
+    for add in dossier.documents:
+        conv = dossier.document(add.amends or "")
+        if conv is None:
+            continue
+        ends = [conv.in_force.end] + [
+            index.periods[a.extension.id].end
+            for a in dossier.documents
+            if a.extension and a.extension.id in index.periods
+        ]
+        last = max(ends)
+        if add.in_force.end > last:
+            report(
+                "term-outside",
+                f"addendum '{add.id}' is in force until {fmt.date_long(add.in_force.end)}, "
+                f"after the covenant's term ends ({fmt.date_long(last)}, extensions included)",
+                add.in_force.where.child("end"),
+                add.id,
+            )
+    for party in dossier.parties:
+        if party.joined and party.left and party.left <= party.joined:
+            report(
+                "party-dates",
+                f"party '{party.id}' leaves on {fmt.date_long(party.left)}, not after joining "
+                f"on {fmt.date_long(party.joined)}",
+                party.where.child("left"),
+                party.id,
+            )
+
+
+def _term_of_measure(dossier: Dossier, measure_id: str) -> Period | None:
+    for add in dossier.agreements:
+        for _, clause in add.clauses():
+            if any(measure_id in p.measures for p in clause.parts):
+                return add.in_force
+    for doc in (*dossier.agreements, *dossier.documents):
+        return doc.in_force
+    return None
+
+
+def school_years(start: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.date, bool]]:
+    """School years (1 August - 31 July) meeting [start, end]: (year, from, to, complete)."""
+    first = start.year if start.month >= 8 else start.year - 1
+    out = []
+    year = first
+    while dt.date(year, 8, 1) <= end:
+        sy_start, sy_end = dt.date(year, 8, 1), dt.date(year + 1, 7, 31)
+        lo, hi = max(sy_start, start), min(sy_end, end)
+        out.append((year, lo, hi, lo == sy_start and hi == sy_end))
+        year += 1
+    return out
+
+
+def target_period(dossier: Dossier, target: Target) -> tuple[dt.date, dt.date] | None:
+    if target.period:
+        return target.period
+    term = _term_of_measure(dossier, target.measure)
+    if term is None or term.start is None:
+        return None
+    return term.start, term.end
+
+
+def check_target_periods(dossier: Dossier, index: Index, report: Sink) -> None:
+    for target in dossier.targets():
+        term = _term_of_measure(dossier, target.measure)
+        if target.period:
+            start, end = target.period
+            if start > end:
+                report(
+                    "period-order",
+                    f"target '{target.id}' period ends {fmt.date_long(end)}, before it starts "
+                    f"{fmt.date_long(start)}",
+                    target.where.child("period", "end"),
+                    target.id,
+                )
+                continue
+            if term and term.start and start < term.start:
+                report(
+                    "target-period-early",
+                    f"target '{target.id}' period starts {fmt.date_long(start)}, before the "
+                    f"term in force starts ({fmt.date_long(term.start)}, '{term.id}')",
+                    target.where.child("period", "start"),
+                    target.id,
+                )
+            if term and end > term.end:
+                report(
+                    "target-period-outside",
+                    f"target '{target.id}' period ends {fmt.date_long(end)}, after the term in "
+                    f"force ends ({fmt.date_long(term.end)}, '{term.id}')",
+                    target.where.child("period", "end"),
+                    target.id,
+                )
+        span = target_period(dossier, target)
+        if span is None:
+            continue
+        years = school_years(*span)
+        if target.per_school_year:
+            if not years:
+                report(
+                    "target-school-years",
+                    f"target '{target.id}' is per school year, but its period has none",
+                    target.where.child("per_school_year"),
+                    target.id,
+                )
+            partial = [y for y in years if not y[3]]
+            if partial:
+                described = "; ".join(
+                    f"{fmt.school_year_label(y)} only {fmt.date_long(lo)} – {fmt.date_long(hi)}"
+                    for y, lo, hi, _ in partial
+                )
+                full = ", ".join(fmt.school_year_label(y[0]) for y in years if y[3]) or "none"
+                report(
+                    "target-school-years",
+                    f"target '{target.id}' applies per school year; the term gives full school "
+                    f"years {full} and partial ones: {described}",
+                    target.where.child("per_school_year"),
+                    target.id,
+                )
+        labels = {f"{y}-{y + 1}" for y, *_ in years}
+        for result in target.results:
+            if result.school_year not in labels:
+                report(
+                    "result-outside-term",
+                    f"result for school year {result.school_year} lies outside the target's "
+                    f"period ({', '.join(sorted(labels)) or 'no school years'})",
+                    result.where.child("school_year"),
+                    target.id,
+                )
+
+
+def _extended(period: Period, index: Index) -> Period:
+    """The period with every extension of it applied (a covenant's term as extended)."""
+    end = period.end
+    for other in index.periods.values():
+        follows_on = other.follows == period.id and other.id != period.id
+        if follows_on and other.start is not None and other.start <= end + ONE_DAY:
+            end = max(end, other.end)
+    return Period(period.id, period.start, end, period.where, period.follows)
+
+
+def check_accessions(dossier: Dossier, index: Index, report: Sink) -> None:
+    for acc in dossier.accessions:
+        add = dossier.document(acc.document)
+        party = dossier.party(acc.party)
+        if add is None:
+            continue
+        if add.accession is None:
+            report(
+                "accession-not-allowed",
+                f"'{add.id}' has no accession clause; '{acc.id}' cannot use it",
+                acc.where.child("document"),
+                acc.id,
+            )
+            continue
+        term = _extended(add.in_force, index)
+        if acc.requested > acc.effective:
+            report(
+                "accession-order",
+                f"accession '{acc.id}' is requested {fmt.date_long(acc.requested)}, after it "
+                f"takes effect ({fmt.date_long(acc.effective)})",
+                acc.where.child("requested"),
+                acc.id,
+            )
+        if not term.contains(acc.effective):
+            report(
+                "accession-term",
+                f"accession '{acc.id}' takes effect {fmt.date_long(acc.effective)}, outside "
+                f"the term of '{add.id}' ({fmt.period_text(term.start, term.end)})",
+                acc.where.child("effective"),
+                acc.id,
+            )
+        if add.accession.before_school_year:
+            if (acc.effective.month, acc.effective.day) != (8, 1):
+                report(
+                    "accession-school-year",
+                    f"accession '{acc.id}' takes effect {fmt.date_long(acc.effective)}; under "
+                    "the accession clause a party joins at the start of a school year (1 augustus)",
+                    acc.where.child("effective"),
+                    acc.id,
+                )
+            elif acc.requested >= acc.effective:
+                report(
+                    "accession-school-year",
+                    f"accession '{acc.id}' must be requested before the school year starts "
+                    f"({fmt.date_long(acc.effective)})",
+                    acc.where.child("requested"),
+                    acc.id,
+                )
+        if party is not None:
+            if party.kind not in add.accession.kinds:
+                report(
+                    "accession-kind",
+                    f"party '{party.id}' is a {party.kind}; the accession clause admits "
+                    f"{', '.join(add.accession.kinds)}",
+                    acc.where.child("party"),
+                    acc.id,
+                )
+            if party.joined != acc.effective:
+                joined = fmt.date_long(party.joined) if party.joined else "no date"
+                report(
+                    "accession-joined",
+                    f"party '{party.id}' is registered as joined on {joined}, but accession "
+                    f"'{acc.id}' takes effect {fmt.date_long(acc.effective)}",
+                    party.where.child("joined"),
+                    acc.id,
+                )
+
+
+def check_publication(dossier: Dossier, index: Index, report: Sink) -> None:
+    for add in dossier.agreements:
+        pub, signed = add.publication, add.signing.date if add.signing else None
+        if pub is None or pub.published is None or signed is None:
+            continue
+        if pub.published < signed:
+            report(
+                "publication-order",
+                f"published {fmt.date_long(pub.published)}, before signing on "
+                f"{fmt.date_long(signed)}",
+                pub.where.child("published"),
+                add.id,
+            )
+        elif pub.within_days is not None:
+            deadline = signed + dt.timedelta(days=pub.within_days)
+            if pub.published > deadline:
+                report(
+                    "publication-late",
+                    f"published {fmt.date_long(pub.published)}, "
+                    f"{days((pub.published - deadline).days)} after the deadline of "
+                    f"{fmt.date_long(deadline)} ({pub.within_days} days after signing on "
+                    f"{fmt.date_long(signed)})",
+                    pub.where.child("published"),
+                    add.id,
+                )
