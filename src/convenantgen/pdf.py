@@ -1,0 +1,362 @@
+"""Stage "pdf": DOCX → PDF with headless LibreOffice, and reproducible PDF bytes.
+
+``convert_to_pdf`` hands LibreOffice many documents per call (each start costs about a second)
+and runs a few calls side by side. Every call gets its own throw-away user profile: two
+LibreOffice processes that share a profile fail silently (exit 1, no PDF). LibreOffice's exit
+code says little, so each expected PDF is checked; documents that failed get one more try with a
+fresh profile before the run stops with :class:`ConversionError`.
+
+``normalize_pdf`` rewrites a PDF through pypdf with fixed metadata and a file identifier taken
+from a hash of the content, so the same DOCX gives the same PDF bytes on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+
+from .errors import ConversionError, ToolMissing
+
+SOFFICE_ENV = "CONVENANTGEN_SOFFICE"
+INSTALL_HINT = (
+    "sudo apt-get install --no-install-recommends libreoffice-writer-nogui "
+    "fonts-crosextra-carlito fonts-crosextra-caladea"
+)
+PRODUCER = "convenantgen"
+# Tagged PDF: the structure (headings, lists, tables) stays available to screen readers.
+EXPORT_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+# Used when neither the caller nor SOURCE_DATE_EPOCH gives a date: fixed, never "now".
+FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def find_soffice(soffice: str | Path | None = None) -> Path:
+    """The LibreOffice program: ``soffice`` if given, else $CONVENANTGEN_SOFFICE, else PATH."""
+    wanted = soffice or os.environ.get(SOFFICE_ENV)
+    if wanted:
+        found = shutil.which(str(wanted))
+        if found is None:
+            raise ToolMissing(
+                f"LibreOffice program '{wanted}' (from "
+                f"{'the soffice option' if soffice else SOFFICE_ENV}) does not exist or is "
+                "not executable"
+            )
+        return Path(found)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise ToolMissing(
+        "LibreOffice is needed to make PDFs, but 'soffice' is not on the PATH. "
+        f"Install it with: {INSTALL_HINT} "
+        f"(or set {SOFFICE_ENV} to the soffice program)"
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one LibreOffice call did: PDFs that are fine, and why the others are missing."""
+
+    done: dict[Path, Path]  # docx → staged pdf
+    failed: dict[Path, str]  # docx → reason
+
+
+def convert_to_pdf(
+    docx_files: Sequence[Path],
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    timeout: float = 120,
+    soffice: str | Path | None = None,
+) -> list[Path]:
+    """Convert DOCX files to ``out_dir/<stem>.pdf``; returns the PDFs in input order.
+
+    The files are split into ``jobs`` batches (default: the number of CPU cores), one
+    LibreOffice process per batch, run in parallel. ``timeout`` is the limit in seconds for one
+    LibreOffice process; a process that takes longer is killed with its children. Failed
+    documents are tried once more; if they fail again, :class:`ConversionError` names them.
+    PDFs are moved into ``out_dir`` only after they were checked. Existing PDFs of the same
+    name are replaced.
+    """
+    files = [Path(f) for f in docx_files]
+    if not files:
+        return []
+    _check_inputs(files)
+    program = find_soffice(soffice)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(jobs or _cores(), len(files)))
+    with tempfile.TemporaryDirectory(prefix=".convenantgen-pdf-", dir=out_dir) as staging:
+        stage = Path(staging)
+        outcome = _run_batches(program, files, stage / "try1", workers, timeout)
+        if outcome.failed:
+            retry = [f for f in files if f in outcome.failed]
+            second = _run_batches(program, retry, stage / "try2", workers, timeout)
+            outcome = _Outcome({**outcome.done, **second.done}, second.failed)
+        if outcome.failed:
+            raise ConversionError(_failure_message(outcome.failed))
+        results = []
+        for docx in files:
+            target = out_dir / f"{docx.stem}.pdf"
+            os.replace(outcome.done[docx], target)  # same file system: staging is in out_dir
+            results.append(target)
+    return results
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _check_inputs(files: list[Path]) -> None:
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise ConversionError(f"cannot convert to PDF, file not found: {', '.join(missing)}")
+    by_stem: dict[str, list[Path]] = {}
+    for f in files:
+        by_stem.setdefault(f.stem, []).append(f)
+    clashes = [paths for paths in by_stem.values() if len(paths) > 1]
+    if clashes:
+        names = "; ".join(" and ".join(str(p) for p in paths) for paths in clashes)
+        raise ConversionError(f"documents would overwrite each other's PDF: {names}")
+
+
+def _batches(files: list[Path], count: int) -> list[list[Path]]:
+    """``count`` contiguous batches whose sizes differ by at most one."""
+    size, extra = divmod(len(files), count)
+    batches, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        if end > start:
+            batches.append(files[start:end])
+        start = end
+    return batches
+
+
+def _run_batches(
+    program: Path, files: list[Path], stage: Path, workers: int, timeout: float
+) -> _Outcome:
+    batches = _batches(files, min(workers, len(files)))
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        outcomes = list(
+            pool.map(
+                lambda ib: _convert_batch(program, ib[1], stage / f"batch{ib[0]}", timeout),
+                enumerate(batches),
+            )
+        )
+    done: dict[Path, Path] = {}
+    failed: dict[Path, str] = {}
+    for outcome in outcomes:
+        done.update(outcome.done)
+        failed.update(outcome.failed)
+    return _Outcome(done, failed)
+
+
+def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float) -> _Outcome:
+    """One LibreOffice process with a private profile, converting ``files`` into ``work``."""
+    out = work / "out"
+    profile = work / "profile"
+    out.mkdir(parents=True)
+    command = [
+        str(program),
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--convert-to",
+        EXPORT_FILTER,
+        "--outdir",
+        str(out),
+        *(str(f.resolve()) for f in files),
+    ]
+    problem = ""
+    try:
+        # A session of its own, so a hang can be ended for the whole process group
+        # (soffice is a wrapper script around oosplash and soffice.bin).
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        return _Outcome({}, {f: f"LibreOffice could not be started: {exc}" for f in files})
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        stdout, stderr = proc.communicate()
+        problem = f"LibreOffice did not finish within {timeout:g} s and was stopped"
+    else:
+        if proc.returncode != 0:
+            problem = f"LibreOffice stopped with exit code {proc.returncode}"
+    said = _errors_in(stdout + stderr)
+    done: dict[Path, Path] = {}
+    failed: dict[Path, str] = {}
+    for docx in files:
+        pdf = out / f"{docx.stem}.pdf"
+        invalid = _invalid_pdf(pdf)
+        if invalid is None:
+            done[docx] = pdf
+        else:
+            failed[docx] = "; ".join(x for x in (invalid, problem, said) if x)
+    shutil.rmtree(profile, ignore_errors=True)
+    return _Outcome(done, failed)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _errors_in(output: bytes) -> str:
+    """LibreOffice's own error lines (it also prints harmless warnings, e.g. about Java)."""
+    lines = output.decode("utf-8", "replace").splitlines()
+    errors = [line.strip() for line in lines if line.strip().lower().startswith("error")]
+    return f"LibreOffice said: {' / '.join(dict.fromkeys(errors))}" if errors else ""
+
+
+def _invalid_pdf(path: Path) -> str | None:
+    """``None`` for a readable PDF with pages, else why not."""
+    if not path.is_file():
+        return "no PDF was produced"
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        return "the PDF is incomplete"
+    try:
+        if len(PdfReader(io.BytesIO(data)).pages) == 0:
+            return "the PDF has no pages"
+    except (PyPdfError, ValueError, KeyError) as exc:
+        return f"the PDF cannot be read ({exc})"
+    return None
+
+
+def _failure_message(failed: dict[Path, str]) -> str:
+    count = len(failed)
+    head = (
+        f"LibreOffice could not convert {count} document{'s' if count > 1 else ''} to PDF, "
+        "also not on a second try:"
+    )
+    lines = [f"  {docx}: {reason}" for docx, reason in sorted(failed.items())]
+    return "\n".join([head, *lines])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reproducible bytes
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """Document information written into every PDF; Dutch texts, ``author`` is the penvoerder.
+
+    ``date`` becomes both CreationDate and ModDate. Pass a date taken from the content (for
+    example the signing date); without one, $SOURCE_DATE_EPOCH or a fixed date is used, never
+    the current time.
+    """
+
+    title: str
+    subject: str
+    author: str
+    date: dt.date | dt.datetime | None = None
+    keywords: str | None = None
+    lang: str = "nl-NL"
+
+
+def pdf_date(day: dt.date | dt.datetime | None) -> str:
+    """PDF date string in UTC (``D:20250601000000+00'00'``)."""
+    if day is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
+        moment = moment or FALLBACK_DATE
+    elif isinstance(day, dt.datetime):
+        moment = day if day.tzinfo else day.replace(tzinfo=dt.UTC)
+    else:
+        moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def apply_metadata(writer: PdfWriter, metadata: PdfMetadata) -> None:
+    """Replace document information, language and XMP of ``writer`` by ``metadata``."""
+    stamp = pdf_date(metadata.date)
+    info = {
+        "/Title": metadata.title,
+        "/Subject": metadata.subject,
+        "/Author": metadata.author,
+        "/Creator": PRODUCER,
+        "/Producer": PRODUCER,
+        "/CreationDate": stamp,
+        "/ModDate": stamp,
+    }
+    if metadata.keywords:
+        info["/Keywords"] = metadata.keywords
+    writer.metadata = info
+    root = writer.root_object
+    # LibreOffice's XMP (if any) would repeat its own dates; the Info dictionary is the source.
+    if "/Metadata" in root:
+        del root[NameObject("/Metadata")]
+    root[NameObject("/Lang")] = TextStringObject(metadata.lang)
+    # Ask viewers to show the title rather than the file name.
+    prefs = root.get("/ViewerPreferences")
+    prefs = prefs.get_object() if prefs is not None else None
+    if prefs is None:
+        prefs = DictionaryObject()
+        root[NameObject("/ViewerPreferences")] = writer._add_object(prefs)
+    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+
+
+def write_deterministic(writer: PdfWriter) -> bytes:
+    """Serialise ``writer`` with a file identifier that is a hash of the content.
+
+    pypdf keeps the identifier it copied (LibreOffice's random one) or writes none; a PDF
+    should have one, so it is written twice: first with a zero identifier, then with the MD5
+    of that first result (the identifier has a fixed length, so nothing else moves).
+    """
+    zero = ByteStringObject(bytes(16))
+    writer._ID = ArrayObject([zero, zero])  # no public setter in pypdf
+    first = io.BytesIO()
+    writer.write(first)
+    digest = ByteStringObject(hashlib.md5(first.getvalue(), usedforsecurity=False).digest())
+    writer._ID = ArrayObject([digest, digest])
+    final = io.BytesIO()
+    writer.write(final)
+    return final.getvalue()
+
+
+def normalize_pdf(data: bytes, metadata: PdfMetadata) -> bytes:
+    """The same PDF with fixed metadata, Dutch language tag and a content-derived /ID.
+
+    Two LibreOffice conversions of one DOCX differ only in dates and identifiers; after this
+    they are byte-identical.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        writer = PdfWriter(clone_from=reader)
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise ConversionError(f"cannot read the PDF to normalise it: {exc}") from exc
+    apply_metadata(writer, metadata)
+    return write_deterministic(writer)
