@@ -1,0 +1,239 @@
+"""The signing package: one PDF with every document to sign and an empty signature field each.
+
+Parts (addendum, signature pages, accession declarations, ...) are merged in the given order.
+Each part gets a bookmark and its own page labels, so a viewer shows "Addendum 3" rather than
+"17". The signature pages carry, on every signature line, the invisible marker text
+``sigfield:<party-id>`` (white, 2 pt); the position of that text is where the party's named,
+unsigned signature field (``/FT /Sig``) is placed. The same parts give the same bytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+
+from .errors import ConvenantgenError
+from .pdf import PdfMetadata, apply_metadata, write_deterministic
+
+MARKER = "sigfield:"
+FIELD_PREFIX = "handtekening-"
+# Size of the signature field in points, with its lower-left corner on the marker.
+FIELD_WIDTH = 200.0
+FIELD_HEIGHT = 50.0
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+
+
+class PackageError(ConvenantgenError):
+    """The signing package cannot be made (a signature place is missing or ambiguous)."""
+
+
+@dataclass(frozen=True)
+class PackagePart:
+    """One document of the package: ``label`` is its bookmark, ``pdf`` its bytes.
+
+    ``page_prefix`` goes before the page numbers of the part (default: the label and a space,
+    so the pages read "Addendum 1", "Addendum 2", ...).
+    """
+
+    label: str
+    pdf: bytes
+    page_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A party that signs: ``party_id`` matches the marker, ``name`` is shown as a tooltip."""
+
+    party_id: str
+    name: str
+
+    @property
+    def field_name(self) -> str:
+        # A full stop separates levels in PDF field names, so it may not appear in one.
+        return FIELD_PREFIX + self.party_id.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class SignaturePlace:
+    """Where a marker was found: page index in the package and the point of its text."""
+
+    page: int
+    x: float
+    y: float
+
+
+def build_signing_package(
+    parts: Sequence[PackagePart],
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    signatories: Sequence[Signatory],
+    date: dt.date | dt.datetime | None = None,
+) -> bytes:
+    """Merge ``parts`` into one PDF with bookmarks, page labels, metadata and signature fields.
+
+    ``author`` is the penvoerder; ``date`` (e.g. the signing date) becomes CreationDate and
+    ModDate. Every signatory needs exactly one ``sigfield:<party-id>`` marker somewhere in the
+    parts, otherwise :class:`PackageError` lists what is missing.
+    """
+    if not parts:
+        raise PackageError("the signing package has no documents")
+    writer = PdfWriter()
+    texts: list[tuple[int, PageObject]] = []
+    for part in parts:
+        try:
+            reader = PdfReader(io.BytesIO(part.pdf))
+            pages = list(reader.pages)
+        except (PyPdfError, ValueError, KeyError) as exc:
+            raise PackageError(f"'{part.label}' is not a readable PDF: {exc}") from exc
+        if not pages:
+            raise PackageError(f"'{part.label}' has no pages")
+        first = len(writer.pages)
+        # The part's own outline (its headings) is kept, nested under the part's bookmark.
+        writer.append(reader, outline_item=part.label)
+        writer.set_page_label(
+            first,
+            first + len(pages) - 1,
+            style="/D",
+            prefix=part.label + " " if part.page_prefix is None else part.page_prefix,
+            start=1,
+        )
+        texts += [(first + i, page) for i, page in enumerate(pages)]
+    places = locate_signatories(texts, signatories)
+    for signatory in signatories:
+        _add_signature_field(writer, signatory, places[signatory.party_id])
+    apply_metadata(writer, PdfMetadata(title=title, subject=subject, author=author, date=date))
+    writer.page_mode = "/UseOutlines"
+    return write_deterministic(writer)
+
+
+def text_chunks(page: PageObject) -> list[tuple[str, float, float]]:
+    """Text chunks of ``page`` as pypdf reads them, each with the point where it starts."""
+    chunks: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size) -> None:
+        if not text:
+            return
+        # Text space → page space: the text matrix, then the current transformation.
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        chunks.append((text, x, y))
+
+    page.extract_text(visitor_text=visit)
+    return chunks
+
+
+def locate_signatories(
+    pages: Sequence[tuple[int, PageObject]], signatories: Sequence[Signatory]
+) -> dict[str, SignaturePlace]:
+    """The place of each signatory's marker; raises :class:`PackageError` if one is not unique."""
+    wanted = {s.party_id for s in signatories}
+    found: dict[str, list[SignaturePlace]] = {pid: [] for pid in wanted}
+    for index, page in pages:
+        chunks = text_chunks(page)
+        text = "".join(c[0] for c in chunks)
+        if MARKER not in text:
+            continue
+        starts, offset = [], 0
+        for chunk, _, _ in chunks:
+            starts.append(offset)
+            offset += len(chunk)
+        for pid in wanted:
+            needle = MARKER + pid
+            at = text.find(needle)
+            while at >= 0:
+                end = at + len(needle)
+                # 'sigfield:bestuur-a' must not match inside 'sigfield:bestuur-ab', unless the
+                # next character starts another chunk (text runs are joined without spaces).
+                if end == len(text) or text[end] not in _ID_CHARS or end in starts:
+                    chunk = chunks[bisect.bisect_right(starts, at) - 1]
+                    found[pid].append(SignaturePlace(index, chunk[1], chunk[2]))
+                at = text.find(needle, at + 1)
+    missing = sorted(pid for pid, places in found.items() if not places)
+    double = sorted(pid for pid, places in found.items() if len(places) > 1)
+    problems = []
+    if missing:
+        problems.append(
+            "no signature line found for "
+            + ", ".join(missing)
+            + f" (the signature pages have no marker '{MARKER}<party-id>' for them)"
+        )
+    if double:
+        problems.append(
+            "more than one signature line for "
+            + ", ".join(f"{pid} (pages {_pages(found[pid])})" for pid in double)
+        )
+    if problems:
+        raise PackageError("cannot place the signature fields: " + "; ".join(problems))
+    return {pid: places[0] for pid, places in found.items()}
+
+
+def _pages(places: list[SignaturePlace]) -> str:
+    return ", ".join(str(p.page + 1) for p in places)
+
+
+def _add_signature_field(writer: PdfWriter, signatory: Signatory, place: SignaturePlace) -> None:
+    page = writer.pages[place.page]
+    box = page.mediabox
+    # Lower-left corner on the marker, moved inwards if the field would stick out of the page.
+    x0 = min(max(place.x, float(box.left)), float(box.right) - FIELD_WIDTH)
+    y0 = min(max(place.y, float(box.bottom)), float(box.top) - FIELD_HEIGHT)
+    rect = ArrayObject(
+        FloatObject(round(v, 2)) for v in (x0, y0, x0 + FIELD_WIDTH, y0 + FIELD_HEIGHT)
+    )
+    # An empty appearance: signing software draws its own, but PDF/A checkers want one.
+    appearance = DecodedStreamObject()
+    appearance.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                FloatObject(v) for v in (0, 0, FIELD_WIDTH, FIELD_HEIGHT)
+            ),
+        }
+    )
+    appearance.set_data(b"")
+    widget = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Sig"),
+            NameObject("/T"): TextStringObject(signatory.field_name),
+            NameObject("/TU"): TextStringObject(f"Handtekening {signatory.name}"),
+            NameObject("/Rect"): rect,
+            NameObject("/F"): NumberObject(4),  # print the field
+            NameObject("/P"): page.indirect_reference,
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+        }
+    )
+    ref = writer._add_object(widget)
+    annots = page.get("/Annots")
+    if annots is None:
+        page[NameObject("/Annots")] = ArrayObject([ref])
+    else:
+        annots.get_object().append(ref)
+    root = writer.root_object
+    if "/AcroForm" not in root:
+        root[NameObject("/AcroForm")] = writer._add_object(
+            DictionaryObject({NameObject("/Fields"): ArrayObject()})
+        )
+    form = root["/AcroForm"].get_object()
+    if "/Fields" not in form:
+        form[NameObject("/Fields")] = ArrayObject()
+    form["/Fields"].get_object().append(ref)
