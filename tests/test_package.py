@@ -190,14 +190,17 @@ def test_signatory_without_marker_is_reported(pdfs: dict[str, bytes]):
     )
 
 
-def test_marker_twice_is_reported(pdfs: dict[str, bytes]):
+def test_party_signing_twice_gets_a_field_on_each_line(pdfs: dict[str, bytes]):
     twice = [*parts(pdfs), PackagePart("Nogmaals", pdfs["handtekeningen"])]
-    with pytest.raises(PackageError) as caught:
-        build(pdfs, SIGNATORIES[:1], twice)
-    assert str(caught.value) == (
-        "cannot place the signature fields: more than one signature line for "
-        "gemeente-almere (pages 3, 5)"
-    )
+    reader = PdfReader(io.BytesIO(build(pdfs, SIGNATORIES[:1], twice)))
+    assert [(p, n) for p, n, _ in signature_widgets(reader)] == [
+        (2, "handtekening-gemeente-almere"),
+        (4, "handtekening-gemeente-almere-2"),
+    ]
+    assert sorted(reader.get_fields()) == [
+        "handtekening-gemeente-almere",
+        "handtekening-gemeente-almere-2",
+    ]
 
 
 def test_unreadable_part_is_named(pdfs: dict[str, bytes]):

@@ -110,6 +110,8 @@ def test_normalised_pdf_has_fixed_dutch_metadata(tmp_path: Path, docs: list[Path
     other = normalize_pdf(pdf.read_bytes(), PdfMetadata("t", "s", "a", dt.date(2025, 6, 2)))
     assert raw_bytes(PdfReader(io.BytesIO(other)).trailer["/ID"][0]) != ids[0]
     assert "Addendum bij het convenant" in reader.pages[0].extract_text()
+    # The build passes the metadata as a plain mapping.
+    assert normalize_pdf(pdf.read_bytes(), vars(META)) == data
 
 
 def test_corrupt_docx_is_retried_once_then_named(tmp_path: Path, docs: list[Path]):

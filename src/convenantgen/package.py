@@ -89,8 +89,10 @@ def build_signing_package(
     """Merge ``parts`` into one PDF with bookmarks, page labels, metadata and signature fields.
 
     ``author`` is the penvoerder; ``date`` (e.g. the signing date) becomes CreationDate and
-    ModDate. Every signatory needs exactly one ``sigfield:<party-id>`` marker somewhere in the
-    parts, otherwise :class:`PackageError` lists what is missing.
+    ModDate. Every signatory needs a ``sigfield:<party-id>`` marker somewhere in the parts,
+    otherwise :class:`PackageError` lists who is missing. The field is named
+    ``handtekening-<party-id>``; a party that signs on more than one line (two agreements in
+    one package) gets a field on each, the later ones named ``handtekening-<party-id>-2``, ...
     """
     if not parts:
         raise PackageError("the signing package has no documents")
@@ -117,7 +119,9 @@ def build_signing_package(
         texts += [(first + i, page) for i, page in enumerate(pages)]
     places = locate_signatories(texts, signatories)
     for signatory in signatories:
-        _add_signature_field(writer, signatory, places[signatory.party_id])
+        for n, place in enumerate(places[signatory.party_id], start=1):
+            name = signatory.field_name + ("" if n == 1 else f"-{n}")
+            _add_signature_field(writer, signatory, name, place)
     apply_metadata(writer, PdfMetadata(title=title, subject=subject, author=author, date=date))
     writer.page_mode = "/UseOutlines"
     return write_deterministic(writer)
@@ -141,8 +145,8 @@ def text_chunks(page: PageObject) -> list[tuple[str, float, float]]:
 
 def locate_signatories(
     pages: Sequence[tuple[int, PageObject]], signatories: Sequence[Signatory]
-) -> dict[str, SignaturePlace]:
-    """The place of each signatory's marker; raises :class:`PackageError` if one is not unique."""
+) -> dict[str, list[SignaturePlace]]:
+    """The places of each signatory's markers, in page order; each signatory needs one."""
     wanted = {s.party_id for s in signatories}
     found: dict[str, list[SignaturePlace]] = {pid: [] for pid in wanted}
     for index, page in pages:
@@ -166,29 +170,18 @@ def locate_signatories(
                     found[pid].append(SignaturePlace(index, chunk[1], chunk[2]))
                 at = text.find(needle, at + 1)
     missing = sorted(pid for pid, places in found.items() if not places)
-    double = sorted(pid for pid, places in found.items() if len(places) > 1)
-    problems = []
     if missing:
-        problems.append(
-            "no signature line found for "
+        raise PackageError(
+            "cannot place the signature fields: no signature line found for "
             + ", ".join(missing)
             + f" (the signature pages have no marker '{MARKER}<party-id>' for them)"
         )
-    if double:
-        problems.append(
-            "more than one signature line for "
-            + ", ".join(f"{pid} (pages {_pages(found[pid])})" for pid in double)
-        )
-    if problems:
-        raise PackageError("cannot place the signature fields: " + "; ".join(problems))
-    return {pid: places[0] for pid, places in found.items()}
+    return found
 
 
-def _pages(places: list[SignaturePlace]) -> str:
-    return ", ".join(str(p.page + 1) for p in places)
-
-
-def _add_signature_field(writer: PdfWriter, signatory: Signatory, place: SignaturePlace) -> None:
+def _add_signature_field(
+    writer: PdfWriter, signatory: Signatory, name: str, place: SignaturePlace
+) -> None:
     page = writer.pages[place.page]
     box = page.mediabox
     # Lower-left corner on the marker, moved inwards if the field would stick out of the page.
@@ -214,7 +207,7 @@ def _add_signature_field(writer: PdfWriter, signatory: Signatory, place: Signatu
             NameObject("/Type"): NameObject("/Annot"),
             NameObject("/Subtype"): NameObject("/Widget"),
             NameObject("/FT"): NameObject("/Sig"),
-            NameObject("/T"): TextStringObject(signatory.field_name),
+            NameObject("/T"): TextStringObject(name),
             NameObject("/TU"): TextStringObject(f"Handtekening {signatory.name}"),
             NameObject("/Rect"): rect,
             NameObject("/F"): NumberObject(4),  # print the field

@@ -21,10 +21,11 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -347,12 +348,15 @@ def write_deterministic(writer: PdfWriter) -> bytes:
     return final.getvalue()
 
 
-def normalize_pdf(data: bytes, metadata: PdfMetadata) -> bytes:
+def normalize_pdf(data: bytes, metadata: PdfMetadata | Mapping[str, Any]) -> bytes:
     """The same PDF with fixed metadata, Dutch language tag and a content-derived /ID.
 
-    Two LibreOffice conversions of one DOCX differ only in dates and identifiers; after this
-    they are byte-identical.
+    ``metadata`` is a :class:`PdfMetadata` or a mapping with its field names (title, subject,
+    author, date, ...). Two LibreOffice conversions of one DOCX differ only in dates and
+    identifiers; after this they are byte-identical.
     """
+    if isinstance(metadata, Mapping):
+        metadata = PdfMetadata(**metadata)
     try:
         reader = PdfReader(io.BytesIO(data))
         writer = PdfWriter(clone_from=reader)
