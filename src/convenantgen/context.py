@@ -115,8 +115,8 @@ class Signatory:
     on_behalf_of: str  # "namens de schoolbesturen" for a group representative, else ""
     name: str  # the person signing, or BLANK
     title: str  # "mevrouw", "de heer" or ""
-    role: str  # "de wethouder ...", or ""
-    place: str
+    role: str  # "de wethouder ...", or BLANK
+    place: str  # or BLANK
     marker: str  # "sigfield:<party-id>": where the PDF stage puts the signature field
 
 
@@ -553,8 +553,9 @@ def signatory(party: Party, group: Group | None, place: str, *, on_behalf: bool)
         on_behalf_of=f"namens {group.designation}" if on_behalf and group else "",
         name=rep.name if rep else BLANK,
         title=(rep.title or "") if rep else "",
-        role=(rep.role or "") if rep else "",
-        place=place,
+        # Unknown on paper: a dotted line the signatory fills in by hand.
+        role=(rep.role if rep else None) or BLANK,
+        place=place or BLANK,
         marker=f"sigfield:{party.id}",
     )
 

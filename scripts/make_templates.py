@@ -1,0 +1,394 @@
+"""Generate the Word templates in ``templates/`` with python-docx.
+
+Run ``.venv/bin/python scripts/make_templates.py``; commit the regenerated .docx files.
+
+The templates are real Word files: a penvoerder may open and restyle them in Word (fonts,
+spacing, logo in the header) as long as the ``{{ ... }}`` and ``{%p ... %}`` tags stay intact.
+This script is the reproducible starting point; running it twice gives identical bytes.
+
+Conventions, so that rendering stays predictable:
+
+- every ``{{ ... }}`` tag is a run of its own, so Word formatting applies to the whole value;
+- ``{%p ... %}`` tags sit alone in a paragraph (docxtpl removes that paragraph);
+- no Word auto-numbering: article numbers are text from the context (``3.1.``) followed by a
+  tab, in the "Artikellid" style with a hanging indent;
+- Calibri for text and Cambria for headings (Carlito and Caladea render them identically).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from convenantgen.render_docx import normalise_docx  # noqa: E402
+
+OUT = ROOT / "templates"
+BODY_FONT = "Calibri"
+HEADING_FONT = "Cambria"
+SIGNATURE_LINE = "_" * 40
+
+
+class Builder:
+    """A python-docx document with the house styles and helpers that write template tags."""
+
+    def __init__(self, title: str) -> None:
+        self.doc = Document()
+        self.title = title
+        self._styles()
+        self._page()
+
+    # -- styles ------------------------------------------------------------------------------
+
+    def _font(self, style, name: str, size: float, bold: bool | None = None) -> None:
+        style.font.name = name
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        if bold is not None:
+            style.font.bold = bold
+        rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        # Theme fonts would win over the explicit name: drop them.
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            rfonts.attrib.pop(qn(attr), None)
+        rfonts.set(qn("w:eastAsia"), name)
+        rfonts.set(qn("w:cs"), name)
+
+    def _styles(self) -> None:
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        self._font(normal, BODY_FONT, 11)
+        normal.paragraph_format.space_after = Pt(6)
+        normal.paragraph_format.line_spacing = 1.1
+        self._font(styles["Title"], HEADING_FONT, 16, bold=True)
+        title_fmt = styles["Title"].paragraph_format
+        title_fmt.space_after = Pt(18)
+        # The default Title has a blue bottom border; an agreement does not.
+        ppr = styles["Title"].element.get_or_add_pPr()
+        for border in ppr.findall(qn("w:pBdr")):
+            ppr.remove(border)
+        for level, size in ((1, 13), (2, 12), (3, 11.5), (4, 11)):
+            style = styles[f"Heading {level}"]
+            self._font(style, HEADING_FONT, size, bold=True)
+            style.font.italic = False
+            style.paragraph_format.space_before = Pt(12 if level < 3 else 9)
+            style.paragraph_format.space_after = Pt(6)
+            style.paragraph_format.keep_with_next = True
+        for name in ("Header", "Footer"):
+            self._font(styles[name], BODY_FONT, 8)
+        bullet = styles["List Bullet"]
+        self._font(bullet, BODY_FONT, 11)
+        bullet.paragraph_format.space_after = Pt(3)
+
+        member = styles.add_style("Partijlijst", WD_STYLE_TYPE.PARAGRAPH)
+        member.base_style = normal
+        member.paragraph_format.space_after = Pt(0)
+        member.paragraph_format.left_indent = Cm(1)
+
+        clause = styles.add_style("Artikellid", WD_STYLE_TYPE.PARAGRAPH)
+        clause.base_style = normal
+        clause.paragraph_format.left_indent = Cm(1.25)
+        clause.paragraph_format.first_line_indent = Cm(-1.25)
+        clause.paragraph_format.tab_stops.add_tab_stop(Cm(1.25))
+
+        sub = styles.add_style("Tussenkop", WD_STYLE_TYPE.PARAGRAPH)
+        sub.base_style = normal
+        sub.font.bold = True
+        sub.paragraph_format.space_before = Pt(6)
+        sub.paragraph_format.keep_with_next = True
+
+        sig = styles.add_style("Ondertekening", WD_STYLE_TYPE.PARAGRAPH)
+        sig.base_style = normal
+        sig.paragraph_format.space_after = Pt(0)
+        sig.paragraph_format.keep_with_next = True
+        sig.paragraph_format.keep_together = True
+
+    def _page(self) -> None:
+        section = self.doc.sections[0]
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Cm(2.5))
+        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+        footer = section.footer.paragraphs[0]
+        footer.style = self.doc.styles["Footer"]
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer.add_run("{{ footer }}")
+        footer.add_run(" · pagina ")
+        _field(footer, "PAGE")
+        footer.add_run(" van ")
+        _field(footer, "NUMPAGES")
+
+    # -- content helpers ---------------------------------------------------------------------
+
+    def tag(self, statement: str) -> None:
+        """A ``{%p ... %}`` paragraph: control flow only, removed when rendering."""
+        self.doc.add_paragraph(f"{{%p {statement} %}}")
+
+    def para(self, *runs: str, style: str | None = None, bold=False, italic=False):
+        """A paragraph of runs; ``\\t`` as a run of its own is a tab."""
+        p = self.doc.add_paragraph(style=style)
+        for text in runs:
+            if text == "\t":
+                p.add_run().add_tab()
+                continue
+            run = p.add_run(text)
+            run.bold = bold or None
+            run.italic = italic or None
+        return p
+
+    def marker(self, p, expression: str) -> None:
+        """White 2 pt text on the signature line: invisible, but found in the PDF."""
+        run = p.add_run(" ")
+        run = p.add_run(f"{{{{ {expression} }}}}")
+        run.font.size = Pt(2)
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+    def save(self, name: str) -> Path:
+        props = self.doc.core_properties
+        props.title = self.title
+        props.author = "convenantgen"
+        props.last_modified_by = "convenantgen"
+        props.comments = "Sjabloon; gegenereerd met scripts/make_templates.py"
+        props.revision = 1
+        props.created = props.modified = dt.datetime(2024, 1, 1)
+        props.language = "nl-NL"
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        path = OUT / name
+        path.write_bytes(normalise_docx(buffer.getvalue()))
+        return path
+
+
+def _field(paragraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def signature_block(b: Builder, var: str, *, with_marker: bool) -> None:
+    """Organisation, representative, role, place, date and the signature line of ``var``."""
+    b.para(f"{{{{ {var}.organisation }}}}", style="Ondertekening", bold=True)
+    b.tag(f"if {var}.on_behalf_of")
+    b.para(f"{{{{ {var}.on_behalf_of }}}}", style="Ondertekening")
+    b.tag("endif")
+    b.para("Naam: ", f"{{{{ {var}.name }}}}", style="Ondertekening")
+    b.para("Functie: ", f"{{{{ {var}.role }}}}", style="Ondertekening")
+    b.para("Plaats: ", f"{{{{ {var}.place }}}}", style="Ondertekening")
+    b.para("Datum: ____________________", style="Ondertekening")
+    b.para("", style="Ondertekening")
+    b.para("", style="Ondertekening")
+    line = b.para(SIGNATURE_LINE, style="Ondertekening")
+    if with_marker:
+        b.marker(line, f"{var}.marker")
+    line.paragraph_format.keep_with_next = False
+    b.para("")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def agreement() -> Path:
+    b = Builder("Convenant of addendum")
+    b.para("{{ a.title }}", style="Title")
+    b.para("{{ a.parties_heading }}")
+    b.tag("for block in a.parties")
+    b.tag("if not loop.first")
+    b.para("{{ a.separator }}")
+    b.tag("endif")
+    b.para("{{ block.intro }}")
+    b.tag("for name in block.members")
+    b.para("{{ name }}", style="Partijlijst")
+    b.tag("endfor")
+    b.tag("if block.closing")
+    b.para("{{ block.closing }}")
+    b.tag("endif")
+    b.tag("endfor")
+
+    b.para("{{ a.considerations_heading }}", style="Tussenkop")
+    b.tag("for item in a.considerations")
+    b.para("{{ item }}", style="List Bullet")
+    b.tag("endfor")
+    b.para("{{ a.agreement_heading }}", style="Tussenkop")
+
+    b.tag("for section in a.sections")
+    b.para("{{ section.heading }}", style="Heading 1")
+    b.tag("for clause in section.clauses")
+    b.tag("for text in clause.paragraphs")
+    b.tag("if clause.label and loop.first")
+    b.para("{{ clause.label }}", "\t", "{{ text }}", style="Artikellid")
+    b.tag("else")
+    b.para("{{ text }}")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("for d in clause.definitions")
+    p = b.para("{{ d.label }}", "\t", style="Artikellid")
+    p.add_run("{{ d.term }}").italic = True
+    p.add_run(": ")
+    p.add_run("{{ d.text }}")
+    b.tag("endfor")
+    b.tag("if clause.article")
+    b.para("{{ clause.article.heading }}", style="Heading 2")
+    b.tag("for part in clause.article.parts")
+    b.para("{{ part.heading }}", style="Heading 3")
+    b.tag("for m in part.measures")
+    b.para("{{ m.heading }}", style="Heading 4")
+    b.tag("for text in m.description")
+    b.para("{{ text }}")
+    b.tag("endfor")
+    b.tag("for lst in m.lists")
+    b.para("{{ lst.title }}", style="Tussenkop")
+    b.tag("for item in lst.items")
+    b.tag("if item.label")
+    b.para("{{ item.label }}", "\t", "{{ item.text }}", style="Artikellid")
+    b.tag("else")
+    b.para("{{ item.text }}", style="List Bullet")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("endfor")
+    b.tag("if m.targets")
+    b.para("{{ m.result_heading }}", style="Tussenkop")
+    b.tag("for target in m.targets")
+    b.para("{{ target }}", style="List Bullet")
+    b.tag("endfor")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("for text in part.paragraphs")
+    b.para("{{ text }}")
+    b.tag("endfor")
+    b.tag("endfor")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("endfor")
+
+    closing = b.para("{{ a.closing }}")
+    closing.paragraph_format.space_before = Pt(24)
+    closing.paragraph_format.keep_with_next = True
+    b.tag("for group in a.signature_groups")
+    b.tag("if not loop.first")
+    b.para("{{ a.separator }}", style="Ondertekening")
+    b.tag("endif")
+    b.para("{{ group.intro }}", style="Ondertekening", italic=True)
+    b.tag("for s in group.signatories")
+    b.para("", style="Ondertekening")
+    b.para("", style="Ondertekening")
+    b.para(SIGNATURE_LINE, style="Ondertekening")
+    last = b.para("{{ s.name }}", style="Ondertekening", italic=True)
+    last.paragraph_format.space_after = Pt(12)
+    last.paragraph_format.keep_with_next = False
+    b.tag("endfor")
+    b.tag("endfor")
+    return b.save("addendum.docx")
+
+
+def signature_pages() -> Path:
+    b = Builder("Handtekeningen")
+    b.para("Handtekeningen", style="Title")
+    b.para("{{ a.title }}", bold=True)
+    b.para("{{ a.closing }}")
+    b.tag("for group in a.signature_groups")
+    b.para("{{ group.intro }}", style="Heading 2")
+    b.tag("for s in group.signatories")
+    signature_block(b, "s", with_marker=True)
+    b.tag("endfor")
+    b.tag("endfor")
+    return b.save("signature-pages.docx")
+
+
+def accession_declaration() -> Path:
+    b = Builder("Verklaring van instemming met de bepalingen in het convenant")
+    b.para("{{ acc.declaration_title }}", style="Title")
+    b.para("{{ acc.covenant_title }}", bold=True)
+    b.tag("for text in acc.declaration")
+    b.para("{{ text }}")
+    b.tag("endfor")
+    b.para("{{ acc.clause_label }}", style="Tussenkop")
+    b.para("{{ acc.clause_text }}", italic=True)
+    b.para("Aldus verklaard en ondertekend,", style="Tussenkop")
+    signature_block(b, "acc.party", with_marker=True)
+    return b.save("accession-declaration.docx")
+
+
+def accession_consent() -> Path:
+    b = Builder("Verklaring van instemming tot toetreding")
+    b.para("{{ acc.consent_title }}", style="Title")
+    b.para("{{ acc.covenant_title }}", bold=True)
+    b.para("{{ consent.statement }}")
+    b.para("{{ acc.clause_label }}", style="Tussenkop")
+    b.para("{{ acc.clause_text }}", italic=True)
+    b.para("Aldus verklaard en ondertekend,", style="Tussenkop")
+    signature_block(b, "consent.signatory", with_marker=True)
+    return b.save("accession-consent.docx")
+
+
+def accession_letter() -> Path:
+    b = Builder("Begeleidende brief bij een toetreding")
+    b.tag("if acc.penvoerder")
+    b.para("{{ acc.penvoerder.organisation }}", bold=True)
+    b.tag("endif")
+    b.para("")
+    b.tag("for line in acc.address")
+    b.para("{{ line }}", style="Partijlijst")
+    b.tag("endfor")
+    b.para("")
+    b.para("Datum: ____________________")
+    b.para("Betreft: ", "{{ acc.letter_subject }}", bold=True)
+    b.para("Geachte heer, mevrouw,")
+    b.tag("for text in acc.letter")
+    b.para("{{ text }}")
+    b.tag("endfor")
+    b.para("Met vriendelijke groet,")
+    b.tag("if acc.penvoerder")
+    b.para("", style="Ondertekening")
+    b.para("", style="Ondertekening")
+    b.para(SIGNATURE_LINE, style="Ondertekening")
+    b.para("{{ acc.penvoerder.name }}", style="Ondertekening")
+    b.para("{{ acc.penvoerder.role }}", style="Ondertekening")
+    b.para("penvoerder, ", "{{ acc.penvoerder.organisation }}", style="Ondertekening")
+    b.tag("endif")
+    b.para("Bijlagen:", style="Tussenkop")
+    b.tag("for item in acc.enclosures")
+    b.para("{{ item }}", style="List Bullet")
+    b.tag("endfor")
+    return b.save("accession-letter.docx")
+
+
+def staatscourant_notice() -> Path:
+    b = Builder("Mededeling in de Staatscourant")
+    b.para("{{ acc.notice_title }}", style="Title")
+    b.tag("for text in acc.notice")
+    b.para("{{ text }}")
+    b.tag("endfor")
+    return b.save("staatscourant-notice.docx")
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for make in (
+        agreement,
+        signature_pages,
+        accession_declaration,
+        accession_consent,
+        accession_letter,
+        staatscourant_notice,
+    ):
+        print(make().relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
