@@ -25,10 +25,11 @@ from ruamel.yaml import YAML
 
 from .errors import Diagnostic, Severity, Where
 from .resources import schema_dir
+from .sources import one_line
 
 KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: "$" would accept a final "\n"
+DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _TYPE_WORDS = {
@@ -60,7 +61,7 @@ def describe_value(value: Any) -> str:
 
 def parse_iso_date(value: str) -> tuple[dt.date | None, str]:
     """Parse YYYY-MM-DD; on failure return the reason in words."""
-    match = DATE_RE.match(value)
+    match = DATE_RE.fullmatch(value)
     if not match:
         return None, f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2025-12-31"
     year, month, day = (int(g) for g in match.groups())
@@ -85,7 +86,7 @@ class CovenantValidator(Validator):
     known_codes: frozenset[str] = frozenset()
 
     def _check_with_identifier(self, field: str, value: Any) -> None:
-        if isinstance(value, str) and not ID_RE.match(value):
+        if isinstance(value, str) and not ID_RE.fullmatch(value):
             self._error(
                 field,
                 f"'{value}' is not a valid id: use lower-case letters, digits and hyphens, "
@@ -273,4 +274,4 @@ def _translate(error, schema_set: SchemaSet, kind: str, file: Path) -> Diagnosti
             diag_code = "schema-value"
     else:  # pragma: no cover - a rule we do not use yet
         message = f"{field} is not valid ({error.rule})"
-    return Diagnostic(Severity.ERROR, diag_code, message, where, subject=field)
+    return Diagnostic(Severity.ERROR, diag_code, one_line(message), where, subject=field)

@@ -8,6 +8,7 @@ validates them so that ``2025-02-31`` is reported, not raised.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Diagnostic, Severity, Where
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a dossier file is hand-written text; 2 MiB is far beyond that
 MAX_EXPANDED_NODES = 200_000  # aliases may not blow a document up beyond this many values
+MAX_DEPTH = 64  # nesting of lists and mappings; the composer recurses, so deeper is refused
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:" + t
@@ -54,9 +58,26 @@ class Source:
     data: Any
 
 
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters shown as escapes.
+
+    A diagnostic is one ``file:line:col: ...`` line; a value quoted in it (an id, a key, a
+    date) must not break that line or hide characters.
+    """
+    out = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char])
+        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} and char != "\u200d":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _diag(path: Path, line: int, col: int, code: str, message: str) -> Diagnostic:
     where = Where(path, (), line, col)
-    return Diagnostic(Severity.ERROR, code, message, where, line=line, col=col)
+    return Diagnostic(Severity.ERROR, code, one_line(message), where, line=line, col=col)
 
 
 def _tag_of(node: Any) -> str:
@@ -113,8 +134,53 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
     return problems
 
 
+def _check_depth(yaml: YAML, text: str, path: Path) -> list[Diagnostic]:
+    """Refuse deep nesting from the (iterative) event stream, before the recursive composer."""
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return [
+                    _diag(
+                        path,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "yaml-structure",
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
+                        "here; flatten the structure",
+                    )
+                ]
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return []
+
+
+def _outside_folder(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link to a file outside its own folder."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True).relative_to(path.parent.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return True
+    return False
+
+
 def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     """Read one YAML file. Returns the source, or None with the diagnostics explaining why."""
+    if _outside_folder(path):
+        return None, [
+            _diag(
+                path,
+                1,
+                1,
+                "file-outside",
+                "file is a symbolic link to a place outside the dossier folder; "
+                "copy the file into the folder instead",
+            )
+        ]
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -130,7 +196,10 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
                 f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
             )
         ]
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [_diag(path, 1, 1, "file-unreadable", f"cannot read file: {exc.strerror}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -154,6 +223,10 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         return None, [_diag(path, 1, 1, "file-empty", "file is empty; expected a YAML mapping")]
     yaml = _new_yaml()
     try:
+        problems = _check_depth(yaml, text, path)
+        if problems:
+            return None, problems
+        yaml = _new_yaml()
         node = yaml.compose(text)
         if node is None:
             return None, [_diag(path, 1, 1, "file-empty", "file is empty; expected a YAML mapping")]
@@ -163,8 +236,12 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if _unclosed_quote(exc):
+            mark = exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return None, [_diag(path, line, col, "yaml-syntax", _yaml_message(exc))]
+    except ReaderError as exc:
+        return None, [_reader_problem(exc, text, path)]
     except (YAMLError, ValueError, RecursionError) as exc:
         return None, [_diag(path, 1, 1, "yaml-syntax", f"cannot parse YAML: {exc}")]
     if not isinstance(data, CommentedMap):
@@ -175,6 +252,30 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     return Source(path, data), []
 
 
+def _reader_problem(exc: ReaderError, text: str, path: Path) -> Diagnostic:
+    """A character YAML does not allow (NUL, other control characters), with its place."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    before = text[:position]
+    line = before.count("\n") + 1
+    col = position - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else 0
+    return _diag(
+        path,
+        line,
+        col,
+        "yaml-syntax",
+        f"character U+{char:04X} is not allowed in a YAML file; remove it",
+    )
+
+
+def _unclosed_quote(exc: MarkedYAMLError) -> bool:
+    return bool(
+        exc.context_mark
+        and "quoted scalar" in (exc.context or "")
+        and "end of stream" in (exc.problem or "")
+    )
+
+
 def _yaml_message(exc: MarkedYAMLError) -> str:
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     if "found character '\\t'" in problem or "\t" in problem:
@@ -182,6 +283,15 @@ def _yaml_message(exc: MarkedYAMLError) -> str:
     if "found duplicate key" in problem:
         key = problem.split('"')[1] if '"' in problem else ""
         return f"duplicate key '{key}'; each key may appear once in a mapping"
+    if _unclosed_quote(exc):
+        return "the quoted text that starts here is never closed; add the closing quote"
+    if "found another document" in problem:
+        return "a second YAML document starts here; a dossier file holds one document"
+    if problem.startswith("expected <block end>"):
+        return (
+            "this line is not indented like the lines above it; keys of one mapping start "
+            "in the same column and list items with the same '-' column"
+        )
     context = (exc.context or "").strip()
     if context and context != problem:
         return f"{problem} ({context})"
@@ -228,7 +338,8 @@ def position(data: Any, path: tuple) -> tuple[int, int]:
     for key in path:
         if isinstance(node, CommentedMap) and key in node:
             child = node[key]
-            if isinstance(child, (CommentedMap, CommentedSeq)):
+            # A missing value ("title:") has no position of its own: point at its key.
+            if child is None or isinstance(child, (CommentedMap, CommentedSeq)):
                 line, col = node.lc.key(key)
             else:
                 line, col = node.lc.value(key)
