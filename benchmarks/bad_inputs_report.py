@@ -1,0 +1,288 @@
+"""Run the bad-input corpus (``tests/bad_inputs/``) and report how cleanly it is rejected.
+
+Each case is a folder holding only the files that differ from the valid base dossier in
+``tests/bad_inputs/_base/`` (a file named ``_remove`` lists base files to delete), plus
+``expected.txt``: the exact diagnostic lines ``check`` must print, one per line, paths
+relative to the case folder. A line starting with ``re:`` is a regular expression that must
+match the whole output line; blank lines and ``#`` comments are ignored. Cases whose input is
+too large or binary to commit are written at run time by a generator below.
+
+The dossier of a case is written to ``WORK/<case>/<case>/`` and checked with
+``convenantgen check .`` from inside that folder. The directive ``# check: parent`` in
+``expected.txt`` runs it from ``WORK/<case>/`` instead (a content folder holding this one
+dossier), for defects that only show at that level; paths are then relative to that folder.
+
+Folders named ``ok-*`` hold tricky but *valid* input (``&``, ``<``, quotes, emoji,
+``<script>``, Jinja syntax): ``check`` must accept them without any finding.
+
+Usage::
+
+    python benchmarks/bad_inputs_report.py
+
+prints ``N bad inputs, N rejected cleanly, 0 tracebacks, 0 outputs touched`` and exits 1
+when any bad input is not rejected cleanly (or a valid one is not accepted); details of
+every failure go to stderr. "Rejected cleanly" means: exit code 1, no Python traceback, the
+output is exactly ``expected.txt``, and no file in the case folder was created, changed or
+removed. The test suite imports this module (``tests/test_bad_inputs.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "bad_inputs"
+BASE = CORPUS / "_base"
+CONTROL_FILES = {"expected.txt", "_remove"}
+LINE_RE = re.compile(r"^[^\s:][^:]*:\d+:\d+: (error|warning|acknowledged) \[[a-z0-9-]+\] .+$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs that are written at run time instead of committed
+
+
+def _fifty_megabytes(folder: Path) -> None:
+    chunk = b"# padding line for a file far larger than any dossier file may be\n"
+    with (folder / "maatregelen.yaml").open("wb") as out:
+        out.write(b"kind: measures\n")
+        block = chunk * 16_384  # 1 MiB
+        for _ in range(50):
+            out.write(block)
+
+
+def _latin1_bytes(folder: Path) -> None:
+    text = (BASE / "partijen.yaml").read_text("utf-8")
+    (folder / "partijen.yaml").write_bytes(
+        text.replace("Stichting Beta", "Stichting B\u00e9ta").encode("latin-1")
+    )
+
+
+def _utf16_file(folder: Path) -> None:
+    text = (BASE / "dossier.yaml").read_text("utf-8")
+    (folder / "dossier.yaml").write_bytes(text.encode("utf-16"))
+
+
+def _nul_byte(folder: Path) -> None:
+    text = (BASE / "dossier.yaml").read_text("utf-8")
+    (folder / "dossier.yaml").write_bytes(
+        text.replace("Proefconvenant", "Proef\x00convenant").encode()
+    )
+
+
+def _symlink_outside(folder: Path) -> None:
+    (folder / "extra.yaml").symlink_to("/etc/passwd")
+
+
+def _deep_nesting(folder: Path) -> None:
+    depth = 100_000
+    (folder / "extra.yaml").write_text("kind: measures\nmeasures: " + "[" * depth + "]" * depth)
+
+
+GENERATORS: dict[str, Callable[[Path], None]] = {
+    "file-50-megabytes": _fifty_megabytes,
+    "non-utf8-latin1": _latin1_bytes,
+    "non-utf8-utf16": _utf16_file,
+    "nul-byte": _nul_byte,
+    "symlink-to-etc-passwd": _symlink_outside,
+    "deep-nesting": _deep_nesting,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    folder: Path
+
+    @property
+    def valid(self) -> bool:
+        return self.name.startswith("ok-")
+
+    @property
+    def from_parent(self) -> bool:
+        lines = (self.folder / "expected.txt").read_text("utf-8").splitlines()
+        return "# check: parent" in lines
+
+    def expected(self) -> list[str]:
+        lines = (self.folder / "expected.txt").read_text("utf-8").splitlines()
+        return [ln for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def cases() -> list[Case]:
+    return [
+        Case(p.name, p)
+        for p in sorted(CORPUS.iterdir())
+        if p.is_dir() and not p.name.startswith(("_", ".")) and (p / "expected.txt").is_file()
+    ]
+
+
+def materialize(case: Case, workdir: Path) -> Path:
+    """Write the case's dossier (base + overlay, generated) to ``workdir/<case>/<case>``."""
+    dest = workdir / case.name / case.name
+    dest.mkdir(parents=True, exist_ok=True)
+    for src in BASE.iterdir():
+        if src.is_file():
+            shutil.copyfile(src, dest / src.name)
+    remove = case.folder / "_remove"
+    if remove.is_file():
+        for name in remove.read_text("utf-8").split():
+            (dest / name).unlink()
+    for src in case.folder.iterdir():
+        if src.is_file() and src.name not in CONTROL_FILES:
+            shutil.copyfile(src, dest / src.name)
+    if case.name in GENERATORS:
+        GENERATORS[case.name](dest)
+    return dest
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file below ``folder`` with the SHA-256 of its bytes and its mtime (ns)."""
+    out: dict[str, tuple[str, int]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            out[str(path.relative_to(folder))] = ("link-or-dir", path.lstat().st_mtime_ns)
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        out[str(path.relative_to(folder))] = (digest.hexdigest(), path.stat().st_mtime_ns)
+    return out
+
+
+@dataclass
+class Outcome:
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    traceback: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+def run_in_process(folder: Path, argv: list[str] | None = None) -> Outcome:
+    """``convenantgen check .`` inside ``folder`` through ``cli.main``; catches any escape."""
+    from convenantgen import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(folder), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv or ["check", "."])
+        except SystemExit as exc:  # argparse
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:  # noqa: BLE001 - a traceback is exactly what we look for
+            return Outcome(None, out.getvalue(), err.getvalue(), traceback.format_exc())
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+def run_cli(folder: Path, *args: str) -> Outcome:
+    """The installed ``convenantgen`` executable, as a user runs it."""
+    exe = Path(sys.executable).with_name("convenantgen")
+    proc = subprocess.run(
+        [str(exe), *(args or ("check", "."))],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return Outcome(proc.returncode, proc.stdout, proc.stderr)
+
+
+def match_lines(expected: list[str], actual: list[str]) -> bool:
+    if len(expected) != len(actual):
+        return False
+    for want, got in zip(expected, actual, strict=True):
+        if want.startswith("re:"):
+            if not re.fullmatch(want[3:].strip(), got):
+                return False
+        elif want != got:
+            return False
+    return True
+
+
+@dataclass
+class Verdict:
+    case: Case
+    outcome: Outcome
+    touched: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def judge(case: Case, outcome: Outcome, before: dict, after: dict) -> Verdict:
+    verdict = Verdict(case, outcome)
+    verdict.touched = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    text = outcome.stdout + outcome.stderr
+    if outcome.traceback or "Traceback (most recent call last)" in text:
+        verdict.problems.append("traceback:\n" + (outcome.traceback or text))
+    want_code = 0 if case.valid else 1
+    if outcome.exit_code != want_code:
+        verdict.problems.append(f"exit code {outcome.exit_code}, expected {want_code}")
+    malformed = [ln for ln in outcome.lines if not LINE_RE.match(ln)]
+    if malformed:
+        verdict.problems.append("lines not in file:line:col form: " + repr(malformed))
+    if not match_lines(case.expected(), outcome.lines):
+        verdict.problems.append(
+            "output differs from expected.txt\n  expected:\n    "
+            + "\n    ".join(case.expected())
+            + "\n  got:\n    "
+            + "\n    ".join(outcome.lines)
+        )
+    if verdict.touched:
+        verdict.problems.append("files created, changed or removed: " + ", ".join(verdict.touched))
+    return verdict
+
+
+def run_case(case: Case, workdir: Path, runner: Callable[[Path], Outcome] = run_in_process):
+    """Materialize ``case`` under ``workdir``, check it with ``runner`` and judge the result."""
+    content = materialize(case, workdir).parent
+    before = snapshot(content)
+    outcome = runner(content if case.from_parent else content / case.name)
+    return judge(case, outcome, before, snapshot(content))
+
+
+def main() -> int:
+    verdicts: list[Verdict] = []
+    with tempfile.TemporaryDirectory(prefix="bad-inputs-") as tmp:
+        for case in cases():
+            verdicts.append(run_case(case, Path(tmp)))
+    bad = [v for v in verdicts if not v.case.valid]
+    valid = [v for v in verdicts if v.case.valid]
+    for v in verdicts:
+        if not v.clean:
+            print(f"--- {v.case.name}: " + "\n".join(v.problems), file=sys.stderr)
+    tracebacks = sum(1 for v in verdicts if v.outcome.traceback or "Traceback" in v.outcome.stderr)
+    touched = sum(len(v.touched) for v in verdicts)
+    print(
+        f"{len(bad)} bad inputs, {sum(v.clean for v in bad)} rejected cleanly, "
+        f"{tracebacks} tracebacks, {touched} outputs touched"
+    )
+    failed_valid = [v.case.name for v in valid if not v.clean]
+    if failed_valid:
+        print(f"valid inputs not accepted cleanly: {', '.join(failed_valid)}", file=sys.stderr)
+    return 0 if all(v.clean for v in verdicts) else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
