@@ -1,0 +1,355 @@
+"""Stage 8, site: the public measures website, in Dutch, built with Material for MkDocs.
+
+Two steps with a plain folder of Markdown between them, so the site builds under MkDocs and
+under Zensical alike (no plugin generates pages):
+
+1. :func:`write_site_sources` turns the model into Markdown pages, SVG charts, open data
+   (JSON/CSV) and copies of the JSON Schemas, in an empty staging folder. Everything is
+   rendered in memory first; files are written only once every page rendered.
+2. :func:`build_site` runs ``mkdocs build --strict`` on that folder with a configuration
+   derived from the top-level ``mkdocs.yml`` (docs_dir, site_dir and navigation filled in).
+
+:func:`serve` regenerates the Markdown when the YAML changes and lets MkDocs' own dev server
+rebuild and live-reload; on check errors it prints them and keeps serving the last good site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from . import site_pages as pages
+from .errors import CheckFailed, ConvenantgenError, Severity
+from .model import Dossier
+from .opendata import write_open_data
+from .resources import schema_dir
+
+_PACKAGE = Path(__file__).resolve().parent
+NAV_FILE = ".nav.json"  # MkDocs skips dot files in docs_dir, so this never reaches the site
+
+SITE_CSS = """\
+/* convenantgen: tags, status badges and charts. Colours pass WCAG AA on white. */
+.cg-tag, .cg-status {
+  display: inline-block; padding: 0 .5em; border-radius: .8em;
+  border: 1px solid #01689b; color: #01496d; background: #eef6fa; font-size: .85em;
+}
+.cg-status-afgelopen { border-color: #4d4d4d; color: #333333; background: #f2f2f2; }
+.cg-status-verlengd { border-color: #8a4b00; color: #6b3a00; background: #fff5e6; }
+.cg-figure { margin: 1em 0; }
+.cg-figure svg.cg-chart { max-width: 100%; height: auto; }
+.cg-figure figcaption { font-size: .8em; color: #333333; }
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 1: sources
+
+
+def _schema_files() -> list[Path]:
+    """The JSON Schemas of the YAML format, when they have been generated."""
+    try:
+        folder = schema_dir() / "json"
+    except FileNotFoundError:
+        return []
+    return sorted(folder.glob("*.schema.json")) if folder.is_dir() else []
+
+
+def render_site_sources(
+    dossiers: list[Dossier], *, downloads: list[dict], reference_date: dt.date
+) -> tuple[dict[str, str | bytes], list]:
+    """Every file of the docs folder (relative path -> content) and the navigation."""
+    ids = [d.id for d in dossiers]
+    if len(set(ids)) != len(ids):
+        raise ConvenantgenError("two dossiers share an id; the site needs unique dossier ids")
+    sds = [pages.SiteDossier.of(d, reference_date) for d in dossiers]
+    schemas = _schema_files()
+    files: dict[str, str | bytes] = {"assets/convenantgen.css": SITE_CSS}
+    nav: list = ["index.md"]
+    for sd in sds:
+        own = [x for x in downloads if x.get("dossier") == sd.id]
+        base = sd.id
+        files[f"{base}/index.md"] = pages.overview_page(sd, own)
+        files[f"{base}/maatregelen/index.md"] = pages.measures_index_page(sd)
+        measure_nav = [f"{base}/maatregelen/index.md"]
+        for measure in sd.measures:
+            src = f"{base}/maatregelen/{measure.id}.md"
+            text, charts = pages.measure_page(sd, measure)
+            files[src] = text
+            for name, svg in charts.items():
+                files[f"{base}/maatregelen/charts/{name}"] = svg + "\n"
+            measure_nav.append(src)
+        files[f"{base}/partijen.md"] = pages.parties_page(sd)
+        files[f"{base}/tijdlijn.md"] = pages.timeline_page(sd)
+        text_nav = []
+        for agreement, page in sd.text_pages():
+            files[f"{base}/{page}"] = pages.text_page(sd, agreement)
+            text_nav.append(f"{base}/{page}")
+        files[f"{base}/downloads.md"] = pages.downloads_page(sd, own, f"{base}/downloads.md")
+        nav.append(
+            {
+                pages.h(sd.dossier.display_title): [
+                    f"{base}/index.md",
+                    {"Maatregelen": measure_nav},
+                    f"{base}/partijen.md",
+                    f"{base}/tijdlijn.md",
+                    *text_nav,
+                    f"{base}/downloads.md",
+                ]
+            }
+        )
+    files["downloads.md"] = pages.all_downloads_page(sds, downloads)
+    nav += ["downloads.md", "open-data/index.md"]
+
+    open_data: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        listed = write_open_data(sds, Path(tmp))
+        for name, _, _ in listed:
+            open_data[name] = (Path(tmp) / name).read_text(encoding="utf-8")
+    for name, text in open_data.items():
+        files[f"open-data/{name}"] = text
+    for schema in schemas:
+        files[f"open-data/schema/{schema.name}"] = schema.read_bytes()
+    files["open-data/index.md"] = pages.open_data_page(listed, [s.name for s in schemas])
+    files["index.md"] = pages.home_page(sds, reference_date, has_schema=bool(schemas))
+    return files, nav
+
+
+def write_site_sources(
+    dossiers: list[Dossier],
+    docs_dir: Path,
+    *,
+    downloads: list[dict],
+    reference_date: dt.date,
+) -> None:
+    """Write the site's Markdown, charts, open data and schema copies into ``docs_dir``.
+
+    ``downloads`` are manifest entries (dossier, kind, path, sha256, title); the files
+    themselves are placed in ``<site_dir>/downloads/<path>`` by the build, after MkDocs ran.
+    """
+    docs_dir = Path(docs_dir)
+    if docs_dir.exists() and any(docs_dir.iterdir()):
+        raise ConvenantgenError(f"site sources folder '{docs_dir}' is not empty")
+    files, nav = render_site_sources(dossiers, downloads=downloads, reference_date=reference_date)
+    _write_files(docs_dir, files, nav)
+
+
+def _write_files(docs_dir: Path, files: dict[str, str | bytes], nav: list) -> None:
+    for rel, content in sorted(files.items()):
+        path = docs_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path.write_bytes(data)
+    (docs_dir / NAV_FILE).write_text(json.dumps(nav, indent=1) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: MkDocs
+
+
+def config_file() -> Path:
+    """The top-level mkdocs.yml (a source checkout) or the copy inside an installed package."""
+    for candidate in (_PACKAGE / "_data" / "mkdocs.yml", _PACKAGE.parents[1] / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    raise ConvenantgenError(f"mkdocs.yml not found next to {_PACKAGE}")
+
+
+def write_derived_config(docs_dir: Path, site_dir: Path, target: Path) -> Path:
+    """A config that inherits mkdocs.yml and sets docs_dir, site_dir and the navigation."""
+    config: dict = {
+        "INHERIT": str(config_file()),
+        "docs_dir": str(Path(docs_dir).resolve()),
+        "site_dir": str(Path(site_dir).resolve()),
+    }
+    nav_file = Path(docs_dir) / NAV_FILE
+    if nav_file.is_file():
+        config["nav"] = json.loads(nav_file.read_text(encoding="utf-8"))
+    # JSON is valid YAML; ensure_ascii keeps the file plain ASCII for any YAML loader.
+    text = json.dumps(config, indent=1, ensure_ascii=True) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def build_site(docs_dir: Path, site_dir: Path) -> None:
+    """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict``.
+
+    MkDocs runs in a subprocess: its logging, plugins and global state stay out of ours, and
+    its messages come back as the error text when the build fails.
+    """
+    docs_dir, site_dir = Path(docs_dir), Path(site_dir)
+    if not docs_dir.is_dir():
+        raise ConvenantgenError(f"site sources folder '{docs_dir}' does not exist")
+    with tempfile.TemporaryDirectory(prefix="convenantgen-mkdocs-") as tmp:
+        cfg = write_derived_config(docs_dir, site_dir, Path(tmp) / "mkdocs.yml")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(cfg)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    if proc.returncode != 0:
+        lines = [_ANSI_RE.sub("", x).rstrip() for x in (proc.stderr + proc.stdout).splitlines()]
+        problems = [x for x in lines if x.startswith(("WARNING", "ERROR", "Aborted", "Error"))]
+        detail = "\n".join(problems or lines[-20:])
+        raise ConvenantgenError(f"the site build (MkDocs) failed:\n{detail}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Serve: regenerate on YAML changes, MkDocs rebuilds and live-reloads
+
+
+def _snapshot(content_dir: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for path in sorted(content_dir.rglob("*")):
+        if path.suffix in {".yaml", ".yml"} and path.is_file():
+            stat = path.stat()
+            out[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+def sync_folder(files: dict[str, str | bytes], nav: list, docs_dir: Path) -> bool:
+    """Make ``docs_dir`` hold exactly ``files`` (plus the nav file), touching only what changed,
+    so MkDocs' watcher rebuilds once. Returns whether anything changed."""
+    wanted: dict[str, bytes] = {
+        rel: c.encode("utf-8") if isinstance(c, str) else c for rel, c in files.items()
+    }
+    wanted[NAV_FILE] = (json.dumps(nav, indent=1) + "\n").encode("utf-8")
+    changed = False
+    for rel, data in sorted(wanted.items()):
+        path = docs_dir / rel
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        changed = True
+    for path in sorted(docs_dir.rglob("*"), reverse=True):
+        rel = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            changed = True
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
+class SiteWatcher:
+    """Regenerates the site's Markdown from ``content_dir`` into ``docs_dir`` on changes."""
+
+    def __init__(
+        self,
+        content_dir: Path,
+        docs_dir: Path,
+        *,
+        reference_date: dt.date | None,
+        on_nav=None,
+        out=sys.stderr,
+    ) -> None:
+        self.content_dir = Path(content_dir)
+        self.docs_dir = Path(docs_dir)
+        self.reference_date = reference_date
+        self.on_nav = on_nav
+        self.out = out
+        self.stop = threading.Event()
+        self._seen = _snapshot(self.content_dir)
+
+    def regenerate(self) -> bool:
+        """Load, check and write the sources; on errors print them and leave docs_dir alone."""
+        from .pipeline import load_content
+
+        try:
+            loaded = load_content(self.content_dir)
+        except ConvenantgenError as exc:
+            print(f"convenantgen: error: {exc}", file=self.out)
+            return False
+        for diag in loaded.report.sorted():
+            if diag.severity is not Severity.ACKNOWLEDGED:
+                print(diag.format(Path.cwd()), file=self.out)
+        if loaded.failed():
+            print(
+                f"convenantgen: {len(loaded.report.errors)} error(s); the site is not updated, "
+                "the last good version stays online",
+                file=self.out,
+            )
+            return False
+        try:
+            files, nav = render_site_sources(
+                loaded.dossiers,
+                downloads=[],
+                reference_date=self.reference_date or dt.date.today(),
+            )
+        except ConvenantgenError as exc:
+            print(f"convenantgen: error: {exc}", file=self.out)
+            return False
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        if self.on_nav is not None:
+            self.on_nav(nav)  # the config first: MkDocs re-reads it on the rebuild
+        sync_folder(files, nav, self.docs_dir)
+        return True
+
+    def poll(self) -> bool:
+        """Regenerate if any YAML file changed since the last poll; return whether it did."""
+        now = _snapshot(self.content_dir)
+        if now == self._seen:
+            return False
+        self._seen = now
+        print("convenantgen: content changed, regenerating the site", file=self.out)
+        self.regenerate()
+        return True
+
+    def run(self, interval: float = 0.5) -> None:
+        while not self.stop.wait(interval):
+            self.poll()
+
+
+def serve(
+    content_dir: Path,
+    *,
+    dev_addr: str = "127.0.0.1:8000",
+    reference_date: dt.date | None = None,
+) -> None:
+    """Serve the site with live reload until interrupted (Ctrl+C)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    work = Path(tempfile.mkdtemp(prefix="convenantgen-serve-"))
+    docs_dir = work / "docs"
+    cfg = work / "mkdocs.yml"
+
+    def on_nav(nav: list) -> None:
+        (docs_dir / NAV_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (docs_dir / NAV_FILE).write_text(json.dumps(nav, indent=1) + "\n", encoding="utf-8")
+        write_derived_config(docs_dir, work / "site", cfg)
+
+    watcher = SiteWatcher(content_dir, docs_dir, reference_date=reference_date, on_nav=on_nav)
+    try:
+        if not watcher.regenerate():
+            raise CheckFailed("the content has errors; fix them and run serve again")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        mk_log = logging.getLogger("mkdocs")
+        mk_log.addHandler(handler)
+        mk_log.setLevel(logging.INFO)
+        thread = threading.Thread(target=watcher.run, name="convenantgen-watch", daemon=True)
+        thread.start()
+        try:
+            mkdocs_serve(config_file=str(cfg), livereload=True, dev_addr=dev_addr, strict=False)
+        finally:
+            watcher.stop.set()
+            thread.join(timeout=5)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,362 @@
+"""The public site, built for real: generated Markdown → ``mkdocs build --strict`` → HTML.
+
+The site is built once per session (:func:`built_site`, also used by the browser tests) from
+the bundled content plus a fixture dossier whose texts carry ``<script>`` and ``</title>``,
+with fake download files placed where the build orchestrator puts the real ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from convenantgen import site_pages
+from convenantgen.errors import ConvenantgenError
+from convenantgen.pipeline import load_content
+from convenantgen.site import build_site, write_site_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+REFERENCE_DATE = dt.date(2025, 3, 1)
+XSS_TITLE = "Zij-instroom </title><script>window.__xss = 'title'</script>"
+XSS_TEXT = "<script>window.__xss = 'text'</script> & <b>vet</b> *geen nadruk*"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    content: Path
+    docs: Path
+    site: Path
+    downloads: list[dict]
+
+    def html(self, url_path: str) -> str:
+        """The HTML of a page by its URL path (``almere/partijen/``)."""
+        return (self.site / url_path / "index.html").read_text(encoding="utf-8")
+
+
+def _xss_dossier(target: Path) -> None:
+    """A copy of the Almere dossier under another id, with markup in titles and texts."""
+    shutil.copytree(CONTENT / "almere", target)
+    head = target / "dossier.yaml"
+    head.write_text(
+        head.read_text(encoding="utf-8")
+        .replace("id: almere", "id: xss", 1)
+        .replace("short_title: G5 Almere", 'short_title: "XSS <i>test</i>"', 1),
+        encoding="utf-8",
+    )
+    measures = target / "maatregelen.yaml"
+    text = measures.read_text(encoding="utf-8")
+    text = text.replace("title: Zij-instroom", f"title: {json.dumps(XSS_TITLE)}", 1)
+    text = text.replace(
+        "      - Het aantrekken, opleiden en begeleiden van zij-instromers",
+        f"      - {json.dumps(XSS_TEXT)}\n      - Het aantrekken, opleiden en begeleiden van"
+        " zij-instromers",
+        1,
+    )
+    measures.write_text(text, encoding="utf-8")
+
+
+def _fake_downloads(site: Path, dossiers: list[str]) -> list[dict]:
+    entries = []
+    for dossier in dossiers:
+        for suffix, kind in (("docx", "document-docx"), ("pdf", "document-pdf")):
+            data = f"fake {suffix} of {dossier}\n".encode()
+            path = f"{dossier}/{dossier}-addendum.{suffix}"
+            entries.append(
+                {
+                    "dossier": dossier,
+                    "kind": kind,
+                    "path": path,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "title": f"Addendum {dossier} ({suffix.upper()})",
+                    "_data": data,
+                }
+            )
+    return entries
+
+
+@functools.cache
+def _build() -> BuiltSite:
+    """Build once per process; both test modules share it (a session-wide cache)."""
+    work = Path(tempfile.mkdtemp(prefix="convenantgen-test-site-"))
+    content = work / "content"
+    shutil.copytree(CONTENT, content)
+    _xss_dossier(content / "xss")
+    loaded = load_content(content)
+    assert not loaded.report.errors, [d.format() for d in loaded.report.errors]
+    ids = [d.id for d in loaded.dossiers]
+    entries = _fake_downloads(work, ids)
+    downloads = [{k: v for k, v in e.items() if k != "_data"} for e in entries]
+    docs, site = work / "docs", work / "site"
+    write_site_sources(loaded.dossiers, docs, downloads=downloads, reference_date=REFERENCE_DATE)
+    build_site(docs, site)
+    # What the build orchestrator does after MkDocs: place the files under downloads/.
+    for entry in entries:
+        target = site / "downloads" / entry["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(entry["_data"])
+    return BuiltSite(content, docs, site, downloads)
+
+
+@pytest.fixture(scope="session")
+def built_site() -> BuiltSite:
+    return _build()
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def test_home_lists_every_dossier_with_its_status(built_site):
+    html = built_site.html("")
+    assert '<html lang="nl"' in html
+    for dossier_id in ("almere", "onderwijsregio", "xss"):
+        assert f'href="{dossier_id}/"' in html
+    # Almere: covenant ended 31 August 2024, extended to 31 December 2025.
+    row = re.search(r'<tr>\s*<td><a href="almere/">.*?</tr>', html, re.S).group(0)
+    assert "verlengd" in row
+    assert "tot en met 31 december 2025" in row
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2020, 1, 1), "lopend"),  # the covenant's start is unknown: not 'in voorbereiding'
+        (dt.date(2024, 8, 31), "lopend"),
+        (dt.date(2024, 9, 1), "verlengd"),
+        (dt.date(2025, 12, 31), "verlengd"),
+        (dt.date(2026, 1, 1), "afgelopen"),
+    ],
+)
+def test_status_follows_the_periods(day, expected):
+    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    assert site_pages.SiteDossier.of(dossier, day).status == expected
+
+
+def test_status_before_a_known_start_is_in_preparation():
+    term = site_pages.Term(dt.date(2026, 8, 1), dt.date(2027, 7, 31), ())
+    assert site_pages.status(term, dt.date(2026, 7, 31)) == "in voorbereiding"
+    assert site_pages.status(term, dt.date(2026, 8, 1)) == "lopend"
+    assert site_pages.status(None, dt.date(2026, 8, 1)) == "onbekend"
+
+
+def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):
+    html = built_site.html("almere")
+    assert "Stcrt. 2020, 38286" in html
+    assert "tot en met 31 augustus 2024" in html
+    assert "1 september 2024 tot en met 31 december 2025" in html  # the extension
+    assert "Almeerse Scholen Groep (ASG - PO)" in html
+    assert "16 (15 op 1 maart 2025)" in html
+    assert "Uit de bronnen" in html and "Illustratief" in html
+    assert "Monitoring results (results: in maatregelen.yaml)." in html
+
+
+def test_one_page_per_measure_with_letter_and_targets(built_site):
+    for measure_id, letter in [
+        ("begeleidingsprogramma", "A"),
+        ("ondersteuning-in-de-school", "B"),
+        ("onderwijsassistenten", "C"),
+        ("alternatieve-invulling", "D"),
+        ("zij-instroom", "E"),
+    ]:
+        html = built_site.html(f"almere/maatregelen/{measure_id}")
+        assert "<h1 id=" in html and f"Maatregel {letter}: " in html
+    a = built_site.html("almere/maatregelen/begeleidingsprogramma")
+    assert "<td>kleiner dan</td>" in a
+    assert "<td>10%</td>" in a
+    assert "Het percentage uitval is kleiner dan 10% bij startende leraren." in a
+    assert 'class="cg-tag">Behoud</span>' in a
+    assert "Wat heeft gewerkt" in a and "Wat wordt versterkt" in a
+    b = built_site.html("almere/maatregelen/ondersteuning-in-de-school")
+    assert "<td>nulmeting gepland</td>" in b
+    assert "<td>7,0</td>" in b  # a grade, in Dutch notation
+    c = built_site.html("almere/maatregelen/onderwijsassistenten")
+    assert "1 januari 2024 tot en met 31 december 2025" in c
+    e = built_site.html("almere/maatregelen/zij-instroom")
+    assert "<td>per schooljaar</td>" in e
+    assert "<td>40 zij-instromers</td>" in e
+
+
+def test_measure_with_results_shows_an_accessible_chart(built_site):
+    html = built_site.html("almere/maatregelen/zij-instroom")
+    svg = re.search(r"<svg [^>]*class=\"cg-chart\".*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg
+    assert "<title " in svg and "<desc " in svg
+    assert "43 zij-instromers" in svg  # the value as a text label
+    assert "illustratief" in svg
+    assert "Doel: ten minste 40 zij-instromers" in svg
+    # Met, since 43 >= 40, and marked as illustrative in the table too.
+    assert re.search(r"<td>43 zij-instromers \(illustratief\)</td>\s*<td>ja</td>", html)
+    chart = built_site.site / "almere/maatregelen/charts/e-zij-instromers.svg"
+    assert chart.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_chart_says_when_a_target_is_missed():
+    from convenantgen.charts import ChartPoint, met, results_chart
+
+    assert met(12, "<", 10) is False and met(8, "<", 10) is True
+    assert met(4.0, "=", 4) is True and met(None or 0, None, 10) is None
+    svg = results_chart(
+        chart_id="t",
+        title="Uitval <test>",
+        points=[ChartPoint("2024–2025", 12, "12%", False, met(12, "<", 10))],
+        target_value=10,
+        target_text="kleiner dan 10%",
+        unit="percent",
+    )
+    assert "doel niet gehaald" in svg
+    assert "Uitval &lt;test&gt;" in svg
+    assert "illustratief" not in svg
+
+
+def test_party_registry(built_site):
+    html = built_site.html("almere/partijen")
+    assert "Stichting Openbaar Onderwijs Almere-Poort" in html
+    assert "1 augustus 2025" in html  # its join date
+    assert "mevrouw S. Olivier, de voorzitter CvB van de Almeerse Scholen Groep (ASG)" in html
+    assert "penvoerder" in html and "illustratief" in html
+    assert "De lerarenopleidingen" in html
+    assert "Stg. Prisma, stg. prot. chr. &amp; oecumen. onderwijs in Almere" in html
+
+
+def test_timeline_lists_the_periods_and_accessions_in_order(built_site):
+    html = built_site.html("almere/tijdlijn")
+    cells = re.findall(r"<td>(.*?)</td>", html)
+    days = cells[0::2]
+    assert days[:3] == ["1 augustus 2024", "31 augustus 2024", "1 september 2024"]
+    text = " ".join(cells)
+    assert "Addendum 2024 treedt in werking" in text
+    assert "Verzoek tot toetreding van Stichting Openbaar Onderwijs Almere-Poort" in text
+    assert "Einde looptijd convenant" in text
+    assert "Peildatum" in text
+    assert text.index("1 september 2024") < text.index("Peildatum") < text.index("15 mei 2025")
+
+
+def test_full_text_page(built_site):
+    html = built_site.html("almere/tekst-addendum-2024")
+    assert "ADDENDUM bij het Convenant Uitvoering Noodplannen personeelstekort G5: Almere" in html
+    assert "Toetreding Convenant" in html
+
+
+def test_downloads_page_links_every_file_with_its_hash(built_site):
+    html = built_site.html("almere/downloads")
+    for entry in built_site.downloads:
+        if entry["dossier"] != "almere":
+            continue
+        assert f'href="../../downloads/{entry["path"]}"' in html
+        assert entry["sha256"] in html
+        assert (built_site.site / "downloads" / entry["path"]).is_file()
+
+
+def test_open_data_json_and_csv(built_site):
+    folder = built_site.site / "open-data"
+    measures = json.loads((folder / "maatregelen.json").read_text(encoding="utf-8"))
+    almere = [m for m in measures if m["dossier"] == "almere"]
+    assert [m["letter"] for m in almere] == ["A", "B", "C", "D", "E"]
+    targets = list(csv.DictReader((folder / "doelen.csv").open(encoding="utf-8")))
+    e = next(t for t in targets if t["dossier"] == "almere" and t["id"] == "e-zij-instromers")
+    assert e["comparator"] == ">=" and e["value"] == "40" and e["per_school_year"] == "true"
+    results = json.loads((folder / "resultaten.json").read_text(encoding="utf-8"))
+    r = next(r for r in results if r["dossier"] == "almere" and r["target"] == "e-zij-instromers")
+    assert r == r | {"school_year": "2024–2025", "value": 43, "target_met": True}
+    parties = list(csv.DictReader((folder / "partijen.csv").open(encoding="utf-8")))
+    assert sum(1 for p in parties if p["dossier"] == "almere") == 16
+    dossiers = json.loads((folder / "dossiers.json").read_text(encoding="utf-8"))
+    assert {d["id"]: d["status"] for d in dossiers}["almere"] == "verlengd"
+    page = built_site.html("open-data")
+    for name in ("dossiers", "maatregelen", "doelen", "partijen"):
+        assert f'href="{name}.json"' in page and f'href="{name}.csv"' in page
+
+
+def test_json_schemas_are_copied_when_they_exist(built_site):
+    schemas = sorted((ROOT / "schema" / "json").glob("*.schema.json"))
+    page = built_site.html("open-data")
+    copied = sorted((built_site.site / "open-data" / "schema").glob("*.schema.json"))
+    assert [p.name for p in copied] == [p.name for p in schemas]
+    for schema in schemas:
+        assert f'href="schema/{schema.name}"' in page
+
+
+def test_schema_link_is_left_out_when_there_are_no_schemas(monkeypatch):
+    from convenantgen import site
+
+    monkeypatch.setattr(site, "_schema_files", lambda: [])
+    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    files, _ = site.render_site_sources([dossier], downloads=[], reference_date=REFERENCE_DATE)
+    assert not any(name.startswith("open-data/schema/") for name in files)
+    assert "schema/" not in files["open-data/index.md"]
+
+
+def test_user_text_is_escaped_never_executed(built_site):
+    html = built_site.html("xss/maatregelen/zij-instroom")
+    assert "window.__xss" in html  # the text is there ...
+    assert "<script>window.__xss" not in html  # ... but never as a script element
+    assert "&lt;script&gt;window.__xss = 'text'&lt;/script&gt;" in html
+    assert "<b>vet</b>" not in html and "<em>geen nadruk</em>" not in html
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "&lt;/title&gt;" in title
+    for page in built_site.site.rglob("*.html"):
+        assert "<script>window.__xss" not in page.read_text(encoding="utf-8"), page
+
+
+def test_no_external_assets(built_site):
+    asset = re.compile(
+        r"<(?:link|script|img|iframe|source)\b[^>]*(?:src|href)=\"(https?:)?//", re.I
+    )
+    css_url = re.compile(r"url\(\s*['\"]?(https?:)?//", re.I)
+    for page in built_site.site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not asset.search(text), page
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+    for sheet in built_site.site.rglob("*.css"):
+        assert not css_url.search(sheet.read_text(encoding="utf-8")), sheet
+
+
+def test_sources_are_reproducible(built_site, tmp_path):
+    loaded = load_content(built_site.content)
+    other = tmp_path / "docs"
+    write_site_sources(
+        loaded.dossiers, other, downloads=built_site.downloads, reference_date=REFERENCE_DATE
+    )
+    ours = {p.relative_to(other): p.read_bytes() for p in other.rglob("*") if p.is_file()}
+    first = {
+        p.relative_to(built_site.docs): p.read_bytes()
+        for p in built_site.docs.rglob("*")
+        if p.is_file()
+    }
+    assert ours == first
+
+
+def test_sources_need_an_empty_folder(tmp_path):
+    (tmp_path / "left-over.md").write_text("x", encoding="utf-8")
+    with pytest.raises(ConvenantgenError, match="not empty"):
+        write_site_sources([], tmp_path, downloads=[], reference_date=REFERENCE_DATE)
+
+
+def test_a_failing_mkdocs_build_raises_with_its_message(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Start\n\n[kapot](bestaat-niet.md)\n", encoding="utf-8")
+    with pytest.raises(ConvenantgenError) as info:
+        build_site(docs, tmp_path / "site")
+    assert "bestaat-niet.md" in str(info.value)
+
+
+def test_markdown_escaping():
+    assert site_pages.md("a *b* [c](d) <e> & `f` |g|") == (
+        "a \\*b\\* \\[c\\](d) &lt;e&gt; &amp; \\`f\\` \\|g\\|"
+    )
+    assert site_pages.md("# kop") == "\\# kop"
+    assert site_pages.md("- lijst") == "\\- lijst"
+    assert site_pages.md("1. lijst") == "1\\. lijst"
+    assert site_pages.md("twee\nregels") == "twee regels"
