@@ -219,10 +219,12 @@ def agreement() -> Path:
     b.tag("endif")
     b.tag("endfor")
 
+    b.tag("if a.considerations")
     b.para("{{ a.considerations_heading }}", style="Tussenkop")
     b.tag("for item in a.considerations")
     b.para("{{ item }}", style="List Bullet")
     b.tag("endfor")
+    b.tag("endif")
     b.para("{{ a.agreement_heading }}", style="Tussenkop")
 
     b.tag("for section in a.sections")
@@ -301,7 +303,7 @@ def signature_pages() -> Path:
     b.para("{{ a.title }}", bold=True)
     b.para("{{ a.closing }}")
     b.tag("for group in a.signature_groups")
-    b.para("{{ group.intro }}", style="Heading 2")
+    b.para("{{ group.intro }}", style="Heading 3")
     b.tag("for s in group.signatories")
     signature_block(b, "s", with_marker=True)
     b.tag("endfor")

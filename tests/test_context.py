@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from dossier_factory import base_files, write
 
 from convenantgen.context import build_context, sources_hash
 from convenantgen.pipeline import load_content
@@ -170,3 +171,28 @@ def test_sources_hash_is_short_stable_and_follows_content(almere, tmp_path):
         fh.write("# a comment changes the version\n")
     changed = load_content(copy).dossiers[0]
     assert sources_hash(changed) != version
+
+
+def test_full_text_covenant_and_parties_that_each_sign(tmp_path):
+    # The small inline dossier: a covenant with its own text, a group whose parties each sign.
+    dossier = load_content(write(tmp_path / "proef", base_files())).dossiers[0]
+    ctx = build_context(dossier)
+    convenant = next(a for a in ctx.agreements if a.kind == "convenant")
+    assert convenant.title == "Proefconvenant lerarentekort"
+    (block,) = convenant.parties
+    assert block.intro == "de schoolbesturen,"
+    assert block.members == (
+        "Stichting Alfa, te dezen vertegenwoordigd door voorzitter college van bestuur, "
+        "mevrouw A. Jansen",
+        "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder, de heer B. de Vries",
+    )
+    assert [g.intro for g in convenant.signature_groups] == [
+        "Stichting Alfa, te dezen vertegenwoordigd door voorzitter college van bestuur,",
+        "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder,",
+    ]
+    assert convenant.closing == (
+        "Aldus overeengekomen en in tweevoud ondertekend, te Utrecht, op 1 juni 2024"
+    )
+    addendum = next(a for a in ctx.agreements if a.kind == "addendum")
+    assert addendum.title == "ADDENDUM bij het Proefconvenant lerarentekort (Stcrt. 2024, 12345)"
+    assert addendum.considerations == () and addendum.considerations_heading == ""

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Pt, RGBColor
+from dossier_factory import base_files, write
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from convenantgen.context import build_context, sources_hash
@@ -289,3 +290,16 @@ def test_environment_is_strict_sandboxed_and_escaping():
     with pytest.raises(SecurityError):
         env.from_string("{{ x.__class__.__mro__ }}").render(x="")
     assert env.from_string("{{ x }}").render(x="a & <b>") == "a &amp; &lt;b&gt;"
+
+
+def test_full_text_covenant_renders_with_the_same_template(tmp_path):
+    dossier = load(write(tmp_path / "proef", base_files()))
+    docs = {d.name: d for d in render_documents(dossier)}
+    convenant = docx_text(docs["proef-basis"].data)
+    assert convenant.startswith("Proefconvenant lerarentekort\n")
+    assert "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder," in convenant
+    assert "Maatregel A: Begeleiding van starters" in convenant
+    assert "in tweevoud ondertekend, te Utrecht, op 1 juni 2024" in convenant
+    addendum = docx_text(docs["proef-addendum-1"].data)
+    assert "Overwegende dat:" not in addendum
+    assert "1.1.\tDe looptijd wordt verlengd tot en met 31 juli 2026." in addendum

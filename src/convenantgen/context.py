@@ -137,7 +137,7 @@ class AgreementContext:
     parties_heading: str  # "Partijen,"
     parties: tuple[PartyBlock, ...]
     separator: str  # "En"
-    considerations_heading: str
+    considerations_heading: str  # "" when there are no considerations
     considerations: tuple[str, ...]
     agreement_heading: str  # "Spreken het volgende af:"
     sections: tuple[SectionContext, ...]
@@ -310,7 +310,7 @@ def agreement_context(
         parties_heading="Partijen,",
         parties=tuple(_party_blocks(dossier, agreement)),
         separator="En",
-        considerations_heading="Overwegende dat:",
+        considerations_heading="Overwegende dat:" if agreement.considerations else "",
         considerations=tuple(text(c.text) for c in agreement.considerations),
         agreement_heading="Spreken het volgende af:",
         sections=tuple(
@@ -578,20 +578,19 @@ def _signature_groups(dossier: Dossier, agreement: Agreement, people) -> list[Si
             rep = parties[0]
             by = rep.representative.role if rep.representative else None
             intro = f"{group.heading or group.designation}, te dezen vertegenwoordigd door "
-            intro += f"{by or rep.name},"
+            out.append(SignatureGroup(gid, f"{intro}{by or rep.name},", sigs))
         elif all(p.kind == "minister" for p in parties):
             intro = ", en ".join(_member_phrase(p, i == 0) for i, p in enumerate(parties))
             if group is not None and group.capacity:
                 intro += f", {group.capacity}"
-            intro += ","
+            out.append(SignatureGroup(gid, intro + ",", sigs))
         else:
-            intro = ", en ".join(
-                f"{p.name if i == 0 else _lower_article(p.name)}, te dezen vertegenwoordigd "
-                f"door {(p.representative.role if p.representative else None) or p.name}"
-                for i, p in enumerate(parties)
-            )
-            intro += ","
-        out.append(SignatureGroup(gid, intro, sigs))
+            # Every party signs for itself, as the gemeente does in the published text.
+            for p, sig in zip(parties, sigs, strict=True):
+                by = (p.representative.role if p.representative else None) or p.name
+                out.append(
+                    SignatureGroup(gid, f"{p.name}, te dezen vertegenwoordigd door {by},", (sig,))
+                )
     return out
 
 

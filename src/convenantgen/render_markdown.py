@@ -85,8 +85,9 @@ def agreement_markdown(ctx: AgreementContext) -> str:
             lines += [f"- {inline(name)}" for name in block.members] + [""]
         if block.closing:
             lines += [escape(block.closing), ""]
-    lines += [f"**{inline(ctx.considerations_heading)}**", ""]
-    lines += [f"- {inline(c)}" for c in ctx.considerations] + [""]
+    if ctx.considerations:
+        lines += [f"**{inline(ctx.considerations_heading)}**", ""]
+        lines += [f"- {inline(c)}" for c in ctx.considerations] + [""]
     lines += [f"**{inline(ctx.agreement_heading)}**", ""]
     for section in ctx.sections:
         lines += [f"## {inline(section.heading)}", ""]
@@ -150,8 +151,9 @@ def agreement_text(ctx: AgreementContext) -> str:
         if block.closing:
             lines.append(block.closing)
         lines.append("")
-    lines += [ctx.considerations_heading, ""]
-    lines += [f"- {c}" for c in ctx.considerations] + [""]
+    if ctx.considerations:
+        lines += [ctx.considerations_heading, ""]
+        lines += [f"- {c}" for c in ctx.considerations] + [""]
     lines += [ctx.agreement_heading, ""]
     for section in ctx.sections:
         lines += [section.heading, ""]
