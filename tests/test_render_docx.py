@@ -262,7 +262,7 @@ def test_special_characters_in_a_party_name_survive(tmp_path):
 
 
 def test_template_syntax_in_yaml_text_appears_literally(tmp_path):
-    literal = "Partijen rekenen {{ 7*7 }} en {% if true %}ja{% endif %} {{ a.title }};"
+    literal = "Partijen rekenen {{ 7*7 }} en {% if true %}ja{% endif %} {{ a.title }} {_{ x }_};"
     dossier = edited_almere(
         tmp_path,
         "addendum.yaml",

@@ -22,6 +22,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from .context import AccessionContext, AgreementContext, build_context
 from .model import Dossier
@@ -39,6 +40,9 @@ TEMPLATES = {
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Not allowed in XML 1.0, or turned into paragraph/page breaks by docxtpl ("\a", "\f").
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# docxtpl turns "{_{", "}_}", "{_%" and "%_}" into tags after rendering; in user text the
+# underscore is written as a character reference so the text stays as typed.
+_DOCXTPL_RE = re.compile(r"(?<=[{}%])_(?=[{}%])")
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,10 @@ class RenderedDocument:
 
 def _finalize(value: Any) -> Any:
     # Runs on every {{ value }} before escaping: keep text, drop what would corrupt the XML.
-    if isinstance(value, str):
-        return _CONTROL_RE.sub(" ", value)
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = _CONTROL_RE.sub(" ", value)
+        if _DOCXTPL_RE.search(value):
+            return Markup(_DOCXTPL_RE.sub("&#95;", str(escape(value))))
     return value
 
 
