@@ -62,6 +62,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if loaded.failed(args.strict) else 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildOptions, run_build
+    from .progress import Progress
+
+    def show(report: Report) -> None:
+        _print_report(report, Path.cwd(), subjects=False, quiet=True, out=sys.stderr)
+
+    options = BuildOptions(
+        out_dir=Path(args.out),
+        pdf=not args.no_pdf,
+        site=not args.no_site,
+        strict=args.strict,
+        reference_date=args.reference_date,
+        jobs=args.jobs,
+        dossiers=tuple(args.dossier or ()),
+    )
+    progress = Progress(enabled=None if not args.quiet else False)
+    artifacts = run_build(Path(args.content), options, progress=progress, on_report=show)
+    if not progress.enabled and not args.quiet:
+        print(f"{len(artifacts)} file(s) written to {args.out} (see manifest.json)")
+    return 0
+
+
+def _date_arg(text: str):
+    from .schemas import parse_iso_date
+
+    day, problem = parse_iso_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
 def cmd_checks(args: argparse.Namespace) -> int:
     width = max(len(c) for c in CHECKS)
     for code, info in sorted(CHECKS.items()):
@@ -89,6 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", action="store_true", help="hide acknowledged findings")
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(func=cmd_check)
+
+    build = sub.add_parser(
+        "build", help="check, then write DOCX, PDF, signing packages and the site"
+    )
+    build.add_argument("content", nargs="?", default="content", help="content folder")
+    build.add_argument("--out", default="build", help="output folder (replaced atomically)")
+    build.add_argument("--dossier", action="append", help="build only this dossier (repeatable)")
+    build.add_argument("--no-pdf", action="store_true", help="skip PDF (no LibreOffice needed)")
+    build.add_argument("--no-site", action="store_true", help="skip the public site")
+    build.add_argument("--strict", action="store_true", help="warnings also stop the build")
+    build.add_argument("--jobs", type=int, help="parallel LibreOffice processes (default: cores)")
+    build.add_argument(
+        "--reference-date",
+        type=_date_arg,
+        help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
+    )
+    build.add_argument("--quiet", action="store_true", help="no progress display or summary")
+    build.set_defaults(func=cmd_build)
 
     checks = sub.add_parser("checks", help="list the check codes and their default severity")
     checks.set_defaults(func=cmd_checks)
