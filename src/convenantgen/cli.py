@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     from . import jsonschema as _jsonschema
 
     _jsonschema.add_parser(sub)
+
+    # new dossier|measure|accession (scaffolding); parser and command live in scaffold.py
+    from . import scaffold as _scaffold
+
+    _scaffold.add_parser(sub)
     return parser
 
 
