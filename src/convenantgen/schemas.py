@@ -85,6 +85,13 @@ class CovenantValidator(Validator):
 
     known_codes: frozenset[str] = frozenset()
 
+    def _validate_empty(self, empty, field, value):
+        """{'type': 'boolean'}"""
+        # Text of only spaces is as empty as no text: a party named " " signs nothing.
+        super()._validate_empty(empty, field, value)
+        if not empty and isinstance(value, str) and value and not value.strip():
+            self._error(field, cerrors.EMPTY_NOT_ALLOWED)
+
     def _check_with_identifier(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not ID_RE.fullmatch(value):
             self._error(
