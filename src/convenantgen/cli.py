@@ -152,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
     from . import scaffold as _scaffold
 
     _scaffold.add_parser(sub)
+
+    # diff REV1 REV2 (changes between git revisions, in words); lives in diff.py
+    from . import diff as _diff
+
+    _diff.add_parser(sub)
     return parser
 
 
