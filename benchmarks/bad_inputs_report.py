@@ -7,10 +7,15 @@ relative to the case folder. A line starting with ``re:`` is a regular expressio
 match the whole output line; blank lines and ``#`` comments are ignored. Cases whose input is
 too large or binary to commit are written at run time by a generator below.
 
-The dossier of a case is written to ``WORK/<case>/<case>/`` and checked with
+The dossier of a case is written to ``WORK/<case>/content/<case>/`` and checked with
 ``convenantgen check .`` from inside that folder. The directive ``# check: parent`` in
-``expected.txt`` runs it from ``WORK/<case>/`` instead (a content folder holding this one
-dossier), for defects that only show at that level; paths are then relative to that folder.
+``expected.txt`` runs it from ``WORK/<case>/content/`` instead (a content folder holding this
+one dossier), for defects that only show at that level; paths are then relative to it.
+
+Each bad case is then built, the same way, with ``convenantgen build . --out OUT --no-pdf``
+where ``OUT`` (``WORK/<case>/out``) already holds a previous build of the valid base
+dossier: the build must exit 1, print the expected diagnostics, and leave every file under
+``WORK/<case>/`` byte-for-byte and mtime-for-mtime as it was, with no file added.
 
 Folders named ``ok-*`` hold tricky but *valid* input (``&``, ``<``, quotes, emoji,
 ``<script>``, Jinja syntax): ``check`` must accept them without any finding.
@@ -21,9 +26,10 @@ Usage::
 
 prints ``N bad inputs, N rejected cleanly, 0 tracebacks, 0 outputs touched`` and exits 1
 when any bad input is not rejected cleanly (or a valid one is not accepted); details of
-every failure go to stderr. "Rejected cleanly" means: exit code 1, no Python traceback, the
-output is exactly ``expected.txt``, and no file in the case folder was created, changed or
-removed. The test suite imports this module (``tests/test_bad_inputs.py``).
+every failure go to stderr. "Rejected cleanly" means: check and build exit 1, no Python
+traceback, check prints exactly ``expected.txt`` (build prints those lines too), and no file
+of the case (its dossier and the previous build) was created, changed or removed. The test
+suite imports this module (``tests/test_bad_inputs.py``).
 """
 
 from __future__ import annotations
@@ -132,8 +138,8 @@ def cases() -> list[Case]:
 
 
 def materialize(case: Case, workdir: Path) -> Path:
-    """Write the case's dossier (base + overlay, generated) to ``workdir/<case>/<case>``."""
-    dest = workdir / case.name / case.name
+    """Write the case's dossier (base + overlay, generated) to ``workdir/<case>/content/<case>``."""
+    dest = workdir / case.name / "content" / case.name
     dest.mkdir(parents=True, exist_ok=True)
     for src in BASE.iterdir():
         if src.is_file():
@@ -178,7 +184,7 @@ class Outcome:
 
 
 def run_in_process(folder: Path, argv: list[str] | None = None) -> Outcome:
-    """``convenantgen check .`` inside ``folder`` through ``cli.main``; catches any escape."""
+    """``convenantgen check .`` (or ``argv``) inside ``folder`` via ``cli.main``; catches all."""
     from convenantgen import cli
 
     out, err = io.StringIO(), io.StringIO()
@@ -192,11 +198,11 @@ def run_in_process(folder: Path, argv: list[str] | None = None) -> Outcome:
     return Outcome(code, out.getvalue(), err.getvalue())
 
 
-def run_cli(folder: Path, *args: str) -> Outcome:
+def run_cli(folder: Path, argv: list[str] | None = None) -> Outcome:
     """The installed ``convenantgen`` executable, as a user runs it."""
     exe = Path(sys.executable).with_name("convenantgen")
     proc = subprocess.run(
-        [str(exe), *(args or ("check", "."))],
+        [str(exe), *(argv or ["check", "."])],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -261,11 +267,57 @@ def run_case(case: Case, workdir: Path, runner: Callable[[Path], Outcome] = run_
     return judge(case, outcome, before, snapshot(content))
 
 
+def previous_build(workdir: Path) -> Path:
+    """A build of the valid base dossier in ``workdir/_previous/out`` (made once)."""
+    out = workdir / "_previous" / "out"
+    if not out.is_dir():
+        base = workdir / "_previous" / "proef"
+        shutil.copytree(BASE, base)
+        outcome = run_in_process(base, ["build", ".", "--out", str(out), "--no-pdf", "--quiet"])
+        if outcome.exit_code != 0 or not any(out.rglob("*.docx")):
+            raise RuntimeError("the base dossier does not build:\n" + outcome.stderr)
+    return out
+
+
+def build_case(case: Case, workdir: Path, runner: Callable[..., Outcome] = run_in_process):
+    """Build a bad case over a previous build; judge that it fails and touches nothing."""
+    content = materialize(case, workdir).parent
+    root = content.parent
+    out = root / "out"
+    shutil.copytree(previous_build(workdir), out, copy_function=shutil.copy2)
+    before = snapshot(root)
+    outcome = runner(
+        content if case.from_parent else content / case.name,
+        ["build", ".", "--out", str(out), "--no-pdf"],
+    )
+    verdict = Verdict(case, outcome)
+    after = snapshot(root)
+    verdict.touched = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if outcome.traceback or "Traceback (most recent call last)" in outcome.stderr:
+        verdict.problems.append("build traceback:\n" + (outcome.traceback or outcome.stderr))
+    if outcome.exit_code != 1:
+        verdict.problems.append(f"build exit code {outcome.exit_code}, expected 1")
+    shown = set((outcome.stdout + outcome.stderr).splitlines())
+    missing = [ln for ln in case.expected() if not ln.startswith("re:") and ln not in shown]
+    if missing:
+        verdict.problems.append("build does not print: " + "; ".join(missing))
+    if verdict.touched:
+        verdict.problems.append("build touched: " + ", ".join(verdict.touched[:10]))
+    return verdict
+
+
 def main() -> int:
     verdicts: list[Verdict] = []
     with tempfile.TemporaryDirectory(prefix="bad-inputs-") as tmp:
         for case in cases():
-            verdicts.append(run_case(case, Path(tmp)))
+            verdict = run_case(case, Path(tmp) / "check")
+            if not case.valid:
+                built = build_case(case, Path(tmp) / "build")
+                verdict.problems += built.problems
+                verdict.touched += built.touched
+                verdict.outcome.traceback += built.outcome.traceback
+                verdict.outcome.stderr += built.outcome.stderr
+            verdicts.append(verdict)
     bad = [v for v in verdicts if not v.case.valid]
     valid = [v for v in verdicts if v.case.valid]
     for v in verdicts:

@@ -101,6 +101,34 @@ def test_case_through_the_executable(name, tmp_path):
     )
 
 
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory):
+    """Shared by the build tests, so the previous build of the base dossier is made once."""
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.mark.parametrize("name", _params(sorted(n for n, c in CASES.items() if not c.valid)))
+def test_build_of_case_fails_and_touches_nothing(name, build_dir):
+    """build over a previous build: exit 1, the diagnostics, every old file untouched."""
+    verdict = report.build_case(CASES[name], build_dir)
+    assert verdict.clean, "\n".join(verdict.problems)
+    assert "nothing was written" in verdict.outcome.stderr
+
+
+@pytest.mark.parametrize("name", ["yaml-alias-bomb", "percent-120", "dossier-yaml-missing"])
+def test_build_through_the_executable(name, build_dir):
+    verdict = report.build_case(CASES[name], build_dir / "cli", runner=report.run_cli)
+    assert verdict.clean, "\n".join(verdict.problems)
+
+
+def test_previous_build_is_real(build_dir):
+    """The 'previous build' that bad builds must leave alone holds real documents and a site."""
+    out = report.previous_build(build_dir)
+    assert (out / "manifest.json").is_file()
+    assert len(list(out.rglob("*.docx"))) >= 3
+    assert list(out.rglob("index.html"))
+
+
 def test_no_known_failures():
     """Fails while any corpus case is a known failure: fix the bug, then empty the list."""
     assert KNOWN_FAILURES == []
@@ -109,7 +137,7 @@ def test_no_known_failures():
 def test_folder_without_dossier_yaml_checked_directly(tmp_path):
     """Checked as a dossier itself, a folder without dossier.yaml is a usage error (exit 2)."""
     folder = report.materialize(CASES["dossier-yaml-missing"], tmp_path)
-    outcome = report.run_cli(folder, "check", ".")
+    outcome = report.run_cli(folder, ["check", "."])
     assert outcome.exit_code == 2
     assert outcome.stdout == ""
     assert outcome.stderr.startswith("convenantgen: error: no dossiers in '.'")
@@ -227,9 +255,14 @@ def test_report_script(tmp_path):
     )
     bad = sum(1 for c in CASES.values() if not c.valid)
     clean = bad - len(KNOWN_FAILURES)
-    assert proc.stdout == (
-        f"{bad} bad inputs, {clean} rejected cleanly, 0 tracebacks, 0 outputs touched\n"
+    match = re.fullmatch(
+        r"(\d+) bad inputs, (\d+) rejected cleanly, 0 tracebacks, (\d+) outputs touched\n",
+        proc.stdout,
     )
+    assert match, proc.stdout
+    assert (int(match[1]), int(match[2])) == (bad, clean)
+    if not KNOWN_FAILURES:
+        assert match[3] == "0"
     assert proc.returncode == (1 if KNOWN_FAILURES else 0)
     for name in KNOWN_FAILURES:
         assert f"--- {name}:" in proc.stderr
