@@ -201,6 +201,29 @@ def test_jinja_syntax_in_text_stays_literal(tmp_path):
     )
 
 
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.valid))
+def test_tricky_valid_input_builds(name, tmp_path):
+    folder = report.materialize(CASES[name], tmp_path)
+    out = tmp_path / "out"
+    outcome = report.run_in_process(folder, ["build", ".", "--out", str(out), "--no-pdf"])
+    assert outcome.exit_code == 0, outcome.traceback or outcome.stderr
+    assert (out / "manifest.json").is_file()
+
+
+def test_special_characters_reach_the_documents_intact(tmp_path):
+    """The exact names come out in the plain text and the DOCX (escaping is tested elsewhere)."""
+    from docx import Document
+
+    folder = report.materialize(CASES["ok-names-with-special-characters"], tmp_path)
+    out = tmp_path / "out"
+    report.run_in_process(folder, ["build", ".", "--out", str(out), "--no-pdf", "--quiet"])
+    text = (out / "proef" / "proef-addendum.txt").read_text("utf-8")
+    docx = "\n".join(p.text for p in Document(out / "proef" / "proef-addendum.docx").paragraphs)
+    for name in ('Stichting "Alfa" & Zonen <BV>', "L'École d'Øresund — 🎓 “Beta” ‘plus’ > 50%"):
+        assert name in text
+        assert name in docx
+
+
 def test_utf8_bom_is_accepted(tmp_path):
     folder = report.materialize(CASES["ok-utf8-bom"], tmp_path)
     assert (folder / "dossier.yaml").read_bytes().startswith(b"\xef\xbb\xbf")
