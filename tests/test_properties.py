@@ -192,6 +192,7 @@ MUTATIONS = [
     "key-renamed",
     "impossible-date",
     "blank-name",
+    "non-finite-number",
     "reorder-parties",
 ]
 
@@ -265,6 +266,15 @@ def mutations(draw, kind: str):
             files["partijen.yaml"], f"    name: {q(p['names'][0])}", f"    name: {q(blank)}"
         )
         expected = {"schema"}
+    elif kind == "non-finite-number":
+        i = draw(st.integers(0, len(p["targets"]) - 1))
+        head, sep, tail = files["maatregelen.yaml"].partition(f"      - id: t{i}\n")
+        shown = draw(st.sampled_from([".nan", ".NaN", ".inf", "-.inf", "+.Inf", "1e999"]))
+        tail = _replace_once(
+            tail, f"        value: {p['targets'][i][2]}\n", f"        value: {shown}\n"
+        )
+        files["maatregelen.yaml"] = head + sep + tail
+        expected = {"schema-type"}
     else:  # reorder-parties: provably harmless, the order of the registry is not checked
         text = files["partijen.yaml"]
         head, sep, body = text.partition("parties:\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -179,10 +180,33 @@ def validate(data: Mapping, kind: str, file: Path, known_codes: frozenset[str]) 
     """Validate one document against the schema for ``kind``; every error becomes a Diagnostic."""
     schema_set = load_schemas()
     validator = schema_set.validator(kind, known_codes)
-    validator.validate(_to_plain(data))
+    plain = _to_plain(data)
+    validator.validate(plain)
     out: list[Diagnostic] = []
     for error in _leaf_errors(validator._errors):
         out.append(_translate(error, schema_set, kind, file))
+    return out + _non_finite(plain, (), file)
+
+
+def _non_finite(data: Any, path: tuple, file: Path) -> list[Diagnostic]:
+    """``.nan`` and ``.inf`` are floats to YAML but no number a covenant can mean.
+
+    Cerberus accepts them as numbers, and a NaN compares false with every bound, so a target
+    of ``.nan`` percent would pass every range check.
+    """
+    if isinstance(data, float) and not math.isfinite(data):
+        shown = ".nan" if math.isnan(data) else ("-.inf" if data < 0 else ".inf")
+        field = _path_text(path) or "document"
+        message = f"{field} must be a finite number, got {shown}"
+        return [Diagnostic(Severity.ERROR, "schema-type", message, Where(file, path), field)]
+    items: Any = ()
+    if isinstance(data, Mapping):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    out: list[Diagnostic] = []
+    for key, value in items:
+        out += _non_finite(value, (*path, key), file)
     return out
 
 
