@@ -258,3 +258,46 @@ def test_redline():
     assert redline("a b c", "a x c", markdown=False) == "a [-b-] {+x+} c"
     assert redline("", "nieuw *vet*", markdown=True) == "**nieuw \\*vet\\***"
     assert redline("weg", "", markdown=False) == "[-weg-]"
+
+
+def test_work_tree_is_the_default_second_side(repo, capsys):
+    path = repo / "content" / "proef" / "maatregelen.yaml"
+    path.write_text(path.read_text("utf-8").replace("value: 50", "value: 55"), "utf-8")
+    assert main(["diff", "v2"]) == 0
+    assert capsys.readouterr().out == (
+        "Wijzigingen van v2 naar werkmap\n"
+        "\n"
+        "proef (Proefconvenant)\n"
+        "  - Maatregel A, doel e-zij-instromers: 50 → 55 zij-instromers\n"
+    )
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_almere_example_sentences(tmp_path, monkeypatch, capsys):
+    """The reference dossier: a higher target and a longer extension, in words."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "content" / "almere", repo / "content" / "almere")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "content")
+    _git(repo, "commit", "-q", "-m", "voor")
+    measures = repo / "content" / "almere" / "maatregelen.yaml"
+    text = measures.read_text("utf-8")
+    assert text.count("        value: 40\n") == 1
+    measures.write_text(text.replace("        value: 40\n", "        value: 50\n"), "utf-8")
+    addendum = repo / "content" / "almere" / "addendum.yaml"
+    text = addendum.read_text("utf-8")
+    old = "  extends: convenant-looptijd\n  end: 2025-12-31\n"
+    assert text.count(old) == 1
+    addendum.write_text(text.replace(old, old.replace("2025-12-31", "2026-07-31")), "utf-8")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "HEAD", "--dossier", "almere"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["Wijzigingen van HEAD naar werkmap", "", "almere (G5 Almere)"]
+    assert "  - Einddatum verlengd: 31 december 2025 → 31 juli 2026" in lines
+    assert "  - Maatregel E, doel e-zij-instromers: 40 → 50 zij-instromers" in lines
+    # The extension clause refers to {date:verlenging.end}: its rendered text changes too.
+    changed = [ln for ln in lines if ln.startswith("  - Artikel 4.1, tekst gewijzigd: ")]
+    assert len(changed) == 1
+    assert changed[0].endswith("tot en met 31 [-december 2025;-] {+juli 2026;+}")

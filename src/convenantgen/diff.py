@@ -230,7 +230,8 @@ def _documents(a: _Side, b: _Side) -> list[Change]:
     out: list[Change] = []
     old = {d.id: d for d in a.dossier.documents}
     new = {d.id: d for d in b.dossier.documents}
-    several = len(new) > 1 or len(old) > 1
+    # Article numbers need the document only when more than one document has a text.
+    several = max(len(a.dossier.agreements), len(b.dossier.agreements)) > 1
     for did, doc in new.items():
         if did not in old:
             out.append(Change(f"{_doc_label(doc)} toegevoegd"))
@@ -420,19 +421,26 @@ def _accessions(a: _Side, b: _Side) -> list[Change]:
 # the whole comparison and its output
 
 
+WORKTREE = "werkmap"
+
+
 def diff_content(
-    root: Path, rev1: str, rev2: str, content_rel: str, only: list[str] | None = None
+    root: Path, rev1: str, rev2: str | None, content_rel: str, only: list[str] | None = None
 ) -> list[DossierChanges]:
+    """Changes from ``rev1`` to ``rev2``; with ``rev2`` None, to the files in the work tree."""
     with tempfile.TemporaryDirectory(prefix="convenantgen-diff-") as scratch:
         old_dir = export(root, rev1, content_rel, Path(scratch) / "old")
-        new_dir = export(root, rev2, content_rel, Path(scratch) / "new")
+        if rev2 is None:
+            new_dir, rev2 = root / content_rel, WORKTREE
+        else:
+            new_dir = export(root, rev2, content_rel, Path(scratch) / "new")
         old, old_broken = _load(old_dir, only)
         new, new_broken = _load(new_dir, only)
         names = set(old) | set(new) | set(old_broken) | set(new_broken)
         if only and not names:
             raise UsageError(f"no dossier named {', '.join(only)} at {rev1} or {rev2}")
         out: list[DossierChanges] = []
-        for name in sorted(set(old) | set(new) | set(old_broken) | set(new_broken)):
+        for name in sorted(names):
             before, after = old.get(name), new.get(name)
             shown = after or before
             item = DossierChanges(name, shown.display_title if shown else name)
@@ -518,7 +526,9 @@ def add_parser(sub) -> None:
         "the changes: targets, parties, dates, measures and a word-level redline of texts.",
     )
     parser.add_argument("rev1", help="the older revision (commit, tag or branch)")
-    parser.add_argument("rev2", help="the newer revision")
+    parser.add_argument(
+        "rev2", nargs="?", help="the newer revision (default: the files in the work tree)"
+    )
     parser.add_argument("--dossier", action="append", help="only this dossier (repeatable)")
     parser.add_argument("--format", choices=["text", "markdown"], default="text")
     parser.add_argument("--content", default="content", help="content folder")
@@ -534,5 +544,6 @@ def cmd_diff(args) -> int:
     except ValueError:
         raise UsageError(f"content folder '{args.content}' is not inside the repository") from None
     items = diff_content(root, args.rev1, args.rev2, content_rel, args.dossier)
-    sys.stdout.write(format_changes(items, args.rev1, args.rev2, args.format == "markdown"))
+    rev2 = args.rev2 or WORKTREE
+    sys.stdout.write(format_changes(items, args.rev1, rev2, args.format == "markdown"))
     return 0
