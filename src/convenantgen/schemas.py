@@ -181,7 +181,10 @@ def validate(data: Mapping, kind: str, file: Path, known_codes: frozenset[str]) 
     schema_set = load_schemas()
     validator = schema_set.validator(kind, known_codes)
     plain = _to_plain(data)
-    validator.validate(plain)
+    # No normalization: the schemas use none (no defaults, coercion, renames), and Cerberus'
+    # normalization raises TypeError when a list stands where a registry schema expects a
+    # mapping ("signing: [Almere]"); validation itself reports that as a type error.
+    validator.validate(plain, normalize=False)
     out: list[Diagnostic] = []
     for error in _leaf_errors(validator._errors):
         out.append(_translate(error, schema_set, kind, file))
