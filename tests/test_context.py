@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from dossier_factory import base_files, write
 
-from convenantgen.context import build_context, sources_hash
+from convenantgen.context import BLANK, build_context, sources_hash
 from convenantgen.pipeline import load_content
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -196,3 +196,12 @@ def test_full_text_covenant_and_parties_that_each_sign(tmp_path):
     addendum = next(a for a in ctx.agreements if a.kind == "addendum")
     assert addendum.title == "ADDENDUM bij het Proefconvenant lerarentekort (Stcrt. 2024, 12345)"
     assert addendum.considerations == () and addendum.considerations_heading == ""
+
+
+def test_consents_leave_unknown_places_and_roles_to_fill_in(ctx):
+    (acc,) = ctx.accessions
+    assert acc.clause_heading == "Artikel 3.1 van het addendum"
+    by_party = {c.signatory.party_id: c.signatory for c in acc.consents}
+    assert by_party["prisma"].place == BLANK and by_party["prisma"].name == BLANK
+    assert by_party["gemeente-almere"].place == "Almere"
+    assert by_party["gemeente-almere"].role == "de wethouder Onderwijs (primair en voortgezet)"

@@ -175,6 +175,7 @@ class AccessionContext:
     effective: str  # "1 augustus 2025"
     clause_number: str  # "3.1"
     clause_label: str  # "artikel 3.1"
+    clause_heading: str  # "Artikel 3.1 van het addendum"
     clause_text: str
     declaration_title: str
     declaration: tuple[str, ...]  # paragraphs of the joining party's declaration
@@ -635,7 +636,6 @@ def accession_context(
     effective = fmt.date_long(acc.effective)
     requested = fmt.date_long(acc.requested)
     penvoerder = dossier.penvoerder
-    default_place = agreement.signing.place if agreement.signing else ""
     joining = signatory(party, dossier.group(party.group), party.place or "", on_behalf=False)
     joining_by = _represented(party)
     joining_phrase = f"{party.name}, {joining_by}" if joining_by else party.name
@@ -644,9 +644,8 @@ def accession_context(
 
     consents = tuple(
         ConsentContext(
-            signatory=signatory(
-                p, dossier.group(p.group), p.place or default_place, on_behalf=False
-            ),
+            # Consents are signed by each party at home: no default place.
+            signatory=signatory(p, dossier.group(p.group), p.place or "", on_behalf=False),
             statement=(
                 f"{p.name}, partij bij het {covenant}, verklaart in te stemmen met de "
                 f"toetreding van {party.name} als partij tot het Convenant met ingang van "
@@ -710,6 +709,7 @@ def accession_context(
         effective=effective,
         clause_number=clause_number,
         clause_label=clause_label,
+        clause_heading=f"{clause_label[0].upper()}{clause_label[1:]} van {of_agreement}",
         clause_text=clause_text,
         declaration_title="Verklaring van instemming met de bepalingen in het convenant",
         declaration=declaration,
