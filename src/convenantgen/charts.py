@@ -24,7 +24,9 @@ GRID = "#767676"
 
 WIDTH = 640
 HEIGHT = 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 24, 28, 64
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 48, 64
+# Text drawn over lines and bars gets a white outline so it stays readable.
+HALO = 'paint-order="stroke" stroke="#ffffff" stroke-width="4" stroke-linejoin="round"'
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def results_chart(
         )
     slot = plot_w / max(len(points), 1)
     bar_w = min(80.0, slot * 0.6)
+    labels: list[str] = []  # value labels go last, on top of the target line
     for i, p in enumerate(points):
         cx = LEFT + slot * (i + 0.5)
         top = y(p.value)
@@ -140,9 +143,9 @@ def results_chart(
             f'<rect x="{_num(cx - bar_w / 2)}" y="{_num(top)}" width="{_num(bar_w)}" '
             f'height="{_num(TOP + plot_h - top)}" fill="{fill}" stroke="{BAR}" stroke-width="2"/>'
         )
-        out.append(
+        labels.append(
             f'<text x="{_num(cx)}" y="{_num(top - 6)}" text-anchor="middle" fill="{INK}" '
-            f'font-weight="bold">{escape(p.text)}</text>'
+            f'font-weight="bold" {HALO}>{escape(p.text)}</text>'
         )
         out.append(
             f'<text x="{_num(cx)}" y="{HEIGHT - BOTTOM + 20}" text-anchor="middle" '
@@ -154,14 +157,18 @@ def results_chart(
                 f'fill="{MUTED}" font-style="italic">illustratief</text>'
             )
     if target_value is not None:
+        # The target line over the bars; its label is a legend above the plot, where it
+        # cannot collide with a bar's value.
         ty = y(target_value)
+        dash = f'stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="8 5"'
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(ty)}" y2="{_num(ty)}" '
-            f'stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="8 5"/>'
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(ty)}" y2="{_num(ty)}" {dash}/>'
         )
+        out.append(f'<line x1="{LEFT}" x2="{LEFT + 32}" y1="18" y2="18" {dash}/>')
         out.append(
-            f'<text x="{WIDTH - RIGHT}" y="{_num(ty - 6)}" text-anchor="end" fill="{TARGET}" '
-            f'font-weight="bold">Doel: {escape(target_text)}</text>'
+            f'<text x="{LEFT + 40}" y="22" fill="{TARGET}" font-weight="bold">'
+            f"Doel: {escape(target_text)}</text>"
         )
+    out.extend(labels)
     out.append("</svg>")
     return "".join(out)

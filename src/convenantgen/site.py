@@ -34,6 +34,7 @@ from .opendata import write_open_data
 from .resources import schema_dir
 
 _PACKAGE = Path(__file__).resolve().parent
+THEME_DIR = _PACKAGE / "site_theme"  # Material template overrides
 NAV_FILE = ".nav.json"  # MkDocs skips dot files in docs_dir, so this never reaches the site
 
 SITE_CSS = """\
@@ -44,6 +45,16 @@ SITE_CSS = """\
 }
 .cg-status-afgelopen { border-color: #4d4d4d; color: #333333; background: #f2f2f2; }
 .cg-status-verlengd { border-color: #8a4b00; color: #6b3a00; background: #fff5e6; }
+/* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
+.md-typeset p a, .md-typeset li a, .md-typeset td a, .md-typeset figcaption a {
+  text-decoration: underline;
+}
+/* Tables wrap instead of scrolling sideways: a scroll box without focusable content cannot
+   be scrolled with the keyboard (axe: scrollable-region-focusable). */
+.md-typeset__scrollwrap { overflow-x: visible; }
+.md-typeset table:not([class]) { display: table; width: 100%; }
+.md-typeset table:not([class]) td { overflow-wrap: break-word; }
+.md-typeset td code { overflow-wrap: anywhere; }
 .cg-figure { margin: 1em 0; }
 .cg-figure svg.cg-chart { max-width: 100%; height: auto; }
 .cg-figure figcaption { font-size: .8em; color: #333333; }
@@ -169,6 +180,7 @@ def write_derived_config(docs_dir: Path, site_dir: Path, target: Path) -> Path:
         "INHERIT": str(config_file()),
         "docs_dir": str(Path(docs_dir).resolve()),
         "site_dir": str(Path(site_dir).resolve()),
+        "theme": {"custom_dir": str(THEME_DIR)},
     }
     nav_file = Path(docs_dir) / NAV_FILE
     if nav_file.is_file():

@@ -1,0 +1,201 @@
+"""The built site in a real headless Chromium (Playwright with the system browser).
+
+The site from ``test_site`` (built once per session) is served by ``http.server`` on
+127.0.0.1 with a random port. The tests crawl every link, search with Material's own search
+box, fetch the downloads and run axe-core (bundled by the ``axe-playwright-python`` package).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from collections import deque
+from functools import partial
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from test_site import _build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    built = _build()
+    handler = partial(_QuietHandler, directory=str(built.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def _is_page(url: str) -> bool:
+    path = urlsplit(url).path
+    return path.endswith("/") or path.endswith(".html")
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_every_page_loads_and_no_link_is_broken(page, site_url):
+    built = _build()
+    seen_pages: set[str] = set()
+    checked: dict[str, int] = {}
+    broken: list[str] = []
+    queue = deque([site_url])
+    while queue:
+        url = queue.popleft()
+        if url in seen_pages:
+            continue
+        seen_pages.add(url)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        assert page.errors == [], f"console errors on {url}: {page.errors}"
+        ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            target, fragment = urldefrag(href)
+            if not target.startswith(site_url):
+                broken.append(f"{url}: external link {href}")
+                continue
+            if fragment and target == url and fragment not in ids:
+                broken.append(f"{url}: no element with id '{fragment}'")
+            if _is_page(target):
+                if target not in seen_pages:
+                    queue.append(target)
+            else:
+                checked.setdefault(target, _status(target))
+                if checked[target] != 200:
+                    broken.append(f"{url}: {href} gives HTTP {checked[target]}")
+    assert broken == []
+    # Every page that was built is reachable from the navigation.
+    built_pages = {
+        site_url + p.parent.relative_to(built.site).as_posix() + "/"
+        for p in built.site.rglob("index.html")
+    }
+    built_pages = {u.replace("/./", "/") for u in built_pages}
+    assert built_pages <= seen_pages, sorted(built_pages - seen_pages)
+    assert len(seen_pages) > 30
+
+
+def test_search_finds_the_measure_page(page, site_url):
+    page.goto(site_url)
+    page.click("input.md-search__input")
+    page.keyboard.type("zij-instromers")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    hrefs = results.evaluate_all("els => els.map(e => e.href)")
+    paths = [urlsplit(h).path for h in hrefs]
+    assert "/almere/maatregelen/zij-instroom/" in paths, paths
+    assert page.errors == []
+
+
+def test_download_links_resolve_to_the_listed_files(page, site_url):
+    built = _build()
+    page.goto(site_url + "almere/downloads/")
+    links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
+    expected = {d["path"]: d["sha256"] for d in built.downloads if d["dossier"] == "almere"}
+    assert len(links) == len(expected) > 0
+    for href in links:
+        path = urlsplit(href).path.split("/downloads/", 1)[1]
+        response = page.request.get(href)
+        assert response.status == 200, href
+        assert hashlib.sha256(response.body()).hexdigest() == expected[path]
+        assert expected[path] in page.content()
+
+
+def test_script_in_yaml_shows_as_text_and_never_runs(page, site_url):
+    page.goto(site_url + "xss/maatregelen/zij-instroom/")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    body = page.inner_text("article")
+    assert "<script>window.__xss = 'text'</script> & <b>vet</b> *geen nadruk*" in body
+    assert "</title><script>window.__xss = 'title'</script>" in page.title()
+    assert page.errors == []
+
+
+PAGES_TO_SCAN = [
+    "",
+    "almere/",
+    "almere/maatregelen/",
+    "almere/maatregelen/zij-instroom/",
+    "almere/partijen/",
+    "almere/tijdlijn/",
+    "almere/tekst-addendum-2024/",
+    "almere/downloads/",
+    "open-data/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES_TO_SCAN)
+def test_no_serious_accessibility_violations(page, site_url, path):
+    page.goto(site_url + path)
+    result = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in result.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert serious == []
+
+
+def test_measure_page_screenshot(page, site_url):
+    page.goto(site_url + "almere/maatregelen/zij-instroom/")
+    chart = page.locator("svg.cg-chart")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "measure-page.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
