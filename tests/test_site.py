@@ -360,3 +360,85 @@ def test_markdown_escaping():
     assert site_pages.md("- lijst") == "\\- lijst"
     assert site_pages.md("1. lijst") == "1\\. lijst"
     assert site_pages.md("twee\nregels") == "twee regels"
+
+
+# ---------------------------------------------------------------------------------------------
+# convenantgen serve
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+    except OSError:
+        return 0, ""
+
+
+def _wait_for(condition, timeout: float = 30.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.3)
+    return condition()
+
+
+def test_serve_rebuilds_on_yaml_changes_and_keeps_the_last_good_site(tmp_path):
+    import subprocess
+    import sys
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / "almere", content / "almere")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}/almere/maatregelen/zij-instroom/"
+    code = "import sys; from convenantgen.cli import main; sys.exit(main(sys.argv[1:]))"
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, "serve", str(content), "--dev-addr",
+             f"127.0.0.1:{port}", "--reference-date", "2025-03-01"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            assert _wait_for(lambda: "Maatregel E: Zij-instroom<" in _get(url)[1]), log.read_text()
+            measures = content / "almere" / "maatregelen.yaml"
+            text = measures.read_text(encoding="utf-8")
+            measures.write_text(
+                text.replace("title: Zij-instroom", "title: Zij-instroom vernieuwd", 1),
+                encoding="utf-8",
+            )
+            assert _wait_for(lambda: "Zij-instroom vernieuwd" in _get(url)[1]), log.read_text()
+            measures.write_text(text.replace("kind: measures", "kind: measurez", 1), "utf-8")
+            assert _wait_for(lambda: "last good version" in log.read_text(encoding="utf-8"))
+            assert "kind 'measurez' is not one of" in log.read_text(encoding="utf-8")
+            status, html = _get(url)
+            assert status == 200 and "Zij-instroom vernieuwd" in html
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def test_serve_rejects_a_bad_address(capsys):
+    from convenantgen.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["serve", str(CONTENT), "--dev-addr", "nergens"])
+    assert info.value.code == 2
+    assert "'nergens' is not HOST:PORT" in capsys.readouterr().err

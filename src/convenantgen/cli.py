@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     from . import diff as _diff
 
     _diff.add_parser(sub)
+
+    # serve (the public site with live reload); parser and command live in site.py
+    from . import site as _site
+
+    _site.add_parser(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -328,6 +329,10 @@ class SiteWatcher:
             self.poll()
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(
     content_dir: Path,
     *,
@@ -358,6 +363,9 @@ def serve(
         mk_log.setLevel(logging.INFO)
         thread = threading.Thread(target=watcher.run, name="convenantgen-watch", daemon=True)
         thread.start()
+        if threading.current_thread() is threading.main_thread():
+            # A plain `kill` stops the server like Ctrl+C does, so the temp folders go too.
+            signal.signal(signal.SIGTERM, _interrupt)
         try:
             mkdocs_serve(config_file=str(cfg), livereload=True, dev_addr=dev_addr, strict=False)
         finally:
@@ -365,3 +373,58 @@ def serve(
             thread.join(timeout=5)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: ``convenantgen serve``
+
+
+def _date_arg(text: str) -> dt.date:
+    import argparse
+
+    from .schemas import parse_iso_date
+
+    day, problem = parse_iso_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
+def _addr_arg(text: str) -> str:
+    import argparse
+
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not HOST:PORT, e.g. 127.0.0.1:8000")
+    return text
+
+
+def cmd_serve(args) -> int:
+    content = Path(args.content)
+    if not content.is_dir():
+        raise ConvenantgenError(f"content folder '{content}' does not exist")
+    try:
+        serve(content, dev_addr=args.dev_addr, reference_date=args.reference_date)
+    except OSError as exc:  # the port is taken, or the address is not ours
+        raise ConvenantgenError(f"cannot serve on {args.dev_addr}: {exc.strerror or exc}") from None
+    return 0
+
+
+def add_parser(sub) -> None:
+    serve_cmd = sub.add_parser(
+        "serve",
+        help="serve the public site locally; rebuilds and reloads when the YAML changes",
+    )
+    serve_cmd.add_argument("content", nargs="?", default="content", help="content folder")
+    serve_cmd.add_argument(
+        "--dev-addr",
+        type=_addr_arg,
+        default="127.0.0.1:8000",
+        help="address to serve on (default: 127.0.0.1:8000)",
+    )
+    serve_cmd.add_argument(
+        "--reference-date",
+        type=_date_arg,
+        help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
+    )
+    serve_cmd.set_defaults(func=cmd_serve)
