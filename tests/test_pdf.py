@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from convenantgen.errors import ConversionError, ToolMissing
 from convenantgen.pdf import PdfMetadata, convert_to_pdf, find_soffice, normalize_pdf, pdf_date
@@ -152,11 +152,35 @@ def test_hanging_libreoffice_is_killed_with_its_children(tmp_path: Path, docs: l
 
     assert str(caught.value) == (
         "LibreOffice could not convert 1 document to PDF, also not on a second try:\n"
-        f"  {docs[0]}: no PDF was produced; LibreOffice did not finish within 1 s and was stopped"
+        f"  {docs[0]}: no PDF was produced; LibreOffice made no progress for 1 s and was stopped"
     )
     started = [int(p) for p in pids.read_text().split()]
     assert len(started) == 4  # shell and sleep, twice: the first try and the retry
     assert not [pid for pid in started if alive(pid)]
+
+
+def test_slow_batch_that_keeps_converting_is_not_stopped(tmp_path: Path, docs: list[Path]):
+    # A stand-in that needs 0.6 s per document, 1.8 s for the batch, with a limit of 1 s:
+    # the limit is per document, so the batch must finish, in one call.
+    blank = tmp_path / "blank.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(blank)
+    log = tmp_path / "calls.log"
+    slow = make_script(
+        tmp_path / "soffice-slow",
+        f'echo call >> "{log}"\nprev=""\n'
+        'for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+        'for a in "$@"; do case "$a" in *.docx)\n'
+        f'  sleep 0.6; cp "{blank}" "$out/$(basename "$a" .docx).pdf"; echo "convert $a";;\n'
+        "esac; done\n",
+    )
+    third = make_docx(tmp_path / "src" / "derde.docx", "derde")
+
+    pdfs = convert_to_pdf([*docs, third], tmp_path / "out", jobs=1, timeout=1, soffice=slow)
+
+    assert [p.name for p in pdfs] == ["addendum.pdf", "verklaring.pdf", "derde.pdf"]
+    assert log.read_text() == "call\n"
 
 
 def test_failure_on_first_try_is_retried_with_a_fresh_profile(

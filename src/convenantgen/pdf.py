@@ -17,10 +17,12 @@ import datetime as dt
 import hashlib
 import io
 import os
+import selectors
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -94,8 +96,9 @@ def convert_to_pdf(
     """Convert DOCX files to ``out_dir/<stem>.pdf``; returns the PDFs in input order.
 
     The files are split into ``jobs`` batches (default: the number of CPU cores), one
-    LibreOffice process per batch, run in parallel. ``timeout`` is the limit in seconds for one
-    LibreOffice process; a process that takes longer is killed with its children. Failed
+    LibreOffice process per batch, run in parallel. ``timeout`` is how many seconds a process
+    may go without finishing a document (start-up included) before it counts as hung and is
+    killed with its children; a large batch may take longer than that in total. Failed
     documents are tried once more; if they fail again, :class:`ConversionError` names them.
     PDFs are moved into ``out_dir`` only after they were checked. Existing PDFs of the same
     name are replaced.
@@ -145,15 +148,9 @@ def _check_inputs(files: list[Path]) -> None:
 
 
 def _batches(files: list[Path], count: int) -> list[list[Path]]:
-    """``count`` contiguous batches whose sizes differ by at most one."""
-    size, extra = divmod(len(files), count)
-    batches, start = [], 0
-    for i in range(count):
-        end = start + size + (1 if i < extra else 0)
-        if end > start:
-            batches.append(files[start:end])
-        start = end
-    return batches
+    """``count`` batches dealt round-robin, so that long and short documents (which come in
+    runs of one kind) spread evenly over the processes."""
+    return [files[i::count] for i in range(count) if files[i::count]]
 
 
 def _run_batches(
@@ -194,7 +191,6 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
         str(out),
         *(str(f.resolve()) for f in files),
     ]
-    problem = ""
     try:
         # A session of its own, so a hang can be ended for the whole process group
         # (soffice is a wrapper script around oosplash and soffice.bin).
@@ -202,21 +198,19 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     except OSError as exc:
         return _Outcome({}, {f: f"LibreOffice could not be started: {exc}" for f in files})
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        stdout, stderr = proc.communicate()
-        problem = f"LibreOffice did not finish within {timeout:g} s and was stopped"
+    output, finished = _watch(proc, timeout)
+    if not finished:
+        problem = f"LibreOffice made no progress for {timeout:g} s and was stopped"
+    elif proc.returncode != 0:
+        problem = f"LibreOffice stopped with exit code {proc.returncode}"
     else:
-        if proc.returncode != 0:
-            problem = f"LibreOffice stopped with exit code {proc.returncode}"
-    said = _errors_in(stdout + stderr)
+        problem = ""
+    said = _errors_in(output)
     done: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
     for docx in files:
@@ -228,6 +222,42 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
             failed[docx] = "; ".join(x for x in (invalid, problem, said) if x)
     shutil.rmtree(profile, ignore_errors=True)
     return _Outcome(done, failed)
+
+
+def _watch(proc: subprocess.Popen, timeout: float) -> tuple[bytes, bool]:
+    """Collect the output of ``proc``; kill its process group when it hangs.
+
+    LibreOffice prints a line per document ("convert ... -> ..." or an error), so the limit
+    applies to each document rather than to the whole batch: a batch of a thousand documents
+    may take long, but never ``timeout`` seconds without finishing one.
+    """
+    output = bytearray()
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _kill_group(proc)
+                proc.wait()
+                proc.stdout.close()
+                return bytes(output), False
+            if not selector.select(left):
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:  # every process of the group closed its output: done
+                break
+            if b"\n" in chunk:
+                deadline = time.monotonic() + timeout
+            output += chunk
+    proc.stdout.close()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        proc.wait()
+        return bytes(output), False
+    return bytes(output), True
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
