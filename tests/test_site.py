@@ -442,3 +442,13 @@ def test_serve_rejects_a_bad_address(capsys):
         main(["serve", str(CONTENT), "--dev-addr", "nergens"])
     assert info.value.code == 2
     assert "'nergens' is not HOST:PORT" in capsys.readouterr().err
+
+
+def test_a_dossier_id_may_not_take_a_folder_of_the_site(tmp_path):
+    import dataclasses
+
+    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    clash = dataclasses.replace(dossier, id="downloads")
+    with pytest.raises(ConvenantgenError, match="dossier id 'downloads' is a folder of the site"):
+        write_site_sources([clash], tmp_path / "docs", downloads=[], reference_date=REFERENCE_DATE)
+    assert not (tmp_path / "docs").exists()  # nothing written

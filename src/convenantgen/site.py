@@ -37,6 +37,8 @@ from .resources import schema_dir
 _PACKAGE = Path(__file__).resolve().parent
 THEME_DIR = _PACKAGE / "site_theme"  # Material template overrides
 NAV_FILE = ".nav.json"  # MkDocs skips dot files in docs_dir, so this never reaches the site
+# Top-level folders of the site; a dossier id (its folder) must not take one.
+RESERVED = frozenset({"assets", "downloads", "open-data", "search"})
 
 SITE_CSS = """\
 /* convenantgen: tags, status badges and charts. Colours pass WCAG AA on white. */
@@ -55,6 +57,8 @@ SITE_CSS = """\
 .md-typeset__scrollwrap { overflow-x: visible; }
 .md-typeset table:not([class]) { display: table; width: 100%; }
 .md-typeset table:not([class]) td { overflow-wrap: break-word; }
+.md-typeset table:not([class]) th,
+.md-typeset table:not([class]) td { padding: .6em .7em; }
 .md-typeset td code { overflow-wrap: anywhere; }
 .cg-figure { margin: 1em 0; }
 .cg-figure svg.cg-chart { max-width: 100%; height: auto; }
@@ -82,6 +86,12 @@ def render_site_sources(
     ids = [d.id for d in dossiers]
     if len(set(ids)) != len(ids):
         raise ConvenantgenError("two dossiers share an id; the site needs unique dossier ids")
+    taken = sorted(set(ids) & RESERVED)
+    if taken:
+        raise ConvenantgenError(
+            f"dossier id '{taken[0]}' is a folder of the site itself; rename the dossier "
+            f"(reserved: {', '.join(sorted(RESERVED))})"
+        )
     sds = [pages.SiteDossier.of(d, reference_date) for d in dossiers]
     schemas = _schema_files()
     files: dict[str, str | bytes] = {"assets/convenantgen.css": SITE_CSS}

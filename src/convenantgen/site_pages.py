@@ -57,8 +57,14 @@ def front_matter(title: str) -> str:
     return f"---\ntitle: {json.dumps(h(title))}\n---\n\n"
 
 
-def table(headers: list[str], rows: Iterable[list[str]]) -> list[str]:
-    """A Markdown table; cells must already be escaped."""
+def table(headers: list[str], rows: Iterable[list[str]], *, drop_empty: bool = False) -> list[str]:
+    """A Markdown table; cells must already be escaped. ``drop_empty`` leaves out columns
+    without any value (narrow tables read better than scrolling ones)."""
+    rows = list(rows)
+    if drop_empty and rows:
+        keep = [i for i in range(len(headers)) if any(row[i] for row in rows)]
+        headers = [headers[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell or "—" for cell in row) + " |" for row in rows]
     return lines + [""]
@@ -501,8 +507,8 @@ def parties_page(sd: SiteDossier) -> str:
         front_matter(f"Partijen {d.display_title}"),
         f"# Partijen {md(d.display_title)}",
         "",
-        f"{len(d.parties)} partijen in het register, waarvan "
-        f"{sum(1 for p in d.parties if p.member_on(day))} partij op {fmt.date_long(day)}.",
+        f"{len(d.parties)} partijen in het register; op {fmt.date_long(day)} zijn er "
+        f"{sum(1 for p in d.parties if p.member_on(day))} partij.",
         "",
     ]
     if d.penvoerder:
@@ -559,6 +565,7 @@ def _party_table(parties: list[Party]) -> list[str]:
             "Opmerking",
         ],
         rows,
+        drop_empty=True,
     )
 
 
@@ -666,7 +673,7 @@ def downloads_page(sd: SiteDossier, downloads: list[dict], src: str) -> str:
         front_matter(f"Downloads {d.display_title}"),
         f"# Downloads {md(d.display_title)}",
         "",
-        "De documenten als DOCX en PDF. Met de SHA-256-controlegetal kunt u nagaan dat een "
+        "De documenten als DOCX en PDF. Met het SHA-256-controlegetal kunt u nagaan dat een "
         "bestand ongewijzigd is (bijvoorbeeld met `sha256sum`).",
         "",
     ]
