@@ -96,7 +96,18 @@ def _deep_nesting(folder: Path) -> None:
     (folder / "extra.yaml").write_text("kind: measures\nmeasures: " + "[" * depth + "]" * depth)
 
 
+def _long_string_aliases(folder: Path) -> None:
+    """Few values, but one 300 kB string repeated by 40 aliases: 12 million characters."""
+    text = (BASE / "maatregelen.yaml").read_text("utf-8")
+    long = "begeleiding " * 27_000
+    items = f"      - &lang {long}\n" + "      - *lang\n" * 40
+    (folder / "maatregelen.yaml").write_text(
+        text.replace("      - Starters krijgen begeleiding op maat.\n", items)
+    )
+
+
 GENERATORS: dict[str, Callable[[Path], None]] = {
+    "alias-bomb-long-string": _long_string_aliases,
     "file-50-megabytes": _fifty_megabytes,
     "non-utf8-latin1": _latin1_bytes,
     "non-utf8-utf16": _utf16_file,

@@ -156,6 +156,9 @@ def test_generated_inputs_are_what_they_claim(tmp_path):
     assert b"\x00" in nul.read_bytes()
     link = report.materialize(CASES["symlink-to-etc-passwd"], tmp_path) / "extra.yaml"
     assert link.is_symlink()
+    aliases = report.materialize(CASES["alias-bomb-long-string"], tmp_path) / "maatregelen.yaml"
+    assert aliases.stat().st_size < 2 * 1024 * 1024  # not refused for its size
+    assert aliases.read_text("utf-8").count("*lang") == 40
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .errors import Diagnostic, Severity, Where
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a dossier file is hand-written text; 2 MiB is far beyond that
 MAX_EXPANDED_NODES = 200_000  # aliases may not blow a document up beyond this many values
+MAX_EXPANDED_CHARS = 10_000_000  # ... nor beyond this much text (one long string, many aliases)
 MAX_DEPTH = 64  # nesting of lists and mappings; the composer recurses, so deeper is refused
 
 _ALLOWED_TAGS = {
@@ -89,6 +90,7 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
     """Reject explicit tags and alias bombs before anything is constructed."""
     problems: list[Diagnostic] = []
     sizes: dict[int, int] = {}
+    chars: dict[int, int] = {}
     # Iterative post-order walk: each distinct node is visited once, aliases are counted by
     # their expanded size, so a billion-laughs document is measured without being expanded.
     stack: list[tuple[Any, bool]] = [(root, False)]
@@ -118,6 +120,21 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
             stack.extend((c, False) for c in children if id(c) not in sizes)
             continue
         sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+        own = len(node.value) if isinstance(node.value, str) else 0
+        chars[id(node)] = own + sum(chars.get(id(c), 0) for c in children)
+        if chars[id(node)] > MAX_EXPANDED_CHARS:
+            mark = node.start_mark
+            problems.append(
+                _diag(
+                    path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "yaml-aliases",
+                    f"aliases expand this document to more than {MAX_EXPANDED_CHARS:,} "
+                    "characters of text (an alias bomb?); write the text out or use fewer aliases",
+                )
+            )
+            return problems
         if sizes[id(node)] > MAX_EXPANDED_NODES:
             mark = node.start_mark
             problems.append(
