@@ -452,3 +452,50 @@ def test_a_dossier_id_may_not_take_a_folder_of_the_site(tmp_path):
     with pytest.raises(ConvenantgenError, match="dossier id 'downloads' is a folder of the site"):
         write_site_sources([clash], tmp_path / "docs", downloads=[], reference_date=REFERENCE_DATE)
     assert not (tmp_path / "docs").exists()  # nothing written
+
+
+MINIMAL = {
+    "dossier.yaml": "kind: dossier\nid: klein\ntitle: Klein convenant\n",
+    "partijen.yaml": (
+        "kind: parties\ngroups:\n  - {id: alle, designation: de partijen, signing: each}\n"
+        "parties:\n  - {id: een, name: Partij Een, kind: gemeente, group: alle}\n"
+    ),
+    "maatregelen.yaml": """kind: measures
+indicators:
+  - {id: uitval, label: Uitval, unit: percent}
+measures:
+  - id: eerste
+    title: Eerste maatregel
+    description: [Iets doen.]
+    targets:
+      - id: t1
+        indicator: uitval
+        comparator: "<"
+        value: 10
+        text: Uitval kleiner dan {value}.
+        results:
+          - {school_year: 2023-2024, value: 12}
+          - {school_year: 2024-2025, value: 9.5, illustrative: true}
+""",
+}
+
+
+def test_a_dossier_without_agreements_or_penvoerder_builds(tmp_path):
+    folder = tmp_path / "content" / "klein"
+    folder.mkdir(parents=True)
+    for name, text in MINIMAL.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    loaded = load_content(tmp_path / "content")
+    assert not loaded.report.errors, [d.format() for d in loaded.report.errors]
+    write_site_sources(
+        loaded.dossiers, tmp_path / "docs", downloads=[], reference_date=REFERENCE_DATE
+    )
+    build_site(tmp_path / "docs", tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "onbekend" in home
+    overview = (tmp_path / "site" / "klein" / "index.html").read_text(encoding="utf-8")
+    assert "niet vastgelegd" in overview
+    page = (tmp_path / "site/klein/maatregelen/eerste/index.html").read_text(encoding="utf-8")
+    assert "schooljaar 2023–2024: 12%, doel niet gehaald;" in page
+    assert "schooljaar 2024–2025: 9,5%, doel gehaald, illustratief." in page
+    assert re.search(r"<td>12%</td>\s*<td>nee</td>", page)

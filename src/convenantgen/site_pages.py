@@ -319,7 +319,10 @@ def overview_page(sd: SiteDossier, downloads: list[dict]) -> str:
             name = _first_upper(_agreement_name(doc, d))
             rows.append([f"{md(name)} in werking", md(fmt.period_text(*_span(doc)))])
     pen = d.penvoerder
-    rows.append(["Penvoerder", md(pen.name) + (" (illustratief)" if pen.illustrative else "")])
+    if pen is None:
+        rows.append(["Penvoerder", "niet vastgelegd"])
+    else:
+        rows.append(["Penvoerder", md(pen.name) + (" (illustratief)" if pen.illustrative else "")])
     members = sum(1 for p in d.parties if p.member_on(sd.reference_date))
     rows.append(["Partijen", f"{len(d.parties)} ({members} op {fmt.date_long(sd.reference_date)})"])
     rows.append(["Maatregelen", str(len(d.measures))])
