@@ -13,7 +13,7 @@ import io
 import json
 from pathlib import Path
 
-from .site_pages import SiteDossier, covenant, school_year_text, target_row
+from .site_pages import SiteDossier, covenant, front_matter, school_year_text, table, target_row
 
 # (file stem, description) in the order the open-data page lists them.
 TABLES = (
@@ -168,3 +168,28 @@ def write_open_data(dossiers: list[SiteDossier], folder: Path) -> list[tuple[str
         listed.append((f"{name}.json", "JSON", description))
         listed.append((f"{name}.csv", "CSV", description))
     return listed
+
+
+def open_data_page(files: list[tuple[str, str, str]], schemas: list[str]) -> str:
+    """``files``: (file name, format, description); ``schemas``: schema file names."""
+    lines = [
+        front_matter("Open data"),
+        "# Open data",
+        "",
+        "Alle gegevens van deze site als open data, per tabel in JSON en CSV (UTF-8, "
+        "komma-gescheiden, met kopregel). Datums staan in ISO 8601 (JJJJ-MM-DD).",
+        "",
+    ]
+    lines += table(
+        ["Bestand", "Formaat", "Inhoud"],
+        ([f"[{name}]({name})", fmt_, desc] for name, fmt_, desc in files),
+    )
+    if schemas:
+        lines += [
+            "## JSON Schema van het YAML-formaat",
+            "",
+            "Met deze schema's controleert een editor de YAML-bestanden van een dossier.",
+            "",
+        ]
+        lines += [f"- [{name}](schema/{name})" for name in schemas] + [""]
+    return "\n".join(lines)

@@ -15,6 +15,7 @@ rebuild and live-reload; on check errors it prints them and keeps serving the la
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import logging
@@ -31,12 +32,14 @@ from pathlib import Path
 from . import site_pages as pages
 from .errors import CheckFailed, ConvenantgenError, Severity
 from .model import Dossier
-from .opendata import write_open_data
+from .opendata import open_data_page, write_open_data
 from .resources import schema_dir
 
 _PACKAGE = Path(__file__).resolve().parent
 THEME_DIR = _PACKAGE / "site_theme"  # Material template overrides
-NAV_FILE = ".nav.json"  # MkDocs skips dot files in docs_dir, so this never reaches the site
+# Navigation and reference date for build_site. MkDocs skips dot files in docs_dir, so this
+# never reaches the site.
+SIDECAR = ".site.json"
 # Top-level folders of the site; a dossier id (its folder) must not take one.
 RESERVED = frozenset({"assets", "downloads", "open-data", "search"})
 
@@ -140,8 +143,10 @@ def render_site_sources(
         files[f"open-data/{name}"] = text
     for schema in schemas:
         files[f"open-data/schema/{schema.name}"] = schema.read_bytes()
-    files["open-data/index.md"] = pages.open_data_page(listed, [s.name for s in schemas])
+    files["open-data/index.md"] = open_data_page(listed, [s.name for s in schemas])
     files["index.md"] = pages.home_page(sds, reference_date, has_schema=bool(schemas))
+    sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
+    files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
 
 
@@ -160,17 +165,16 @@ def write_site_sources(
     docs_dir = Path(docs_dir)
     if docs_dir.exists() and any(docs_dir.iterdir()):
         raise ConvenantgenError(f"site sources folder '{docs_dir}' is not empty")
-    files, nav = render_site_sources(dossiers, downloads=downloads, reference_date=reference_date)
-    _write_files(docs_dir, files, nav)
+    files, _ = render_site_sources(dossiers, downloads=downloads, reference_date=reference_date)
+    _write_files(docs_dir, files)
 
 
-def _write_files(docs_dir: Path, files: dict[str, str | bytes], nav: list) -> None:
+def _write_files(docs_dir: Path, files: dict[str, str | bytes]) -> None:
     for rel, content in sorted(files.items()):
         path = docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
         path.write_bytes(data)
-    (docs_dir / NAV_FILE).write_text(json.dumps(nav, indent=1) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,14 +197,28 @@ def write_derived_config(docs_dir: Path, site_dir: Path, target: Path) -> Path:
         "site_dir": str(Path(site_dir).resolve()),
         "theme": {"custom_dir": str(THEME_DIR)},
     }
-    nav_file = Path(docs_dir) / NAV_FILE
-    if nav_file.is_file():
-        config["nav"] = json.loads(nav_file.read_text(encoding="utf-8"))
+    sidecar = _sidecar(Path(docs_dir))
+    if "nav" in sidecar:
+        config["nav"] = sidecar["nav"]
     # JSON is valid YAML; ensure_ascii keeps the file plain ASCII for any YAML loader.
     text = json.dumps(config, indent=1, ensure_ascii=True) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
+
+
+def _sidecar(docs_dir: Path) -> dict:
+    path = docs_dir / SIDECAR
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _source_date_epoch(docs_dir: Path) -> str | None:
+    """The reference date as SOURCE_DATE_EPOCH, so the sitemap's dates and the gzip header are
+    the same in every build of the same content (MkDocs honours the variable)."""
+    day = _sidecar(docs_dir).get("reference_date")
+    if not day:
+        return None
+    return str(calendar.timegm(dt.date.fromisoformat(day).timetuple()))
 
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
@@ -218,6 +236,9 @@ def build_site(docs_dir: Path, site_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="convenantgen-mkdocs-") as tmp:
         cfg = write_derived_config(docs_dir, site_dir, Path(tmp) / "mkdocs.yml")
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+        epoch = _source_date_epoch(docs_dir)
+        if epoch and "SOURCE_DATE_EPOCH" not in env:
+            env["SOURCE_DATE_EPOCH"] = epoch
         proc = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(cfg)],
             capture_output=True,
@@ -245,13 +266,12 @@ def _snapshot(content_dir: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def sync_folder(files: dict[str, str | bytes], nav: list, docs_dir: Path) -> bool:
-    """Make ``docs_dir`` hold exactly ``files`` (plus the nav file), touching only what changed,
+def sync_folder(files: dict[str, str | bytes], docs_dir: Path) -> bool:
+    """Make ``docs_dir`` hold exactly ``files``, touching only what changed,
     so MkDocs' watcher rebuilds once. Returns whether anything changed."""
     wanted: dict[str, bytes] = {
         rel: c.encode("utf-8") if isinstance(c, str) else c for rel, c in files.items()
     }
-    wanted[NAV_FILE] = (json.dumps(nav, indent=1) + "\n").encode("utf-8")
     changed = False
     for rel, data in sorted(wanted.items()):
         path = docs_dir / rel
@@ -279,13 +299,13 @@ class SiteWatcher:
         docs_dir: Path,
         *,
         reference_date: dt.date | None,
-        on_nav=None,
+        on_config=None,
         out=sys.stderr,
     ) -> None:
         self.content_dir = Path(content_dir)
         self.docs_dir = Path(docs_dir)
         self.reference_date = reference_date
-        self.on_nav = on_nav
+        self.on_config = on_config
         self.out = out
         self.stop = threading.Event()
         self._seen = _snapshot(self.content_dir)
@@ -310,7 +330,7 @@ class SiteWatcher:
             )
             return False
         try:
-            files, nav = render_site_sources(
+            files, _ = render_site_sources(
                 loaded.dossiers,
                 downloads=[],
                 reference_date=self.reference_date or dt.date.today(),
@@ -319,9 +339,10 @@ class SiteWatcher:
             print(f"convenantgen: error: {exc}", file=self.out)
             return False
         self.docs_dir.mkdir(parents=True, exist_ok=True)
-        if self.on_nav is not None:
-            self.on_nav(nav)  # the config first: MkDocs re-reads it on the rebuild
-        sync_folder(files, nav, self.docs_dir)
+        if self.on_config is not None:
+            # The config first (navigation): MkDocs re-reads it on the rebuild.
+            self.on_config(files[SIDECAR])
+        sync_folder(files, self.docs_dir)
         return True
 
     def poll(self) -> bool:
@@ -357,12 +378,11 @@ def serve(
     docs_dir = work / "docs"
     cfg = work / "mkdocs.yml"
 
-    def on_nav(nav: list) -> None:
-        (docs_dir / NAV_FILE).parent.mkdir(parents=True, exist_ok=True)
-        (docs_dir / NAV_FILE).write_text(json.dumps(nav, indent=1) + "\n", encoding="utf-8")
+    def on_config(sidecar: str) -> None:
+        (docs_dir / SIDECAR).write_text(sidecar, encoding="utf-8")
         write_derived_config(docs_dir, work / "site", cfg)
 
-    watcher = SiteWatcher(content_dir, docs_dir, reference_date=reference_date, on_nav=on_nav)
+    watcher = SiteWatcher(content_dir, docs_dir, reference_date=reference_date, on_config=on_config)
     try:
         if not watcher.regenerate():
             raise CheckFailed("the content has errors; fix them and run serve again")

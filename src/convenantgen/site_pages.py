@@ -21,9 +21,10 @@ from urllib.parse import quote
 from . import formatting as fmt
 from .charts import ChartPoint, met, results_chart
 from .checks import target_period
-from .context import target_text
+from .context import agreement_context, target_text
 from .model import Agreement, Dossier, Measure, Party, Period, Target
 from .references import Index, build_index
+from .render_markdown import agreement_markdown
 
 # ---------------------------------------------------------------------------------------------
 # Escaping
@@ -697,75 +698,8 @@ def all_downloads_page(dossiers: list[SiteDossier], downloads: list[dict]) -> st
     return "\n".join(lines)
 
 
-def text_page_fallback(sd: SiteDossier, agreement: Agreement) -> str:
-    """A simple full text from the model, used when the Markdown renderer is unavailable."""
-    from .references import render_text
-
-    d = sd.dossier
-
-    def text(value: str) -> str:
-        return md(render_text(value, sd.index, d, strict=False))
-
-    lines = [f"# {md(agreement.title or _agreement_name(agreement, d))}", ""]
-    if agreement.considerations:
-        lines += ["**Overwegende dat:**", ""]
-        lines += [f"- {text(c.text)}" for c in agreement.considerations] + [""]
-    for s_no, section in enumerate(agreement.sections, start=1):
-        lines += [f"## Artikel {s_no} {md(section.title)}", ""]
-        for clause in section.clauses:
-            number = sd.index.get(clause.id).number if sd.index.get(clause.id) else ""
-            label = f"**{number}** " if section.numbered else ""
-            if clause.text:
-                lines += [label + text(clause.text), ""]
-            for definition in clause.definitions:
-                ref = sd.index.get(definition.id)
-                letter = f"{ref.number}. " if ref else ""
-                lines += [f"{letter}*{md(definition.term)}*: {text(definition.text)}", ""]
-            for part in clause.parts:
-                ref = sd.index.get(part.id)
-                lines += [f"### Artikel {ref.number if ref else ''} {md(part.title or '')}", ""]
-                for mid in part.measures:
-                    m = d.measure(mid)
-                    if m:
-                        lines += [f"- [{md(sd.measure_heading(m))}](maatregelen/{m.id}.md)"]
-                lines += [""]
-                if part.text:
-                    lines += [text(part.text), ""]
-    return "\n".join(lines)
-
-
 def text_page(sd: SiteDossier, agreement: Agreement) -> str:
+    """The full text, as rendered for review in git (same words as the DOCX)."""
     title = f"Tekst {_agreement_name(agreement, sd.dossier)}"
-    try:
-        from .context import agreement_context
-        from .render_markdown import agreement_markdown
-    except ImportError:  # the renderer is optional: fall back to a simpler text
-        body = text_page_fallback(sd, agreement)
-    else:
-        body = agreement_markdown(agreement_context(sd.dossier, agreement, index=sd.index))
+    body = agreement_markdown(agreement_context(sd.dossier, agreement, index=sd.index))
     return front_matter(title) + body
-
-
-def open_data_page(files: list[tuple[str, str, str]], schemas: list[str]) -> str:
-    """``files``: (file name, format, description); ``schemas``: schema file names."""
-    lines = [
-        front_matter("Open data"),
-        "# Open data",
-        "",
-        "Alle gegevens van deze site als open data, per tabel in JSON en CSV (UTF-8, "
-        "komma-gescheiden, met kopregel). Datums staan in ISO 8601 (JJJJ-MM-DD).",
-        "",
-    ]
-    lines += table(
-        ["Bestand", "Formaat", "Inhoud"],
-        ([f"[{name}]({name})", fmt_, desc] for name, fmt_, desc in files),
-    )
-    if schemas:
-        lines += [
-            "## JSON Schema van het YAML-formaat",
-            "",
-            "Met deze schema's controleert een editor de YAML-bestanden van een dossier.",
-            "",
-        ]
-        lines += [f"- [{name}](schema/{name})" for name in schemas] + [""]
-    return "\n".join(lines)
