@@ -477,3 +477,38 @@ def test_null_value_points_at_its_key(tmp_path):
 
     assert position(source.data, ("title",)) == (3, 1)
     assert position(source.data, ("id",)) == (2, 5)
+
+
+DATE_FIELDS = [
+    ("convenant.yaml", "  end: 2024-07-31"),
+    ("convenant.yaml", "  start: 2023-08-01"),
+    ("addendum.yaml", "  end: 2026-07-31\n  follows"),
+    ("maatregelen.yaml", "end: 2025-07-31}"),
+    ("toetredingen.yaml", "effective: 2025-08-01"),
+    ("partijen.yaml", "joined: 2025-08-01"),
+]
+
+
+@_profile(60)
+@given(
+    st.sampled_from(DATE_FIELDS),
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+)
+def test_any_date_in_any_date_field_is_checked_without_raising(field, year, month, day):
+    """Year 0 or 9999, month 13, day 32: reported or accepted, never raised."""
+    name, old = field
+    files = {p.name: p.read_text("utf-8") for p in BASE.iterdir()}
+    key, _, rest = old.partition(": ")
+    value = f"{year:04d}-{month:02d}-{day:02d}"
+    files[name] = _replace_once(files[name], old, f"{key}: {value}{rest[10:]}")
+    loaded = check_files(files)
+    valid_date = 1900 <= year <= 2199 and 1 <= month <= 12
+    if valid_date:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            valid_date = False
+    if not valid_date:
+        assert "date-invalid" in error_codes(loaded)

@@ -31,6 +31,7 @@ from .sources import one_line
 KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions")
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: "$" would accept a final "\n"
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+MIN_YEAR, MAX_YEAR = 1900, 2199
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _TYPE_WORDS = {
@@ -66,6 +67,13 @@ def parse_iso_date(value: str) -> tuple[dt.date | None, str]:
     if not match:
         return None, f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2025-12-31"
     year, month, day = (int(g) for g in match.groups())
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        # Also keeps date arithmetic (the day after an end, school years) inside datetime's
+        # range: 9999-12-31 + 1 day would raise.
+        return None, (
+            f"'{value}' is not a plausible date: the year must lie between {MIN_YEAR} "
+            f"and {MAX_YEAR}"
+        )
     if not 1 <= month <= 12:
         return None, f"'{value}' is not a date: there is no month {month}"
     try:
