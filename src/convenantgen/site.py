@@ -98,7 +98,7 @@ def render_site_sources(
     sds = [pages.SiteDossier.of(d, reference_date) for d in dossiers]
     schemas = _schema_files()
     files: dict[str, str | bytes] = {"assets/convenantgen.css": SITE_CSS}
-    nav: list = ["index.md"]
+    nav: list = [{"Start": "index.md"}]
     for sd in sds:
         own = [x for x in downloads if x.get("dossier") == sd.id]
         base = sd.id
