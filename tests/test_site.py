@@ -7,6 +7,7 @@ with fake download files placed where the build orchestrator puts the real ones.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import functools
@@ -89,6 +90,7 @@ def _fake_downloads(site: Path, dossiers: list[str]) -> list[dict]:
 def _build() -> BuiltSite:
     """Build once per process; both test modules share it (a session-wide cache)."""
     work = Path(tempfile.mkdtemp(prefix="convenantgen-test-site-"))
+    atexit.register(shutil.rmtree, work, True)
     content = work / "content"
     shutil.copytree(CONTENT, content)
     _xss_dossier(content / "xss")
