@@ -508,3 +508,15 @@ def test_a_dossier_without_agreements_or_penvoerder_builds(tmp_path):
     assert "schooljaar 2023–2024: 12%, doel niet gehaald;" in page
     assert "schooljaar 2024–2025: 9,5%, doel gehaald, illustratief." in page
     assert re.search(r"<td>12%</td>\s*<td>nee</td>", page)
+
+
+def test_sync_folder_touches_only_what_changed(tmp_path):
+    from convenantgen.site import sync_folder
+
+    docs = tmp_path / "docs"
+    assert sync_folder({"a.md": "A", "sub/b.md": "B"}, docs)
+    before = (docs / "a.md").stat().st_mtime_ns
+    assert not sync_folder({"a.md": "A", "sub/b.md": "B"}, docs)  # nothing to do
+    assert sync_folder({"a.md": "A", "c.md": b"C"}, docs)
+    assert (docs / "a.md").stat().st_mtime_ns == before
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["a.md", "c.md"]
