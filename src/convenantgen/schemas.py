@@ -32,6 +32,7 @@ KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions"
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: "$" would accept a final "\n"
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MIN_YEAR, MAX_YEAR = 1900, 2199
+MAX_NUMBER = 10**15
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _TYPE_WORDS = {
@@ -200,7 +201,7 @@ def validate(data: Mapping, kind: str, file: Path, known_codes: frozenset[str]) 
 
 
 def _non_finite(data: Any, path: tuple, file: Path) -> list[Diagnostic]:
-    """``.nan`` and ``.inf`` are floats to YAML but no number a covenant can mean.
+    """``.nan``, ``.inf`` and numbers beyond 10^15 are no number a covenant can mean.
 
     Cerberus accepts them as numbers, and a NaN compares false with every bound, so a target
     of ``.nan`` percent would pass every range check.
@@ -209,7 +210,16 @@ def _non_finite(data: Any, path: tuple, file: Path) -> list[Diagnostic]:
         shown = ".nan" if math.isnan(data) else ("-.inf" if data < 0 else ".inf")
         field = _path_text(path) or "document"
         message = f"{field} must be a finite number, got {shown}"
-        return [Diagnostic(Severity.ERROR, "schema-type", message, Where(file, path), field)]
+        return [
+            Diagnostic(Severity.ERROR, "schema-type", one_line(message), Where(file, path), field)
+        ]
+    if isinstance(data, (int, float)) and not isinstance(data, bool) and abs(data) > MAX_NUMBER:
+        # Far beyond any amount in a covenant, and an int this large cannot become a float.
+        field = _path_text(path) or "document"
+        message = f"{field} is too large: numbers may be at most 10^15 (a million billion)"
+        return [
+            Diagnostic(Severity.ERROR, "schema-value", one_line(message), Where(file, path), field)
+        ]
     items: Any = ()
     if isinstance(data, Mapping):
         items = data.items()
