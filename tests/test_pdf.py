@@ -159,28 +159,62 @@ def test_hanging_libreoffice_is_killed_with_its_children(tmp_path: Path, docs: l
     assert not [pid for pid in started if alive(pid)]
 
 
-def test_slow_batch_that_keeps_converting_is_not_stopped(tmp_path: Path, docs: list[Path]):
-    # A stand-in that needs 0.6 s per document, 1.8 s for the batch, with a limit of 1 s:
-    # the limit is per document, so the batch must finish, in one call.
+def fake_converter(tmp_path: Path, name: str, per_document: str) -> Path:
+    """A stand-in for soffice that logs the documents of each call (a line per call) and
+    "converts" each by copying a blank PDF, after running the shell snippet ``per_document``
+    (which sees the document as $a)."""
     blank = tmp_path / "blank.pdf"
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     writer.write(blank)
-    log = tmp_path / "calls.log"
-    slow = make_script(
-        tmp_path / "soffice-slow",
-        f'echo call >> "{log}"\nprev=""\n'
-        'for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+    log = tmp_path / f"{name}.log"
+    return make_script(
+        tmp_path / name,
+        'prev=""\nfor a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+        f'for a in "$@"; do case "$a" in *.docx) printf "%s " "$(basename "$a")";; esac; done'
+        f' >> "{log}"\necho >> "{log}"\n'
         'for a in "$@"; do case "$a" in *.docx)\n'
-        f'  sleep 0.6; cp "{blank}" "$out/$(basename "$a" .docx).pdf"; echo "convert $a";;\n'
+        f"  {per_document}\n"
+        f'  cp "{blank}" "$out/$(basename "$a" .docx).pdf"; echo "convert $a";;\n'
         "esac; done\n",
     )
+
+
+def test_slow_batch_that_keeps_converting_is_not_stopped(tmp_path: Path, docs: list[Path]):
+    # 0.6 s per document, 1.8 s for the batch, with a limit of 1 s: the limit is per
+    # document, so the batch must finish, in one call.
+    slow = fake_converter(tmp_path, "soffice-slow", "sleep 0.6")
     third = make_docx(tmp_path / "src" / "derde.docx", "derde")
 
     pdfs = convert_to_pdf([*docs, third], tmp_path / "out", jobs=1, timeout=1, soffice=slow)
 
     assert [p.name for p in pdfs] == ["addendum.pdf", "verklaring.pdf", "derde.pdf"]
-    assert log.read_text() == "call\n"
+    assert (tmp_path / "soffice-slow.log").read_text() == (
+        "addendum.docx verklaring.docx derde.docx \n"
+    )
+
+
+def test_crash_is_blamed_on_its_document_only(tmp_path: Path, docs: list[Path]):
+    # LibreOffice dies on boem.docx; derde.docx, after it in the same batch, is innocent.
+    crash = fake_converter(
+        tmp_path, "soffice-crash", '[ "$(basename "$a")" = boem.docx ] && kill -SEGV $$'
+    )
+    boom = make_docx(tmp_path / "src" / "boem.docx", "boem")
+    third = make_docx(tmp_path / "src" / "derde.docx", "derde")
+
+    with pytest.raises(ConversionError) as caught:
+        convert_to_pdf([docs[0], boom, third], tmp_path / "out", jobs=1, soffice=crash)
+
+    assert str(caught.value) == (
+        "LibreOffice could not convert 1 document to PDF, also not on a second try:\n"
+        f"  {boom}: no PDF was produced; LibreOffice stopped with exit code -11"
+    )
+    # First try: all three in one call; then the suspect alone and the rest in a batch.
+    assert (tmp_path / "soffice-crash.log").read_text().splitlines() == [
+        "addendum.docx boem.docx derde.docx ",
+        "derde.docx ",
+        "boem.docx ",
+    ]
 
 
 def test_failure_on_first_try_is_retried_with_a_fresh_profile(
@@ -200,9 +234,17 @@ def test_failure_on_first_try_is_retried_with_a_fresh_profile(
 
     assert [p.name for p in pdfs] == ["addendum.pdf", "verklaring.pdf"]
     assert "Stichting Één & Co" in pdf_text(pdfs[1])
-    first, second = log.read_text().splitlines()
-    assert first.split()[0] != second.split()[0]  # -env:UserInstallation differs
-    assert first.split()[0].startswith("-env:UserInstallation=file:///")
+    calls = log.read_text().splitlines()
+    # The failed call, then the rest, then the document it was busy with, alone.
+    assert [c.rsplit("/", 1)[1] for c in calls] == [
+        "verklaring.docx",
+        "verklaring.docx",
+        "addendum.docx",
+    ]
+    assert calls[0].split()[-2:] == [str(docs[0]), str(docs[1])]
+    profiles = {c.split()[0] for c in calls}
+    assert len(profiles) == 3
+    assert all(p.startswith("-env:UserInstallation=file:///") for p in profiles)
 
 
 def test_missing_libreoffice_names_the_install_command(

@@ -83,6 +83,9 @@ class _Outcome:
 
     done: dict[Path, Path]  # docx → staged pdf
     failed: dict[Path, str]  # docx → reason
+    # The document a crashed or hung process was busy with (the first one missing, as
+    # LibreOffice works in argument order); retried alone so it cannot take others down again.
+    suspects: frozenset[Path] = frozenset()
 
 
 def convert_to_pdf(
@@ -112,10 +115,12 @@ def convert_to_pdf(
     workers = max(1, min(jobs or _cores(), len(files)))
     with tempfile.TemporaryDirectory(prefix=".convenantgen-pdf-", dir=out_dir) as staging:
         stage = Path(staging)
-        outcome = _run_batches(program, files, stage / "try1", workers, timeout)
+        outcome = _run_batches(program, _batches(files, workers), stage / "try1", workers, timeout)
         if outcome.failed:
-            retry = [f for f in files if f in outcome.failed]
-            second = _run_batches(program, retry, stage / "try2", workers, timeout)
+            rest = [f for f in files if f in outcome.failed and f not in outcome.suspects]
+            alone = [[f] for f in files if f in outcome.suspects]
+            batches = _batches(rest, workers) + alone
+            second = _run_batches(program, batches, stage / "try2", workers, timeout)
             outcome = _Outcome({**outcome.done, **second.done}, second.failed)
         if outcome.failed:
             raise ConversionError(_failure_message(outcome.failed))
@@ -148,16 +153,17 @@ def _check_inputs(files: list[Path]) -> None:
 
 
 def _batches(files: list[Path], count: int) -> list[list[Path]]:
-    """``count`` batches dealt round-robin, so that long and short documents (which come in
-    runs of one kind) spread evenly over the processes."""
+    """At most ``count`` batches, dealt round-robin so that long and short documents (which
+    come in runs of one kind) spread evenly over the processes."""
     return [files[i::count] for i in range(count) if files[i::count]]
 
 
 def _run_batches(
-    program: Path, files: list[Path], stage: Path, workers: int, timeout: float
+    program: Path, batches: list[list[Path]], stage: Path, workers: int, timeout: float
 ) -> _Outcome:
-    batches = _batches(files, min(workers, len(files)))
-    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+    if not batches:
+        return _Outcome({}, {})
+    with ThreadPoolExecutor(max_workers=min(workers, len(batches))) as pool:
         outcomes = list(
             pool.map(
                 lambda ib: _convert_batch(program, ib[1], stage / f"batch{ib[0]}", timeout),
@@ -166,10 +172,12 @@ def _run_batches(
         )
     done: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
+    suspects: set[Path] = set()
     for outcome in outcomes:
         done.update(outcome.done)
         failed.update(outcome.failed)
-    return _Outcome(done, failed)
+        suspects |= outcome.suspects
+    return _Outcome(done, failed, frozenset(suspects))
 
 
 def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float) -> _Outcome:
@@ -221,7 +229,8 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
         else:
             failed[docx] = "; ".join(x for x in (invalid, problem, said) if x)
     shutil.rmtree(profile, ignore_errors=True)
-    return _Outcome(done, failed)
+    suspect = next((f for f in files if f in failed), None) if problem else None
+    return _Outcome(done, failed, frozenset([suspect] if suspect else []))
 
 
 def _watch(proc: subprocess.Popen, timeout: float) -> tuple[bytes, bool]:
