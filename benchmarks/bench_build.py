@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from convenantgen.errors import ConvenantgenError
 from convenantgen.pdf import PdfMetadata, convert_to_pdf, find_soffice, normalize_pdf
 from convenantgen.pipeline import load_content
 
@@ -151,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         n = len(docs)
 
         start = time.perf_counter()
-        pdfs = convert_to_pdf(docs, work / "pdf", jobs=args.jobs)
+        try:
+            pdfs = convert_to_pdf(docs, work / "pdf", jobs=args.jobs)
+        except ConvenantgenError as exc:
+            print(f"bench_build: {exc}")
+            return 1
         t_batch = time.perf_counter() - start
 
         meta = PdfMetadata(dossier.title, "Benchmark", "Benchmark")

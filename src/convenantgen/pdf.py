@@ -48,6 +48,11 @@ INSTALL_HINT = (
     "fonts-crosextra-carlito fonts-crosextra-caladea"
 )
 PRODUCER = "convenantgen"
+# LibreOffice 7.4 silently ignores command-line arguments beyond about 255 (exit code 0, no
+# PDF for the rest), so a call gets at most this many documents.
+MAX_BATCH = 200
+# Documents listed by name in an error message; the rest are counted.
+MAX_LISTED = 20
 # Tagged PDF: the structure (headings, lists, tables) stays available to screen readers.
 EXPORT_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 # Used when neither the caller nor SOURCE_DATE_EPOCH gives a date: fixed, never "now".
@@ -98,8 +103,9 @@ def convert_to_pdf(
 ) -> list[Path]:
     """Convert DOCX files to ``out_dir/<stem>.pdf``; returns the PDFs in input order.
 
-    The files are split into ``jobs`` batches (default: the number of CPU cores), one
-    LibreOffice process per batch, run in parallel. ``timeout`` is how many seconds a process
+    The files are split into ``jobs`` batches (default: the number of CPU cores; more batches
+    if one would hold over ``MAX_BATCH`` documents), one LibreOffice process per batch, at
+    most ``jobs`` at a time. ``timeout`` is how many seconds a process
     may go without finishing a document (start-up included) before it counts as hung and is
     killed with its children; a large batch may take longer than that in total. Failed
     documents are tried once more; if they fail again, :class:`ConversionError` names them.
@@ -152,9 +158,10 @@ def _check_inputs(files: list[Path]) -> None:
         raise ConversionError(f"documents would overwrite each other's PDF: {names}")
 
 
-def _batches(files: list[Path], count: int) -> list[list[Path]]:
-    """At most ``count`` batches, dealt round-robin so that long and short documents (which
-    come in runs of one kind) spread evenly over the processes."""
+def _batches(files: list[Path], workers: int) -> list[list[Path]]:
+    """One batch per worker, more if a batch would exceed ``MAX_BATCH``; dealt round-robin so
+    that long and short documents (which come in runs of one kind) spread evenly."""
+    count = max(workers, -(-len(files) // MAX_BATCH))
     return [files[i::count] for i in range(count) if files[i::count]]
 
 
@@ -302,7 +309,9 @@ def _failure_message(failed: dict[Path, str]) -> str:
         f"LibreOffice could not convert {count} document{'s' if count > 1 else ''} to PDF, "
         "also not on a second try:"
     )
-    lines = [f"  {docx}: {reason}" for docx, reason in sorted(failed.items())]
+    lines = [f"  {docx}: {reason}" for docx, reason in sorted(failed.items())[:MAX_LISTED]]
+    if count > MAX_LISTED:
+        lines.append(f"  and {count - MAX_LISTED} more")
     return "\n".join([head, *lines])
 
 
