@@ -34,14 +34,7 @@ CASES = {case.name: case for case in report.cases()}
 # Cases that check does not yet reject as expected.txt says. Each is a bug in a module this
 # corpus does not own, described with its fix in the README section "What `check`
 # guarantees"; test_no_known_failures below fails for as long as this list is not empty.
-KNOWN_FAILURES = [
-    "components-include-each-other",  # component cycles are not detected (checks/targets.py)
-    "components-include-itself",
-    "periods-follow-in-a-loop",  # 'follows' loops without start dates pass (checks/dates.py)
-    "ref-unknown-date-period",  # message "is add .start or .end" (references.py)
-    "ref-unknown-indicator",  # "a indicator" (checks/texts.py)
-    "kind-with-line-break",  # raw line break in the message (pipeline.py)
-]
+KNOWN_FAILURES: list[str] = []
 
 # Run through the real executable as well (the rest run in-process through cli.main).
 SUBPROCESS_SAMPLE = [

@@ -14,7 +14,7 @@ from .checks import known_codes, run_checks
 from .errors import Diagnostic, Report, Severity, UsageError, Where
 from .model import Dossier, build_dossier
 from .schemas import KINDS, validate
-from .sources import Locator, Source, load_file
+from .sources import Locator, Source, load_file, one_line
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 
@@ -112,7 +112,7 @@ def _kind_problem(source: Source, kind: object) -> Diagnostic:
     else:
         close = difflib.get_close_matches(str(kind), KINDS, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        message = f"kind '{kind}' is not one of {', '.join(KINDS)}.{hint}"
+        message = f"kind '{one_line(str(kind))}' is not one of {', '.join(KINDS)}.{hint}"
     return Diagnostic(Severity.ERROR, "dossier-kind", message, where)
 
 

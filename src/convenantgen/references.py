@@ -203,7 +203,7 @@ def _resolve(kind: str, ref: str, index: Index, dossier: Dossier) -> str:
         if kind == "period":
             return fmt.period_text(period.start, period.end)
         if which not in {"start", "end"}:
-            raise UnresolvedReference(kind, ref, "add .start or .end")
+            raise UnresolvedReference(kind, ref, "not PERIOD.start or PERIOD.end")
         day = period.start if which == "start" else period.end
         if day is None:
             raise UnresolvedReference(kind, ref, "this period has no start date")

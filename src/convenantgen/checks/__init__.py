@@ -15,6 +15,7 @@ from ..model import Dossier
 from ..references import Index, build_index
 from .dates import (
     check_accessions,
+    check_period_cycles,
     check_periods,
     check_publication,
     check_target_periods,
@@ -94,6 +95,7 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_published,
     check_terms,
     check_measures_listed,
+    check_period_cycles,
     check_periods,
     check_target_periods,
     check_accessions,

@@ -11,6 +11,26 @@ from ..references import Index
 from .registry import ONE_DAY, Sink, days
 
 
+def check_period_cycles(dossier: Dossier, index: Index, report: Sink) -> None:
+    """'follows' must not loop back: each loop is reported once, at its first period."""
+    reported: set[str] = set()
+    for pid, period in index.periods.items():
+        chain = [pid]
+        current = period.follows
+        while current in index.periods and current not in chain:
+            chain.append(current)
+            current = index.periods[current].follows
+        if current == pid and not reported & set(chain):
+            reported.update(chain)
+            report(
+                "period-cycle",
+                f"period '{pid}' follows itself ({' → '.join([*chain, pid])}); remove one of "
+                "the 'follows'",
+                period.where.child("follows"),
+                pid,
+            )
+
+
 def check_periods(dossier: Dossier, index: Index, report: Sink) -> None:
     for pid, period in index.periods.items():
         if period.start and period.start > period.end:

@@ -33,6 +33,7 @@ CHECKS: dict[str, CheckInfo] = {
     "period-order": CheckInfo(E, "a period ends before it starts"),
     "term-overlap": CheckInfo(E, "successive terms overlap"),
     "term-gap": CheckInfo(E, "successive terms leave a gap"),
+    "period-cycle": CheckInfo(E, "periods follow each other in a loop"),
     "term-outside": CheckInfo(E, "an addendum is in force outside the covenant's term"),
     "target-period-early": CheckInfo(W, "a target period starts before the term in force"),
     "target-period-outside": CheckInfo(E, "a target period ends after the term in force"),

@@ -71,7 +71,7 @@ def check_signing(dossier: Dossier, index: Index, report: Sink) -> None:
             report(
                 "copies-mismatch",
                 f"the text says {add.signing.copies} copies (in "
-                f"{fmt.copies_word(add.signing.copies)}), but {len(people)} people sign: {names}",
+                f"{fmt.copies_word(add.signing.copies)}), but {_people(len(people))}: {names}",
                 add.signing.where.child("copies"),
                 add.id,
             )
@@ -92,3 +92,7 @@ def check_signing(dossier: Dossier, index: Index, report: Sink) -> None:
                 extra.where.child("penvoerder"),
                 extra.id,
             )
+
+
+def _people(n: int) -> str:
+    return "1 person signs" if n == 1 else f"{n} people sign"

@@ -24,6 +24,7 @@ DOMAINS: dict[str, tuple[float | None, float | None]] = {
 
 def check_targets(dossier: Dossier, index: Index, report: Sink) -> None:
     by_id = {t.id: t for t in dossier.targets()}
+    cycles: set[frozenset[str]] = set()
     for t in by_id.values():
         parts = {"indicator": t.indicator, "comparator": t.comparator, "value": t.value}
         given = [k for k, v in parts.items() if v is not None]
@@ -98,7 +99,7 @@ def check_targets(dossier: Dossier, index: Index, report: Sink) -> None:
                     t.where.child("value"),
                     t.id,
                 )
-        if t.components:
+        if t.components and not _component_cycle(t, by_id, report, cycles):
             _check_components(t, by_id, dossier, report)
     _check_conflicts(dossier, list(by_id.values()), report)
 
@@ -172,6 +173,31 @@ def _check_value(t: Target, unit: str, report: Sink) -> None:
             t.where.child("comparator"),
             t.id,
         )
+
+
+def _component_cycle(t: Target, by_id: dict, report: Sink, cycles: set) -> bool:
+    """Report (once) when following ``components`` from ``t`` leads back to ``t``."""
+    stack = [(c, [t.id, c]) for c in reversed(t.components)]
+    seen: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        if current == t.id:
+            if frozenset(path) in cycles:  # the same loop, found from another member
+                return True
+            cycles.add(frozenset(path))
+            report(
+                "target-components",
+                f"target '{t.id}' is made up of itself ({' → '.join(path)}); components may "
+                "not refer back to the total",
+                t.where.child("components"),
+                t.id,
+            )
+            return True
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        stack += [(c, [*path, c]) for c in reversed(by_id[current].components)]
+    return False
 
 
 def _check_components(t: Target, by_id: dict, dossier: Dossier, report: Sink) -> None:

@@ -61,7 +61,7 @@ def check_ids(dossier: Dossier, index: Index, report: Sink) -> None:
             first_kind, first = seen[ident]
             report(
                 "id-duplicate",
-                f"id '{ident}' of this {kind} is already used by a {first_kind} "
+                f"id '{ident}' of this {kind} is already used by {_a(first_kind)} "
                 f"in {first.file.name}; ids must be unique within a dossier",
                 where.child("id"),
                 ident,
@@ -90,7 +90,7 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
         if value is not None and value not in options:
             report(
                 "ref-unknown",
-                f"'{value}' is not a {what} id.{did_you_mean(value, options)}",
+                f"'{value}' is not {_a(what)} id.{did_you_mean(value, options)}",
                 where,
                 value,
             )
@@ -184,8 +184,15 @@ _KIND_HELP = {
 }
 
 
+def _a(noun: str) -> str:
+    """The noun with its English article: 'an indicator', 'a party'."""
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
 def _options_for(kind: str, index: Index) -> list[str]:
-    if kind in {"date", "period"}:
+    if kind == "date":
+        return [f"{p}.{which}" for p in index.periods for which in ("start", "end")]
+    if kind == "period":
         return list(index.periods)
     wanted = {"party": {"party"}, "maatregel": {"measure"}}.get(
         kind, {"section", "clause", "part", "base-article", "definition"}
