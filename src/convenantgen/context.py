@@ -365,7 +365,7 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
     )
     article = None
     if clause.parts:
-        base = _base_article(dossier, clause.amend_article)
+        base = dossier.article(clause.amend_article)
         art_no = base.number if base else number
         title = clause.article_title or (base.title if base else "")
         article = ArticleContext(
@@ -387,16 +387,6 @@ def _number(index: Index, ref_id: str) -> str:
     return ref.number if ref is not None else ""
 
 
-def _base_article(dossier: Dossier, article_id: str | None):
-    if not article_id:
-        return None
-    for doc in dossier.documents:
-        for art in doc.articles:
-            if art.id == article_id:
-                return art
-    return None
-
-
 def _amended_name(dossier: Dossier, agreement: Agreement) -> str:
     base = dossier.document(agreement.amends) if agreement.amends else None
     return "het Convenant" if base is None or base.kind == "convenant" else "het Addendum"
@@ -404,7 +394,7 @@ def _amended_name(dossier: Dossier, agreement: Agreement) -> str:
 
 def _instruction(dossier, agreement, clause: Clause, index: Index) -> str:
     """``Aan artikel 1 van het Convenant wordt toegevoegd:`` / ``... komt te luiden:``."""
-    base = _base_article(dossier, clause.amend_article)
+    base = dossier.article(clause.amend_article)
     number = base.number if base else _number(index, clause.amend_article or "")
     target = f"artikel {number} van {_amended_name(dossier, agreement)}"
     if clause.amend_action == "add":

@@ -344,6 +344,14 @@ class Dossier:
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)
 
+    def article(self, article_id: str | None) -> BaseArticle | None:
+        """A published article (with its published number) of any document, by id."""
+        for doc in self.documents:
+            for art in doc.articles:
+                if art.id == article_id:
+                    return art
+        return None
+
     def document(self, doc_id: str) -> Agreement | None:
         return next((d for d in self.documents if d.id == doc_id), None)
 

@@ -128,7 +128,7 @@ def _index_agreement(agreement: Agreement, dossier: Dossier, add) -> None:
         for c_no, clause in enumerate(section.clauses, start=1):
             number = f"{s_no}.{c_no}" if section.numbered else str(s_no)
             add(Referable(clause.id, "clause", number, section.title, clause.where, agreement.id))
-            base = _base_article(dossier, clause.amend_article)
+            base = dossier.article(clause.amend_article)
             if clause.definitions:
                 offset = base.lettered_items if base else 0
                 for letter, definition in zip(
@@ -156,16 +156,6 @@ def _index_agreement(agreement: Agreement, dossier: Dossier, add) -> None:
                         agreement.amends or agreement.id,
                     )
                 )
-
-
-def _base_article(dossier: Dossier, article_id: str | None):
-    if not article_id:
-        return None
-    for doc in dossier.documents:
-        for art in doc.articles:
-            if art.id == article_id:
-                return art
-    return None
 
 
 _ONE_DAY = __import__("datetime").timedelta(days=1)
