@@ -31,7 +31,7 @@ SIGNATORIES = [
 ]
 
 
-def marked_docx(path: Path, heading: str, signers: list[tuple[str, str]]) -> Path:
+def marked_docx(path: Path, heading: str, signers: list[tuple[str, str]], size: float = 2) -> Path:
     """A document with one signature block per signer, one block per page."""
     document = Document()
     document.add_heading(heading, 1)
@@ -41,7 +41,7 @@ def marked_docx(path: Path, heading: str, signers: list[tuple[str, str]]) -> Pat
         document.add_paragraph(f"Namens {name}:")
         line = document.add_paragraph("Handtekening: ")
         marker = line.add_run(f"sigfield:{party_id}")
-        marker.font.size = Pt(2)
+        marker.font.size = Pt(size)
         marker.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         document.add_paragraph("Naam: ______________________")
     document.save(path)
@@ -66,6 +66,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         ),
         # 'stichting-alf' is a prefix of 'stichting-alfa': it must not match that marker.
         marked_docx(src / "toetreding.docx", "Verklaring van toetreding", [("stichting-alf", "X")]),
+        # A marker in normal-sized text: found by the slower search over every page.
+        marked_docx(src / "groot.docx", "Instemming", [("stichting-beta", "Beta")], size=11),
     ]
     out = convert_to_pdf(files, tmp_path_factory.mktemp("pdf"), jobs=1)
     return {p.stem: p.read_bytes() for p in out}
@@ -181,11 +183,22 @@ def test_accession_part_and_prefix_ids(pdfs: dict[str, bytes]):
     ]
 
 
+def test_marker_in_normal_sized_text_is_found_too(pdfs: dict[str, bytes]):
+    the_parts = [*parts(pdfs), PackagePart("Instemming", pdfs["groot"])]
+    signatories = [*SIGNATORIES, Signatory("stichting-beta", "Stichting Beta")]
+    reader = PdfReader(io.BytesIO(build(pdfs, signatories, the_parts)))
+    assert [(p, n) for p, n, _ in signature_widgets(reader)] == [
+        (2, "handtekening-gemeente-almere"),
+        (3, "handtekening-stichting-alfa"),
+        (4, "handtekening-stichting-beta"),
+    ]
+
+
 def test_signatory_without_marker_is_reported(pdfs: dict[str, bytes]):
     with pytest.raises(PackageError) as caught:
-        build(pdfs, [*SIGNATORIES, Signatory("stichting-beta", "Stichting Beta")])
+        build(pdfs, [*SIGNATORIES, Signatory("stichting-gamma", "Stichting Gamma")])
     assert str(caught.value) == (
-        "cannot place the signature fields: no signature line found for stichting-beta "
+        "cannot place the signature fields: no signature line found for stichting-gamma "
         "(the signature pages have no marker 'sigfield:<party-id>' for them)"
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,9 @@ FIELD_PREFIX = "handtekening-"
 # Size of the signature field in points, with its lower-left corner on the marker.
 FIELD_WIDTH = 200.0
 FIELD_HEIGHT = 50.0
+# Markers are set in 2 pt; body text is never this small. "/F3 2 Tf" sets font and size.
+TINY_TEXT = 4.0
+_FONT_SIZE_RE = re.compile(rb"\s(\d*\.?\d+)\s+Tf\b")
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
 
@@ -146,9 +150,43 @@ def text_chunks(page: PageObject) -> list[tuple[str, float, float]]:
 def locate_signatories(
     pages: Sequence[tuple[int, PageObject]], signatories: Sequence[Signatory]
 ) -> dict[str, list[SignaturePlace]]:
-    """The places of each signatory's markers, in page order; each signatory needs one."""
+    """The places of each signatory's markers, in page order; each signatory needs one.
+
+    Reading the text of a page is slow (about 15 ms: fonts are decoded), so only pages with
+    tiny text, as the markers are, are read first; the other pages only when someone is
+    still missing.
+    """
     wanted = {s.party_id for s in signatories}
     found: dict[str, list[SignaturePlace]] = {pid: [] for pid in wanted}
+    if not wanted:
+        return found
+    likely = [(i, page) for i, page in pages if _has_tiny_text(page)]
+    _search(likely, found)
+    if any(not places for places in found.values()):
+        seen = {i for i, _ in likely}
+        _search([(i, page) for i, page in pages if i not in seen], found)
+        for places in found.values():
+            places.sort(key=lambda p: p.page)
+    missing = sorted(pid for pid, places in found.items() if not places)
+    if missing:
+        raise PackageError(
+            "cannot place the signature fields: no signature line found for "
+            + ", ".join(missing)
+            + f" (the signature pages have no marker '{MARKER}<party-id>' for them)"
+        )
+    return found
+
+
+def _has_tiny_text(page: PageObject) -> bool:
+    try:
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+    except (PyPdfError, ValueError, KeyError):
+        return True  # cannot tell: read the text
+    return any(float(size) < TINY_TEXT for size in _FONT_SIZE_RE.findall(data))
+
+
+def _search(pages: Sequence[tuple[int, PageObject]], found: dict[str, list[SignaturePlace]]):
     for index, page in pages:
         chunks = text_chunks(page)
         text = "".join(c[0] for c in chunks)
@@ -158,7 +196,7 @@ def locate_signatories(
         for chunk, _, _ in chunks:
             starts.append(offset)
             offset += len(chunk)
-        for pid in wanted:
+        for pid in found:
             needle = MARKER + pid
             at = text.find(needle)
             while at >= 0:
@@ -169,14 +207,6 @@ def locate_signatories(
                     chunk = chunks[bisect.bisect_right(starts, at) - 1]
                     found[pid].append(SignaturePlace(index, chunk[1], chunk[2]))
                 at = text.find(needle, at + 1)
-    missing = sorted(pid for pid, places in found.items() if not places)
-    if missing:
-        raise PackageError(
-            "cannot place the signature fields: no signature line found for "
-            + ", ".join(missing)
-            + f" (the signature pages have no marker '{MARKER}<party-id>' for them)"
-        )
-    return found
 
 
 def _add_signature_field(
