@@ -32,7 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from convenantgen.context import build_context
 from convenantgen.errors import ConvenantgenError
+from convenantgen.package import PackagePart, Signatory, build_signing_package
 from convenantgen.pdf import PdfMetadata, convert_to_pdf, find_soffice, normalize_pdf
 from convenantgen.pipeline import load_content
 
@@ -165,6 +167,19 @@ def main(argv: list[str] | None = None) -> int:
             normalize_pdf(pdf.read_bytes(), meta)
         t_norm = time.perf_counter() - start
 
+        # The signing package as the build makes it: every document, a field per signatory.
+        signatories = {
+            person.party_id: Signatory(person.party_id, person.name)
+            for agreement in build_context(dossier).agreements
+            for person in agreement.signatories
+        }
+        parts = [PackagePart(d.title, p.read_bytes()) for d, p in zip(rendered, pdfs, strict=True)]
+        start = time.perf_counter()
+        package = build_signing_package(
+            parts, title="t", subject="s", author="a", signatories=list(signatories.values())
+        )
+        t_package = time.perf_counter() - start
+
         step = max(1, n // args.sample)
         sample = docs[::step][: args.sample]
         single = one_call_each(program, sample, work / "single", work / "profile")
@@ -179,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load + check:            {t_load:8.2f} s")
     print(f"render DOCX:             {t_render:8.2f} s  ({1000 * t_render / n:.1f} ms/document)")
     print(f"normalise PDFs (pypdf):  {t_norm:8.2f} s  ({1000 * t_norm / n:.1f} ms/document)")
+    print(
+        f"signing package:         {t_package:8.2f} s  ({len(parts)} documents, "
+        f"{len(signatories)} signature fields, {len(package) / 1e6:.1f} MB)"
+    )
     print()
     print(f"{'DOCX → PDF':36} {'seconds':>9} {'docs/s':>8} {'ms/doc':>8}")
     for label, seconds in (
