@@ -456,7 +456,7 @@ def target_text(dossier: Dossier, target: Target, index: Index | None = None) ->
         if match.group(1) == "value":
             if target.value is None or indicator is None:
                 return match.group(0)
-            return fmt.quantity(target.value, indicator.unit, indicator.counted)
+            return fmt.indicator_quantity(target.value, indicator)
         span = target_period(dossier, target)
         return fmt.period_text(*span) if span else match.group(0)
 

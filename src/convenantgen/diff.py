@@ -145,7 +145,7 @@ class _Side:
         indicator = self.dossier.indicator(target.indicator or "")
         if indicator is None or target.value is None:
             return fmt.number(target.value) if target.value is not None else "geen waarde"
-        return fmt.quantity(target.value, indicator.unit, indicator.counted)
+        return fmt.indicator_quantity(target.value, indicator)
 
     def target_text(self, target: Target) -> str:
         text = target.text
@@ -372,7 +372,7 @@ def _result_quantity(side: _Side, target: Target, value: float) -> str:
     indicator = side.dossier.indicator(target.indicator or "")
     if indicator is None:
         return fmt.number(value)
-    return fmt.quantity(value, indicator.unit, indicator.counted)
+    return fmt.indicator_quantity(value, indicator)
 
 
 def _value_change(a: _Side, b: _Side, prev: Target, target: Target) -> str:

@@ -111,19 +111,32 @@ COMPARATOR_WORDS = {
 }
 
 
-def quantity(value: float | int, unit: str, counted: str | None = None) -> str:
-    """A value with its unit, Dutch style: ``10%``, ``24 FTE``, ``7,0``, ``€ 1.000``, ``1,5x``."""
+def quantity(
+    value: float | int, unit: str, counted: str | None = None, decimals: int | None = None
+) -> str:
+    """A value with its unit, Dutch style: ``10%``, ``24 FTE``, ``7,0``, ``€ 1.000``, ``1,5x``.
+
+    ``decimals`` fixes the number of decimals (an indicator's ``decimals``: ``€ 10,00``).
+    """
+    shown = number(value, decimals) if decimals is not None else number(value)
     if unit == "percent":
-        return f"{number(value)}%"
+        return f"{shown}%"
     if unit == "grade":
-        return number(value, 1)
+        return number(value, 1 if decimals is None else decimals)
     if unit == "euro":
-        return f"€ {number(value, 2 if not float(value).is_integer() else 0)}"
+        if decimals is None:
+            shown = number(value, 2 if not float(value).is_integer() else 0)
+        return f"€ {shown}"
     if unit == "factor":
-        return f"{number(value)}x"
+        return f"{shown}x"
     if unit == "count":
-        return f"{number(value)} {counted}" if counted else number(value)
-    return f"{number(value)} {UNIT_WORDS.get(unit, unit)}".strip()
+        return f"{shown} {counted}" if counted else shown
+    return f"{shown} {UNIT_WORDS.get(unit, unit)}".strip()
+
+
+def indicator_quantity(value: float | int, indicator) -> str:
+    """``quantity`` with the unit, counted noun and decimals of a model ``Indicator``."""
+    return quantity(value, indicator.unit, indicator.counted, indicator.decimals)
 
 
 def school_year_label(start_year: int) -> str:

@@ -222,6 +222,7 @@ class Indicator:
     unit: str
     where: Where
     counted: str | None = None
+    decimals: int | None = None
 
 
 @dataclass(frozen=True)
@@ -621,6 +622,7 @@ def build_measures(data: Mapping, file: Path) -> tuple[tuple[Indicator, ...], tu
             unit=str(d["unit"]),
             where=root.child("indicators", i),
             counted=_opt(d, "counted"),
+            decimals=d.get("decimals"),
         )
         for i, d in enumerate(data.get("indicators") or [])
     )

@@ -153,6 +153,7 @@ class TargetRow:
     indicator: str
     unit: str
     counted: str | None
+    decimals: int | None
     comparator: str
     value: str
     period: str
@@ -165,7 +166,7 @@ def target_row(dossier: Dossier, target: Target, index: Index) -> TargetRow:
     counted = indicator.counted if indicator else None
     value = ""
     if target.value is not None and indicator is not None:
-        value = fmt.quantity(target.value, unit, counted)
+        value = fmt.indicator_quantity(target.value, indicator)
     if target.per_school_year:
         period = "per schooljaar"
     else:
@@ -177,7 +178,9 @@ def target_row(dossier: Dossier, target: Target, index: Index) -> TargetRow:
         if b.planned:
             baseline = "nulmeting gepland"
         elif b.value is not None:
-            baseline = fmt.quantity(b.value, unit, counted) if indicator else fmt.number(b.value)
+            baseline = (
+                fmt.indicator_quantity(b.value, indicator) if indicator else fmt.number(b.value)
+            )
             if b.date:
                 baseline += f" ({fmt.date_long(b.date)})"
     return TargetRow(
@@ -186,6 +189,7 @@ def target_row(dossier: Dossier, target: Target, index: Index) -> TargetRow:
         indicator=indicator.label if indicator else "",
         unit=unit,
         counted=counted,
+        decimals=indicator.decimals if indicator else None,
         comparator=fmt.COMPARATOR_WORDS.get(target.comparator or "", ""),
         value=value,
         period=period,
@@ -205,7 +209,9 @@ def result_points(row: TargetRow) -> list[ChartPoint]:
         ChartPoint(
             label=school_year_text(r.school_year),
             value=float(r.value),
-            text=fmt.quantity(r.value, row.unit, row.counted) if row.unit else fmt.number(r.value),
+            text=fmt.quantity(r.value, row.unit, row.counted, row.decimals)
+            if row.unit
+            else fmt.number(r.value),
             illustrative=r.illustrative,
             met=met(float(r.value), t.comparator, t.value),
         )
