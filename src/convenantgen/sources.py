@@ -15,9 +15,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
 from .errors import Diagnostic, Severity, Where
@@ -47,6 +47,7 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 def _new_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -151,27 +152,32 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
     return problems
 
 
-def _check_depth(yaml: YAML, text: str, path: Path) -> list[Diagnostic]:
-    """Refuse deep nesting from the (iterative) event stream, before the recursive composer."""
-    depth = 0
-    for event in yaml.parse(text):
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                return [
-                    _diag(
-                        path,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "yaml-structure",
-                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
-                        "here; flatten the structure",
-                    )
-                ]
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-    return []
+class _TooDeep(Exception):
+    """Raised by the composer when nesting passes MAX_DEPTH; carries the node's mark."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+class _Composer(Composer):
+    """The round-trip composer with a nesting limit.
+
+    Composing recurses once per level, so a deeply nested document would end in a
+    RecursionError (with a message that depends on the call stack); counting levels here
+    stops it at MAX_DEPTH without parsing the document twice.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _outside_folder(path: Path) -> bool:
@@ -240,10 +246,6 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         return None, [_diag(path, 1, 1, "file-empty", "file is empty; expected a YAML mapping")]
     yaml = _new_yaml()
     try:
-        problems = _check_depth(yaml, text, path)
-        if problems:
-            return None, problems
-        yaml = _new_yaml()
         node = yaml.compose(text)
         if node is None:
             return None, [_diag(path, 1, 1, "file-empty", "file is empty; expected a YAML mapping")]
@@ -251,6 +253,17 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         if problems:
             return None, problems
         data = yaml.constructor.construct_document(node)
+    except _TooDeep as exc:
+        return None, [
+            _diag(
+                path,
+                exc.mark.line + 1,
+                exc.mark.column + 1,
+                "yaml-structure",
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                "flatten the structure",
+            )
+        ]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if _unclosed_quote(exc):
