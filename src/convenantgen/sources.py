@@ -82,6 +82,11 @@ def _diag(path: Path, line: int, col: int, code: str, message: str) -> Diagnosti
     return Diagnostic(Severity.ERROR, code, one_line(message), where, line=line, col=col)
 
 
+def _diag_at(path: Path, mark: Any, code: str, message: str) -> Diagnostic:
+    """A diagnostic at a ruamel mark (0-based line and column)."""
+    return _diag(path, mark.line + 1, mark.column + 1, code, message)
+
+
 def _tag_of(node: Any) -> str:
     tag = node.tag
     return str(getattr(tag, "value", tag))
@@ -108,10 +113,9 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
             if tag not in _ALLOWED_TAGS and not problems:
                 mark = node.start_mark
                 problems.append(
-                    _diag(
+                    _diag_at(
                         path,
-                        mark.line + 1,
-                        mark.column + 1,
+                        mark,
                         "yaml-tag",
                         f"explicit YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not "
                         "allowed; write plain text, numbers, lists and mappings only",
@@ -126,10 +130,9 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
         if chars[id(node)] > MAX_EXPANDED_CHARS:
             mark = node.start_mark
             problems.append(
-                _diag(
+                _diag_at(
                     path,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     "yaml-aliases",
                     f"aliases expand this document to more than {MAX_EXPANDED_CHARS:,} "
                     "characters of text (an alias bomb?); write the text out or use fewer aliases",
@@ -139,10 +142,9 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
         if sizes[id(node)] > MAX_EXPANDED_NODES:
             mark = node.start_mark
             problems.append(
-                _diag(
+                _diag_at(
                     path,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     "yaml-aliases",
                     f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values "
                     "(an alias bomb?); write the values out or use fewer aliases",
@@ -255,10 +257,9 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         data = yaml.constructor.construct_document(node)
     except _TooDeep as exc:
         return None, [
-            _diag(
+            _diag_at(
                 path,
-                exc.mark.line + 1,
-                exc.mark.column + 1,
+                exc.mark,
                 "yaml-structure",
                 f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
                 "flatten the structure",
