@@ -1,4 +1,4 @@
-"""Generate the Word templates in ``templates/`` with python-docx.
+"""Generate the default Word templates in ``src/convenantgen/templates/`` with python-docx.
 
 Run ``.venv/bin/python scripts/make_templates.py``; commit the regenerated .docx files.
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from convenantgen.render_docx import normalise_docx  # noqa: E402
 
-OUT = ROOT / "templates"
+OUT = ROOT / "src" / "convenantgen" / "templates"
 BODY_FONT = "Calibri"
 HEADING_FONT = "Cambria"
 SIGNATURE_LINE = "_" * 40
@@ -294,7 +294,7 @@ def agreement() -> Path:
     last.paragraph_format.keep_with_next = False
     b.tag("endfor")
     b.tag("endfor")
-    return b.save("addendum.docx")
+    return b.save("agreement.docx")
 
 
 def signature_pages() -> Path:

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from dossier_factory import base_files, write
 
-from convenantgen.context import BLANK, build_context, sources_hash
+from convenantgen.context import build_context, sources_hash
 from convenantgen.pipeline import load_content
+from convenantgen.wording import Wording
+
+BLANK = Wording.default().text("agreement.blank")
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

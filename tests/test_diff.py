@@ -147,6 +147,8 @@ V2 = {
 def repo(tmp_path, monkeypatch):
     repo = tmp_path / "repo"
     repo.mkdir()
+    # A covenant project: diff finds its content folder through convenantgen.yml.
+    (repo / "convenantgen.yml").write_text("site: {name: Proef}\n", "utf-8")
     _git(repo, "init", "-q")
     _commit(repo, V1, "v1")
     _commit(repo, V2, "v2")
@@ -279,6 +281,7 @@ def test_almere_example_sentences(tmp_path, monkeypatch, capsys):
     """The reference dossier: a higher target and a longer extension, in words."""
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "content" / "almere", repo / "content" / "almere")
+    (repo / "convenantgen.yml").write_text("site: {name: Almere}\n", "utf-8")
     _git(repo, "init", "-q")
     _git(repo, "add", "content")
     _git(repo, "commit", "-q", "-m", "voor")

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .context import DossierContext, build_context
 from .errors import CheckFailed, Report
 from .outputs import Artifact, Staging, staged_output
 from .pipeline import Loaded, load_content
 from .progress import Progress
+from .project import Project
+from .templating import Templates
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,16 @@ def run_build(
     content_dir: Path,
     options: BuildOptions,
     *,
+    project: Project | None = None,
     progress: Progress | None = None,
     on_report: Callable[[Report], None] | None = None,
 ) -> list[Artifact]:
-    """Build every dossier below ``content_dir`` into ``options.out_dir``."""
+    """Build every dossier below ``content_dir`` into ``options.out_dir``.
+
+    The project (settings, templates, site overrides) defaults to none: engine defaults only.
+    """
     progress = progress or Progress(enabled=False)
-    loaded = load_content(content_dir, list(options.dossiers) or None)
+    loaded = load_content(content_dir, list(options.dossiers) or None, project=project)
     if on_report is not None:
         on_report(loaded.report)
     if loaded.failed(options.strict):
@@ -54,13 +61,18 @@ def run_build(
         from .pdf import find_soffice
 
         find_soffice()  # fail before any work when LibreOffice is missing
-    rendered = _render(loaded, progress)
+    # Derive once, render many: one context per dossier for every output.
+    templates = Templates.of(project)
+    wording = templates.wording(project)
+    settings = project.settings if project is not None else None
+    contexts = [build_context(d, wording, settings=settings) for d in loaded.dossiers]
+    rendered = _render(contexts, templates, progress)
     with staged_output(options.out_dir) as staging:
-        _write_documents(staging, loaded, rendered)
+        _write_documents(staging, contexts, rendered)
         if options.pdf:
-            _write_pdfs(staging, loaded, rendered, options, progress)
+            _write_pdfs(staging, loaded, contexts, rendered, options, progress)
         if options.site:
-            _write_site(staging, loaded, options, progress)
+            _write_site(staging, loaded, contexts, options, progress, project)
         staging.write_manifest()
         artifacts = list(staging.artifacts)
     progress.finish(f"{len(artifacts)} file(s) written to {options.out_dir}")
@@ -76,19 +88,22 @@ class _Rendered:
     docx: bytes
 
 
-def _render(loaded: Loaded, progress: Progress) -> list[_Rendered]:
+def _render(
+    contexts: list[DossierContext], templates: Templates, progress: Progress
+) -> list[_Rendered]:
     from .render_docx import render_documents
 
     out: list[_Rendered] = []
-    for i, dossier in enumerate(loaded.dossiers, start=1):
-        progress.step("docx", i, len(loaded.dossiers), dossier.id)
-        for doc in render_documents(dossier):
+    for i, ctx in enumerate(contexts, start=1):
+        progress.step("docx", i, len(contexts), ctx.id)
+        for doc in render_documents(ctx, templates):
             out.append(_Rendered(doc.dossier, doc.kind, doc.name, doc.title, doc.data))
     return out
 
 
-def _write_documents(staging: Staging, loaded: Loaded, rendered: list[_Rendered]) -> None:
-    from .context import build_context
+def _write_documents(
+    staging: Staging, contexts: list[DossierContext], rendered: list[_Rendered]
+) -> None:
     from .render_markdown import agreement_markdown, agreement_text
 
     for doc in rendered:
@@ -100,9 +115,9 @@ def _write_documents(staging: Staging, loaded: Loaded, rendered: list[_Rendered]
             title=doc.title,
         )
     # The agreement text also as Markdown and plain text, for review in git.
-    for dossier in loaded.dossiers:
-        for agreement in build_context(dossier).agreements:
-            stem = f"{dossier.id}/{dossier.id}-{agreement.short_title}"
+    for ctx in contexts:
+        for agreement in ctx.agreements:
+            stem = f"{ctx.id}/{ctx.id}-{agreement.short_title}"
             for suffix, render, kind in (
                 ("md", agreement_markdown, "markdown"),
                 ("txt", agreement_text, "text"),
@@ -110,7 +125,7 @@ def _write_documents(staging: Staging, loaded: Loaded, rendered: list[_Rendered]
                 staging.write(
                     f"{stem}.{suffix}",
                     render(agreement).encode("utf-8"),
-                    dossier=dossier.id,
+                    dossier=ctx.id,
                     kind=f"{agreement.kind}-{kind}",
                     title=agreement.title,
                 )
@@ -119,6 +134,7 @@ def _write_documents(staging: Staging, loaded: Loaded, rendered: list[_Rendered]
 def _write_pdfs(
     staging: Staging,
     loaded: Loaded,
+    contexts: list[DossierContext],
     rendered: list[_Rendered],
     options: BuildOptions,
     progress: Progress,
@@ -145,7 +161,7 @@ def _write_pdfs(
                 kind=f"{doc.kind}-pdf",
                 title=doc.title,
             )
-    _write_packages(staging, loaded, rendered, progress)
+    _write_packages(staging, loaded, contexts, rendered, progress)
 
 
 def _metadata(loaded: Loaded, doc: _Rendered) -> dict:
@@ -171,19 +187,21 @@ def _dossier_date(dossier) -> dt.date:
 
 
 def _write_packages(
-    staging: Staging, loaded: Loaded, rendered: list[_Rendered], progress: Progress
+    staging: Staging,
+    loaded: Loaded,
+    contexts: list[DossierContext],
+    rendered: list[_Rendered],
+    progress: Progress,
 ) -> None:
-    from .context import build_context
     from .package import PackagePart, Signatory, build_signing_package
 
-    for i, dossier in enumerate(loaded.dossiers, start=1):
+    for i, (dossier, ctx) in enumerate(zip(loaded.dossiers, contexts, strict=True), start=1):
         progress.step("package", i, len(loaded.dossiers), dossier.id)
         docs = [d for d in rendered if d.dossier == dossier.id]
         if not docs:
             continue
         pdf = {d.name: (staging.root / f"{d.dossier}/{d.name}.pdf").read_bytes() for d in docs}
         parts = [PackagePart(d.title, pdf[d.name]) for d in docs]
-        ctx = build_context(dossier)
         # Everyone who signs a line in the package: the agreement's signatories, and per
         # accession the joining party and each consenting party. Every signature line gets a
         # field; a party signing several lines gets numbered fields.
@@ -213,7 +231,12 @@ def _write_packages(
 
 
 def _write_site(
-    staging: Staging, loaded: Loaded, options: BuildOptions, progress: Progress
+    staging: Staging,
+    loaded: Loaded,
+    contexts: list[DossierContext],
+    options: BuildOptions,
+    progress: Progress,
+    project: Project | None,
 ) -> None:
     from .site import build_site, write_site_sources
 
@@ -235,10 +258,12 @@ def _write_site(
             docs_dir,
             downloads=downloads,
             reference_date=options.reference_date or dt.date.today(),
+            contexts=contexts,
+            project=project,
         )
         progress.step("site", 1, 1, "MkDocs")
         site_dir = staging.root / "site"
-        build_site(docs_dir, site_dir)
+        build_site(docs_dir, site_dir, project=project)
         for artifact in list(staging.artifacts):
             target = site_dir / "downloads" / artifact.path
             target.parent.mkdir(parents=True, exist_ok=True)

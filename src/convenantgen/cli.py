@@ -15,6 +15,7 @@ from . import __version__
 from .checks import CHECKS
 from .errors import ConvenantgenError, Report, Severity
 from .pipeline import load_content
+from .project import Project, content_dir, find_project
 
 
 def _print_report(report: Report, root: Path, *, subjects: bool, quiet: bool, out) -> None:
@@ -35,8 +36,18 @@ def _summary(report: Report, dossiers: int) -> str:
     )
 
 
+def project_of(args: argparse.Namespace) -> Project:
+    """The project a command works on (``--project``, else found from the working folder)."""
+    return find_project(getattr(args, "project", None), content=getattr(args, "content", None))
+
+
+def content_of(args: argparse.Namespace, project: Project) -> Path:
+    return content_dir(project, getattr(args, "content", None))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = load_content(Path(args.content), args.dossier or None)
+    project = project_of(args)
+    loaded = load_content(content_of(args, project), args.dossier or None, project=project)
     if args.format == "json":
         items = [
             {
@@ -69,8 +80,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     def show(report: Report) -> None:
         _print_report(report, Path.cwd(), subjects=False, quiet=True, out=sys.stderr)
 
+    project = project_of(args)
+    out = Path(args.out) if args.out else project.output_dir
     options = BuildOptions(
-        out_dir=Path(args.out),
+        out_dir=out,
         pdf=not args.no_pdf,
         site=not args.no_site,
         strict=args.strict,
@@ -79,9 +92,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         dossiers=tuple(args.dossier or ()),
     )
     progress = Progress(enabled=None if not args.quiet else False)
-    artifacts = run_build(Path(args.content), options, progress=progress, on_report=show)
+    artifacts = run_build(
+        content_of(args, project), options, project=project, progress=progress, on_report=show
+    )
     if not progress.enabled and not args.quiet:
-        print(f"{len(artifacts)} file(s) written to {args.out} (see manifest.json)")
+        print(f"{len(artifacts)} file(s) written to {out} (see manifest.json)")
     return 0
 
 
@@ -107,10 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Covenants as validated YAML: check them, build documents and the site.",
     )
     parser.add_argument("--version", action="version", version=f"convenantgen {__version__}")
+    add_project_option(parser, default=None)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate all dossiers and report every problem")
-    check.add_argument("content", nargs="?", default="content", help="content folder")
+    check.add_argument("content", nargs="?", help="content folder (default: the project's)")
     check.add_argument("--dossier", action="append", help="check only this dossier (repeatable)")
     check.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
     check.add_argument(
@@ -125,8 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build", help="check, then write DOCX, PDF, signing packages and the site"
     )
-    build.add_argument("content", nargs="?", default="content", help="content folder")
-    build.add_argument("--out", default="build", help="output folder (replaced atomically)")
+    build.add_argument("content", nargs="?", help="content folder (default: the project's)")
+    build.add_argument(
+        "--out", help="output folder, replaced atomically (default: the project's, 'build')"
+    )
     build.add_argument("--dossier", action="append", help="build only this dossier (repeatable)")
     build.add_argument("--no-pdf", action="store_true", help="skip PDF (no LibreOffice needed)")
     build.add_argument("--no-site", action="store_true", help="skip the public site")
@@ -162,7 +180,33 @@ def build_parser() -> argparse.ArgumentParser:
     from . import site as _site
 
     _site.add_parser(sub)
+
+    # init DIR (a new covenant project) and templates [copy NAME]; they live in scaffold.py and
+    # templating.py
+    _scaffold.add_init_parser(sub)
+    from . import templating as _templating
+
+    _templating.add_parser(sub)
+    _add_project_everywhere(sub)
     return parser
+
+
+def _add_project_everywhere(sub) -> None:
+    """``--project`` after any command too (``convenantgen new dossier x --project p``)."""
+    for choice in sub.choices.values():
+        add_project_option(choice, default=argparse.SUPPRESS)
+        for action in choice._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _add_project_everywhere(action)
+
+
+def add_project_option(parser: argparse.ArgumentParser, *, default) -> None:
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        default=default,
+        help="the covenant project (default: the nearest folder with convenantgen.yml)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("convenantgen: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

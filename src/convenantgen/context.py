@@ -15,16 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import formatting as fmt
-from .checks import signatories, target_period
+from .domain import agreement_start, current_parties, members_on, signatories, target_period
 from .model import Agreement, Clause, Dossier, Group, Measure, Party, Section, Target
+from .project import Settings
 from .references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
-
-# Shown where a value has to be filled in by hand on paper.
-BLANK = "……………………………"
-
-WORKED_HEADING = "Wat heeft tot nu toe gewerkt en willen de convenantpartijen behouden:"
-STRENGTHEN_HEADING = "Wat gaan de convenantpartijen versterken:"
-RESULT_HEADING = "Beoogd resultaat:"
+from .wording import Wording
 
 
 @dataclass(frozen=True)
@@ -230,20 +225,19 @@ def _relative(path: Path, folder: Path) -> str:
         return Path(path).name
 
 
-def footer_text(version: str) -> str:
-    return f"Versie {version}"
-
-
-def build_context(dossier: Dossier) -> DossierContext:
+def build_context(
+    dossier: Dossier, wording: Wording | None = None, *, settings: Settings | None = None
+) -> DossierContext:
+    """The context of one dossier, computed once per build and handed to every renderer."""
+    wording = wording or Wording.default()
     index = build_index(dossier)
     version = sources_hash(dossier)
-    agreements = tuple(
-        agreement_context(dossier, a, index=index, version=version) for a in dossier.agreements
-    )
+    opts = {"index": index, "version": version, "wording": wording, "settings": settings}
+    agreements = tuple(agreement_context(dossier, a, **opts) for a in dossier.agreements)
     accessions = tuple(
         ctx
         for acc in dossier.accessions
-        if (ctx := accession_context(dossier, acc.id, index=index, version=version)) is not None
+        if (ctx := accession_context(dossier, acc.id, **opts)) is not None
     )
     return DossierContext(
         id=dossier.id,
@@ -259,13 +253,14 @@ def build_context(dossier: Dossier) -> DossierContext:
 # Agreement
 
 
-def agreement_title(dossier: Dossier, agreement: Agreement) -> str:
+def agreement_title(dossier: Dossier, agreement: Agreement, wording: Wording | None = None) -> str:
     """The generated title; an agreement's own ``title`` overrides it for an addendum."""
     if agreement.kind != "addendum":
         return agreement.title or dossier.title
     if agreement.title:
         return agreement.title
-    return f"ADDENDUM bij het {covenant_title(dossier, agreement)}"
+    words = wording or Wording.default()
+    return words.text("agreement.addendum_title", covenant=covenant_title(dossier, agreement))
 
 
 def covenant_title(dossier: Dossier, agreement: Agreement) -> str:
@@ -277,51 +272,56 @@ def covenant_title(dossier: Dossier, agreement: Agreement) -> str:
     return f"{title} ({base.citation})" if base.citation else title
 
 
-def _start(agreement: Agreement) -> dt.date:
-    return agreement.in_force.start or agreement.in_force.end
-
-
 def agreement_context(
     dossier: Dossier,
     agreement: Agreement,
     *,
     index: Index | None = None,
     version: str | None = None,
+    wording: Wording | None = None,
+    settings: Settings | None = None,
 ) -> AgreementContext:
     index = index or build_index(dossier)
     version = version or sources_hash(dossier)
+    w = (wording or Wording.default()).formulas(agreement.formulas)
 
     def text(value: str) -> str:
         return render_text(value, index, dossier, strict=False)
 
     people = signatories(dossier, agreement)
-    closing = f"Aldus overeengekomen en in {fmt.copies_word(len(people))} ondertekend"
-    if agreement.signing:
-        closing += f", te {agreement.signing.place}"
-        if agreement.signing.date:
-            closing += f", op {fmt.date_long(agreement.signing.date)}"
-    day = (agreement.signing.date if agreement.signing else None) or _start(agreement)
+    signing = agreement.signing
+    place = signing.place if signing else ""
+    closing = w.text(
+        "agreement.closing",
+        copies=fmt.copies_word(len(people)),
+        place=place,
+        date=fmt.date_long(signing.date) if signing and signing.date else "",
+    )
+    default_place = place or (settings.signing_place if settings else None) or ""
+    day = (signing.date if signing else None) or agreement_start(agreement)
     penvoerder = dossier.penvoerder
     return AgreementContext(
         dossier=dossier.id,
         id=agreement.id,
         kind=agreement.kind,
-        title=agreement_title(dossier, agreement),
+        title=agreement_title(dossier, agreement, w),
         short_title=agreement.id,
-        parties_heading="Partijen,",
-        parties=tuple(_party_blocks(dossier, agreement)),
-        separator="En",
-        considerations_heading="Overwegende dat:" if agreement.considerations else "",
+        parties_heading=w.text("agreement.parties_heading"),
+        parties=tuple(_party_blocks(dossier, agreement, w)),
+        separator=w.text("agreement.separator"),
+        considerations_heading=(
+            w.text("agreement.considerations_heading") if agreement.considerations else ""
+        ),
         considerations=tuple(text(c.text) for c in agreement.considerations),
-        agreement_heading="Spreken het volgende af:",
+        agreement_heading=w.text("agreement.agreement_heading"),
         sections=tuple(
-            _section(dossier, agreement, s, n, index, text)
+            _section(dossier, agreement, s, n, index, text, w)
             for n, s in enumerate(agreement.sections, start=1)
         ),
         closing=closing,
-        signature_groups=tuple(_signature_groups(dossier, agreement, people)),
+        signature_groups=tuple(_signature_groups(dossier, agreement, people, default_place, w)),
         version=version,
-        footer=footer_text(version),
+        footer=w.text("agreement.footer", version=version),
         date=day,
         date_text=fmt.date_long(day),
         author=penvoerder.name if penvoerder else dossier.title,
@@ -334,25 +334,25 @@ def _paragraphs(value: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.split("\n\n") if p.strip())
 
 
-def _section(dossier, agreement, section: Section, number: int, index: Index, text):
+def _section(dossier, agreement, section: Section, number: int, index: Index, text, w: Wording):
     clauses = tuple(
-        _clause(dossier, agreement, section, clause, index, text) for clause in section.clauses
+        _clause(dossier, agreement, section, clause, index, text, w) for clause in section.clauses
     )
     return SectionContext(
         id=section.id,
         number=str(number),
         title=section.title,
-        heading=f"{number}. {section.title}",
+        heading=w.text("agreement.section_heading", number=str(number), title=section.title),
         clauses=clauses,
     )
 
 
-def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, text):
+def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, text, w: Wording):
     ref = index.get(clause.id)
     number = ref.number if ref is not None and section.numbered else ""
     paragraphs = tuple(text(p) for p in _paragraphs(clause.text))
     if clause.amend_article:
-        paragraphs = (_instruction(dossier, agreement, clause, index), *paragraphs)
+        paragraphs = (_instruction(dossier, agreement, clause, index, w), *paragraphs)
     definitions = tuple(
         DefinitionContext(
             id=d.id,
@@ -369,8 +369,8 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
         art_no = base.number if base else number
         title = clause.article_title or (base.title if base else "")
         article = ArticleContext(
-            heading=f"Artikel {art_no} {title}".strip(),
-            parts=tuple(_part(dossier, part, index, text) for part in clause.parts),
+            heading=w.text("agreement.article_heading", number=art_no, title=title or ""),
+            parts=tuple(_part(dossier, part, index, text, w) for part in clause.parts),
         )
     return ClauseContext(
         id=clause.id,
@@ -387,26 +387,28 @@ def _number(index: Index, ref_id: str) -> str:
     return ref.number if ref is not None else ""
 
 
-def _amended_name(dossier: Dossier, agreement: Agreement) -> str:
+def _amended_name(dossier: Dossier, agreement: Agreement, w: Wording) -> str:
     base = dossier.document(agreement.amends) if agreement.amends else None
-    return "het Convenant" if base is None or base.kind == "convenant" else "het Addendum"
+    if base is None or base.kind == "convenant":
+        return w.text("agreement.amended_covenant")
+    return w.text("agreement.amended_addendum")
 
 
-def _instruction(dossier, agreement, clause: Clause, index: Index) -> str:
+def _instruction(dossier, agreement, clause: Clause, index: Index, w: Wording) -> str:
     """``Aan artikel 1 van het Convenant wordt toegevoegd:`` / ``... komt te luiden:``."""
     base = dossier.article(clause.amend_article)
     number = base.number if base else _number(index, clause.amend_article or "")
-    target = f"artikel {number} van {_amended_name(dossier, agreement)}"
-    if clause.amend_action == "add":
-        return f"Aan {target} wordt toegevoegd:"
-    return f"{target[0].upper()}{target[1:]} komt te luiden:"
+    key = "add" if clause.amend_action == "add" else "replace"
+    return w.text(
+        f"agreement.instruction_{key}", number=number, amended=_amended_name(dossier, agreement, w)
+    )
 
 
-def _part(dossier: Dossier, part, index: Index, text) -> PartContext:
+def _part(dossier: Dossier, part, index: Index, text, w: Wording) -> PartContext:
     number = _number(index, part.id)
-    heading = f"Artikel {number} {part.title}" if part.title else f"Artikel {number}"
+    heading = w.text("agreement.article_heading", number=number, title=part.title or "")
     measures = tuple(
-        _measure(dossier, m, index, text) for mid in part.measures if (m := dossier.measure(mid))
+        _measure(dossier, m, index, text, w) for mid in part.measures if (m := dossier.measure(mid))
     )
     return PartContext(
         id=part.id,
@@ -417,22 +419,22 @@ def _part(dossier: Dossier, part, index: Index, text) -> PartContext:
     )
 
 
-def _measure(dossier: Dossier, measure: Measure, index: Index, text) -> MeasureContext:
+def _measure(dossier: Dossier, measure: Measure, index: Index, text, w: Wording) -> MeasureContext:
     letter = index.measure_letters.get(measure.id, "")
     lists = []
     if measure.worked:
-        lists.append(_list(WORKED_HEADING, measure.worked, False, text))
+        lists.append(_list(w.text("agreement.worked_heading"), measure.worked, False, text))
     if measure.strengthen:
-        lists.append(_list(STRENGTHEN_HEADING, measure.strengthen, False, text))
+        lists.append(_list(w.text("agreement.strengthen_heading"), measure.strengthen, False, text))
     lists += [_list(s.title, s.items, s.ordered, text) for s in measure.sections]
     return MeasureContext(
         id=measure.id,
         letter=letter,
         title=measure.title,
-        heading=f"Maatregel {letter}: {measure.title}",
+        heading=w.text("agreement.measure_heading", letter=letter, title=measure.title),
         description=tuple(text(p) for p in measure.description),
         lists=tuple(lists),
-        result_heading=RESULT_HEADING,
+        result_heading=w.text("agreement.result_heading"),
         targets=tuple(target_text(dossier, t, index) for t in measure.targets),
     )
 
@@ -468,10 +470,6 @@ def target_text(dossier: Dossier, target: Target, index: Index | None = None) ->
 # Parties and signatures
 
 
-def members_on(dossier: Dossier, group_id: str, day: dt.date) -> list[Party]:
-    return [p for p in dossier.members(group_id) if p.member_on(day)]
-
-
 def _lower_article(name: str) -> str:
     """'De Minister ...' -> 'de Minister ...' when it follows 'en' inside a sentence."""
     for article in ("De ", "Het "):
@@ -487,72 +485,79 @@ def _person(party: Party) -> str:
     return f"{rep.title} {rep.name}" if rep.title else rep.name
 
 
-def _represented(party: Party, by: Party | None = None) -> str:
+def _represented(party: Party, w: Wording) -> str:
     """'te dezen vertegenwoordigd door <role or party name>, <title> <name>'."""
-    by = by or party
-    rep = by.representative
+    rep = party.representative
     if rep is None:
         return ""
-    return f"te dezen vertegenwoordigd door {rep.role or by.name}, {_person(by)}"
+    return w.text("agreement.represented", by=rep.role or party.name, person=_person(party))
 
 
-def _member_phrase(party: Party, first: bool) -> str:
+def _member_phrase(party: Party, first: bool, w: Wording) -> str:
     name = party.name if first else _lower_article(party.name)
     if party.kind == "minister":
         # Ministers act themselves: "De Minister van ..., R. Dijkgraaf".
         rep = party.representative
         return f"{name}, {rep.name}" if rep else name
-    represented = _represented(party)
+    represented = _represented(party, w)
     return f"{name}, {represented}" if represented else name
 
 
-def _party_blocks(dossier: Dossier, agreement: Agreement) -> list[PartyBlock]:
-    day = _start(agreement)
+def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[PartyBlock]:
+    day = agreement_start(agreement)
     blocks = []
     for gid in agreement.parties:
         group = dossier.group(gid)
         if group is None:
             continue
         members = members_on(dossier, gid, day)
-        closing = f"hierna: {group.designation};"
+        closing = w.text("agreement.party_closing", designation=group.designation)
         if group.heading:
             rep = dossier.party(group.representative_party or "")
             intro = group.heading
             if group.signing == "representative" and rep is not None and rep.representative:
-                intro += ", " + _represented(rep)
+                intro += ", " + _represented(rep, w)
             names = tuple(
                 p.name
                 if group.signing == "representative"
-                else ", ".join(x for x in (p.name, _represented(p)) if x)
+                else ", ".join(x for x in (p.name, _represented(p, w)) if x)
                 for p in members
             )
             blocks.append(PartyBlock(gid, intro + ",", names, closing))
             continue
-        phrase = ", en ".join(_member_phrase(p, i == 0) for i, p in enumerate(members))
+        phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))
         if group.capacity:
             phrase += f", {group.capacity}"
         blocks.append(PartyBlock(gid, f"{phrase}, {closing}"))
     return blocks
 
 
-def signatory(party: Party, group: Group | None, place: str, *, on_behalf: bool) -> Signatory:
+def signatory(
+    party: Party, group: Group | None, place: str, *, on_behalf: bool, w: Wording
+) -> Signatory:
     rep = party.representative
+    # Unknown on paper: a dotted line the signatory fills in by hand.
+    blank = w.text("agreement.blank")
     return Signatory(
         party_id=party.id,
         group=group.id if group else party.group,
         organisation=party.name,
-        on_behalf_of=f"namens {group.designation}" if on_behalf and group else "",
-        name=rep.name if rep else BLANK,
+        on_behalf_of=(
+            w.text("agreement.on_behalf", designation=group.designation)
+            if on_behalf and group
+            else ""
+        ),
+        name=rep.name if rep else blank,
         title=(rep.title or "") if rep else "",
-        # Unknown on paper: a dotted line the signatory fills in by hand.
-        role=(rep.role if rep else None) or BLANK,
-        place=place or BLANK,
+        role=(rep.role if rep else None) or blank,
+        place=place or blank,
         marker=f"sigfield:{party.id}",
     )
 
 
-def _signature_groups(dossier: Dossier, agreement: Agreement, people) -> list[SignatureGroup]:
-    place = agreement.signing.place if agreement.signing else ""
+def _signature_groups(
+    dossier: Dossier, agreement: Agreement, people, place: str, w: Wording
+) -> list[SignatureGroup]:
     order: list[str] = []
     for gid, _ in people:
         if gid not in order:
@@ -563,15 +568,17 @@ def _signature_groups(dossier: Dossier, agreement: Agreement, people) -> list[Si
         parties = [p for g, p in people if g == gid]
         representative = group is not None and group.signing == "representative"
         sigs = tuple(
-            signatory(p, group, p.place or place, on_behalf=representative) for p in parties
+            signatory(p, group, p.place or place, on_behalf=representative, w=w) for p in parties
         )
         if representative and group is not None:
             rep = parties[0]
-            by = rep.representative.role if rep.representative else None
-            intro = f"{group.heading or group.designation}, te dezen vertegenwoordigd door "
-            out.append(SignatureGroup(gid, f"{intro}{by or rep.name},", sigs))
+            by = (rep.representative.role if rep.representative else None) or rep.name
+            intro = w.text(
+                "agreement.group_signature", group=group.heading or group.designation, by=by
+            )
+            out.append(SignatureGroup(gid, intro, sigs))
         elif all(p.kind == "minister" for p in parties):
-            intro = ", en ".join(_member_phrase(p, i == 0) for i, p in enumerate(parties))
+            intro = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(parties))
             if group is not None and group.capacity:
                 intro += f", {group.capacity}"
             out.append(SignatureGroup(gid, intro + ",", sigs))
@@ -579,22 +586,13 @@ def _signature_groups(dossier: Dossier, agreement: Agreement, people) -> list[Si
             # Every party signs for itself, as the gemeente does in the published text.
             for p, sig in zip(parties, sigs, strict=True):
                 by = (p.representative.role if p.representative else None) or p.name
-                out.append(
-                    SignatureGroup(gid, f"{p.name}, te dezen vertegenwoordigd door {by},", (sig,))
-                )
+                intro = w.text("agreement.party_signature", party=p.name, by=by)
+                out.append(SignatureGroup(gid, intro, (sig,)))
     return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Accession
-
-
-def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> list[Party]:
-    """Parties bound by the agreement on ``day``, in the order of its parties block."""
-    out = []
-    for gid in agreement.parties:
-        out += members_on(dossier, gid, day)
-    return out
 
 
 def accession_context(
@@ -603,6 +601,8 @@ def accession_context(
     *,
     index: Index | None = None,
     version: str | None = None,
+    wording: Wording | None = None,
+    settings: Settings | None = None,
 ) -> AccessionContext | None:
     """The documents of one accession request; ``None`` when its references do not resolve."""
     acc = next((a for a in dossier.accessions if a.id == accession_id), None)
@@ -614,108 +614,82 @@ def accession_context(
         return None
     index = index or build_index(dossier)
     version = version or sources_hash(dossier)
+    w = wording or Wording.default()
     rule = agreement.accession
     clause_ref = index.get(rule.clause) if rule else None
     clause_number = clause_ref.number if clause_ref else ""
-    clause_label = clause_ref.article_label if clause_ref else "het toetredingsartikel"
+    clause_label = clause_ref.article_label if clause_ref else w.text("accession.default_clause")
     clause = next((c for _, c in agreement.clauses() if rule and c.id == rule.clause), None)
     clause_text = render_text(clause.text or "", index, dossier, strict=False) if clause else ""
-    title = agreement_title(dossier, agreement)
+    title = agreement_title(dossier, agreement, w)
     covenant = covenant_title(dossier, agreement)
-    of_agreement = "het addendum" if agreement.kind == "addendum" else "het convenant"
-    effective = fmt.date_long(acc.effective)
-    requested = fmt.date_long(acc.requested)
+    of_agreement = w.text("accession.of_agreement", kind=agreement.kind)
     penvoerder = dossier.penvoerder
-    joining = signatory(party, dossier.group(party.group), party.place or "", on_behalf=False)
-    joining_by = _represented(party)
-    joining_phrase = f"{party.name}, {joining_by}" if joining_by else party.name
-    send_to = (rule.send_to if rule else None) or "het Ministerie van OCW"
-    address = tuple(rule.send_to_address) if rule else ()
 
+    def sign(p: Party) -> Signatory:
+        # Declarations are signed by each party at home: no default place.
+        return signatory(p, dossier.group(p.group), p.place or "", on_behalf=False, w=w)
+
+    joining_by = _represented(party, w)
+    consenting = [p for p in current_parties(dossier, agreement, acc.requested) if p.id != party.id]
+    words = {
+        "party": party.name,
+        "covenant": covenant,
+        "effective": fmt.date_long(acc.effective),
+        "requested": fmt.date_long(acc.requested),
+        "clause": clause_label,
+        "of_agreement": of_agreement,
+        "kind": agreement.kind,
+        "penvoerder": penvoerder.name if penvoerder else "",
+        "consents": len(consenting),
+    }
     consents = tuple(
         ConsentContext(
-            # Consents are signed by each party at home: no default place.
-            signatory=signatory(p, dossier.group(p.group), p.place or "", on_behalf=False),
-            statement=(
-                f"{p.name}, partij bij het {covenant}, verklaart in te stemmen met de "
-                f"toetreding van {party.name} als partij tot het Convenant met ingang van "
-                f"{effective}, overeenkomstig {clause_label} van {of_agreement}."
-            ),
+            signatory=sign(p),
+            statement=w.text("accession.consent", consenting=p.name, **words),
         )
-        for p in current_parties(dossier, agreement, acc.requested)
-        if p.id != party.id
+        for p in consenting
     )
-    amended = ", zoals gewijzigd bij het addendum" if agreement.kind == "addendum" else ""
-    declaration = (
-        f"{joining_phrase}, verzoekt met ingang van {effective} als partij toe te treden tot het "
-        f"{covenant}{amended}.",
-        f"{party.name} verklaart in te stemmen met de bepalingen in het convenant en aanvaardt "
-        "de verplichtingen die voor haar uit het convenant voortvloeien zonder voorbehoud.",
-        f"Dit verzoek is op {requested} ingediend bij de penvoerder"
-        + (f", {penvoerder.name}" if penvoerder else "")
-        + f", overeenkomstig {clause_label} van {of_agreement}.",
-    )
-    pen_sig = (
-        signatory(
-            penvoerder, dossier.group(penvoerder.group), penvoerder.place or "", on_behalf=False
-        )
-        if penvoerder
-        else None
-    )
-    letter = (
-        f"Op {requested} heeft {party.name} verzocht om met ingang van {effective} als partij "
-        f"toe te treden tot het {covenant}.",
-        f"Overeenkomstig {clause_label} van {of_agreement} hebben wij alle huidige "
-        f"convenantpartijen gevraagd een verklaring van instemming tot toetreding te tekenen. "
-        f"Hierbij zenden wij u de samengevoegde verklaringen: de verklaring van instemming met de "
-        f"bepalingen in het convenant van {party.name} en de {len(consents)} verklaringen van "
-        "instemming tot toetreding van de huidige convenantpartijen.",
-        "Wij verzoeken u de toetreding te laten melden in de Staatscourant.",
-    )
-    enclosures = (
-        f"Verklaring van instemming met de bepalingen in het convenant van {party.name}",
-        *(
-            f"Verklaring van instemming tot toetreding van {c.signatory.organisation}"
-            for c in consents
-        ),
-    )
-    notice = (
-        f"Met ingang van {effective} is {party.name} als partij toegetreden tot het {covenant}.",
-        f"De toetreding is verlopen volgens {clause_label} van {of_agreement}. Alle "
-        f"{len(consents)} partijen bij het convenant hebben met de toetreding ingestemd en "
-        f"{party.name} heeft verklaard in te stemmen met de bepalingen in het convenant.",
-        "Het verzoek tot toetreding en de verklaringen van instemming worden als bijlage aan het "
-        "convenant aangehecht.",
-    )
+    joining = f"{party.name}, {joining_by}" if joining_by else party.name
+    send_to = (rule.send_to if rule else None) or w.text("accession.send_to")
+    address = tuple(rule.send_to_address) if rule else ()
     return AccessionContext(
         dossier=dossier.id,
         id=acc.id,
         agreement_id=agreement.id,
         agreement_title=title,
         covenant_title=covenant,
-        party=joining,
+        party=sign(party),
         party_name=party.name,
-        requested=requested,
-        effective=effective,
+        requested=words["requested"],
+        effective=words["effective"],
         clause_number=clause_number,
         clause_label=clause_label,
-        clause_heading=f"{clause_label[0].upper()}{clause_label[1:]} van {of_agreement}",
+        clause_heading=w.text(
+            "accession.clause_heading", clause=clause_label, of_agreement=of_agreement
+        ),
         clause_text=clause_text,
-        declaration_title="Verklaring van instemming met de bepalingen in het convenant",
-        declaration=declaration,
-        consent_title="Verklaring van instemming tot toetreding",
+        declaration_title=w.text("accession.declaration_title"),
+        declaration=w.paragraphs("accession.declaration", joining=joining, **words),
+        consent_title=w.text("accession.consent_title"),
         consents=consents,
-        penvoerder=pen_sig,
+        penvoerder=sign(penvoerder) if penvoerder else None,
         send_to=send_to,
         address=address,
-        letter_subject=f"Toetreding van {party.name} tot het {covenant}",
-        letter=letter,
-        enclosures=enclosures,
-        notice_title=(f"Mededeling van de toetreding van {party.name} tot het {covenant}"),
-        notice=notice,
+        letter_subject=w.text("accession.letter_subject", **words),
+        letter=w.paragraphs("accession.letter", **words),
+        enclosures=(
+            w.text("accession.enclosure_declaration", **words),
+            *(
+                w.text("accession.enclosure_consent", consenting=p.name, **words)
+                for p in consenting
+            ),
+        ),
+        notice_title=w.text("accession.notice_title", **words),
+        notice=w.paragraphs("accession.notice", **words),
         illustrative=acc.illustrative,
         version=version,
-        footer=footer_text(version),
+        footer=w.text("agreement.footer", version=version),
         date=acc.requested,
         author=penvoerder.name if penvoerder else dossier.title,
     )

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import formatting as fmt
+from .context import target_text
+from .domain import dossier_term
 from .errors import ConvenantgenError, ToolMissing, UsageError
 from .model import Dossier, Target
 from .pipeline import YAML_SUFFIXES, load_content
@@ -130,6 +132,7 @@ class _Side:
     def __init__(self, dossier: Dossier) -> None:
         self.dossier = dossier
         self.index = build_index(dossier)
+        self.term = dossier_term(dossier, self.index)
 
     def text(self, text: str) -> str:
         return " ".join(render_text(text, self.index, self.dossier, strict=False).split())
@@ -148,20 +151,13 @@ class _Side:
         return fmt.indicator_quantity(target.value, indicator)
 
     def target_text(self, target: Target) -> str:
-        text = target.text
-        if target.value is not None:
-            text = text.replace("{value}", self.quantity(target))
-        if target.period is not None:
-            text = text.replace("{period}", fmt.period_text(*target.period))
-        return self.text(text)
+        return " ".join(target_text(self.dossier, target, self.index).split())
 
     def end(self):
-        ends = [p.end for p in self.index.periods.values()]
-        return max(ends) if ends else None
+        return self.term.final_end if self.term else None
 
     def start(self):
-        starts = [p.start for p in self.index.periods.values() if p.start is not None]
-        return min(starts) if starts else None
+        return self.term.start if self.term else None
 
 
 def _dates(old, new, word: str, later: str, earlier: str) -> list[Change]:
@@ -531,18 +527,20 @@ def add_parser(sub) -> None:
     )
     parser.add_argument("--dossier", action="append", help="only this dossier (repeatable)")
     parser.add_argument("--format", choices=["text", "markdown"], default="text")
-    parser.add_argument("--content", default="content", help="content folder")
+    parser.add_argument("--content", help="content folder (default: the project's)")
     parser.set_defaults(func=cmd_diff)
 
 
 def cmd_diff(args) -> int:
+    from .cli import content_of, project_of
+
     cwd = Path.cwd()
     root = repo_root(cwd)
-    content = (cwd / args.content).resolve()
+    content = (cwd / content_of(args, project_of(args))).resolve()
     try:
         content_rel = content.relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise UsageError(f"content folder '{args.content}' is not inside the repository") from None
+        raise UsageError(f"content folder '{content}' is not inside the repository") from None
     items = diff_content(root, args.rev1, args.rev2, content_rel, args.dossier)
     rev2 = args.rev2 or WORKTREE
     sys.stdout.write(format_changes(items, args.rev1, rev2, args.format == "markdown"))

@@ -8,9 +8,23 @@ carries a message meant for the user; the CLI prints it without a traceback.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+
+def did_you_mean(value: object, options: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for the closest of ``options``, or ``""``: the one hint used by
+    the schema, the checks, the templates and the command line."""
+    close = difflib.get_close_matches(str(value), sorted(set(options)), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def close_matches(value: object, options: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` options that look like ``value``, closest first."""
+    return difflib.get_close_matches(str(value), sorted(set(options)), n=n, cutoff=0.5)
 
 
 class Severity(enum.IntEnum):
@@ -65,7 +79,9 @@ class Diagnostic:
         if root is not None:
             with contextlib.suppress(ValueError):
                 path = path.resolve().relative_to(root.resolve())
-        text = f"{path}:{self.line}:{self.col}: {self.severity.label} [{self.code}] {self.message}"
+        # A place without a line (a Word template is XML inside a zip) is named by file only.
+        at = f"{path}:{self.line}:{self.col}" if self.line else f"{path}"
+        text = f"{at}: {self.severity.label} [{self.code}] {self.message}"
         if self.severity is Severity.ACKNOWLEDGED and self.reason:
             text += f" (acknowledged: {self.reason})"
         return text

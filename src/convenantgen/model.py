@@ -204,6 +204,8 @@ class Agreement:
     extension: Extension | None = None
     accession: AccessionRule | None = None
     publication: Publication | None = None
+    # The agreement's own formulas (wording keys of the agreement section), in YAML order.
+    formulas: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -514,6 +516,7 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         where=root,
         amends=_opt(data, "amends"),
         title=_opt(data, "title"),
+        formulas=tuple((str(k), str(v)) for k, v in (data.get("formulas") or {}).items()),
         citation=_citation(data.get("citation")),
         articles=tuple(
             BaseArticle(

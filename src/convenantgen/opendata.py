@@ -13,7 +13,8 @@ import io
 import json
 from pathlib import Path
 
-from .site_pages import SiteDossier, covenant, front_matter, school_year_text, table, target_row
+from .domain import covenant
+from .site_pages import SiteDossier, front_matter, school_year_text, table, target_row
 
 # (file stem, description) in the order the open-data page lists them.
 TABLES = (

@@ -6,15 +6,16 @@ with one report of all findings, each resolved to file, line and column.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import known_codes, run_checks
-from .errors import Diagnostic, Report, Severity, UsageError, Where
+from .errors import Diagnostic, Report, Severity, UsageError, Where, did_you_mean
 from .model import Dossier, build_dossier
+from .project import Project
 from .schemas import KINDS, validate
 from .sources import Locator, Source, load_file, one_line
+from .wording import check_entries
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 
@@ -74,6 +75,11 @@ def load_dossier(folder: Path, locator: Locator) -> tuple[Dossier | None, list[D
             diagnostics.append(_kind_problem(source, kind))
             continue
         problems = validate(source.data, kind, path, codes)
+        if not problems and isinstance(source.data.get("formulas"), dict):
+            # An agreement's own formulas are wording: held against the same contract.
+            problems = check_entries(
+                source.data["formulas"], path, ("formulas",), section="agreement"
+            )
         diagnostics += problems
         if not problems:
             docs.append((kind, path, source.data))
@@ -110,15 +116,21 @@ def _kind_problem(source: Source, kind: object) -> Diagnostic:
     if kind is None:
         message = f"missing 'kind'; the first key says what the file holds: {', '.join(KINDS)}"
     else:
-        close = difflib.get_close_matches(str(kind), KINDS, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(kind, KINDS)
         message = f"kind '{one_line(str(kind))}' is not one of {', '.join(KINDS)}.{hint}"
     return Diagnostic(Severity.ERROR, "dossier-kind", message, where)
 
 
-def load_content(content_dir: Path, only: list[str] | None = None) -> Loaded:
-    """Read and check every dossier below ``content_dir`` (or just the ids in ``only``)."""
+def load_content(
+    content_dir: Path, only: list[str] | None = None, *, project: Project | None = None
+) -> Loaded:
+    """Read and check every dossier below ``content_dir`` (or just the ids in ``only``), and
+    the project's own templates."""
     loaded = Loaded(content_dir=content_dir)
+    if project is not None:
+        from .templating import check_templates
+
+        loaded.report.extend(check_templates(project).diagnostics)
     folders = discover(content_dir)
     if only:
         unknown = sorted(set(only) - {f.name for f in folders})

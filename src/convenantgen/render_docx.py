@@ -24,12 +24,12 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from .context import AccessionContext, AgreementContext, build_context
+from .context import AccessionContext, AgreementContext, DossierContext, build_context
 from .model import Dossier
-from .resources import templates_dir
+from .templating import Templates
 
 TEMPLATES = {
-    "agreement": "addendum.docx",
+    "agreement": "agreement.docx",
     "signature-pages": "signature-pages.docx",
     "accession-declaration": "accession-declaration.docx",
     "accession-consent": "accession-consent.docx",
@@ -84,10 +84,18 @@ def normalise_docx(data: bytes) -> bytes:
 
 
 def render_template(
-    kind: str, context: dict[str, Any], *, title: str, author: str, day: dt.date, version: str
+    kind: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    author: str,
+    day: dt.date,
+    version: str,
+    templates: Templates | None = None,
 ) -> bytes:
-    """Render one template to .docx bytes with fixed metadata."""
-    template = DocxTemplate(templates_dir() / TEMPLATES[kind])
+    """Render one template (the project's, else the default) to .docx bytes with fixed
+    metadata."""
+    template = DocxTemplate((templates or Templates()).path(TEMPLATES[kind]))
     template.render(context, jinja_env(), autoescape=True)
     props = template.docx.core_properties
     moment = dt.datetime.combine(day, dt.time())
@@ -108,8 +116,10 @@ def render_template(
     return normalise_docx(buffer.getvalue())
 
 
-def agreement_documents(a: AgreementContext) -> list[RenderedDocument]:
-    meta = {"author": a.author, "day": a.date, "version": a.version}
+def agreement_documents(
+    a: AgreementContext, templates: Templates | None = None
+) -> list[RenderedDocument]:
+    meta = {"author": a.author, "day": a.date, "version": a.version, "templates": templates}
     context = {"a": a, "footer": a.footer}
     signatures_title = f"Handtekeningen: {a.title}"
     return [
@@ -130,8 +140,10 @@ def agreement_documents(a: AgreementContext) -> list[RenderedDocument]:
     ]
 
 
-def accession_documents(acc: AccessionContext) -> list[RenderedDocument]:
-    meta = {"author": acc.author, "day": acc.date, "version": acc.version}
+def accession_documents(
+    acc: AccessionContext, templates: Templates | None = None
+) -> list[RenderedDocument]:
+    meta = {"author": acc.author, "day": acc.date, "version": acc.version, "templates": templates}
     stem = f"{acc.dossier}-toetreding-{acc.id}"
     out = []
 
@@ -157,13 +169,19 @@ def accession_documents(acc: AccessionContext) -> list[RenderedDocument]:
     return out
 
 
-def render_documents(dossier: Dossier) -> list[RenderedDocument]:
+def render_documents(
+    ctx: DossierContext | Dossier, templates: Templates | None = None
+) -> list[RenderedDocument]:
     """Every Word document of a dossier: per agreement the text and signature pages, per
-    accession request the declaration, one consent per current party, letter and notice."""
-    ctx = build_context(dossier)
+    accession request the declaration, one consent per current party, letter and notice.
+
+    Takes the dossier's context as computed once by the build (a bare dossier gets the default
+    context, for tests and scripts)."""
+    if isinstance(ctx, Dossier):
+        ctx = build_context(ctx)
     out: list[RenderedDocument] = []
     for agreement in ctx.agreements:
-        out += agreement_documents(agreement)
+        out += agreement_documents(agreement, templates)
     for accession in ctx.accessions:
-        out += accession_documents(accession)
+        out += accession_documents(accession, templates)
     return out

@@ -1,7 +1,8 @@
-"""Where the bundled schemas and Word templates live.
+"""Where the engine's bundled data lives.
 
-In a source checkout (editable install) they are the repository's top-level ``schema/`` and
-``templates/``; a wheel carries copies under ``convenantgen/_data/``.
+The default templates (Word, wording, site pages) are package data in ``convenantgen/templates``.
+The schemas are the repository's top-level ``schema/`` in a source checkout (editable install);
+a wheel carries a copy under ``convenantgen/_data/``.
 """
 
 from __future__ import annotations
@@ -23,4 +24,5 @@ def schema_dir() -> Path:
 
 
 def templates_dir() -> Path:
-    return _find("templates")
+    """The engine's default templates; a project's ``templates/`` overrides them by name."""
+    return _PACKAGE / "templates"

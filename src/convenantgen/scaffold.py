@@ -532,14 +532,14 @@ def add_parser(sub) -> None:
     dossier.add_argument("name", help="dossier id and folder name, e.g. 'almere'")
     dossier.add_argument("--title", help="title of the covenant")
     dossier.add_argument("--start", help="first day of the term (default: next 1 August)")
-    dossier.add_argument("--content", default="content", help="content folder")
+    dossier.add_argument("--content", help="content folder (default: the project's)")
     dossier.set_defaults(func=cmd_new)
 
     measure = kinds.add_parser("measure", help="a measure in its own file")
     measure.add_argument("id", help="measure id, e.g. 'zij-instroom'")
     measure.add_argument("--dossier", required=True, help="dossier name")
     measure.add_argument("--title", help="title of the measure")
-    measure.add_argument("--content", default="content", help="content folder")
+    measure.add_argument("--content", help="content folder (default: the project's)")
     measure.set_defaults(func=cmd_new)
 
     accession = kinds.add_parser("accession", help="an accession request (and the party)")
@@ -553,12 +553,14 @@ def add_parser(sub) -> None:
     accession.add_argument(
         "--effective", help="date the party is bound (default: the next 1 August)"
     )
-    accession.add_argument("--content", default="content", help="content folder")
+    accession.add_argument("--content", help="content folder (default: the project's)")
     accession.set_defaults(func=cmd_new)
 
 
 def cmd_new(args) -> int:
-    content = Path(args.content)
+    from .cli import content_of, project_of
+
+    content = content_of(args, project_of(args))
     out = sys.stdout
     if args.what == "dossier":
         start = _date(args.start, "start") or next_school_year(dt.date.today())
@@ -578,4 +580,68 @@ def cmd_new(args) -> int:
             effective=_date(args.effective, "effective"),
             out=out,
         )
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# init DIR: a new covenant project
+
+PROJECT_TEMPLATE = Path(__file__).resolve().parent / "project_template"
+EXAMPLE_DOSSIER = "voorbeeld"
+
+
+def init_project(target: Path, out, *, title: str | None = None) -> Path:
+    """Write a covenant project into ``target`` (new or empty): settings, one valid dossier,
+    template and override folders with their README, pre-commit and CI configuration, and the
+    JSON Schemas for editors. The project appears complete or not at all."""
+    from .jsonschema import write_all
+    from .project import PROJECT_FILE
+
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"'{target}' exists and is not an empty folder; choose a new one")
+    parent = target.resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"'{parent}' does not exist; create it first")
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=parent))
+    try:
+        shutil.copytree(PROJECT_TEMPLATE, staging, dirs_exist_ok=True)
+        start = next_school_year(dt.date.today())
+        folder = staging / "content" / EXAMPLE_DOSSIER
+        folder.mkdir(parents=True)
+        files = dossier_files(EXAMPLE_DOSSIER, title or "Voorbeeldconvenant", start)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        write_all(staging / "schema" / "json")
+        problems = _errors_of(staging / "content")
+        if problems:  # pragma: no cover - the template itself is tested
+            raise ConvenantgenError(
+                "the example dossier does not pass check:\n  " + "\n  ".join(problems)
+            )
+        os.chmod(staging, 0o777 & ~_umask())
+        if target.exists():
+            target.rmdir()  # empty, checked above
+        os.rename(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    print(f"created the covenant project {target}", file=out)
+    print(f"  {target / PROJECT_FILE}: site name, organisation, signing place, wording", file=out)
+    print(f"  {target / 'content' / EXAMPLE_DOSSIER}: an example dossier to replace", file=out)
+    print(f"next: cd {target} && convenantgen check && convenantgen build", file=out)
+    return target
+
+
+def add_init_parser(sub) -> None:
+    init = sub.add_parser(
+        "init",
+        help="create a covenant project: settings, an example dossier, templates and CI",
+    )
+    init.add_argument("dir", help="the new project folder (must not exist, or be empty)")
+    init.add_argument("--title", help="title of the example covenant")
+    init.set_defaults(func=cmd_init)
+
+
+def cmd_init(args) -> int:
+    init_project(Path(args.dir), sys.stdout, title=args.title)
     return 0

@@ -9,7 +9,6 @@ where it helps, "Did you mean ...?".
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -24,11 +23,13 @@ from cerberus import errors as cerrors
 from cerberus.schema import RulesSetRegistry, SchemaRegistry
 from ruamel.yaml import YAML
 
-from .errors import Diagnostic, Severity, Where
+from .errors import Diagnostic, Severity, Where, did_you_mean
 from .resources import schema_dir
 from .sources import one_line
 
 KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions")
+# Schemas besides the document kinds: the project settings (convenantgen.yml).
+SCHEMA_NAMES = (*KINDS, "project")
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: "$" would accept a final "\n"
 DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -122,13 +123,8 @@ class CovenantValidator(Validator):
 
     def _check_with_check_code(self, field: str, value: Any) -> None:
         if isinstance(value, str) and value not in self.known_codes:
-            hint = _did_you_mean(value, self.known_codes)
+            hint = did_you_mean(value, self.known_codes)
             self._error(field, f"'{value}' is not a check code.{hint}")
-
-
-def _did_you_mean(value: str, options) -> str:
-    close = difflib.get_close_matches(str(value), sorted(options), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True)
@@ -180,7 +176,7 @@ def load_schemas(directory: Path | None = None) -> SchemaSet:
     common = _to_plain(yaml.load((directory / "common.yaml").read_text("utf-8")))
     schemas = {
         kind: _to_plain(yaml.load((directory / f"{kind}.yaml").read_text("utf-8")))
-        for kind in KINDS
+        for kind in SCHEMA_NAMES
     }
     return SchemaSet(schemas, common["rules"], common["schemas"])
 
@@ -274,7 +270,7 @@ def _translate(error, schema_set: SchemaSet, kind: str, file: Path) -> Diagnosti
     if code == cerrors.UNKNOWN_FIELD.code:
         key = path[-1]
         allowed = _schema_keys(schema_set, kind, path[:-1])
-        hint = _did_you_mean(str(key), allowed)
+        hint = did_you_mean(str(key), allowed)
         if not hint and allowed:
             hint = " Allowed keys: " + ", ".join(allowed) + "."
         message = f"unknown key '{key}' in {_path_text(path[:-1]) or 'document'}.{hint}"
@@ -296,7 +292,7 @@ def _translate(error, schema_set: SchemaSet, kind: str, file: Path) -> Diagnosti
         diag_code = "schema-type"
     elif code == cerrors.UNALLOWED_VALUE.code:
         options = [str(o) for o in error.constraint]
-        hint = _did_you_mean(str(value), options)
+        hint = did_you_mean(str(value), options)
         message = f"{field}: '{value}' is not one of {', '.join(options)}.{hint}"
         diag_code = "schema-value"
     elif code == cerrors.MIN_VALUE.code:

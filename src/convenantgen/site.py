@@ -30,9 +30,11 @@ import threading
 from pathlib import Path
 
 from . import site_pages as pages
+from .context import DossierContext
 from .errors import CheckFailed, ConvenantgenError, Severity
 from .model import Dossier
 from .opendata import open_data_page, write_open_data
+from .project import Project, Settings
 from .resources import schema_dir
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -83,7 +85,12 @@ def _schema_files() -> list[Path]:
 
 
 def render_site_sources(
-    dossiers: list[Dossier], *, downloads: list[dict], reference_date: dt.date
+    dossiers: list[Dossier],
+    *,
+    downloads: list[dict],
+    reference_date: dt.date,
+    contexts: list[DossierContext] | None = None,
+    project: Project | None = None,
 ) -> tuple[dict[str, str | bytes], list]:
     """Every file of the docs folder (relative path -> content) and the navigation."""
     ids = [d.id for d in dossiers]
@@ -156,6 +163,8 @@ def write_site_sources(
     *,
     downloads: list[dict],
     reference_date: dt.date,
+    contexts: list[DossierContext] | None = None,
+    project: Project | None = None,
 ) -> None:
     """Write the site's Markdown, charts, open data and schema copies into ``docs_dir``.
 
@@ -165,7 +174,13 @@ def write_site_sources(
     docs_dir = Path(docs_dir)
     if docs_dir.exists() and any(docs_dir.iterdir()):
         raise ConvenantgenError(f"site sources folder '{docs_dir}' is not empty")
-    files, _ = render_site_sources(dossiers, downloads=downloads, reference_date=reference_date)
+    files, _ = render_site_sources(
+        dossiers,
+        downloads=downloads,
+        reference_date=reference_date,
+        contexts=contexts,
+        project=project,
+    )
     _write_files(docs_dir, files)
 
 
@@ -189,14 +204,56 @@ def config_file() -> Path:
     raise ConvenantgenError(f"mkdocs.yml not found next to {_PACKAGE}")
 
 
-def write_derived_config(docs_dir: Path, site_dir: Path, target: Path) -> Path:
-    """A config that inherits mkdocs.yml and sets docs_dir, site_dir and the navigation."""
+def theme_dir(project: Project | None, work: Path) -> Path:
+    """Material's ``custom_dir``: the engine's overrides, with the project's ``overrides/``
+    copied on top (MkDocs takes one folder, so the two layers are merged into ``work``)."""
+    own = project.overrides_dir if project is not None else None
+    if own is None or not own.is_dir() or not any(own.iterdir()):
+        return THEME_DIR
+    merged = work / "theme"
+    shutil.copytree(THEME_DIR, merged, dirs_exist_ok=True)
+    shutil.copytree(own, merged, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*"))
+    return merged
+
+
+def project_config(project: Project | None) -> dict:
+    """Site settings of the project, as MkDocs configuration."""
+    settings = project.settings if project is not None else Settings()
+    config: dict = {
+        "site_name": settings.site_name,
+        "site_description": settings.site_description,
+    }
+    if settings.site_url:
+        config["site_url"] = settings.site_url
+    if settings.organisation:
+        config["copyright"] = settings.organisation
+    theme: dict = {
+        "palette": {"primary": settings.primary, "accent": settings.accent},
+        "language": settings.language,
+    }
+    if settings.logo:
+        theme["logo"] = settings.logo
+    config["theme"] = theme
+    return config
+
+
+def write_derived_config(
+    docs_dir: Path,
+    site_dir: Path,
+    target: Path,
+    *,
+    project: Project | None = None,
+    theme: Path | None = None,
+) -> Path:
+    """A config that inherits mkdocs.yml, takes the project's site settings and sets docs_dir,
+    site_dir, the theme overrides and the navigation."""
     config: dict = {
         "INHERIT": str(config_file()),
+        **project_config(project),
         "docs_dir": str(Path(docs_dir).resolve()),
         "site_dir": str(Path(site_dir).resolve()),
-        "theme": {"custom_dir": str(THEME_DIR)},
     }
+    config["theme"]["custom_dir"] = str(theme or THEME_DIR)
     sidecar = _sidecar(Path(docs_dir))
     if "nav" in sidecar:
         config["nav"] = sidecar["nav"]
@@ -224,7 +281,7 @@ def _source_date_epoch(docs_dir: Path) -> str | None:
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def build_site(docs_dir: Path, site_dir: Path) -> None:
+def build_site(docs_dir: Path, site_dir: Path, *, project: Project | None = None) -> None:
     """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict``.
 
     MkDocs runs in a subprocess: its logging, plugins and global state stay out of ours, and
@@ -234,7 +291,10 @@ def build_site(docs_dir: Path, site_dir: Path) -> None:
     if not docs_dir.is_dir():
         raise ConvenantgenError(f"site sources folder '{docs_dir}' does not exist")
     with tempfile.TemporaryDirectory(prefix="convenantgen-mkdocs-") as tmp:
-        cfg = write_derived_config(docs_dir, site_dir, Path(tmp) / "mkdocs.yml")
+        theme = theme_dir(project, Path(tmp))
+        cfg = write_derived_config(
+            docs_dir, site_dir, Path(tmp) / "mkdocs.yml", project=project, theme=theme
+        )
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
         epoch = _source_date_epoch(docs_dir)
         if epoch and "SOURCE_DATE_EPOCH" not in env:
@@ -301,7 +361,9 @@ class SiteWatcher:
         reference_date: dt.date | None,
         on_config=None,
         out=sys.stderr,
+        project: Project | None = None,
     ) -> None:
+        self.project = project
         self.content_dir = Path(content_dir)
         self.docs_dir = Path(docs_dir)
         self.reference_date = reference_date
@@ -315,7 +377,7 @@ class SiteWatcher:
         from .pipeline import load_content
 
         try:
-            loaded = load_content(self.content_dir)
+            loaded = load_content(self.content_dir, project=self.project)
         except ConvenantgenError as exc:
             print(f"convenantgen: error: {exc}", file=self.out)
             return False
@@ -334,6 +396,7 @@ class SiteWatcher:
                 loaded.dossiers,
                 downloads=[],
                 reference_date=self.reference_date or dt.date.today(),
+                project=self.project,
             )
         except ConvenantgenError as exc:
             print(f"convenantgen: error: {exc}", file=self.out)
@@ -369,6 +432,7 @@ def serve(
     *,
     dev_addr: str = "127.0.0.1:8000",
     reference_date: dt.date | None = None,
+    project: Project | None = None,
 ) -> None:
     """Serve the site with live reload until interrupted (Ctrl+C)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -377,12 +441,15 @@ def serve(
     work = Path(tempfile.mkdtemp(prefix="convenantgen-serve-"))
     docs_dir = work / "docs"
     cfg = work / "mkdocs.yml"
+    theme = theme_dir(project, work)
 
     def on_config(sidecar: str) -> None:
         (docs_dir / SIDECAR).write_text(sidecar, encoding="utf-8")
-        write_derived_config(docs_dir, work / "site", cfg)
+        write_derived_config(docs_dir, work / "site", cfg, project=project, theme=theme)
 
-    watcher = SiteWatcher(content_dir, docs_dir, reference_date=reference_date, on_config=on_config)
+    watcher = SiteWatcher(
+        content_dir, docs_dir, reference_date=reference_date, on_config=on_config, project=project
+    )
     try:
         if not watcher.regenerate():
             raise CheckFailed("the content has errors; fix them and run serve again")
@@ -430,11 +497,19 @@ def _addr_arg(text: str) -> str:
 
 
 def cmd_serve(args) -> int:
-    content = Path(args.content)
+    from .cli import content_of, project_of
+
+    project = project_of(args)
+    content = content_of(args, project)
     if not content.is_dir():
         raise ConvenantgenError(f"content folder '{content}' does not exist")
     try:
-        serve(content, dev_addr=args.dev_addr, reference_date=args.reference_date)
+        serve(
+            content,
+            dev_addr=args.dev_addr,
+            reference_date=args.reference_date,
+            project=project,
+        )
     except OSError as exc:  # the port is taken, or the address is not ours
         raise ConvenantgenError(f"cannot serve on {args.dev_addr}: {exc.strerror or exc}") from None
     return 0
@@ -445,7 +520,7 @@ def add_parser(sub) -> None:
         "serve",
         help="serve the public site locally; rebuilds and reloads when the YAML changes",
     )
-    serve_cmd.add_argument("content", nargs="?", default="content", help="content folder")
+    serve_cmd.add_argument("content", nargs="?", help="content folder (default: the project's)")
     serve_cmd.add_argument(
         "--dev-addr",
         type=_addr_arg,

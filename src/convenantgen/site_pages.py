@@ -20,9 +20,9 @@ from urllib.parse import quote
 
 from . import formatting as fmt
 from .charts import ChartPoint, met, results_chart
-from .checks import target_period
 from .context import agreement_context, target_text
-from .model import Agreement, Dossier, Measure, Party, Period, Target
+from .domain import Term, covenant, dossier_term, status, target_period
+from .model import Agreement, Dossier, Measure, Party, Target
 from .references import Index, build_index
 from .render_markdown import agreement_markdown
 
@@ -84,56 +84,6 @@ def root_prefix(src: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Terms and status
-
-
-@dataclass(frozen=True)
-class Term:
-    """The covenant's term: start (may be unknown), original end, and its extensions."""
-
-    start: dt.date | None
-    end: dt.date
-    extensions: tuple[Period, ...]
-
-    @property
-    def final_end(self) -> dt.date:
-        return max([self.end, *(p.end for p in self.extensions)])
-
-
-STATUS_LABELS = ("in voorbereiding", "lopend", "verlengd", "afgelopen")
-
-
-def covenant(dossier: Dossier) -> Agreement | None:
-    return next((d for d in dossier.documents if d.kind == "convenant"), None) or next(
-        iter(dossier.documents), None
-    )
-
-
-def dossier_term(dossier: Dossier, index: Index) -> Term | None:
-    base = covenant(dossier)
-    if base is None:
-        return None
-    # Follow extensions of extensions: each names the period it extends.
-    chain = {base.in_force.id}
-    extensions: list[Period] = []
-    for doc in dossier.documents:
-        ext = doc.extension
-        if ext and ext.extends in chain and ext.id in index.periods:
-            chain.add(ext.id)
-            extensions.append(index.periods[ext.id])
-    return Term(base.in_force.start, base.in_force.end, tuple(extensions))
-
-
-def status(term: Term | None, day: dt.date) -> str:
-    """in voorbereiding / lopend / verlengd / afgelopen on ``day``; "onbekend" without a term."""
-    if term is None:
-        return "onbekend"
-    if term.start is not None and day < term.start:
-        return "in voorbereiding"
-    if day <= term.end:
-        return "lopend"
-    if day <= term.final_end:
-        return "verlengd"
-    return "afgelopen"
 
 
 def term_text(term: Term | None) -> str:

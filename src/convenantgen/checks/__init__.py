@@ -19,11 +19,9 @@ from .dates import (
     check_periods,
     check_publication,
     check_target_periods,
-    school_years,
-    target_period,
 )
 from .registry import CHECKS, CheckInfo, Sink, known_codes
-from .signing import check_signing, signatories
+from .signing import check_signing
 from .targets import check_targets
 from .texts import (
     check_hardcoded_articles,
@@ -41,9 +39,6 @@ __all__ = [
     "apply_policy",
     "known_codes",
     "run_checks",
-    "school_years",
-    "signatories",
-    "target_period",
 ]
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import formatting as fmt
-from ..model import Dossier, Period, Target
+from ..domain import ONE_DAY, extended, school_years, target_period, term_of_measure
+from ..model import Dossier
 from ..references import Index
-from .registry import ONE_DAY, Sink, days
+from .registry import Sink, days
 
 
 def check_period_cycles(dossier: Dossier, index: Index, report: Sink) -> None:
@@ -91,41 +92,9 @@ def check_periods(dossier: Dossier, index: Index, report: Sink) -> None:
             )
 
 
-def _term_of_measure(dossier: Dossier, measure_id: str) -> Period | None:
-    for add in dossier.agreements:
-        for _, clause in add.clauses():
-            if any(measure_id in p.measures for p in clause.parts):
-                return add.in_force
-    for doc in (*dossier.agreements, *dossier.documents):
-        return doc.in_force
-    return None
-
-
-def school_years(start: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.date, bool]]:
-    """School years (1 August - 31 July) meeting [start, end]: (year, from, to, complete)."""
-    first = start.year if start.month >= 8 else start.year - 1
-    out = []
-    year = first
-    while dt.date(year, 8, 1) <= end:
-        sy_start, sy_end = dt.date(year, 8, 1), dt.date(year + 1, 7, 31)
-        lo, hi = max(sy_start, start), min(sy_end, end)
-        out.append((year, lo, hi, lo == sy_start and hi == sy_end))
-        year += 1
-    return out
-
-
-def target_period(dossier: Dossier, target: Target) -> tuple[dt.date, dt.date] | None:
-    if target.period:
-        return target.period
-    term = _term_of_measure(dossier, target.measure)
-    if term is None or term.start is None:
-        return None
-    return term.start, term.end
-
-
 def check_target_periods(dossier: Dossier, index: Index, report: Sink) -> None:
     for target in dossier.targets():
-        term = _term_of_measure(dossier, target.measure)
+        term = term_of_measure(dossier, target.measure)
         if target.period:
             start, end = target.period
             if start > end:
@@ -191,16 +160,6 @@ def check_target_periods(dossier: Dossier, index: Index, report: Sink) -> None:
                 )
 
 
-def _extended(period: Period, index: Index) -> Period:
-    """The period with every extension of it applied (a covenant's term as extended)."""
-    end = period.end
-    for other in index.periods.values():
-        follows_on = other.follows == period.id and other.id != period.id
-        if follows_on and other.start is not None and other.start <= end + ONE_DAY:
-            end = max(end, other.end)
-    return Period(period.id, period.start, end, period.where, period.follows)
-
-
 def check_accessions(dossier: Dossier, index: Index, report: Sink) -> None:
     for acc in dossier.accessions:
         add = dossier.document(acc.document)
@@ -215,7 +174,7 @@ def check_accessions(dossier: Dossier, index: Index, report: Sink) -> None:
                 acc.id,
             )
             continue
-        term = _extended(add.in_force, index)
+        term = extended(add.in_force, index)
         if acc.requested > acc.effective:
             report(
                 "accession-order",

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import Diagnostic, Severity, Where
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -79,11 +74,6 @@ class Sink:
 
     def __call__(self, code: str, message: str, where: Where, subject: str) -> None:
         self.items.append(Diagnostic(CHECKS[code].severity, code, message, where, subject))
-
-
-def did_you_mean(value: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(set(options)), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
 
 
 def days(n: int) -> str:

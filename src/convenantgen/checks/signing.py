@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
-from ..model import Agreement, Dossier
+from ..domain import signatories
+from ..model import Dossier
 from ..references import Index
 from .registry import Sink
-
-
-def signatories(dossier: Dossier, add: Agreement) -> list[tuple[str, object]]:
-    """(group id, Party) of every person who signs, in signing order."""
-    out = []
-    day = add.in_force.start or add.in_force.end
-    for gid in (add.signing.groups if add.signing else None) or add.parties:
-        group = dossier.group(gid)
-        if group is None:
-            continue
-        members = [p for p in dossier.members(gid) if p.member_on(day)]
-        if group.signing == "representative":
-            rep = dossier.party(group.representative_party or "")
-            if rep is not None:
-                out.append((gid, rep))
-        else:
-            out.extend((gid, p) for p in members)
-    return out
 
 
 def check_signing(dossier: Dossier, index: Index, report: Sink) -> None:

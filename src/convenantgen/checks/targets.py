@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from .. import formatting as fmt
+from ..domain import target_period
 from ..model import Dossier, Target
 from ..references import TARGET_PLACEHOLDER_RE, Index
-from .dates import target_period
 from .registry import Sink
 
 DOMAINS: dict[str, tuple[float | None, float | None]] = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..errors import Where
+from ..errors import Where, did_you_mean
 from ..model import Dossier
 from ..references import (
     ANY_PLACEHOLDER_RE,
@@ -16,7 +16,7 @@ from ..references import (
     UnresolvedReference,
     render_text,
 )
-from .registry import Sink, did_you_mean
+from .registry import Sink
 
 
 def _all_ids(dossier: Dossier) -> Iterator[tuple[str, str, Where]]:
