@@ -16,8 +16,9 @@ import markdown
 import pytest
 
 from convenantgen.context import build_context
+from convenantgen.markdown import md as escape
 from convenantgen.pipeline import load_content
-from convenantgen.render_markdown import agreement_markdown, agreement_text, escape
+from convenantgen.render_markdown import agreement_markdown, agreement_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -144,10 +145,13 @@ def test_markdown_renders_the_structure(addendum):
         "*niet* _schuin_ [geen](link) `code`",
         "&amp; blijft letterlijk",
         "regel een\n- regel twee",
+        "Behoud [x](#){: tabindex=1 autofocus onfocus=alert(9) }",
+        "[klik](javascript:alert(2)) | ~~weg~~ | !",
     ],
 )
 def test_escape_renders_the_exact_characters(text):
-    html = markdown.markdown(escape(text))
+    # With the extensions the site uses: tables makes '|' special, attr_list '{: }'.
+    html = markdown.markdown(escape(text), extensions=["tables", "attr_list", "md_in_html"])
     expected = " ".join(text.split("\n"))
     expected = expected.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert html == f"<p>{expected}</p>"

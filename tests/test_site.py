@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from convenantgen import site_pages
+from convenantgen import domain, site_context
 from convenantgen.errors import ConvenantgenError
+from convenantgen.markdown import md
 from convenantgen.pipeline import load_content
 from convenantgen.site import build_site, write_site_sources
 
@@ -142,14 +143,14 @@ def test_home_lists_every_dossier_with_its_status(built_site):
 )
 def test_status_follows_the_periods(day, expected):
     dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
-    assert site_pages.SiteDossier.of(dossier, day).status == expected
+    assert site_context.DossierFacts.of(dossier, day).status == expected
 
 
 def test_status_before_a_known_start_is_in_preparation():
-    term = site_pages.Term(dt.date(2026, 8, 1), dt.date(2027, 7, 31), ())
-    assert site_pages.status(term, dt.date(2026, 7, 31)) == "in voorbereiding"
-    assert site_pages.status(term, dt.date(2026, 8, 1)) == "lopend"
-    assert site_pages.status(None, dt.date(2026, 8, 1)) == "onbekend"
+    term = domain.Term(dt.date(2026, 8, 1), dt.date(2027, 7, 31), ())
+    assert domain.status(term, dt.date(2026, 7, 31)) == "in voorbereiding"
+    assert domain.status(term, dt.date(2026, 8, 1)) == "lopend"
+    assert domain.status(None, dt.date(2026, 8, 1)) == "onbekend"
 
 
 def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):
@@ -362,13 +363,15 @@ def test_a_failing_mkdocs_build_raises_with_its_message(tmp_path):
 
 
 def test_markdown_escaping():
-    assert site_pages.md("a *b* [c](d) <e> & `f` |g|") == (
-        "a \\*b\\* \\[c\\](d) &lt;e&gt; &amp; \\`f\\` \\|g\\|"
-    )
-    assert site_pages.md("# kop") == "\\# kop"
-    assert site_pages.md("- lijst") == "\\- lijst"
-    assert site_pages.md("1. lijst") == "1\\. lijst"
-    assert site_pages.md("twee\nregels") == "twee regels"
+    assert md("a *b* [c](d) <e> & `f` |g|") == ("a \\*b\\* \\[c\\](d) &lt;e&gt; & \\`f\\` \\|g\\|")
+    # '&' stays readable unless it would start an entity.
+    assert md("&amp; &#60; R&D") == "&amp;amp; &amp;\\#60; R&D"
+    # Attribute lists and links are inert (issue: a pillar label became a live element).
+    assert md("x{: onfocus=alert(9) }") == "x\\{: onfocus=alert(9) \\}"
+    assert md("# kop") == "\\# kop"
+    assert md("- lijst") == "\\- lijst"
+    assert md("1. lijst") == "1\\. lijst"
+    assert md("twee\nregels") == "twee regels"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,30 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 from .domain import covenant
-from .site_pages import SiteDossier, front_matter, school_year_text, table, target_row
+from .site_context import DossierFacts, school_year_text, target_row
 
-# (file stem, description) in the order the open-data page lists them.
-TABLES = (
-    ("dossiers", "Dossiers met looptijd en status op de peildatum"),
-    ("maatregelen", "Maatregelen met letter, titel en pijlers"),
-    ("doelen", "Resultaatafspraken (doelen) met indicator, norm, waarde en periode"),
-    ("resultaten", "Gemeten resultaten per schooljaar, met 'doel gehaald'"),
-    ("partijen", "Het partijregister: partijen, groepen, vertegenwoordigers, toetreding"),
-)
+# The tables, in the order the open-data page lists them (its template describes each).
+TABLES = ("dossiers", "maatregelen", "doelen", "resultaten", "partijen")
 
 
 def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
-def records(dossiers: list[SiteDossier]) -> dict[str, list[dict]]:
+def records(dossiers: list[DossierFacts]) -> dict[str, list[dict]]:
     """Every table as a list of flat records (values: str, number, bool, None or list)."""
     from .charts import met
 
-    out: dict[str, list[dict]] = {name: [] for name, _ in TABLES}
+    out: dict[str, list[dict]] = {name: [] for name in TABLES}
     for sd in dossiers:
         d = sd.dossier
         base = covenant(d)
@@ -132,14 +125,21 @@ def records(dossiers: list[SiteDossier]) -> dict[str, list[dict]]:
     return out
 
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # numbers stay numbers, negative ones included
+    text = ";".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    # Text from YAML is data, never a formula: a leading quote keeps spreadsheets from
+    # running it (OWASP's advice), and shows the text as typed.
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -157,40 +157,11 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_open_data(dossiers: list[SiteDossier], folder: Path) -> list[tuple[str, str, str]]:
-    """Write every table as JSON and CSV into ``folder``; return (file, format, description)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def open_data_files(dossiers: list[DossierFacts]) -> dict[str, str]:
+    """Every table as JSON and CSV: file name -> text, in the order of TABLES."""
     tables = records(dossiers)
-    listed = []
-    for name, description in TABLES:
-        rows = tables[name]
-        (folder / f"{name}.json").write_text(to_json(rows), encoding="utf-8")
-        (folder / f"{name}.csv").write_text(to_csv(rows), encoding="utf-8")
-        listed.append((f"{name}.json", "JSON", description))
-        listed.append((f"{name}.csv", "CSV", description))
-    return listed
-
-
-def open_data_page(files: list[tuple[str, str, str]], schemas: list[str]) -> str:
-    """``files``: (file name, format, description); ``schemas``: schema file names."""
-    lines = [
-        front_matter("Open data"),
-        "# Open data",
-        "",
-        "Alle gegevens van deze site als open data, per tabel in JSON en CSV (UTF-8, "
-        "komma-gescheiden, met kopregel). Datums staan in ISO 8601 (JJJJ-MM-DD).",
-        "",
-    ]
-    lines += table(
-        ["Bestand", "Formaat", "Inhoud"],
-        ([f"[{name}]({name})", fmt_, desc] for name, fmt_, desc in files),
-    )
-    if schemas:
-        lines += [
-            "## JSON Schema van het YAML-formaat",
-            "",
-            "Met deze schema's controleert een editor de YAML-bestanden van een dossier.",
-            "",
-        ]
-        lines += [f"- [{name}](schema/{name})" for name in schemas] + [""]
-    return "\n".join(lines)
+    out: dict[str, str] = {}
+    for name in TABLES:
+        out[f"{name}.json"] = to_json(tables[name])
+        out[f"{name}.csv"] = to_csv(tables[name])
+    return out

@@ -1,113 +1,86 @@
 """Stage 6, render: an agreement as Markdown (git review, public site) and as plain text.
 
 Both walk the same :class:`~convenantgen.context.AgreementContext`, so they show the same
-words in the same order as the DOCX. Markdown escapes all user text: markup characters are
-backslash-escaped and ``<``/``>`` become entities, so ``<script>`` in YAML shows as text and
+words in the same order as the DOCX. Markdown escapes all user text with
+:func:`convenantgen.markdown.md`, the one escaper, so ``<script>`` in YAML shows as text and
 never reaches a page as HTML.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from .context import AgreementContext, ListContext, MeasureContext, PartContext
-
-# Characters with a meaning in Markdown inline syntax (CommonMark and Python-Markdown).
-_INLINE_RE = re.compile(r"([\\`*_\[\]])")
-# An '&' that would start an entity ("&amp;", "&#60;"); a plain '&' stays readable.
-_ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-# What would turn the start of a line into a heading, list, quote or rule.
-_LINE_START_RE = re.compile(r"^(\s*)(#|[-+]|\d+(?=[.)](?:\s|$)))")
-
-
-def inline(text: str) -> str:
-    """Make user text inert inside a line (after a heading or list marker)."""
-    # One Markdown line per paragraph: a newline inside user text could start a list.
-    out = _INLINE_RE.sub(r"\\\1", " ".join(text.split("\n")))
-    out = _ENTITY_RE.sub("&amp;", out)
-    return out.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape(text: str) -> str:
-    """Make user text inert as a paragraph: it renders as exactly these characters."""
-
-    def guard(m: re.Match) -> str:
-        # "1. tekst" must not become a list: escape the dot, not the digit.
-        if m.group(2)[0].isdigit():
-            return m.group(1) + m.group(2) + "\\"
-        return m.group(1) + "\\" + m.group(2)
-
-    return _LINE_START_RE.sub(guard, inline(text))
+from .markdown import md
 
 
 def _list_md(lst: ListContext) -> Iterator[str]:
-    yield f"**{inline(lst.title)}**"
+    yield f"**{md(lst.title)}**"
     yield ""
     for n, item in enumerate(lst.items, start=1):
         marker = f"{n}." if lst.ordered else "-"
-        yield f"{marker} {inline(item.text)}"
+        yield f"{marker} {md(item.text)}"
     yield ""
 
 
 def _measure_md(m: MeasureContext) -> Iterator[str]:
-    yield f"##### {inline(m.heading)}"
+    yield f"##### {md(m.heading)}"
     yield ""
     for paragraph in m.description:
-        yield escape(paragraph)
+        yield md(paragraph)
         yield ""
     for lst in m.lists:
         yield from _list_md(lst)
     if m.targets:
-        yield f"**{inline(m.result_heading)}**"
+        yield f"**{md(m.result_heading)}**"
         yield ""
-        yield from (f"- {inline(t)}" for t in m.targets)
+        yield from (f"- {md(t)}" for t in m.targets)
         yield ""
 
 
 def _part_md(part: PartContext) -> Iterator[str]:
-    yield f"#### {inline(part.heading)}"
+    yield f"#### {md(part.heading)}"
     yield ""
     for measure in part.measures:
         yield from _measure_md(measure)
     for paragraph in part.paragraphs:
-        yield escape(paragraph)
+        yield md(paragraph)
         yield ""
 
 
 def agreement_markdown(ctx: AgreementContext) -> str:
-    lines: list[str] = [f"# {inline(ctx.title)}", "", escape(ctx.parties_heading), ""]
+    lines: list[str] = [f"# {md(ctx.title)}", "", md(ctx.parties_heading), ""]
     for i, block in enumerate(ctx.parties):
         if i:
-            lines += [escape(ctx.separator), ""]
-        lines += [escape(block.intro), ""]
+            lines += [md(ctx.separator), ""]
+        lines += [md(block.intro), ""]
         if block.members:
-            lines += [f"- {inline(name)}" for name in block.members] + [""]
+            lines += [f"- {md(name)}" for name in block.members] + [""]
         if block.closing:
-            lines += [escape(block.closing), ""]
+            lines += [md(block.closing), ""]
     if ctx.considerations:
-        lines += [f"**{inline(ctx.considerations_heading)}**", ""]
-        lines += [f"- {inline(c)}" for c in ctx.considerations] + [""]
-    lines += [f"**{inline(ctx.agreement_heading)}**", ""]
+        lines += [f"**{md(ctx.considerations_heading)}**", ""]
+        lines += [f"- {md(c)}" for c in ctx.considerations] + [""]
+    lines += [f"**{md(ctx.agreement_heading)}**", ""]
     for section in ctx.sections:
-        lines += [f"## {inline(section.heading)}", ""]
+        lines += [f"## {md(section.heading)}", ""]
         for clause in section.clauses:
             for n, paragraph in enumerate(clause.paragraphs):
                 label = f"**{clause.label}** " if clause.label and n == 0 else ""
-                lines += [label + escape(paragraph), ""]
+                lines += [label + md(paragraph), ""]
             for d in clause.definitions:
-                lines += [f"{d.label} *{inline(d.term)}*: {inline(d.text)}", ""]
+                lines += [f"{d.label} *{md(d.term)}*: {md(d.text)}", ""]
             if clause.article:
-                lines += [f"### {inline(clause.article.heading)}", ""]
+                lines += [f"### {md(clause.article.heading)}", ""]
                 for part in clause.article.parts:
                     lines += list(_part_md(part))
-    lines += [escape(ctx.closing), ""]
+    lines += [md(ctx.closing), ""]
     for group in ctx.signature_groups:
-        lines += [escape(group.intro), ""]
+        lines += [md(group.intro), ""]
         for s in group.signatories:
-            lines += [f"- {inline(s.name)}"]
+            lines += [f"- {md(s.name)}"]
         lines += [""]
-    lines += ["---", "", f"*{inline(ctx.footer)}*", ""]
+    lines += ["---", "", f"*{md(ctx.footer)}*", ""]
     return "\n".join(lines)
 
 

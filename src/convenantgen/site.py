@@ -29,13 +29,24 @@ import tempfile
 import threading
 from pathlib import Path
 
-from . import site_pages as pages
-from .context import DossierContext
+from . import formatting as fmt
+from .context import DossierContext, build_context
 from .errors import CheckFailed, ConvenantgenError, Severity
+from .markdown import h
 from .model import Dossier
-from .opendata import open_data_page, write_open_data
+from .opendata import open_data_files
 from .project import Project, Settings
+from .render_markdown import agreement_markdown
 from .resources import schema_dir
+from .site_context import (
+    DossierFacts,
+    DownloadGroup,
+    OpenDataFile,
+    SiteHome,
+    site_dossier,
+    site_downloads,
+)
+from .site_pages import Pages
 
 _PACKAGE = Path(__file__).resolve().parent
 THEME_DIR = _PACKAGE / "site_theme"  # Material template overrides
@@ -102,33 +113,44 @@ def render_site_sources(
             f"dossier id '{taken[0]}' is a folder of the site itself; rename the dossier "
             f"(reserved: {', '.join(sorted(RESERVED))})"
         )
-    sds = [pages.SiteDossier.of(d, reference_date) for d in dossiers]
+    wording, templates_folder = None, None
+    if project is not None:
+        from .templating import Templates
+
+        wording = Templates.of(project).wording(project)
+        templates_folder = project.templates_dir
+    if contexts is None:
+        contexts = [build_context(d, wording) for d in dossiers]
+    render = Pages(templates_folder).render
+    facts = [DossierFacts.of(d, reference_date) for d in dossiers]
+    views = [
+        site_dossier(f, ctx, [x for x in downloads if x.get("dossier") == f.id], agreement_markdown)
+        for f, ctx in zip(facts, contexts, strict=True)
+    ]
     schemas = _schema_files()
     files: dict[str, str | bytes] = {"assets/convenantgen.css": SITE_CSS}
     nav: list = [{"Start": "index.md"}]
-    for sd in sds:
-        own = [x for x in downloads if x.get("dossier") == sd.id]
-        base = sd.id
-        files[f"{base}/index.md"] = pages.overview_page(sd, own)
-        files[f"{base}/maatregelen/index.md"] = pages.measures_index_page(sd)
+    for d in views:
+        base = d.id
+        files[f"{base}/index.md"] = render("site/overview.md", d=d)
+        files[f"{base}/maatregelen/index.md"] = render("site/measures.md", d=d)
         measure_nav = [f"{base}/maatregelen/index.md"]
-        for measure in sd.measures:
-            src = f"{base}/maatregelen/{measure.id}.md"
-            text, charts = pages.measure_page(sd, measure)
-            files[src] = text
-            for name, svg in charts.items():
-                files[f"{base}/maatregelen/charts/{name}"] = svg + "\n"
+        for m in d.measures:
+            src = f"{base}/maatregelen/{m.page}"
+            files[src] = render("site/measure.md", d=d, m=m)
+            for chart in m.charts:
+                files[f"{base}/maatregelen/charts/{chart.file}"] = str(chart.svg) + "\n"
             measure_nav.append(src)
-        files[f"{base}/partijen.md"] = pages.parties_page(sd)
-        files[f"{base}/tijdlijn.md"] = pages.timeline_page(sd)
+        files[f"{base}/partijen.md"] = render("site/parties.md", d=d)
+        files[f"{base}/tijdlijn.md"] = render("site/timeline.md", d=d)
         text_nav = []
-        for agreement, page in sd.text_pages():
-            files[f"{base}/{page}"] = pages.text_page(sd, agreement)
-            text_nav.append(f"{base}/{page}")
-        files[f"{base}/downloads.md"] = pages.downloads_page(sd, own, f"{base}/downloads.md")
+        for text in d.texts:
+            files[f"{base}/{text.page}"] = render("site/text.md", d=d, text=text)
+            text_nav.append(f"{base}/{text.page}")
+        files[f"{base}/downloads.md"] = render("site/downloads.md", d=d)
         nav.append(
             {
-                pages.h(sd.dossier.display_title): [
+                str(h(d.display_title)): [
                     f"{base}/index.md",
                     {"Maatregelen": measure_nav},
                     f"{base}/partijen.md",
@@ -138,20 +160,31 @@ def render_site_sources(
                 ]
             }
         )
-    files["downloads.md"] = pages.all_downloads_page(sds, downloads)
+    home = SiteHome(fmt.date_long(reference_date), tuple(views), bool(schemas))
+    names = {d.id: d.display_title for d in views}
+    by_dossier: dict[str, list[dict]] = {}
+    for item in downloads:
+        by_dossier.setdefault(str(item.get("dossier") or ""), []).append(item)
+    groups = tuple(
+        DownloadGroup(names.get(key, key or "Overig"), site_downloads(by_dossier[key], "../"))
+        for key in sorted(by_dossier, key=lambda k: (k not in names, k))
+    )
+    files["downloads.md"] = render("site/all-downloads.md", site=home, groups=groups)
     nav += ["downloads.md", "open-data/index.md"]
 
-    open_data: dict[str, str] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        listed = write_open_data(sds, Path(tmp))
-        for name, _, _ in listed:
-            open_data[name] = (Path(tmp) / name).read_text(encoding="utf-8")
-    for name, text in open_data.items():
+    data_files = open_data_files(facts)
+    for name, text in data_files.items():
         files[f"open-data/{name}"] = text
     for schema in schemas:
         files[f"open-data/schema/{schema.name}"] = schema.read_bytes()
-    files["open-data/index.md"] = open_data_page(listed, [s.name for s in schemas])
-    files["index.md"] = pages.home_page(sds, reference_date, has_schema=bool(schemas))
+    listed = tuple(
+        OpenDataFile(name, name.rsplit(".", 1)[1].upper(), name.rsplit(".", 1)[0])
+        for name in data_files
+    )
+    files["open-data/index.md"] = render(
+        "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
+    )
+    files["index.md"] = render("site/home.md", site=home)
     sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav

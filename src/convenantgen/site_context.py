@@ -1,9 +1,645 @@
 """The public site's context: what each page shows, prepared once per dossier.
 
-Filled in by the site templates step; until then the site keeps its Python page builders.
+Built from the model, the derived domain facts (:mod:`convenantgen.domain`) and the dossier's
+:class:`~convenantgen.context.DossierContext` (the same one the documents are rendered from), so
+the site and the documents cannot disagree. Values are data: dates and quantities already
+formatted in Dutch, names as typed. The wording and layout of every page are in the Jinja
+Markdown templates ``templates/site/*.md`` (see :mod:`convenantgen.site_pages`), which a
+project can replace one by one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from . import formatting as fmt
+from .charts import ChartPoint, met, results_chart
+from .context import AgreementContext, DossierContext, target_text
+from .domain import Term, covenant, dossier_term, status, target_period
+from .model import Agreement, Dossier, Measure, Party, Target
+from .references import Index, build_index
+from .wording import Wording
+
+# ---------------------------------------------------------------------------------------------
+# Derived target data, shared by the pages and open data
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    text: str
+    indicator: str
+    unit: str
+    counted: str | None
+    decimals: int | None
+    comparator: str
+    value: str
+    period: str
+    baseline: str
+    baseline_planned: bool
+
+
+def term_text(term: Term | None) -> str:
+    return "onbekend" if term is None else fmt.period_text(term.start, term.final_end)
+
+
+def target_row(dossier: Dossier, target: Target, index: Index) -> TargetRow:
+    indicator = dossier.indicator(target.indicator) if target.indicator else None
+    value = ""
+    if target.value is not None and indicator is not None:
+        value = fmt.indicator_quantity(target.value, indicator)
+    if target.per_school_year:
+        period = "per schooljaar"
+    else:
+        span = target_period(dossier, target)
+        period = fmt.period_text(*span) if span else ""
+    baseline, planned = "", False
+    if target.baseline is not None:
+        b = target.baseline
+        if b.planned:
+            planned = True
+        elif b.value is not None:
+            baseline = (
+                fmt.indicator_quantity(b.value, indicator) if indicator else fmt.number(b.value)
+            )
+            if b.date:
+                baseline += f" ({fmt.date_long(b.date)})"
+    return TargetRow(
+        target=target,
+        text=target_text(dossier, target, index),
+        indicator=indicator.label if indicator else "",
+        unit=indicator.unit if indicator else "",
+        counted=indicator.counted if indicator else None,
+        decimals=indicator.decimals if indicator else None,
+        comparator=fmt.COMPARATOR_WORDS.get(target.comparator or "", ""),
+        value=value,
+        period=period,
+        baseline=baseline,
+        baseline_planned=planned,
+    )
+
+
+def school_year_text(label: str) -> str:
+    """``2024-2025`` as written in YAML becomes ``2024–2025``."""
+    start, _, _ = label.partition("-")
+    return fmt.school_year_label(int(start)) if start.isdigit() else label
+
+
+def result_points(row: TargetRow) -> list[ChartPoint]:
+    t = row.target
+    return [
+        ChartPoint(
+            label=school_year_text(r.school_year),
+            value=float(r.value),
+            text=fmt.quantity(r.value, row.unit, row.counted, row.decimals)
+            if row.unit
+            else fmt.number(r.value),
+            illustrative=r.illustrative,
+            met=met(float(r.value), t.comparator, t.value),
+        )
+        for r in sorted(t.results, key=lambda r: r.school_year)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the templates see
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    school_year: str
+    result: str
+    illustrative: bool
+    met: bool | None  # None: the target has no norm to meet
+    source: str
+
+
+@dataclass(frozen=True)
+class SiteChart:
+    title: str  # indicator label, or the target's id
+    norm: str  # "ten minste 40 zij-instromers", or ""
+    period: str
+    svg: str  # the chart as inline SVG markup (generated, safe)
+    file: str  # "e-zij-instromers.svg", next to the page in charts/
+    results: tuple[SiteResult, ...]
+
+
+@dataclass(frozen=True)
+class SiteTarget:
+    id: str
+    text: str
+    indicator: str
+    comparator: str
+    value: str
+    period: str
+    baseline: str
+    baseline_planned: bool
+
+
+@dataclass(frozen=True)
+class SiteList:
+    title: str
+    ordered: bool
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteMeasure:
+    id: str
+    letter: str
+    title: str
+    heading: str  # as in the agreement text: "Maatregel E: Zij-instroom"
+    page: str  # "zij-instroom.md", relative to the measures folder
+    pillars: tuple[str, ...]
+    description: tuple[str, ...]
+    worked: tuple[str, ...]
+    strengthen: tuple[str, ...]
+    sections: tuple[SiteList, ...]
+    targets: tuple[SiteTarget, ...]
+    charts: tuple[SiteChart, ...]
+
+    @property
+    def monitored(self) -> bool:
+        return bool(self.charts)
+
+
+@dataclass(frozen=True)
+class SitePillar:
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SiteParty:
+    id: str
+    name: str
+    kind: str
+    place: str
+    representative: str  # "mevrouw A. Voorbeeld, voorzitter college van bestuur", or ""
+    joined: str
+    left: str
+    penvoerder: bool
+    illustrative: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class SiteColumns:
+    """Which optional columns of a party table have any value (narrow tables read better)."""
+
+    place: bool
+    representative: bool
+    joined: bool
+    left: bool
+    notes: bool
+
+
+@dataclass(frozen=True)
+class SiteGroup:
+    id: str
+    title: str
+    capacity: str
+    signed_by: str  # the party that signs for the group, or "" when every party signs
+    parties: tuple[SiteParty, ...]
+    columns: SiteColumns
+
+
+@dataclass(frozen=True)
+class SiteEvent:
+    """One entry of the timeline; ``kind`` says what happened, the template says it in words.
+
+    Kinds: signing, publication, in-force, extension, end-original, end-addendum, end,
+    accession-request, accession, reference (the reference date itself)."""
+
+    date: str  # "1 augustus 2024"
+    kind: str
+    name: str  # the agreement's or party's name
+    detail: str  # the citation (publication), the new end date (extension), or ""
+    pending: bool  # an accession that is requested, not yet in effect
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class SiteUndated:
+    name: str
+    place: str
+
+
+@dataclass(frozen=True)
+class SiteDownload:
+    title: str
+    kind: str  # "agreement-docx", "signing-package", ...
+    name: str  # the file name
+    href: str  # relative URL from the page that lists it
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SiteAddendum:
+    name: str  # "addendum 2024"
+    span: str
+
+
+@dataclass(frozen=True)
+class SiteSource:
+    title: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class SiteText:
+    name: str  # "addendum 2024"
+    page: str  # "tekst-addendum-2024.md"
+    markdown: str  # the agreement text as Markdown (escaped, generated)
+
+
+@dataclass(frozen=True)
+class SiteDossier:
+    """Everything a dossier's pages show."""
+
+    id: str
+    title: str
+    display_title: str
+    summary: str
+    status: str
+    status_class: str  # "in-voorbereiding": for the badge's CSS class
+    reference_date: str
+    term: str
+    covenant: str  # the base covenant's name, or ""
+    citation: str
+    original_term: str
+    start_known: bool
+    extensions: tuple[str, ...]  # each as a period
+    addenda: tuple[SiteAddendum, ...]
+    penvoerder: str
+    penvoerder_illustrative: bool
+    parties_total: int
+    parties_now: int
+    pillars: tuple[SitePillar, ...]
+    measures: tuple[SiteMeasure, ...]
+    groups: tuple[SiteGroup, ...]
+    other_parties: SiteGroup | None
+    events: tuple[SiteEvent, ...]
+    undated: tuple[SiteUndated, ...]
+    texts: tuple[SiteText, ...]
+    downloads: tuple[SiteDownload, ...]
+    sources: tuple[SiteSource, ...]
+    sources_note: str
+    illustrative: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteHome:
+    reference_date: str
+    dossiers: tuple[SiteDossier, ...]
+    has_schema: bool
+
+
+@dataclass(frozen=True)
+class DownloadGroup:
+    title: str
+    downloads: tuple[SiteDownload, ...]
+
+
+@dataclass(frozen=True)
+class OpenDataFile:
+    name: str  # "doelen.csv"
+    format: str  # "CSV"
+    table: str  # "doelen"
+
+
 # template name -> (purpose, top-level variables and their types)
-SITE_TEMPLATES: dict[str, tuple[str, dict]] = {}
+SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
+    "site/home.md": ("the home page: every dossier with its status", {"site": SiteHome}),
+    "site/overview.md": ("a dossier's overview page", {"d": SiteDossier}),
+    "site/measures.md": ("a dossier's list of measures", {"d": SiteDossier}),
+    "site/measure.md": (
+        "one measure with its targets and monitoring",
+        {"d": SiteDossier, "m": SiteMeasure},
+    ),
+    "site/parties.md": ("a dossier's party registry", {"d": SiteDossier}),
+    "site/timeline.md": ("a dossier's timeline", {"d": SiteDossier}),
+    "site/text.md": ("the full text of an agreement", {"d": SiteDossier, "text": SiteText}),
+    "site/downloads.md": ("a dossier's downloads", {"d": SiteDossier}),
+    "site/download-table.md": (
+        "the table of downloads (included by the download pages)",
+        {"downloads": tuple[SiteDownload, ...]},
+    ),
+    "site/all-downloads.md": (
+        "every download, by dossier",
+        {"site": SiteHome, "groups": tuple[DownloadGroup, ...]},
+    ),
+    "site/open-data.md": (
+        "the open-data page",
+        {"files": tuple[OpenDataFile, ...], "schemas": tuple[str, ...]},
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Building it
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    """A dossier with the facts the site and open data derive from it, computed once."""
+
+    dossier: Dossier
+    index: Index
+    term: Term | None
+    status: str
+    reference_date: dt.date
+
+    @classmethod
+    def of(cls, dossier: Dossier, reference_date: dt.date) -> DossierFacts:
+        index = build_index(dossier)
+        term = dossier_term(dossier, index)
+        return cls(dossier, index, term, status(term, reference_date), reference_date)
+
+    @property
+    def id(self) -> str:
+        return self.dossier.id
+
+    def letter(self, measure: Measure) -> str:
+        return self.index.measure_letters[measure.id]
+
+    @property
+    def measures(self) -> list[Measure]:
+        letters = self.index.measure_letters
+        return sorted(self.dossier.measures, key=lambda m: (len(letters[m.id]), letters[m.id]))
+
+
+def agreement_name(agreement: Agreement, dossier: Dossier | None = None) -> str:
+    """Short name: the covenant's title, or "addendum 2024" (year it takes effect)."""
+    if agreement.kind == "convenant":
+        return agreement.title or (dossier.title if dossier else "convenant")
+    start = agreement.in_force.start
+    return f"addendum {start.year}" if start else f"addendum {agreement.id}"
+
+
+def text_page(agreement: Agreement) -> str:
+    return f"tekst-{agreement.id}.md"
+
+
+def site_downloads(items: list[dict], prefix: str) -> tuple[SiteDownload, ...]:
+    """Manifest entries as links from a page ``prefix`` (to the site root) away."""
+    out = []
+    for item in sorted(items, key=lambda x: str(x["path"])):
+        path = str(item["path"])
+        name = path.rsplit("/", 1)[-1]
+        out.append(
+            SiteDownload(
+                title=str(item.get("title") or name),
+                kind=str(item.get("kind", "")),
+                name=name,
+                href=prefix + "downloads/" + quote(path),
+                sha256=str(item.get("sha256", "")),
+            )
+        )
+    return tuple(out)
+
+
+def site_dossier(
+    facts: DossierFacts,
+    ctx: DossierContext,
+    downloads: list[dict],
+    agreement_markdown,
+) -> SiteDossier:
+    """The site's view of one dossier, from its facts and its (document) context; measure
+    headings and texts come from the context, so they read as in the agreement."""
+    d = facts.dossier
+    base = covenant(d)
+    day = facts.reference_date
+    citation = ""
+    if base is not None:
+        cite = (base.publication.citation if base.publication else None) or base.citation
+        citation = str(cite) if cite else ""
+    pillars = {p.id: p.label for p in d.pillars}
+    by_id: dict[str, AgreementContext] = {a.id: a for a in ctx.agreements}
+    headings = {
+        m.id: m.heading
+        for a in ctx.agreements
+        for s in a.sections
+        for c in s.clauses
+        if c.article
+        for part in c.article.parts
+        for m in part.measures
+    }
+    prov = d.provenance or {}
+    sources = tuple(
+        SiteSource(str(s.get("title", "")), str(s.get("reference") or ""))
+        if isinstance(s, dict)
+        else SiteSource(str(s), "")
+        for s in prov.get("sources") or []
+    )
+    pen = d.penvoerder
+    known = {g.id for g in d.groups}
+    orphans = [p for p in d.parties if p.group not in known]
+    return SiteDossier(
+        id=d.id,
+        title=d.title,
+        display_title=d.display_title,
+        summary=d.summary or "",
+        status=facts.status,
+        status_class=facts.status.replace(" ", "-"),
+        reference_date=fmt.date_long(day),
+        term=term_text(facts.term),
+        covenant=(base.title or d.title) if base is not None else "",
+        citation=citation,
+        original_term=fmt.period_text(base.in_force.start, base.in_force.end) if base else "",
+        start_known=bool(base and base.in_force.start),
+        extensions=tuple(
+            fmt.period_text(e.start, e.end) for e in (facts.term.extensions if facts.term else ())
+        ),
+        addenda=tuple(
+            SiteAddendum(
+                agreement_name(doc, d), fmt.period_text(doc.in_force.start, doc.in_force.end)
+            )
+            for doc in d.documents
+            if doc.kind == "addendum"
+        ),
+        penvoerder=pen.name if pen else "",
+        penvoerder_illustrative=bool(pen and pen.illustrative),
+        parties_total=len(d.parties),
+        parties_now=sum(1 for p in d.parties if p.member_on(day)),
+        pillars=tuple(SitePillar(p.id, p.label, p.description or "") for p in d.pillars),
+        measures=tuple(_measure(facts, m, pillars, headings.get(m.id)) for m in facts.measures),
+        groups=tuple(_group(d, g) for g in d.groups),
+        other_parties=_orphans(orphans) if orphans else None,
+        events=_events(facts),
+        undated=tuple(
+            SiteUndated(agreement_name(doc, d), doc.signing.place)
+            for doc in d.documents
+            if doc.signing is not None and not doc.signing.date
+        ),
+        texts=tuple(
+            SiteText(
+                agreement_name(a, d),
+                text_page(a),
+                Markup(agreement_markdown(by_id[a.id])) if a.id in by_id else "",
+            )
+            for a in d.agreements
+        ),
+        # The dossier's downloads page is <id>/downloads/ (directory URLs).
+        downloads=site_downloads(downloads, "../../"),
+        sources=sources,
+        sources_note=str(prov.get("note") or ""),
+        illustrative=tuple(str(x) for x in prov.get("illustrative") or []),
+    )
+
+
+def _measure(
+    facts: DossierFacts, measure: Measure, pillars: dict[str, str], heading: str | None
+) -> SiteMeasure:
+    d = facts.dossier
+    letter = facts.index.measure_letters[measure.id]
+    rows = [target_row(d, t, facts.index) for t in measure.targets]
+    charts = []
+    for r in rows:
+        t = r.target
+        if not t.results:
+            continue
+        title = r.indicator or t.id
+        norm = f"{r.comparator} {r.value}".strip()
+        points = result_points(r)
+        svg = results_chart(
+            chart_id=f"chart-{t.id}",
+            title=f"{title}: resultaten per schooljaar",
+            points=points,
+            target_value=t.value,
+            target_text=norm,
+            unit=r.unit,
+        )
+        results = tuple(
+            SiteResult(p.label, p.text, p.illustrative, p.met, res.source or "")
+            for p, res in zip(points, sorted(t.results, key=lambda x: x.school_year), strict=True)
+        )
+        charts.append(SiteChart(title, norm, r.period, Markup(svg), f"{t.id}.svg", results))
+    return SiteMeasure(
+        id=measure.id,
+        letter=letter,
+        title=measure.title,
+        heading=heading
+        or Wording.default().text("agreement.measure_heading", letter=letter, title=measure.title),
+        page=f"{measure.id}.md",
+        pillars=tuple(pillars.get(p, p) for p in measure.pillars),
+        description=tuple(measure.description),
+        worked=tuple(measure.worked),
+        strengthen=tuple(measure.strengthen),
+        sections=tuple(SiteList(s.title, s.ordered, tuple(s.items)) for s in measure.sections),
+        targets=tuple(
+            SiteTarget(
+                r.target.id,
+                r.text,
+                r.indicator,
+                r.comparator,
+                r.value,
+                r.period,
+                r.baseline,
+                r.baseline_planned,
+            )
+            for r in rows
+        ),
+        charts=tuple(charts),
+    )
+
+
+def _party(p: Party) -> SiteParty:
+    r = p.representative
+    rep = ""
+    if r is not None:
+        rep = " ".join(x for x in (r.title, r.name) if x)
+        rep = f"{rep}, {r.role}" if r.role else rep
+    return SiteParty(
+        id=p.id,
+        name=p.name,
+        kind=p.kind.replace("-", " "),
+        place=p.place or "",
+        representative=rep,
+        joined=fmt.date_long(p.joined) if p.joined else "",
+        left=fmt.date_long(p.left) if p.left else "",
+        penvoerder=p.penvoerder,
+        illustrative=p.illustrative,
+        note=p.note or "",
+    )
+
+
+def _columns(parties: tuple[SiteParty, ...]) -> SiteColumns:
+    return SiteColumns(
+        place=any(p.place for p in parties),
+        representative=any(p.representative for p in parties),
+        joined=any(p.joined for p in parties),
+        left=any(p.left for p in parties),
+        notes=any(p.penvoerder or p.illustrative or p.note for p in parties),
+    )
+
+
+def _group(d: Dossier, group) -> SiteGroup:
+    parties = tuple(_party(p) for p in d.members(group.id))
+    signed_by = ""
+    if group.signing == "representative" and group.representative_party:
+        rep = d.party(group.representative_party)
+        signed_by = rep.name if rep else group.representative_party
+    title = group.heading or group.designation
+    return SiteGroup(
+        id=group.id,
+        title=title[:1].upper() + title[1:],
+        capacity=group.capacity or "",
+        signed_by=signed_by,
+        parties=parties,
+        columns=_columns(parties),
+    )
+
+
+def _orphans(parties: list[Party]) -> SiteGroup:
+    rows = tuple(_party(p) for p in parties)
+    return SiteGroup("", "", "", "", rows, _columns(rows))
+
+
+def _events(facts: DossierFacts) -> tuple[SiteEvent, ...]:
+    """Dated events in order, with the reference date placed among them."""
+    d = facts.dossier
+    term = facts.term
+    base = covenant(d)
+    raw: list[tuple[dt.date, int, str, str, str, bool, bool]] = []
+    for doc in d.documents:
+        name = agreement_name(doc, d)
+        if doc.signing is not None and doc.signing.date:
+            raw.append((doc.signing.date, 0, "signing", name, "", False, False))
+        pub = doc.publication
+        if pub and pub.published:
+            raw.append((pub.published, 1, "publication", name, pub.citation or "", False, False))
+        if doc.in_force.start:
+            raw.append((doc.in_force.start, 2, "in-force", name, "", False, False))
+        if doc is base and term and term.extensions:
+            raw.append((doc.in_force.end, 5, "end-original", name, "", False, False))
+        elif doc is not base:
+            raw.append((doc.in_force.end, 6, "end-addendum", name, "", False, False))
+    if term:
+        for ext in term.extensions:
+            if ext.start:
+                raw.append((ext.start, 3, "extension", "", fmt.date_long(ext.end), False, False))
+        raw.append((term.final_end, 7, "end", "", "", False, False))
+    for acc in d.accessions:
+        party = d.party(acc.party)
+        name = party.name if party else acc.party
+        ill = acc.illustrative
+        raw.append((acc.requested, 1, "accession-request", name, "", False, ill))
+        pending = acc.status == "requested"
+        raw.append((acc.effective, 4, "accession", name, "", pending, ill))
+    events: list[SiteEvent] = []
+    marked = False
+    day = facts.reference_date
+    for when, _, kind, name, detail, pending, ill in sorted(set(raw)):
+        if not marked and when > day:
+            events.append(SiteEvent(fmt.date_long(day), "reference", "", "", False, False))
+            marked = True
+        events.append(SiteEvent(fmt.date_long(when), kind, name, detail, pending, ill))
+    if not marked:
+        events.append(SiteEvent(fmt.date_long(day), "reference", "", "", False, False))
+    return tuple(events)

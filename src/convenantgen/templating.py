@@ -17,6 +17,8 @@ a diagnostic naming it and the nearest names that do (``templates/agreement.docx
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import shutil
 import sys
 import types
@@ -172,13 +174,22 @@ def check_template(path: Path, spec: TemplateSpec, project: Project | None = Non
     if spec.name.endswith(".docx"):
         try:
             source = docx_source(path)
+            unbalanced = unbalanced_tags(path)
         except ConvenantgenError as exc:
             return [_diag(path, "template-corrupt", str(exc))]
+        if unbalanced:
+            # docxtpl would join such a tag with everything up to the next closing one and
+            # silently drop that text: refuse it.
+            return [_diag(path, "template-syntax", message) for message in unbalanced]
     else:
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return [_diag(path, "template-corrupt", f"cannot read the template: {exc}")]
+    if spec.name.endswith(".md"):
+        from .site_pages import markdown_env
+
+        return check_source(path, source, spec.variables, lines=True, env=markdown_env())
     return check_source(path, source, spec.variables, lines=not spec.name.endswith(".docx"))
 
 
@@ -214,6 +225,43 @@ def docx_source(path: Path) -> str:
     return xml
 
 
+_PARAGRAPH_RE = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_TEXT_RE = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_TAG_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def unbalanced_tags(path: Path) -> list[str]:
+    """Tags that do not open and close within one paragraph of a Word template."""
+    with zipfile.ZipFile(path) as docx:
+        names = [
+            n
+            for n in docx.namelist()
+            if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)
+        ]
+        parts = [docx.read(n).decode("utf-8", "replace") for n in sorted(names)]
+    out = []
+    for xml in parts:
+        for paragraph in _PARAGRAPH_RE.findall(xml):
+            text = html.unescape("".join(_TEXT_RE.findall(paragraph)))
+            open_tag = None
+            for token in _TAG_RE.findall(text):
+                if token in _CLOSER:
+                    if open_tag is None:
+                        open_tag = token
+                elif open_tag is not None and token == _CLOSER[open_tag]:
+                    open_tag = None
+                elif open_tag is None:
+                    out.append(f"'{token}' without an opening tag in \"{text[:80]}\"")
+                    break
+            if open_tag is not None:
+                out.append(
+                    f"'{open_tag}' is not closed with '{_CLOSER[open_tag]}' in the same "
+                    f'paragraph: "{text[:80]}"'
+                )
+    return out
+
+
 _ENV = text_env()
 _GLOBALS = frozenset(
     {
@@ -234,19 +282,22 @@ _GLOBALS = frozenset(
 )
 
 
-def check_source(path: Path, source: str, variables: Mapping[str, Any], *, lines: bool) -> list:
+def check_source(
+    path: Path, source: str, variables: Mapping[str, Any], *, lines: bool, env=None
+) -> list:
     """Syntax, filters and every variable path of one template."""
+    env = env or _ENV
     try:
-        ast = _ENV.parse(source)
-        _ENV.compile(ast)
+        ast = env.parse(source)
+        env.compile(ast)
     except TemplateSyntaxError as exc:
         line = exc.lineno if lines else 0
         snippet = "" if lines else _snippet(source, exc.lineno)
         return [_diag(path, "template-syntax", f"broken Jinja: {exc.message}{snippet}", line)]
     except Exception as exc:  # an unknown filter or test is found when compiling
         return [_diag(path, "template-syntax", f"broken Jinja: {exc}")]
-    checker = _Checker(path, lines)
-    checker.walk(ast, dict(variables))
+    checker = _Checker(path, lines, hidden=frozenset(env.globals) | {"loop"})
+    checker.walk(ast, {**{name: Any for name in env.globals}, **variables})
     return checker.found
 
 
@@ -262,7 +313,8 @@ def _snippet(source: str, lineno: int) -> str:
 class _Checker:
     """Follows names and attributes through the context's types."""
 
-    def __init__(self, path: Path, lines: bool) -> None:
+    def __init__(self, path: Path, lines: bool, hidden: frozenset[str] = frozenset()) -> None:
+        self.hidden = hidden  # Jinja's own globals: not worth listing as "available"
         self.path = path
         self.lines = lines
         self.found: list[Diagnostic] = []
@@ -332,7 +384,7 @@ class _Checker:
                 return scope[node.name]
             if node.name in _GLOBALS:
                 return Any
-            offered = ", ".join(sorted(k for k in scope if k != "loop"))
+            offered = ", ".join(sorted(k for k in scope if k not in self.hidden))
             self.report(
                 node,
                 f"'{node.name}' is not a variable of this template (available: {offered})."
