@@ -9,7 +9,6 @@ texts are shown as a word-level redline (``~~old~~ **new**`` in Markdown).
 from __future__ import annotations
 
 import difflib
-import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from . import formatting as fmt
 from .context import target_text
 from .domain import dossier_term
 from .errors import ConvenantgenError, ToolMissing, UsageError
+from .markdown import md
 from .model import Dossier, Target
 from .pipeline import YAML_SUFFIXES, load_content
 from .references import build_index, render_text
@@ -461,17 +461,10 @@ def diff_content(
     return out
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>#|])")
-
-
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def redline(old: str, new: str, markdown: bool) -> str:
     """Word-level redline: ``~~old~~ **new**`` (Markdown) or ``[-old-] {+new+}`` (text)."""
     a, b = old.split(), new.split()
-    esc = _md if markdown else (lambda s: s)
+    esc = md if markdown else (lambda s: s)
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -488,7 +481,7 @@ def redline(old: str, new: str, markdown: bool) -> str:
 
 
 def _line(change: Change, markdown: bool) -> str:
-    sentence = _md(change.sentence) if markdown else change.sentence
+    sentence = md(change.sentence) if markdown else change.sentence
     if not change.is_text:
         return sentence
     return f"{sentence}: {redline(change.old or '', change.new or '', markdown)}"
@@ -500,7 +493,7 @@ def format_changes(items: list[DossierChanges], rev1: str, rev2: str, markdown: 
         if not items:
             lines.append("Geen wijzigingen in de dossiers.")
         for item in items:
-            lines += [f"## {_md(item.title)} (`{item.id}`)", ""]
+            lines += [f"## {md(item.title)} (`{item.id}`)", ""]
             lines += [f"- {_line(c, True)}" for c in item.changes]
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
