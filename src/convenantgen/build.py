@@ -31,7 +31,9 @@ class BuildOptions:
     strict: bool = False
     reference_date: dt.date | None = None
     jobs: int | None = None
-    timeout: float = 180.0
+    # Seconds LibreOffice may take for one document (start-up included) before it counts as
+    # hung; a document of ours converts in a few seconds.
+    timeout: float = 60.0
     dossiers: tuple[str, ...] = ()
 
 

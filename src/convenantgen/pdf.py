@@ -218,7 +218,7 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
         )
     except OSError as exc:
         return _Outcome({}, {f: f"LibreOffice could not be started: {exc}" for f in files})
-    output, finished = _watch(proc, timeout)
+    output, finished = _watch(proc, timeout, out, len(files))
     if not finished:
         problem = f"LibreOffice made no progress for {timeout:g} s and was stopped"
     elif proc.returncode != 0:
@@ -240,35 +240,47 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
     return _Outcome(done, failed, frozenset([suspect] if suspect else []))
 
 
-def _watch(proc: subprocess.Popen, timeout: float) -> tuple[bytes, bool]:
+# What is kept of LibreOffice's output (for error messages); a process that prints without
+# end must not fill the memory.
+MAX_OUTPUT = 1 << 20
+
+
+def _watch(proc: subprocess.Popen, timeout: float, out: Path, documents: int) -> tuple[bytes, bool]:
     """Collect the output of ``proc``; kill its process group when it hangs.
 
-    LibreOffice prints a line per document ("convert ... -> ..." or an error), so the limit
-    applies to each document rather than to the whole batch: a batch of a thousand documents
-    may take long, but never ``timeout`` seconds without finishing one.
+    Progress is a new PDF in ``out``, not output: a LibreOffice that keeps printing but
+    converts nothing is stopped like a silent one. A batch may take long, but never
+    ``timeout`` seconds without finishing a document, and never more than ``timeout`` per
+    document in all (a wall-clock limit, whatever the process prints).
     """
     output = bytearray()
-    deadline = time.monotonic() + timeout
+    start = time.monotonic()
+    hard_deadline = start + timeout * max(1, documents)
+    deadline = start + timeout
+    made = 0
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ)
         while True:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            count = sum(1 for _ in out.glob("*.pdf"))
+            if count > made:
+                made, deadline = count, now + timeout
+            left = min(deadline, hard_deadline) - now
             if left <= 0:
                 _kill_group(proc)
                 proc.wait()
                 proc.stdout.close()
                 return bytes(output), False
-            if not selector.select(left):
+            if not selector.select(min(left, 0.25)):
                 continue
             chunk = os.read(proc.stdout.fileno(), 65536)
             if not chunk:  # every process of the group closed its output: done
                 break
-            if b"\n" in chunk:
-                deadline = time.monotonic() + timeout
-            output += chunk
+            if len(output) < MAX_OUTPUT:
+                output += chunk[: MAX_OUTPUT - len(output)]
     proc.stdout.close()
     try:
-        proc.wait(timeout=timeout)
+        proc.wait(timeout=max(0.1, min(deadline, hard_deadline) - time.monotonic()))
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.wait()
