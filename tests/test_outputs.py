@@ -60,7 +60,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path):
     out.mkdir()
     (out / "belangrijk.docx").write_bytes(b"eigen werk")
     with (
-        pytest.raises(UsageError, match="does not look like a convenantgen build"),
+        pytest.raises(UsageError, match="is no convenantgen build"),
         staged_output(out),
     ):
         pass

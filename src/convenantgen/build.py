@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .context import DossierContext, build_context
 from .errors import CheckFailed, Report
-from .outputs import Artifact, Staging, staged_output
+from .outputs import Artifact, StagingArea, staged_output
 from .pipeline import Loaded, load_content
 from .progress import Progress
 from .project import Project
@@ -69,7 +68,8 @@ def run_build(
     settings = project.settings if project is not None else None
     contexts = [build_context(d, wording, settings=settings) for d in loaded.dossiers]
     rendered = _render(contexts, templates, progress)
-    with staged_output(options.out_dir) as staging:
+    protected = [content_dir, *([project.root] if project is not None else [])]
+    with staged_output(options.out_dir, protected) as staging:
         _write_documents(staging, contexts, rendered)
         if options.pdf:
             _write_pdfs(staging, loaded, contexts, rendered, options, progress)
@@ -104,7 +104,7 @@ def _render(
 
 
 def _write_documents(
-    staging: Staging, contexts: list[DossierContext], rendered: list[_Rendered]
+    staging: StagingArea, contexts: list[DossierContext], rendered: list[_Rendered]
 ) -> None:
     from .render_markdown import agreement_markdown, agreement_text
 
@@ -134,7 +134,7 @@ def _write_documents(
 
 
 def _write_pdfs(
-    staging: Staging,
+    staging: StagingArea,
     loaded: Loaded,
     contexts: list[DossierContext],
     rendered: list[_Rendered],
@@ -143,26 +143,26 @@ def _write_pdfs(
 ) -> None:
     from .pdf import convert_to_pdf, normalize_pdf
 
-    with tempfile.TemporaryDirectory(prefix="convenantgen-pdf-") as tmp:
-        work = Path(tmp)
-        sources = []
-        for doc in rendered:
-            path = work / f"{doc.name}.docx"
-            path.write_bytes(doc.docx)
-            sources.append(path)
-        progress.step("pdf", 0, len(sources), "LibreOffice")
-        pdfs = convert_to_pdf(sources, work / "pdf", jobs=options.jobs, timeout=options.timeout)
-        by_name = {p.stem: p for p in pdfs}
-        for i, doc in enumerate(rendered, start=1):
-            progress.step("pdf", i, len(rendered), doc.name)
-            data = normalize_pdf(by_name[doc.name].read_bytes(), _metadata(loaded, doc))
-            staging.write(
-                f"{doc.dossier}/{doc.name}.pdf",
-                data,
-                dossier=doc.dossier,
-                kind=f"{doc.kind}-pdf",
-                title=doc.title,
-            )
+    work = staging.work / "pdf"
+    work.mkdir()
+    sources = []
+    for doc in rendered:
+        path = work / f"{doc.name}.docx"
+        path.write_bytes(doc.docx)
+        sources.append(path)
+    progress.step("pdf", 0, len(sources), "LibreOffice")
+    pdfs = convert_to_pdf(sources, work / "pdf", jobs=options.jobs, timeout=options.timeout)
+    by_name = {p.stem: p for p in pdfs}
+    for i, doc in enumerate(rendered, start=1):
+        progress.step("pdf", i, len(rendered), doc.name)
+        data = normalize_pdf(by_name[doc.name].read_bytes(), _metadata(loaded, doc))
+        staging.write(
+            f"{doc.dossier}/{doc.name}.pdf",
+            data,
+            dossier=doc.dossier,
+            kind=f"{doc.kind}-pdf",
+            title=doc.title,
+        )
     _write_packages(staging, loaded, contexts, rendered, progress)
 
 
@@ -189,7 +189,7 @@ def _dossier_date(dossier) -> dt.date:
 
 
 def _write_packages(
-    staging: Staging,
+    staging: StagingArea,
     loaded: Loaded,
     contexts: list[DossierContext],
     rendered: list[_Rendered],
@@ -233,7 +233,7 @@ def _write_packages(
 
 
 def _write_site(
-    staging: Staging,
+    staging: StagingArea,
     loaded: Loaded,
     contexts: list[DossierContext],
     options: BuildOptions,
@@ -243,32 +243,29 @@ def _write_site(
     from .site import build_site, write_site_sources
 
     progress.step("site", 0, 1, "Markdown")
-    docs_dir = Path(tempfile.mkdtemp(prefix="convenantgen-site-"))
-    try:
-        downloads = [
-            {
-                "dossier": a.dossier,
-                "kind": a.kind,
-                "path": a.path,
-                "sha256": a.sha256,
-                "title": a.title,
-            }
-            for a in staging.artifacts
-        ]
-        write_site_sources(
-            loaded.dossiers,
-            docs_dir,
-            downloads=downloads,
-            reference_date=options.reference_date or dt.date.today(),
-            contexts=contexts,
-            project=project,
-        )
-        progress.step("site", 1, 1, "MkDocs")
-        site_dir = staging.root / "site"
-        build_site(docs_dir, site_dir, project=project)
-        for artifact in list(staging.artifacts):
-            target = site_dir / "downloads" / artifact.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staging.root / artifact.path, target)
-    finally:
-        shutil.rmtree(docs_dir, ignore_errors=True)
+    docs_dir = staging.work / "site-docs"
+    downloads = [
+        {
+            "dossier": a.dossier,
+            "kind": a.kind,
+            "path": a.path,
+            "sha256": a.sha256,
+            "title": a.title,
+        }
+        for a in staging.artifacts
+    ]
+    write_site_sources(
+        loaded.dossiers,
+        docs_dir,
+        downloads=downloads,
+        reference_date=options.reference_date or dt.date.today(),
+        contexts=contexts,
+        project=project,
+    )
+    progress.step("site", 1, 1, "MkDocs")
+    site_dir = staging.root / "site"
+    build_site(docs_dir, site_dir, project=project)
+    for artifact in list(staging.artifacts):
+        target = site_dir / "downloads" / artifact.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(staging.root / artifact.path, target)

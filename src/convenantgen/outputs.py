@@ -7,10 +7,12 @@ every artifact exists is the old folder swapped out with two renames.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,39 +68,132 @@ class Staging:
         (self.root / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
 
-def _is_previous_build(folder: Path) -> bool:
-    return (folder / MANIFEST).is_file() or not any(folder.iterdir())
+# Written into every build output, and only there: the proof that a folder may be replaced.
+MARKER = ".convenantgen-output"
+MARKER_TEXT = "This folder is a build of convenantgen; the next build replaces it whole.\n"
+# One folder per build next to the output: the new output, work files, the previous output.
+STAGING_PREFIX = ".convenantgen-staging-"
+PID_FILE = "pid"
 
 
-@contextmanager
-def staged_output(out_dir: Path) -> Iterator[Staging]:
-    """Yield a staging area; on success it replaces ``out_dir``, on failure it is removed."""
+def is_own_output(folder: Path) -> bool:
+    """Only an empty folder, or one with convenantgen's marker, may be replaced."""
+    marker = folder / MARKER
+    if marker.is_symlink():
+        return False
+    try:
+        if marker.is_file():
+            return marker.read_text(encoding="utf-8") == MARKER_TEXT
+        return not any(folder.iterdir())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def check_output_folder(out_dir: Path, protected: list[Path]) -> Path:
+    """The output folder resolved, or a UsageError when replacing it could lose user data."""
     out_dir = out_dir.resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"output '{out_dir}' exists and is not a folder")
-    if out_dir.exists() and not _is_previous_build(out_dir):
+    for keep in protected:
+        keep = keep.resolve()
+        if keep == out_dir or out_dir in keep.parents:
+            raise UsageError(
+                f"output folder '{out_dir}' holds '{keep}', which the build reads or owns; "
+                "choose an --out outside it"
+            )
+    if out_dir.exists() and not is_own_output(out_dir):
         raise UsageError(
-            f"output folder '{out_dir}' is not empty and holds no {MANIFEST}: it does not look "
-            "like a convenantgen build, so it is left alone; choose another --out"
+            f"output folder '{out_dir}' is not empty and is no convenantgen build (it has no "
+            f"{MARKER} written by an earlier build), so it is left alone; choose another --out"
         )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    return out_dir
+
+
+def _alive(pid: int) -> bool:
     try:
-        yield Staging(stage)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.replace(out_dir, old / "previous")
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(parent: Path) -> list[Path]:
+    """Staging folders of builds that were killed: their processes (LibreOffice, started
+    with a profile inside the folder) are ended and the folders removed."""
+    removed = []
     try:
-        os.replace(stage, out_dir)
+        candidates = [p for p in parent.iterdir() if p.name.startswith(STAGING_PREFIX)]
     except OSError:
-        if old is not None:  # put the previous build back
-            os.replace(old / "previous", out_dir)
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    os.chmod(out_dir, 0o755)  # mkdtemp makes 0700; an output folder is meant to be read
+        return removed
+    for folder in candidates:
+        try:
+            pid = int((folder / PID_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _alive(pid):
+            continue  # a build running now
+        _kill_processes_using(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _kill_processes_using(folder: Path) -> None:
+    """End processes whose command line names ``folder`` (a killed build's LibreOffice)."""
+    needle = str(folder).encode()
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmdline:
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+
+
+class StagingArea(Staging):
+    """A staging folder with a work folder beside the new output, both in one build folder."""
+
+    def __init__(self, build_dir: Path) -> None:
+        super().__init__(build_dir / "out")
+        self.work = build_dir / "work"
+
+
+@contextmanager
+def staged_output(out_dir: Path, protected: list[Path] | None = None) -> Iterator[StagingArea]:
+    """Yield a staging area; on success it replaces ``out_dir``, on failure it is removed.
+
+    Everything a build writes (the new output, LibreOffice's work, the site's sources, the
+    previous output on its way out) lives in one folder next to the output, so an interrupted
+    build leaves at most that folder, which the next build removes."""
+    out_dir = check_output_folder(out_dir, protected or [])
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_dir.parent)
+    build_dir = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir.parent))
+    try:
+        (build_dir / PID_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        area = StagingArea(build_dir)
+        area.root.mkdir()
+        area.work.mkdir()
+        yield area
+        (area.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        # The output folder may have appeared meanwhile (another build): check again.
+        out_dir = check_output_folder(out_dir, protected or [])
+        if out_dir.exists():
+            os.replace(out_dir, build_dir / "previous")
+        try:
+            os.replace(area.root, out_dir)
+        except OSError:
+            if (build_dir / "previous").exists():  # put the previous build back
+                os.replace(build_dir / "previous", out_dir)
+            raise
+        os.chmod(out_dir, 0o755)  # mkdtemp makes 0700; an output folder is meant to be read
+    finally:
+        shutil.rmtree(build_dir, ignore_errors=True)
