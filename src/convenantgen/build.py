@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .context import DossierContext, build_context
+from .domain import package_stem
 from .errors import CheckFailed, Report
 from .outputs import Artifact, StagingArea, staged_output
 from .pipeline import Loaded, load_content
@@ -224,7 +225,7 @@ def _write_packages(
             date=_dossier_date(dossier),
         )
         staging.write(
-            f"{dossier.id}/{dossier.id}-ondertekenpakket.pdf",
+            f"{dossier.id}/{package_stem(dossier.id)}.pdf",
             data,
             dossier=dossier.id,
             kind="signing-package",

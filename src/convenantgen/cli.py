@@ -7,8 +7,11 @@ ever appears for a genuine bug, and then with a request to report it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -100,12 +103,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date_arg(text: str):
+# The reference date becomes SOURCE_DATE_EPOCH and the site's gzip timestamps (32-bit
+# seconds since 1970): only dates in that range.
+FIRST_REFERENCE_DATE, LAST_REFERENCE_DATE = "1970-01-01", "2106-02-06"
+
+
+def reference_date_arg(text: str):
+    """``--reference-date``: a real date between 1970 and 2106."""
     from .schemas import parse_iso_date
 
     day, problem = parse_iso_date(text)
     if day is None:
         raise argparse.ArgumentTypeError(problem)
+    if not FIRST_REFERENCE_DATE <= day.isoformat() <= LAST_REFERENCE_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside {FIRST_REFERENCE_DATE} – {LAST_REFERENCE_DATE}"
+        )
     return day
 
 
@@ -152,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, help="parallel LibreOffice processes (default: cores)")
     build.add_argument(
         "--reference-date",
-        type=_date_arg,
+        type=reference_date_arg,
         help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
     )
     build.add_argument("--quiet", action="store_true", help="no progress display or summary")
@@ -209,14 +222,38 @@ def add_project_option(parser: argparse.ArgumentParser, *, default) -> None:
     )
 
 
+def _terminate(signum, frame) -> None:
+    # `kill` (SIGTERM) ends a build like Ctrl+C: staging folders and LibreOffice are cleaned up.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    # A terminal or pipe that cannot show every character gets escapes, never a traceback
+    # (PYTHONIOENCODING=ascii); names stay intact in every file written.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except ConvenantgenError as exc:
         print(f"convenantgen: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except MemoryError:
+        print(
+            "convenantgen: error: out of memory (a template that repeats without end?)",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        # Full or read-only disk, a name too long, a folder we may not read: the system's
+        # words and the file, on one line.
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"convenantgen: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("convenantgen: interrupted", file=sys.stderr)
         return 130

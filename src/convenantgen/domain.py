@@ -166,3 +166,50 @@ def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> lis
     for gid in agreement.parties:
         out += members_on(dossier, gid, day)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Output names: one place, so a check can find collisions before a build overwrites anything
+
+# Top-level folders of the public site; a dossier id (its folder) must not take one.
+SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index"})
+# Names of a dossier's measures folder that a measure id (its page) must not take.
+MEASURE_PAGES_TAKEN = frozenset({"index", "charts"})
+
+
+def agreement_stem(dossier_id: str, agreement_id: str) -> str:
+    return f"{dossier_id}-{agreement_id}"
+
+
+def signatures_stem(dossier_id: str, agreement_id: str) -> str:
+    return f"{dossier_id}-handtekeningen-{agreement_id}"
+
+
+def accession_stem(dossier_id: str, accession_id: str) -> str:
+    return f"{dossier_id}-toetreding-{accession_id}"
+
+
+ACCESSION_PARTS = ("verklaring", "begeleidende-brief", "staatscourant")
+
+
+def package_stem(dossier_id: str) -> str:
+    return f"{dossier_id}-ondertekenpakket"
+
+
+def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
+    """(file stem, id it comes from, where that id is) of every document a build writes."""
+    d = dossier.id
+    out: list[tuple[str, str, object]] = [(package_stem(d), d, dossier.where)]
+    for a in dossier.agreements:
+        out.append((agreement_stem(d, a.id), a.id, a.where))
+        out.append((signatures_stem(d, a.id), a.id, a.where))
+    for acc in dossier.accessions:
+        stem = accession_stem(d, acc.id)
+        out += [(f"{stem}-{part}", acc.id, acc.where) for part in ACCESSION_PARTS]
+        agreement = dossier.document(acc.document)
+        if agreement is not None:
+            out += [
+                (f"{stem}-instemming-{p.id}", acc.id, acc.where)
+                for p in current_parties(dossier, agreement, acc.requested)
+            ]
+    return out

@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -171,12 +172,19 @@ def _run_batches(
     if not batches:
         return _Outcome({}, {})
     with ThreadPoolExecutor(max_workers=min(workers, len(batches))) as pool:
-        outcomes = list(
-            pool.map(
-                lambda ib: _convert_batch(program, ib[1], stage / f"batch{ib[0]}", timeout),
-                enumerate(batches),
+        try:
+            outcomes = list(
+                pool.map(
+                    lambda ib: _convert_batch(program, ib[1], stage / f"batch{ib[0]}", timeout),
+                    enumerate(batches),
+                )
             )
-        )
+        except BaseException:
+            # Interrupted (Ctrl+C, SIGTERM): no LibreOffice outlives the build.
+            with _LOCK:
+                for proc in list(_RUNNING):
+                    _kill_group(proc)
+            raise
     done: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
     suspects: set[Path] = set()
@@ -218,7 +226,13 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
         )
     except OSError as exc:
         return _Outcome({}, {f: f"LibreOffice could not be started: {exc}" for f in files})
-    output, finished = _watch(proc, timeout, out, len(files))
+    with _LOCK:
+        _RUNNING.add(proc)
+    try:
+        output, finished = _watch(proc, timeout, out, len(files))
+    finally:
+        with _LOCK:
+            _RUNNING.discard(proc)
     if not finished:
         problem = f"LibreOffice made no progress for {timeout:g} s and was stopped"
     elif proc.returncode != 0:
@@ -239,6 +253,10 @@ def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float)
     suspect = next((f for f in files if f in failed), None) if problem else None
     return _Outcome(done, failed, frozenset([suspect] if suspect else []))
 
+
+# LibreOffice processes running now, so an interrupted build can end them all.
+_RUNNING: set[subprocess.Popen] = set()
+_LOCK = threading.Lock()
 
 # What is kept of LibreOffice's output (for error messages); a process that prints without
 # end must not fill the memory.

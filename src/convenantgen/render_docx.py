@@ -21,11 +21,14 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import TemplateError
 from markupsafe import Markup, escape
 
 from .context import AccessionContext, AgreementContext, DossierContext, build_context
+from .domain import accession_stem, agreement_stem, signatures_stem
+from .errors import ConvenantgenError
 from .model import Dossier
+from .sandbox import Sandbox
 from .templating import Templates
 
 TEMPLATES = {
@@ -63,9 +66,9 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def jinja_env() -> SandboxedEnvironment:
+def jinja_env() -> Sandbox:
     """The environment every template renders in; templates see user text, so: sandboxed."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+    return Sandbox(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
 def normalise_docx(data: bytes) -> bytes:
@@ -95,8 +98,14 @@ def render_template(
 ) -> bytes:
     """Render one template (the project's, else the default) to .docx bytes with fixed
     metadata."""
-    template = DocxTemplate((templates or Templates()).path(TEMPLATES[kind]))
-    template.render(context, jinja_env(), autoescape=True)
+    path = (templates or Templates()).path(TEMPLATES[kind])
+    template = DocxTemplate(path)
+    try:
+        template.render(context, jinja_env(), autoescape=True)
+    except TemplateError as exc:
+        # Project templates are checked before the build; what is left is a limit (a loop
+        # without end) or a value that only fails with some data.
+        raise ConvenantgenError(f"the template {path.name} failed: {exc}") from None
     props = template.docx.core_properties
     moment = dt.datetime.combine(day, dt.time())
     props.title = title
@@ -126,14 +135,14 @@ def agreement_documents(
         RenderedDocument(
             a.dossier,
             "agreement",
-            f"{a.dossier}-{a.id}",
+            agreement_stem(a.dossier, a.id),
             a.title,
             render_template("agreement", context, title=a.title, **meta),
         ),
         RenderedDocument(
             a.dossier,
             "signature-pages",
-            f"{a.dossier}-handtekeningen-{a.id}",
+            signatures_stem(a.dossier, a.id),
             signatures_title,
             render_template("signature-pages", context, title=signatures_title, **meta),
         ),
@@ -144,7 +153,7 @@ def accession_documents(
     acc: AccessionContext, templates: Templates | None = None
 ) -> list[RenderedDocument]:
     meta = {"author": acc.author, "day": acc.date, "version": acc.version, "templates": templates}
-    stem = f"{acc.dossier}-toetreding-{acc.id}"
+    stem = accession_stem(acc.dossier, acc.id)
     out = []
 
     def add(kind: str, name: str, title: str, **extra: Any) -> None:

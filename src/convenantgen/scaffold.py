@@ -61,6 +61,13 @@ def _date(value: str | None, what: str) -> dt.date | None:
     return parsed
 
 
+def _same_day_next_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return dt.date(day.year + 1, 3, 1)
+
+
 def next_school_year(day: dt.date) -> dt.date:
     """The first 1 August after ``day``."""
     start = dt.date(day.year, 8, 1)
@@ -169,7 +176,8 @@ def _apply(folder: Path, plan: Plan, out) -> None:
 
 def dossier_files(name: str, title: str, start: dt.date) -> dict[str, str]:
     """The files of a new dossier: a covenant with its full text, parties and one measure."""
-    end = dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1)
+    # One year: the day before the same date next year (29 February: 28 February next year).
+    end = _same_day_next_year(start) - dt.timedelta(days=1)
     return {
         "dossier.yaml": f"""\
 # yaml-language-server: $schema=../../schema/json/dossier.schema.json

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import formatting as fmt
 from .context import DossierContext, build_context
+from .domain import SITE_FOLDERS
 from .errors import CheckFailed, ConvenantgenError, Severity
 from .markdown import h
 from .model import Dossier
@@ -53,8 +54,7 @@ THEME_DIR = _PACKAGE / "site_theme"  # Material template overrides
 # Navigation and reference date for build_site. MkDocs skips dot files in docs_dir, so this
 # never reaches the site.
 SIDECAR = ".site.json"
-# Top-level folders of the site; a dossier id (its folder) must not take one.
-RESERVED = frozenset({"assets", "downloads", "open-data", "search"})
+RESERVED = SITE_FOLDERS
 
 SITE_CSS = """\
 /* convenantgen: tags, status badges and charts. Colours pass WCAG AA on white. */
@@ -332,11 +332,14 @@ def build_site(docs_dir: Path, site_dir: Path, *, project: Project | None = None
         epoch = _source_date_epoch(docs_dir)
         if epoch and "SOURCE_DATE_EPOCH" not in env:
             env["SOURCE_DATE_EPOCH"] = epoch
+        # -P: the working folder is not put on the import path, so a markdown.py (or any
+        # module) lying there is never imported; cwd: a folder of our own.
         proc = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(cfg)],
+            [sys.executable, "-P", "-m", "mkdocs", "build", "--strict", "--config-file", str(cfg)],
             capture_output=True,
             text=True,
-            env=env,
+            env={k: v for k, v in env.items() if k != "PYTHONPATH"},
+            cwd=tmp,
             check=False,
         )
     if proc.returncode != 0:
@@ -509,17 +512,6 @@ def serve(
 # Command line: ``convenantgen serve``
 
 
-def _date_arg(text: str) -> dt.date:
-    import argparse
-
-    from .schemas import parse_iso_date
-
-    day, problem = parse_iso_date(text)
-    if day is None:
-        raise argparse.ArgumentTypeError(problem)
-    return day
-
-
 def _addr_arg(text: str) -> str:
     import argparse
 
@@ -549,6 +541,8 @@ def cmd_serve(args) -> int:
 
 
 def add_parser(sub) -> None:
+    from .cli import reference_date_arg
+
     serve_cmd = sub.add_parser(
         "serve",
         help="serve the public site locally; rebuilds and reloads when the YAML changes",
@@ -562,7 +556,7 @@ def add_parser(sub) -> None:
     )
     serve_cmd.add_argument(
         "--reference-date",
-        type=_date_arg,
+        type=reference_date_arg,
         help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
     )
     serve_cmd.set_defaults(func=cmd_serve)

@@ -16,17 +16,17 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ConvenantgenError
 from .markdown import front_matter, h, md
 from .resources import templates_dir
+from .sandbox import Sandbox
 
 
-def markdown_env(project_templates: Path | None = None) -> SandboxedEnvironment:
+def markdown_env(project_templates: Path | None = None) -> Sandbox:
     """The environment of the site's Markdown templates: the project's first, then defaults."""
     folders = [str(p) for p in (project_templates, templates_dir()) if p is not None]
-    env = SandboxedEnvironment(
+    env = Sandbox(
         loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
         undefined=StrictUndefined,
         autoescape=False,

@@ -8,6 +8,7 @@ validates them so that ``2025-02-31`` is reported, not raised.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,9 @@ def _tag_of(node: Any) -> str:
     return str(getattr(tag, "value", tag))
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
     """Reject explicit tags and alias bombs before anything is constructed."""
     problems: list[Diagnostic] = []
@@ -109,6 +113,18 @@ def _inspect_nodes(root: Any, path: Path) -> list[Diagnostic]:
             for item in node.value:
                 children.extend(item if isinstance(item, tuple) else (item,))
         if not done:
+            if isinstance(node.value, str) and _SURROGATE_RE.search(node.value) and not problems:
+                # "\ud800" in a double-quoted scalar: half a character, which no file, PDF
+                # or page can hold.
+                problems.append(
+                    _diag_at(
+                        path,
+                        node.start_mark,
+                        "yaml-character",
+                        "text contains a lone surrogate escape (such as \\ud800), which is not a "
+                        "character; write the character itself",
+                    )
+                )
             tag = _tag_of(node)
             if tag not in _ALLOWED_TAGS and not problems:
                 mark = node.start_mark

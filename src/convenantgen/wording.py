@@ -21,9 +21,9 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ConvenantgenError, Diagnostic, Severity, Where, did_you_mean
+from .sandbox import Sandbox
 
 WORDING_FILE = "wording.yml"
 
@@ -89,11 +89,9 @@ PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.
 FORMULAS = tuple(VARIABLES["agreement"])
 
 
-def text_env() -> SandboxedEnvironment:
-    """The environment of wording and Markdown templates: sandboxed, strict, plain text."""
-    return SandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-    )
+def text_env() -> Sandbox:
+    """The environment of wording templates: sandboxed and limited, strict, plain text."""
+    return Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 _ENV = text_env()

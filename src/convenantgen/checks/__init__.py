@@ -27,6 +27,7 @@ from .texts import (
     check_hardcoded_articles,
     check_ids,
     check_measures_listed,
+    check_output_names,
     check_published,
     check_references,
     check_terms,
@@ -85,6 +86,7 @@ def apply_policy(dossier: Dossier, findings: list[Diagnostic]) -> list[Diagnosti
 
 RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_ids,
+    check_output_names,
     check_references,
     check_hardcoded_articles,
     check_published,

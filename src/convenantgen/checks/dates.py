@@ -13,23 +13,33 @@ from .registry import Sink, days
 
 
 def check_period_cycles(dossier: Dossier, index: Index, report: Sink) -> None:
-    """'follows' must not loop back: each loop is reported once, at its first period."""
-    reported: set[str] = set()
-    for pid, period in index.periods.items():
-        chain = [pid]
-        current = period.follows
-        while current in index.periods and current not in chain:
-            chain.append(current)
+    """'follows' must not loop back: each loop is reported once, at its first period.
+
+    Linear: every period is walked once (thousands of chained periods check in milliseconds).
+    """
+    order = {pid: i for i, pid in enumerate(index.periods)}
+    done: set[str] = set()
+    for pid in index.periods:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current: str | None = pid
+        while current in index.periods and current not in done and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
             current = index.periods[current].follows
-        if current == pid and not reported & set(chain):
-            reported.update(chain)
+        if current in on_path:
+            loop = path[on_path[current] :]
+            first = min(loop, key=order.__getitem__)
+            at = loop.index(first)
+            chain = loop[at:] + loop[:at]
             report(
                 "period-cycle",
-                f"period '{pid}' follows itself ({' → '.join([*chain, pid])}); remove one of "
+                f"period '{first}' follows itself ({' → '.join([*chain, first])}); remove one of "
                 "the 'follows'",
-                period.where.child("follows"),
-                pid,
+                index.periods[first].where.child("follows"),
+                first,
             )
+        done.update(path)
 
 
 def check_periods(dossier: Dossier, index: Index, report: Sink) -> None:

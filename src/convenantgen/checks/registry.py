@@ -18,6 +18,7 @@ E, W = Severity.ERROR, Severity.WARNING
 CHECKS: dict[str, CheckInfo] = {
     # references and ids
     "id-duplicate": CheckInfo(E, "an id is used twice in a dossier"),
+    "output-name": CheckInfo(E, "ids that would give two outputs one file name"),
     "ref-unknown": CheckInfo(E, "a reference by id does not resolve"),
     "text-article-ref": CheckInfo(W, "text hard-codes an article number instead of {art:ID}"),
     "published-differs": CheckInfo(W, "the published text refers to another article or date"),

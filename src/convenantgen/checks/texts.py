@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..domain import MEASURE_PAGES_TAKEN, SITE_FOLDERS, output_stems
 from ..errors import Where, did_you_mean
 from ..model import Dossier
 from ..references import (
@@ -68,6 +69,38 @@ def check_ids(dossier: Dossier, index: Index, report: Sink) -> None:
             )
         else:
             seen[ident] = (kind, where)
+
+
+def check_output_names(dossier: Dossier, index: Index, report: Sink) -> None:
+    """Ids that would make two outputs share a file name, or take a name the site uses."""
+    if dossier.id in SITE_FOLDERS:
+        report(
+            "output-name",
+            f"dossier id '{dossier.id}' is a folder of the public site itself; choose another "
+            f"(taken: {', '.join(sorted(SITE_FOLDERS))})",
+            dossier.where.child("id"),
+            dossier.id,
+        )
+    for measure in dossier.measures:
+        if measure.id in MEASURE_PAGES_TAKEN:
+            report(
+                "output-name",
+                f"measure id '{measure.id}' is a page of the measures folder itself; choose "
+                f"another (taken: {', '.join(sorted(MEASURE_PAGES_TAKEN))})",
+                measure.where.child("id"),
+                measure.id,
+            )
+    seen: dict[str, str] = {}
+    for stem, ident, where in output_stems(dossier):
+        if stem in seen and seen[stem] != ident:
+            report(
+                "output-name",
+                f"'{ident}' and '{seen[stem]}' would both write {stem}.docx and .pdf; rename "
+                f"one of them",
+                where.child("id"),  # type: ignore[attr-defined]
+                ident,
+            )
+        seen.setdefault(stem, ident)
 
 
 def _ids_of(dossier: Dossier, kind: str) -> dict[str, Where]:
