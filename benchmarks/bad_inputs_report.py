@@ -318,11 +318,43 @@ def build_case(case: Case, workdir: Path, runner: Callable[..., Outcome] = run_i
     return verdict
 
 
+def _attacks():
+    """The attack suite of tests/attacks (same harness as its tests)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from attacks.cases import ATTACKS
+    from attacks.harness import make_sandbox, run
+
+    return ATTACKS, make_sandbox, run
+
+
+def run_attacks(names: list[str], tmp: Path) -> tuple[str, bool]:
+    """The attack summary line, and whether every selected attack was handled cleanly."""
+    attacks, make_sandbox, run = _attacks()
+    selected = [a for a in attacks if not names or a.name in names]
+    outcomes = []
+    for i, attack in enumerate(selected):
+        outcome = run(attack, make_sandbox(tmp / f"attack-{i}"))
+        if not outcome.ok:
+            print(f"--- attack {attack.name}: " + "\n".join(outcome.problems), file=sys.stderr)
+        outcomes.append(outcome)
+    tracebacks = sum("Traceback (most recent call last)" in o.output for o in outcomes)
+    touched = sum(1 for o in outcomes for p in o.problems if "outside the output folder" in p)
+    line = (
+        f"{len(outcomes)} attacks, {sum(o.ok for o in outcomes)} handled cleanly, "
+        f"{tracebacks} tracebacks, {touched} files touched outside --out"
+    )
+    return line, all(o.ok for o in outcomes)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run every case (or only the ones named in ``argv``) and print the one-line summary."""
+    """Run every case and attack (or only the ones named in ``argv``) and print the summaries:
+    a line for the bad-input corpus and a line for the attack suite."""
     names = list(sys.argv[1:] if argv is None else argv)
-    selected = [c for c in cases() if not names or c.name in names]
-    unknown = sorted(set(names) - {c.name for c in selected})
+    attack_names = {a.name for a in _attacks()[0]}
+    case_names = [n for n in names if n not in attack_names]
+    only_attacks = [n for n in names if n in attack_names]
+    selected = [c for c in cases() if not names or c.name in case_names]
+    unknown = sorted(set(case_names) - {c.name for c in selected})
     if unknown:
         print(f"no such case: {', '.join(unknown)}", file=sys.stderr)
         return 2
@@ -351,7 +383,12 @@ def main(argv: list[str] | None = None) -> int:
     failed_valid = [v.case.name for v in valid if not v.clean]
     if failed_valid:
         print(f"valid inputs not accepted cleanly: {', '.join(failed_valid)}", file=sys.stderr)
-    return 0 if all(v.clean for v in verdicts) else 1
+    attacks_ok = True
+    if not names or only_attacks:
+        with tempfile.TemporaryDirectory(prefix="attacks-") as tmp:
+            line, attacks_ok = run_attacks(only_attacks, Path(tmp))
+        print(line)
+    return 0 if all(v.clean for v in verdicts) and attacks_ok else 1
 
 
 if __name__ == "__main__":

@@ -277,11 +277,13 @@ def test_report_script():
     """The script's summary on a sample (every case is judged above by the same functions)."""
     sample = ["yaml-alias-bomb", "percent-120", "dossier-yaml-missing", "ok-jinja-in-text"]
     sample += KNOWN_FAILURES[:1]
-    proc = _run_report(*sample)
+    attacks = ["out-is-a-web-app", "lone-surrogate-in-title"]
+    proc = _run_report(*sample, *attacks)
     bad = sum(1 for name in sample if not CASES[name].valid)
     clean = bad - len(KNOWN_FAILURES[:1])
     match = re.fullmatch(
-        r"(\d+) bad inputs, (\d+) rejected cleanly, 0 tracebacks, (\d+) outputs touched\n",
+        r"(\d+) bad inputs, (\d+) rejected cleanly, 0 tracebacks, (\d+) outputs touched\n"
+        r"2 attacks, 2 handled cleanly, 0 tracebacks, 0 files touched outside --out\n",
         proc.stdout,
     )
     assert match, proc.stdout + proc.stderr

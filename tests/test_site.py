@@ -32,6 +32,9 @@ CONTENT = ROOT / "content"
 REFERENCE_DATE = dt.date(2025, 3, 1)
 XSS_TITLE = "Zij-instroom </title><script>window.__xss = 'title'</script>"
 XSS_TEXT = "<script>window.__xss = 'text'</script> & <b>vet</b> *geen nadruk*"
+# Markdown syntax that HTML escaping does not stop: an attribute list and a javascript: link.
+XSS_LABEL = "Behoud [x](#){: tabindex=1 autofocus onfocus=alert(9) }"
+XSS_LINK = "Begeleiding [klik](javascript:alert(2)) <img src=x onerror=alert(3)>"
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,14 @@ def _xss_dossier(target: Path) -> None:
     head.write_text(
         head.read_text(encoding="utf-8")
         .replace("id: almere", "id: xss", 1)
-        .replace("short_title: G5 Almere", 'short_title: "XSS <i>test</i>"', 1),
+        .replace("short_title: G5 Almere", 'short_title: "XSS <i>test</i>"', 1)
+        .replace("label: Behoud", f"label: {json.dumps(XSS_LABEL)}", 1),
         encoding="utf-8",
     )
     measures = target / "maatregelen.yaml"
     text = measures.read_text(encoding="utf-8")
     text = text.replace("title: Zij-instroom", f"title: {json.dumps(XSS_TITLE)}", 1)
+    text = text.replace("      - Begeleiding op maat.", f"      - {json.dumps(XSS_LINK)}", 1)
     text = text.replace(
         "      - Het aantrekken, opleiden en begeleiden van zij-instromers",
         f"      - {json.dumps(XSS_TEXT)}\n      - Het aantrekken, opleiden en begeleiden van"

@@ -199,3 +199,35 @@ def test_measure_page_screenshot(page, site_url):
     target = ARTIFACTS / "measure-page.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+def test_no_page_of_the_hostile_dossier_runs_script_or_opens_a_dialog(page, site_url):
+    """Markdown syntax in YAML (attribute lists, javascript: links) stays text on every page."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    seen, queue = set(), deque([site_url + "xss/"])
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        page.goto(url)
+        for _ in range(5):  # focus moves through the page: an onfocus handler would fire
+            page.keyboard.press("Tab")
+        handlers = page.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(e =>
+                [...e.attributes].filter(a => a.name.startsWith('on')).map(a => a.name))"""
+        )
+        assert handlers == [], (url, handlers)
+        assert page.eval_on_selector_all('a[href^="javascript:"]', "els => els.length") == 0
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        queue.extend(
+            urldefrag(link).url
+            for link in links
+            if urldefrag(link).url.startswith(site_url + "xss/") and _is_page(link)
+        )
+    assert len(seen) > 5
+    assert dialogs == []
+    page.goto(site_url + "xss/maatregelen/")
+    assert "{: tabindex=1 autofocus onfocus=alert(9) }" in page.inner_text("article")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .checks import CHECKS
-from .errors import ConvenantgenError, Report, Severity
+from .errors import ConvenantgenError, Report, Severity, UsageError
 from .pipeline import load_content
 from .project import Project, content_dir, find_project
 
@@ -93,6 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         reference_date=args.reference_date,
         jobs=args.jobs,
         dossiers=tuple(args.dossier or ()),
+        timeout=args.pdf_timeout or _env_seconds("CONVENANTGEN_PDF_TIMEOUT", 60.0),
     )
     progress = Progress(enabled=None if not args.quiet else False)
     artifacts = run_build(
@@ -120,6 +122,17 @@ def reference_date_arg(text: str):
             f"{text} is outside {FIRST_REFERENCE_DATE} – {LAST_REFERENCE_DATE}"
         )
     return day
+
+
+def _env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        raise UsageError(f"${name} is '{value}', not a number of seconds") from None
+    if not 0 < seconds < 86400:
+        raise UsageError(f"${name} must be between 0 and 86400 seconds")
+    return seconds
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
@@ -163,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-site", action="store_true", help="skip the public site")
     build.add_argument("--strict", action="store_true", help="warnings also stop the build")
     build.add_argument("--jobs", type=int, help="parallel LibreOffice processes (default: cores)")
+    build.add_argument(
+        "--pdf-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long LibreOffice may take for one document before it counts as hung "
+        "(default: 60, or $CONVENANTGEN_PDF_TIMEOUT)",
+    )
     build.add_argument(
         "--reference-date",
         type=reference_date_arg,

@@ -90,15 +90,36 @@ def _verify(root: Path, rev: str) -> str:
 
 
 def export(root: Path, rev: str, content_rel: str, dest: Path) -> Path:
-    """Write the YAML files under ``content_rel`` at ``rev`` into ``dest``; returns the folder."""
+    """Write the YAML files under ``content_rel`` at ``rev`` into ``dest``; returns the folder.
+
+    Git accepts tree entries named ``..`` or with a slash-free absolute look (``git mktree``);
+    every entry is checked before anything is written, and each file is written only when its
+    path stays inside ``dest``. Only regular files are exported (no symbolic links)."""
     commit = _verify(root, rev)
-    listing = _git(["ls-tree", "-r", "-z", "--name-only", commit, "--", content_rel], root)
-    for name in filter(None, listing.decode("utf-8").split("\0")):
+    listing = _git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", content_rel], root)
+    base = dest.resolve()
+    plan: list[tuple[Path, str]] = []
+    for entry in filter(None, listing.split(b"\0")):
+        meta, _, raw_name = entry.partition(b"\t")
+        mode, kind, sha = meta.decode("ascii", "replace").split(" ")
+        name = raw_name.decode("utf-8", "replace")
+        parts = name.split("/")
+        if any(part in ("", ".", "..") or "\\" in part for part in parts):
+            raise ConvenantgenError(
+                f"{rev} has a file named '{name}' in its tree, which would leave the folder it "
+                "is compared in; not comparing this revision"
+            )
+        if kind != "blob" or mode not in ("100644", "100755"):
+            continue  # symbolic links and submodules are not content
         if Path(name).suffix not in YAML_SUFFIXES:
             continue
-        target = dest / name
+        target = (dest / Path(*parts)).resolve()
+        if base not in target.parents:
+            raise ConvenantgenError(f"{rev}: '{name}' would be written outside {dest}")
+        plan.append((target, sha))
+    for target, sha in plan:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(_git(["cat-file", "blob", f"{commit}:{name}"], root))
+        target.write_bytes(_git(["cat-file", "blob", sha], root))
     return dest / content_rel
 
 

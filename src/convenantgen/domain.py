@@ -172,7 +172,8 @@ def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> lis
 # Output names: one place, so a check can find collisions before a build overwrites anything
 
 # Top-level folders of the public site; a dossier id (its folder) must not take one.
-SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index"})
+# "site" is where the build puts the site beside the dossiers' folders.
+SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index", "site"})
 # Names of a dossier's measures folder that a measure id (its page) must not take.
 MEASURE_PAGES_TAKEN = frozenset({"index", "charts"})
 

@@ -154,8 +154,14 @@ def _kill_processes_using(folder: Path) -> None:
         except OSError:
             continue
         if needle in cmdline:
+            pid = int(entry.name)
             with contextlib.suppress(OSError):
-                os.kill(int(entry.name), signal.SIGKILL)
+                # LibreOffice runs in a session of its own: end the whole group.
+                group = os.getpgid(pid)
+                if group != os.getpgid(0):
+                    os.killpg(group, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
 
 
 class StagingArea(Staging):
