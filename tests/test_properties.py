@@ -513,3 +513,38 @@ def test_any_date_in_any_date_field_is_checked_without_raising(field, year, mont
             valid_date = False
     if not valid_date:
         assert "date-invalid" in error_codes(loaded)
+
+
+# ---------------------------------------------------------------------------------------------
+# The one Markdown escaper: any text renders as exactly that text, with no element of its own
+
+_MARKDOWN_SOUP = st.lists(
+    st.sampled_from(
+        list("abc 019-+*_`[](){}<>|#!:=&;/\\\"'.~\n\t^%@")
+        + ["javascript:", "onfocus=", "{:", "&amp;", "&#60;", "<script>", "---", "1.", "* "]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        _MARKDOWN_SOUP,
+        # Control characters never reach a renderer: the schema refuses them in text.
+        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),
+    )
+)
+def test_markdown_escaper_makes_any_text_inert(text):
+    import html
+
+    import markdown
+
+    from convenantgen.markdown import md
+
+    rendered = markdown.markdown(md(text), extensions=["tables", "attr_list", "md_in_html"])
+    words = " ".join(text.split())
+    if not words:
+        assert rendered == ""
+        return
+    assert rendered == f"<p>{html.escape(words, quote=False)}</p>", (text, md(text))
