@@ -231,3 +231,67 @@ def test_no_page_of_the_hostile_dossier_runs_script_or_opens_a_dialog(page, site
     assert dialogs == []
     page.goto(site_url + "xss/maatregelen/")
     assert "{: tabindex=1 autofocus onfocus=alert(9) }" in page.inner_text("article")
+
+
+def _all_pages(built) -> list[str]:
+    return sorted(
+        p.parent.relative_to(built.site).as_posix().removeprefix(".") + "/"
+        for p in built.site.rglob("index.html")
+        if p.parent.name != "404"
+    )
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, width):
+    """Phones first: at 360 and 390 px every page fits; wide tables scroll inside their box."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="nl-NL")
+    page = context.new_page()
+    too_wide = []
+    pages = _all_pages(_build())
+    assert len(pages) > 30
+    for path in pages:
+        page.goto(site_url + path.lstrip("/"))
+        page.wait_for_load_state("load")
+        document_width = page.evaluate("document.documentElement.scrollWidth")
+        if document_width > width:
+            too_wide.append(f"{path}: {document_width} px")
+        # Every table sits in a box that scrolls and that the keyboard can reach.
+        unboxed = page.evaluate(
+            """() => [...document.querySelectorAll('.md-typeset table')].filter(t => {
+                const box = t.closest('.md-typeset__scrollwrap, .cg-scroll');
+                return !box || box.getAttribute('tabindex') !== '0';
+            }).length"""
+        )
+        assert unboxed == 0, path
+    if width == 390:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name, path in (
+            ("home-390.png", ""),
+            ("measure-390.png", "almere/maatregelen/zij-instroom/"),
+        ):
+            page.goto(site_url + path)
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+            assert (ARTIFACTS / name).stat().st_size > 10_000
+    context.close()
+    assert too_wide == []
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("zij-instromers", "/almere/maatregelen/zij-instroom/"),
+        ("zij-instroom", "/almere/maatregelen/zij-instroom/"),
+        ("mobiliteitstoelage", "/onderwijsregio/maatregelen/mobiliteitstoelage/"),
+    ],
+)
+def test_search_in_dutch_finds_the_page_first_and_reads_well(page, site_url, query, first):
+    page.goto(site_url)
+    page.click("input.md-search__input")
+    page.keyboard.type(query)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    hrefs = results.evaluate_all("els => els.map(e => e.href)")
+    assert urlsplit(hrefs[0]).path == first, hrefs[:5]
+    text = page.inner_text(".md-search-result")
+    # Chart labels are not in the index: no glued axis numbers in a snippet.
+    assert "0102030" not in text and "illustratiefDoel" not in text, text[:500]

@@ -56,31 +56,6 @@ THEME_DIR = _PACKAGE / "site_theme"  # Material template overrides
 SIDECAR = ".site.json"
 RESERVED = SITE_FOLDERS
 
-SITE_CSS = """\
-/* convenantgen: tags, status badges and charts. Colours pass WCAG AA on white. */
-.cg-tag, .cg-status {
-  display: inline-block; padding: 0 .5em; border-radius: .8em;
-  border: 1px solid #01689b; color: #01496d; background: #eef6fa; font-size: .85em;
-}
-.cg-status-afgelopen { border-color: #4d4d4d; color: #333333; background: #f2f2f2; }
-.cg-status-verlengd { border-color: #8a4b00; color: #6b3a00; background: #fff5e6; }
-/* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
-.md-typeset p a, .md-typeset li a, .md-typeset td a, .md-typeset figcaption a {
-  text-decoration: underline;
-}
-/* Tables wrap instead of scrolling sideways: a scroll box without focusable content cannot
-   be scrolled with the keyboard (axe: scrollable-region-focusable). */
-.md-typeset__scrollwrap { overflow-x: visible; }
-.md-typeset table:not([class]) { display: table; width: 100%; }
-.md-typeset table:not([class]) td { overflow-wrap: break-word; }
-.md-typeset table:not([class]) th,
-.md-typeset table:not([class]) td { padding: .6em .7em; }
-.md-typeset td code { overflow-wrap: anywhere; }
-.cg-figure { margin: 1em 0; }
-.cg-figure svg.cg-chart { max-width: 100%; height: auto; }
-.cg-figure figcaption { font-size: .8em; color: #333333; }
-"""
-
 
 # ---------------------------------------------------------------------------------------------
 # Step 1: sources
@@ -128,7 +103,7 @@ def render_site_sources(
         for f, ctx in zip(facts, contexts, strict=True)
     ]
     schemas = _schema_files()
-    files: dict[str, str | bytes] = {"assets/convenantgen.css": SITE_CSS}
+    files: dict[str, str | bytes] = {}
     nav: list = [{"Start": "index.md"}]
     for d in views:
         base = d.id
