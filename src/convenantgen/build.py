@@ -35,6 +35,7 @@ class BuildOptions:
     # hung; a document of ours converts in a few seconds.
     timeout: float = 60.0
     dossiers: tuple[str, ...] = ()
+    engine: str = "mkdocs"  # the site's engine: mkdocs or zensical
 
 
 def run_build(
@@ -254,6 +255,8 @@ def _write_site(
             "title": a.title,
         }
         for a in staging.artifacts
+        # The Markdown copy is for review in git; the site shows that text as a page.
+        if not a.path.endswith(".md")
     ]
     write_site_sources(
         loaded.dossiers,
@@ -263,10 +266,21 @@ def _write_site(
         contexts=contexts,
         project=project,
     )
-    progress.step("site", 1, 1, "MkDocs")
+    progress.step("site", 1, 1, "Zensical" if options.engine == "zensical" else "MkDocs")
     site_dir = staging.root / "site"
-    build_site(docs_dir, site_dir, project=project)
-    for artifact in list(staging.artifacts):
+
+    # MkDocs gets the files after its build (it must not validate the raw-HTML download
+    # links); Zensical checks those links too, so for it they are in place before.
+    def early(path: str) -> bool:
+        return options.engine == "zensical"
+
+    listed = [a for a in staging.artifacts if not a.path.endswith(".md")]
+    for artifact in [a for a in listed if early(a.path)]:
+        target = docs_dir / "downloads" / artifact.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(staging.root / artifact.path, target)
+    build_site(docs_dir, site_dir, project=project, engine=options.engine)
+    for artifact in [a for a in listed if not early(a.path)]:
         target = site_dir / "downloads" / artifact.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(staging.root / artifact.path, target)

@@ -95,6 +95,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         dossiers=tuple(args.dossier or ()),
         timeout=args.pdf_timeout or _env_seconds("CONVENANTGEN_PDF_TIMEOUT", 60.0),
+        engine=args.engine,
     )
     progress = Progress(enabled=None if not args.quiet else False)
     artifacts = run_build(
@@ -174,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--dossier", action="append", help="build only this dossier (repeatable)")
     build.add_argument("--no-pdf", action="store_true", help="skip PDF (no LibreOffice needed)")
     build.add_argument("--no-site", action="store_true", help="skip the public site")
+    build.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="build the site with Material for MkDocs (default) or Zensical, its successor",
+    )
     build.add_argument("--strict", action="store_true", help="warnings also stop the build")
     build.add_argument("--jobs", type=int, help="parallel LibreOffice processes (default: cores)")
     build.add_argument(

@@ -289,39 +289,100 @@ def _source_date_epoch(docs_dir: Path) -> str | None:
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def build_site(docs_dir: Path, site_dir: Path, *, project: Project | None = None) -> None:
-    """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict``.
+ENGINES = ("mkdocs", "zensical")
 
-    MkDocs runs in a subprocess: its logging, plugins and global state stay out of ours, and
-    its messages come back as the error text when the build fails.
+
+def build_site(
+    docs_dir: Path, site_dir: Path, *, project: Project | None = None, engine: str = "mkdocs"
+) -> None:
+    """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict`` or
+    ``zensical build --strict`` (Material's successor).
+
+    The engine runs in a subprocess: its logging, plugins and global state stay out of ours,
+    and its messages come back as the error text when the build fails.
     """
     docs_dir, site_dir = Path(docs_dir), Path(site_dir)
     if not docs_dir.is_dir():
         raise ConvenantgenError(f"site sources folder '{docs_dir}' does not exist")
-    with tempfile.TemporaryDirectory(prefix="convenantgen-mkdocs-") as tmp:
-        theme = theme_dir(project, Path(tmp))
-        cfg = write_derived_config(
-            docs_dir, site_dir, Path(tmp) / "mkdocs.yml", project=project, theme=theme
+    if engine not in ENGINES:
+        raise ConvenantgenError(
+            f"unknown site engine '{engine}' (choose from {', '.join(ENGINES)})"
         )
+    with tempfile.TemporaryDirectory(prefix="convenantgen-site-") as tmp:
+        work = Path(tmp)
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
         epoch = _source_date_epoch(docs_dir)
         if epoch and "SOURCE_DATE_EPOCH" not in env:
             env["SOURCE_DATE_EPOCH"] = epoch
-        # -P: the working folder is not put on the import path, so a markdown.py (or any
-        # module) lying there is never imported; cwd: a folder of our own.
+        env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+        if engine == "mkdocs":
+            theme = theme_dir(project, work)
+            cfg = write_derived_config(
+                docs_dir, site_dir, work / "mkdocs.yml", project=project, theme=theme
+            )
+            # -P: the working folder is not put on the import path, so a markdown.py (or any
+            # module) lying there is never imported; cwd: a folder of our own.
+            command = [sys.executable, "-P", "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]
+        else:
+            cfg = _zensical_project(docs_dir, work, project)
+            command = [str(_zensical()), "build", "--strict", "--clean", "-f", str(cfg)]
         proc = subprocess.run(
-            [sys.executable, "-P", "-m", "mkdocs", "build", "--strict", "--config-file", str(cfg)],
-            capture_output=True,
-            text=True,
-            env={k: v for k, v in env.items() if k != "PYTHONPATH"},
-            cwd=tmp,
-            check=False,
+            command, capture_output=True, text=True, env=env, cwd=work, check=False
         )
-    if proc.returncode != 0:
-        lines = [_ANSI_RE.sub("", x).rstrip() for x in (proc.stderr + proc.stdout).splitlines()]
+        if proc.returncode == 0 and engine == "zensical":
+            if site_dir.exists():
+                shutil.rmtree(site_dir)
+            shutil.move(str(work / "site"), site_dir)
+    output = proc.stderr + proc.stdout
+    failed = proc.returncode != 0 or (engine == "zensical" and "No issues found" not in output)
+    if failed:
+        lines = [_ANSI_RE.sub("", x).rstrip() for x in output.splitlines()]
         problems = [x for x in lines if x.startswith(("WARNING", "ERROR", "Aborted", "Error"))]
         detail = "\n".join(problems or lines[-20:])
-        raise ConvenantgenError(f"the site build (MkDocs) failed:\n{detail}")
+        name = "MkDocs" if engine == "mkdocs" else "Zensical"
+        raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
+
+
+def _zensical() -> Path:
+    program = Path(sys.executable).with_name("zensical")
+    found = program if program.is_file() else shutil.which("zensical")
+    if not found:
+        raise ConvenantgenError("Zensical is not installed; install it with: pip install zensical")
+    return Path(found)
+
+
+def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Path:
+    """A Zensical project in ``work``: the Markdown in docs/ beside one flat mkdocs.yml.
+
+    Zensical reads mkdocs.yml, but not ``INHERIT`` and not a docs_dir outside the project's
+    folder, so the engine's settings, the project's and the navigation are merged into one
+    file with relative folders (the layout Zensical documents). Material's search partial of
+    the engine is left out: Zensical brings its own search."""
+    from ruamel.yaml import YAML
+
+    shutil.copytree(docs_dir, work / "docs")
+    base = YAML(typ="safe").load(config_file().read_text("utf-8"))
+    own = project_config(project)
+    theme_root = work / "theme"
+    shutil.copytree(THEME_DIR, theme_root, ignore=shutil.ignore_patterns("partials"))
+    own_overrides = project.overrides_dir if project is not None else None
+    if own_overrides is not None and own_overrides.is_dir():
+        shutil.copytree(
+            own_overrides, theme_root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*")
+        )
+    config = {
+        **base,
+        **{k: v for k, v in own.items() if k != "theme"},
+        "theme": {**base["theme"], **own["theme"], "custom_dir": "theme"},
+        "docs_dir": "docs",
+        "site_dir": "site",
+    }
+    sidecar = _sidecar(docs_dir)
+    if "nav" in sidecar:
+        config["nav"] = sidecar["nav"]
+    target = work / "mkdocs.yml"
+    target.write_text(json.dumps(config, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+    return target
 
 
 # ---------------------------------------------------------------------------------------------
