@@ -74,18 +74,23 @@ def _xss_dossier(target: Path) -> None:
 
 
 def _fake_downloads(site: Path, dossiers: list[str]) -> list[dict]:
+    """Manifest entries of the kinds a real build writes (the bytes are stand-ins)."""
     entries = []
     for dossier in dossiers:
-        for suffix, kind in (("docx", "document-docx"), ("pdf", "document-pdf")):
-            data = f"fake {suffix} of {dossier}\n".encode()
-            path = f"{dossier}/{dossier}-addendum.{suffix}"
+        for name, kind, title in (
+            (f"{dossier}-addendum.docx", "agreement-docx", f"Addendum {dossier}"),
+            (f"{dossier}-addendum.pdf", "agreement-pdf", f"Addendum {dossier}"),
+            (f"handtekeningen-{dossier}.docx", "signature-pages-docx", "Ondertekening"),
+            (f"ondertekenpakket-{dossier}.pdf", "signing-package", "Ondertekenpakket"),
+        ):
+            data = f"fake {name}\n".encode()
             entries.append(
                 {
                     "dossier": dossier,
                     "kind": kind,
-                    "path": path,
+                    "path": f"{dossier}/{name}",
                     "sha256": hashlib.sha256(data).hexdigest(),
-                    "title": f"Addendum {dossier} ({suffix.upper()})",
+                    "title": title,
                     "_data": data,
                 }
             )
@@ -166,7 +171,19 @@ def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):
     assert "Almeerse Scholen Groep (ASG - PO)" in html
     assert "16 (15 op 1 maart 2025)" in html
     assert "Uit de bronnen" in html and "Illustratief" in html
-    assert "Monitoring results (results: in maatregelen.yaml)." in html
+    # Provenance for readers: Dutch, without repository paths or the YAML's technical notes.
+    assert "De gemeten resultaten bij de maatregelen." in html
+    assert "Monitoring results" not in html and "maatregelen.yaml" not in html
+    assert "shared/seeds" not in html and "toetredingen.yaml" not in html
+
+
+def test_downloads_speak_dutch_and_mark_the_authoritative_text(built_site):
+    html = built_site.html("almere/downloads")
+    assert "overeenkomst (PDF), <strong>gezaghebbende tekst</strong>" in html
+    assert "handtekeningenpagina's (Word)" in html
+    assert "ondertekenpakket (PDF)" in html
+    for english in ("agreement docx", "signing package", "signature pages"):
+        assert english not in html
 
 
 def test_one_page_per_measure_with_letter_and_targets(built_site):

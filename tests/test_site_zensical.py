@@ -20,7 +20,6 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from test_site import _build, _fake_downloads
 from test_site_browser import _is_page, _QuietHandler, _status
-from test_site_browser import browser as browser  # the session fixture
 
 from convenantgen.site import build_site
 

@@ -289,8 +289,9 @@ class SiteDossier:
     texts: tuple[SiteText, ...]
     downloads: tuple[SiteDownload, ...]
     sources: tuple[SiteSource, ...]
-    sources_note: str
-    illustrative: tuple[str, ...]
+    sources_note: str  # provenance.public.text: for readers, in Dutch
+    illustrative: tuple[str, ...]  # provenance.public.illustrative
+    has_illustrative: bool  # anything illustrative at all (also when only the notes say so)
 
 
 @dataclass(frozen=True)
@@ -431,8 +432,11 @@ def site_dossier(
         for m in part.measures
     }
     prov = d.provenance or {}
+    # The public page speaks to readers: Dutch text from provenance.public, and a source's
+    # reference only when it is a web address (never a path in the repository).
+    public = prov.get("public") or {}
     sources = tuple(
-        SiteSource(str(s.get("title", "")), str(s.get("reference") or ""))
+        SiteSource(str(s.get("title", "")), _web_address(s.get("reference")))
         if isinstance(s, dict)
         else SiteSource(str(s), "")
         for s in prov.get("sources") or []
@@ -488,9 +492,15 @@ def site_dossier(
         # The dossier's downloads page is <id>/downloads/ (directory URLs).
         downloads=site_downloads(downloads, "../../"),
         sources=sources,
-        sources_note=str(prov.get("note") or ""),
-        illustrative=tuple(str(x) for x in prov.get("illustrative") or []),
+        sources_note=str(public.get("text") or ""),
+        illustrative=tuple(str(x) for x in public.get("illustrative") or []),
+        has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
     )
+
+
+def _web_address(reference: object) -> str:
+    text = str(reference or "")
+    return text if text.startswith(("https://", "http://")) else ""
 
 
 def _measure(
