@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -135,14 +135,18 @@ class SchemaSet:
     rules: Mapping[str, dict]
     named: Mapping[str, dict]
 
+    # One validator per kind, reused: building one expands the whole schema (a third of the
+    # validation time of a small file), and validate() resets its state.
+    _validators: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
     def validator(self, kind: str, known_codes: frozenset[str]) -> CovenantValidator:
-        schema_registry = SchemaRegistry(dict(self.named))
-        rules_registry = RulesSetRegistry(dict(self.rules))
-        validator = CovenantValidator(
-            self.schemas[kind],
-            schema_registry=schema_registry,
-            rules_set_registry=rules_registry,
-        )
+        validator = self._validators.get(kind)
+        if validator is None:
+            validator = self._validators[kind] = CovenantValidator(
+                self.schemas[kind],
+                schema_registry=SchemaRegistry(dict(self.named)),
+                rules_set_registry=RulesSetRegistry(dict(self.rules)),
+            )
         # Cerberus builds child validators from the class, so the codes live on the class.
         CovenantValidator.known_codes = known_codes
         return validator
