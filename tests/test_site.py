@@ -444,6 +444,24 @@ def test_user_text_is_escaped_never_executed(built_site):
         assert "<script>window.__xss" not in page.read_text(encoding="utf-8"), page
 
 
+def test_search_config_and_query_normaliser_follow_the_dutch_index(built_site):
+    """The query normaliser drops exactly the stop words lunr.nl left out of the index."""
+    site = built_site.site
+    config = json.loads((site / "search/search_index.json").read_text("utf-8"))["config"]
+    assert config["lang"] == ["nl"]
+    separator = re.compile(config["separator"])  # Python reads this expression alike
+    words = [w for w in separator.split("zij-instromers (rapportcijfer) 'pedagogisch' 1.5.") if w]
+    assert words == ["zij", "instromers", "rapportcijfer", "pedagogisch", "1.5"]
+    assert separator.split("handtekeningenpagina's") == ["handtekeningenpagina's"]
+    lunr_nl = (site / "assets/javascripts/lunr/min/lunr.nl.min.js").read_text("utf-8")
+    indexed = re.search(r'generateStopWordFilter\("([^"]*)"', lunr_nl).group(1).split()
+    script = (site / "assets/convenantgen-search.js").read_text("utf-8")
+    block = script[script.index("STOP_WORDS = (") : script.index(').split(" ")')]
+    listed = " ".join(re.findall(r'"([a-z ]+)"', block)).split()
+    assert listed == indexed
+    assert 'src="assets/convenantgen-search.js"' in built_site.html("")
+
+
 def test_no_external_assets(built_site):
     asset = re.compile(
         r"<(?:link|script|img|iframe|source)\b[^>]*(?:src|href)=\"(https?:)?//", re.I

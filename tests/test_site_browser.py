@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -260,17 +261,30 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, width):
     [
         ("zij-instromers", "/almere/maatregelen/zij-instroom/"),
         ("zij-instroom", "/almere/maatregelen/zij-instroom/"),
+        ("de zij-instromers", "/almere/maatregelen/zij-instroom/"),
+        ('"zij-instromers"', "/almere/maatregelen/zij-instroom/"),
+        ("Van de Zij-Instromers", "/almere/maatregelen/zij-instroom/"),
+        ("onderwijsassistenten", "/almere/maatregelen/onderwijsassistenten/"),
+        ("toetreding", "/almere/tekst-addendum-2024/"),
         ("mobiliteitstoelage", "/onderwijsregio/maatregelen/mobiliteitstoelage/"),
+        # Only in "(rapportcijfer)": brackets separate words in the index.
+        ("rapportcijfer", "/almere/maatregelen/ondersteuning-in-de-school/"),
     ],
 )
 def test_search_in_dutch_finds_the_page_first_and_reads_well(page, site_url, query, first):
+    from playwright.sync_api import expect
+
     page.goto(site_url)
     page.click("input.md-search__input")
     page.keyboard.type(query)
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15000)
+    # Results follow the typing; wait for the full query's first hit.
+    expect(results.first).to_have_attribute("href", re.compile(re.escape(first)), timeout=15000)
     hrefs = results.evaluate_all("els => els.map(e => e.href)")
     assert urlsplit(hrefs[0]).path == first, hrefs[:5]
     text = page.inner_text(".md-search-result")
+    # Dutch stop words and the parts of a hyphenated compound are never "missing".
+    assert "Ontbreekt" not in text, text[:500]
     # Chart labels are not in the index: no glued axis numbers in a snippet.
     assert "0102030" not in text and "illustratiefDoel" not in text, text[:500]
+    assert page.errors == []
