@@ -369,6 +369,35 @@ class OpenDataFile:
     table: str  # "doelen"
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One change. Kinds: dossier, signing, publication, in-force, extension,
+    accession-request, accession, targets, result; the template says each in words."""
+
+    id: str  # tag URI
+    kind: str
+    updated: str  # RFC 3339: "2024-08-01T00:00:00Z"
+    date: str  # "1 augustus 2024"
+    dossier: str  # the dossier's display title
+    name: str  # agreement, party or measure heading
+    detail: str  # citation, new end date, measure letters, result with its school year, or ""
+    measure: str  # the measure's letter (a result), or ""
+    href: str  # the page about it
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class SiteFeed:
+    id: str
+    title: str  # the site's name
+    subtitle: str
+    author: str
+    updated: str  # the newest entry's date (the reference date when there is none)
+    site: str  # link to the site's home page
+    self: str  # link to the feed itself
+    entries: tuple[FeedEntry, ...]  # newest first
+
+
 # template name -> (purpose, top-level variables and their types)
 SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/home.md": ("the home page: every dossier with its status", {"site": SiteHome}),
@@ -398,6 +427,7 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
         "every download, by dossier",
         {"site": SiteHome, "groups": tuple[DownloadGroup, ...]},
     ),
+    "site/feed.xml": ("the Atom feed of changes (feed.xml)", {"feed": SiteFeed}),
     "site/open-data.md": (
         "the open-data page",
         {"files": tuple[OpenDataFile, ...], "schemas": tuple[str, ...]},
