@@ -379,7 +379,7 @@ class FeedEntry:
     updated: str  # RFC 3339: "2024-08-01T00:00:00Z"
     date: str  # "1 augustus 2024"
     dossier: str  # the dossier's display title
-    name: str  # agreement, party or measure heading
+    name: str  # the agreement, party or measure (its title)
     detail: str  # citation, new end date, measure letters, result with its school year, or ""
     measure: str  # the measure's letter (a result), or ""
     href: str  # the page about it
