@@ -244,6 +244,116 @@ def test_chart_says_when_a_target_is_missed():
     assert "illustratief" not in svg
 
 
+def _glance_after(html: str, heading: str) -> list[str]:
+    """The items of the first at-a-glance list after ``heading`` (its text)."""
+    start = html.index(heading)
+    block = re.search(r'<ul class="cg-glance">(.*?)</ul>', html[start:], re.S).group(1)
+    return re.findall(r"<li[^>]*>(.*?)</li>", block)
+
+
+ALMERE_GLANCE = [
+    "2 doelen op koers (illustratieve resultaten)",
+    "10 doelen nog niet gemeten",
+    "4 doelen zonder meetbare norm",
+]
+
+
+def test_home_shows_each_dossiers_targets_at_a_glance(built_site):
+    html = built_site.html("")
+    assert "Stand van de doelen" in html
+    assert _glance_after(html, ">G5 Almere</h3>") == ALMERE_GLANCE
+    assert _glance_after(html, ">Vervangingspool Twente</h3>") == [
+        "11 doelen nog niet gemeten",
+        "4 doelen zonder meetbare norm",
+    ]
+
+
+def test_overview_shows_the_targets_at_a_glance_next_to_the_charts(built_site):
+    html = built_site.html("almere")
+    assert _glance_after(html, "Stand van de doelen") == ALMERE_GLANCE
+    assert 'class="cg-state-on-track"' in html
+    charts = re.search(r"Grafieken van de resultaten: (.*?)</p>", html, re.S).group(1)
+    assert re.findall(r'href="([^"]+)"', charts) == [
+        "maatregelen/begeleidingsprogramma/",
+        "maatregelen/zij-instroom/",
+    ]
+
+
+def test_measures_list_shows_the_latest_result_against_the_target(built_site):
+    html = built_site.html("almere/maatregelen")
+    rows = {
+        re.search(r"<td>([A-E])</td>", row).group(1): re.findall(r"<td>(.*?)</td>", row, re.S)[-1]
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        if re.search(r"<td>[A-E]</td>", row)
+    }
+    assert rows["E"] == (
+        "<strong>op koers</strong>: 43 zij-instromers in 2024–2025 (illustratief), "
+        "doel ten minste 40 zij-instromers"
+    )
+    assert rows["A"] == (
+        "<strong>op koers</strong>: 8% in 2024–2025 (illustratief), doel kleiner dan 10%"
+    )
+    assert rows["B"] == rows["C"] == rows["D"] == "nog geen resultaten"
+    assert "Laatste resultaat (1 maart 2025)" in html
+
+
+def test_measure_page_shows_each_targets_latest_result(built_site):
+    html = built_site.html("almere/maatregelen/zij-instroom")
+    assert "Stand op 1 maart 2025" in html
+    cells = re.findall(r"<td>(.*?)</td>", html[html.index("Stand op 1 maart 2025</h2>") :], re.S)
+    standing = cells[1:8:2]
+    assert standing == [
+        "<strong>op koers</strong>: 43 zij-instromers in 2024–2025 (illustratief), "
+        "doel ten minste 40 zij-instromers",
+        "nog niet gemeten",
+        "nog niet gemeten",
+        "nog niet gemeten",
+    ]
+    b = built_site.html("almere/maatregelen/ondersteuning-in-de-school")
+    assert "<td>geen meetbare norm</td>" in b
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (
+            [("met", 1, 0), ("missed", 3, 1), ("behind", 2, 2)],
+            [
+                "1 doel gehaald",
+                "3 doelen niet gehaald (waarvan 1 op een illustratief resultaat)",
+                "2 doelen lopen achter (illustratieve resultaten)",
+            ],
+        ),
+        (
+            [("on-track", 1, 1), ("behind", 1, 0), ("unmeasured", 1, 0), ("no-norm", 1, 0)],
+            [
+                "1 doel op koers (illustratief resultaat)",
+                "1 doel loopt achter",
+                "1 doel nog niet gemeten",
+                "1 doel zonder meetbare norm",
+            ],
+        ),
+        (
+            [("met", 4, 2), ("unmeasured", 2, 0)],
+            [
+                "4 doelen gehaald (waarvan 2 op illustratieve resultaten)",
+                "2 doelen nog niet gemeten",
+            ],
+        ),
+    ],
+)
+def test_glance_words_agree_with_the_numbers(counts, expected):
+    from convenantgen.site_pages import Pages
+
+    glance = site_context.SiteGlance(
+        sum(c[1] for c in counts), tuple(site_context.SiteCount(*c) for c in counts)
+    )
+    text = Pages().render("site/glance.md", glance=glance)
+    assert re.findall(r"<li[^>]*>(.*?)</li>", text) == expected
+    empty = Pages().render("site/glance.md", glance=site_context.SiteGlance(0, ()))
+    assert "geen resultaatafspraken" in empty
+
+
 def test_party_registry(built_site):
     html = built_site.html("almere/partijen")
     assert "Stichting Openbaar Onderwijs Almere-Poort" in html
@@ -332,6 +442,24 @@ def test_user_text_is_escaped_never_executed(built_site):
     assert "&lt;/title&gt;" in title
     for page in built_site.site.rglob("*.html"):
         assert "<script>window.__xss" not in page.read_text(encoding="utf-8"), page
+
+
+def test_search_config_and_query_normaliser_follow_the_dutch_index(built_site):
+    """The query normaliser drops exactly the stop words lunr.nl left out of the index."""
+    site = built_site.site
+    config = json.loads((site / "search/search_index.json").read_text("utf-8"))["config"]
+    assert config["lang"] == ["nl"]
+    separator = re.compile(config["separator"])  # Python reads this expression alike
+    words = [w for w in separator.split("zij-instromers (rapportcijfer) 'pedagogisch' 1.5.") if w]
+    assert words == ["zij", "instromers", "rapportcijfer", "pedagogisch", "1.5"]
+    assert separator.split("handtekeningenpagina's") == ["handtekeningenpagina's"]
+    lunr_nl = (site / "assets/javascripts/lunr/min/lunr.nl.min.js").read_text("utf-8")
+    indexed = re.search(r'generateStopWordFilter\("([^"]*)"', lunr_nl).group(1).split()
+    script = (site / "assets/convenantgen-search.js").read_text("utf-8")
+    block = script[script.index("STOP_WORDS = (") : script.index(').split(" ")')]
+    listed = " ".join(re.findall(r'"([a-z ]+)"', block)).split()
+    assert listed == indexed
+    assert 'src="assets/convenantgen-search.js"' in built_site.html("")
 
 
 def test_no_external_assets(built_site):
@@ -533,6 +661,9 @@ def test_a_dossier_without_agreements_or_penvoerder_builds(tmp_path):
     assert "schooljaar 2023–2024: 12%, doel niet gehaald;" in page
     assert "schooljaar 2024–2025: 9,5%, doel gehaald, illustratief." in page
     assert re.search(r"<td>12%</td>\s*<td>nee</td>", page)
+    # No agreement, so no end to the target's period: the latest result is on track.
+    assert "<strong>op koers</strong>: 9,5% in 2024–2025 (illustratief)" in page
+    assert '<li class="cg-state-on-track">1 doel op koers (illustratief resultaat)</li>' in overview
 
 
 def test_sync_folder_touches_only_what_changed(tmp_path):

@@ -279,12 +279,22 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, width):
     [
         ("zij-instromers", "/almere/maatregelen/zij-instroom/"),
         ("zij-instroom", "/almere/maatregelen/zij-instroom/"),
+        ("de zij-instromers", "/almere/maatregelen/zij-instroom/"),
+        ('"zij-instromers"', "/almere/maatregelen/zij-instroom/"),
+        ("Van de Zij-Instromers", "/almere/maatregelen/zij-instroom/"),
+        ("onderwijsassistenten", "/almere/maatregelen/onderwijsassistenten/"),
+        ("toetreding", "/almere/tekst-addendum-2024/"),
         ("mobiliteitstoelage", "/onderwijsregio/maatregelen/mobiliteitstoelage/"),
+        # Only in "(rapportcijfer)": brackets separate words in the index.
+        ("rapportcijfer", "/almere/maatregelen/ondersteuning-in-de-school/"),
     ],
 )
 def test_search_in_dutch_finds_the_page_first_and_reads_well(page, site_url, query, first):
     hrefs = _search(page, site_url, query)
     assert urlsplit(hrefs[0]).path == first, hrefs[:5]
     text = page.inner_text(".md-search-result")
+    # Dutch stop words and the parts of a hyphenated compound are never "missing".
+    assert "Ontbreekt" not in text, text[:500]
     # Chart labels are not in the index: no glued axis numbers in a snippet.
     assert "0102030" not in text and "illustratiefDoel" not in text, text[:500]
+    assert page.errors == []

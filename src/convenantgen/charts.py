@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from . import formatting as fmt
+from .domain import meets as met  # noqa: F401 - one rule for 'met', shared with the site
 
 # Colours with a contrast of at least 4.5:1 against white (text) or 3:1 (graphics).
 INK = "#1f1f1f"
@@ -38,19 +39,6 @@ class ChartPoint:
     text: str
     illustrative: bool
     met: bool | None
-
-
-def met(value: float, comparator: str | None, target: float | None) -> bool | None:
-    """Whether ``value`` meets the target under the comparator; None when there is no norm."""
-    if comparator is None or target is None:
-        return None
-    return {
-        "<": value < target,
-        "<=": value <= target,
-        ">": value > target,
-        ">=": value >= target,
-        "=": math.isclose(value, target),
-    }[comparator]
 
 
 def _nice_max(value: float) -> float:

@@ -1,8 +1,9 @@
 """Stage 3b, derive: the domain facts every later stage shares.
 
 Computed from the model only, never from text or layout: the covenant's term with its
-extensions, the status on a date, school years, the period a target applies to, who signs an
-agreement and who is a party on a given day. The checks (stage 4), the context (stage 5) and
+extensions, the status on a date, school years, the period a target applies to, how a target is
+doing on a date (met, on track, behind, missed, not yet measured), who signs an agreement and
+who is a party on a given day. The checks (stage 4), the context (stage 5) and
 every renderer use these functions; none of them recomputes a fact on its own, so the
 documents, the site, open data and ``diff`` cannot disagree about a date.
 """
@@ -10,9 +11,10 @@ documents, the site, open data and ``diff`` cannot disagree about a date.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from .model import Agreement, Dossier, Party, Period, Target
+from .model import Agreement, Dossier, Party, Period, Result, Target
 from .references import Index
 
 ONE_DAY = dt.timedelta(days=1)
@@ -127,6 +129,87 @@ def target_period(dossier: Dossier, target: Target) -> tuple[dt.date, dt.date] |
     if term is None or term.start is None:
         return None
     return term.start, term.end
+
+
+# ---------------------------------------------------------------------------------------------
+# How a target is doing on a date
+
+
+# The states of a target on a date; the site's templates say them in Dutch.
+MET, ON_TRACK, BEHIND, MISSED, UNMEASURED, NO_NORM = (
+    "met",
+    "on-track",
+    "behind",
+    "missed",
+    "unmeasured",
+    "no-norm",
+)
+TARGET_STATES = (MET, ON_TRACK, BEHIND, MISSED, UNMEASURED, NO_NORM)
+
+
+def school_year_span(label: str) -> tuple[dt.date, dt.date] | None:
+    """``2024-2025`` -> 1 August 2024 to 31 July 2025; None for a label of another form."""
+    start, _, _ = label.partition("-")
+    if not start.isdigit():
+        return None
+    return dt.date(int(start), 8, 1), dt.date(int(start) + 1, 7, 31)
+
+
+def meets(value: float, comparator: str | None, norm: float | None) -> bool | None:
+    """Whether ``value`` meets the norm under the comparator; None when there is no norm."""
+    if comparator is None or norm is None:
+        return None
+    return {
+        "<": value < norm,
+        "<=": value <= norm,
+        ">": value > norm,
+        ">=": value >= norm,
+        "=": math.isclose(value, norm),
+    }[comparator]
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """A target on a date: its state, and the result that decided it (None: no result)."""
+
+    state: str  # one of TARGET_STATES
+    result: Result | None
+    illustrative: bool  # the deciding result is illustrative (made up)
+    period_end: dt.date | None  # end of the period the deciding result is measured against
+
+
+def target_state(dossier: Dossier, target: Target, day: dt.date) -> TargetState:
+    """How ``target`` is doing on ``day``, from its latest result.
+
+    The rule: only results of school years that have begun by ``day`` count, and the latest
+    of those decides. A target without a norm (comparator and value) is ``no-norm``; one
+    without a counting result is ``unmeasured``. Otherwise the result is measured against
+    the end of its period: the school year of the result for a target per school year, else
+    the target's period (its own, or the term of its agreement). After that end the target
+    is ``met`` or ``missed``; up to and including that day it is ``on-track`` when the
+    latest result already meets the norm and ``behind`` when it does not. A period whose
+    end is unknown has not ended.
+    """
+    results = [
+        r
+        for r in target.results
+        if (span := school_year_span(r.school_year)) is None or span[0] <= day
+    ]
+    latest = max(results, key=lambda r: r.school_year, default=None)
+    if target.comparator is None or target.value is None:
+        return TargetState(NO_NORM, latest, bool(latest and latest.illustrative), None)
+    if latest is None:
+        return TargetState(UNMEASURED, None, False, None)
+    if target.per_school_year:
+        span = school_year_span(latest.school_year)
+        end = span[1] if span else None
+    else:
+        period = target_period(dossier, target)
+        end = period[1] if period else None
+    ok = meets(float(latest.value), target.comparator, target.value)
+    ended = end is not None and day > end
+    state = (MET if ok else MISSED) if ended else (ON_TRACK if ok else BEHIND)
+    return TargetState(state, latest, latest.illustrative, end)
 
 
 # ---------------------------------------------------------------------------------------------

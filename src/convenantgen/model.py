@@ -243,6 +243,7 @@ class Result:
     where: Where
     source: str | None = None
     illustrative: bool = False
+    date: dt.date | None = None  # when it was published
 
 
 @dataclass(frozen=True)
@@ -610,6 +611,7 @@ def _target(data: Mapping, measure: str, where: Where) -> Target:
                 where=where.child("results", i),
                 source=_opt(r, "source"),
                 illustrative=bool(r.get("illustrative")),
+                date=_date(r.get("date")),
             )
             for i, r in enumerate(data.get("results") or [])
         ),

@@ -4,7 +4,8 @@ Two steps with a plain folder of Markdown between them, so the site builds under
 under Zensical alike (no plugin generates pages):
 
 1. :func:`write_site_sources` turns the model into Markdown pages, SVG charts, open data
-   (JSON/CSV) and copies of the JSON Schemas, in an empty staging folder. Everything is
+   (JSON/CSV), the Atom feed (``feed.xml``, :mod:`convenantgen.feed`) and copies of the JSON
+   Schemas, in an empty staging folder. Everything is
    rendered in memory first; files are written only once every page rendered.
 2. :func:`build_site` runs ``mkdocs build --strict`` on that folder with a configuration
    derived from the top-level ``mkdocs.yml`` (docs_dir, site_dir and navigation filled in).
@@ -33,6 +34,7 @@ from . import formatting as fmt
 from .context import DossierContext, build_context
 from .domain import SITE_FOLDERS
 from .errors import CheckFailed, ConvenantgenError, Severity
+from .feed import FEED_FILE, site_feed
 from .markdown import h
 from .model import Dossier
 from .opendata import open_data_files
@@ -136,6 +138,17 @@ def render_site_sources(
             }
         )
     home = SiteHome(fmt.date_long(reference_date), tuple(views), bool(schemas))
+    settings = project.settings if project is not None else Settings()
+    feed = site_feed(
+        facts,
+        {d.id: d.display_title for d in views},
+        site_name=settings.site_name,
+        description=settings.site_description,
+        author=settings.organisation or settings.site_name,
+        site_url=settings.site_url,
+        reference_date=reference_date,
+    )
+    files[FEED_FILE] = render("site/feed.xml", feed=feed)
     names = {d.id: d.display_title for d in views}
     by_dossier: dict[str, list[dict]] = {}
     for item in downloads:

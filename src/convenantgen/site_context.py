@@ -19,7 +19,15 @@ from markupsafe import Markup
 from . import formatting as fmt
 from .charts import ChartPoint, met, results_chart
 from .context import AgreementContext, DossierContext, target_text
-from .domain import Term, covenant, dossier_term, status, target_period
+from .domain import (
+    TARGET_STATES,
+    Term,
+    covenant,
+    dossier_term,
+    status,
+    target_period,
+    target_state,
+)
 from .model import Agreement, Dossier, Measure, Party, Target
 from .references import Index, build_index
 from .wording import Wording
@@ -89,15 +97,20 @@ def school_year_text(label: str) -> str:
     return fmt.school_year_label(int(start)) if start.isdigit() else label
 
 
+def result_text(row: TargetRow, value: float) -> str:
+    """A result in Dutch, with the indicator's unit: "43 zij-instromers", "9,5%"."""
+    if row.unit:
+        return fmt.quantity(value, row.unit, row.counted, row.decimals)
+    return fmt.number(value)
+
+
 def result_points(row: TargetRow) -> list[ChartPoint]:
     t = row.target
     return [
         ChartPoint(
             label=school_year_text(r.school_year),
             value=float(r.value),
-            text=fmt.quantity(r.value, row.unit, row.counted, row.decimals)
-            if row.unit
-            else fmt.number(r.value),
+            text=result_text(row, r.value),
             illustrative=r.illustrative,
             met=met(float(r.value), t.comparator, t.value),
         )
@@ -129,6 +142,35 @@ class SiteChart:
 
 
 @dataclass(frozen=True)
+class SiteStanding:
+    """A target's latest result against it on the reference date (:func:`domain.target_state`).
+
+    States: met, on-track, behind, missed, unmeasured, no-norm; the templates say them in
+    words."""
+
+    state: str
+    norm: str  # "ten minste 40 zij-instromers", or "" without a norm
+    result: str  # "43 zij-instromers", or "" without a result
+    school_year: str  # "2024–2025", or ""
+    illustrative: bool  # the result is illustrative
+
+
+@dataclass(frozen=True)
+class SiteCount:
+    state: str  # one of domain.TARGET_STATES
+    count: int  # targets in this state
+    illustrative: int  # of which the deciding result is illustrative
+
+
+@dataclass(frozen=True)
+class SiteGlance:
+    """How many targets are in each state (states without targets are left out)."""
+
+    total: int
+    counts: tuple[SiteCount, ...]
+
+
+@dataclass(frozen=True)
 class SiteTarget:
     id: str
     text: str
@@ -138,6 +180,7 @@ class SiteTarget:
     period: str
     baseline: str
     baseline_planned: bool
+    standing: SiteStanding
 
 
 @dataclass(frozen=True)
@@ -161,10 +204,16 @@ class SiteMeasure:
     sections: tuple[SiteList, ...]
     targets: tuple[SiteTarget, ...]
     charts: tuple[SiteChart, ...]
+    glance: SiteGlance
 
     @property
     def monitored(self) -> bool:
         return bool(self.charts)
+
+    @property
+    def measured(self) -> tuple[SiteTarget, ...]:
+        """The targets with a result that counts on the reference date."""
+        return tuple(t for t in self.targets if t.standing.result)
 
 
 @dataclass(frozen=True)
@@ -292,6 +341,12 @@ class SiteDossier:
     sources_note: str  # provenance.public.text: for readers, in Dutch
     illustrative: tuple[str, ...]  # provenance.public.illustrative
     has_illustrative: bool  # anything illustrative at all (also when only the notes say so)
+    glance: SiteGlance  # every target of every measure
+
+    @property
+    def monitored(self) -> tuple[SiteMeasure, ...]:
+        """The measures with a chart."""
+        return tuple(m for m in self.measures if m.monitored)
 
 
 @dataclass(frozen=True)
@@ -314,6 +369,35 @@ class OpenDataFile:
     table: str  # "doelen"
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One change. Kinds: dossier, signing, publication, in-force, extension,
+    accession-request, accession, targets, result; the template says each in words."""
+
+    id: str  # tag URI
+    kind: str
+    updated: str  # RFC 3339: "2024-08-01T00:00:00Z"
+    date: str  # "1 augustus 2024"
+    dossier: str  # the dossier's display title
+    name: str  # the agreement, party or measure (its title)
+    detail: str  # citation, new end date, measure letters, result with its school year, or ""
+    measure: str  # the measure's letter (a result), or ""
+    href: str  # the page about it
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class SiteFeed:
+    id: str
+    title: str  # the site's name
+    subtitle: str
+    author: str
+    updated: str  # the newest entry's date (the reference date when there is none)
+    site: str  # link to the site's home page
+    self: str  # link to the feed itself
+    entries: tuple[FeedEntry, ...]  # newest first
+
+
 # template name -> (purpose, top-level variables and their types)
 SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/home.md": ("the home page: every dossier with its status", {"site": SiteHome}),
@@ -322,6 +406,14 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/measure.md": (
         "one measure with its targets and monitoring",
         {"d": SiteDossier, "m": SiteMeasure},
+    ),
+    "site/glance.md": (
+        "how many targets are met, on track, ... (included by the home and overview pages)",
+        {"glance": SiteGlance},
+    ),
+    "site/standing.md": (
+        "a target's latest result against it (included by the measure pages)",
+        {"standing": SiteStanding},
     ),
     "site/parties.md": ("a dossier's party registry", {"d": SiteDossier}),
     "site/timeline.md": ("a dossier's timeline", {"d": SiteDossier}),
@@ -335,6 +427,7 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
         "every download, by dossier",
         {"site": SiteHome, "groups": tuple[DownloadGroup, ...]},
     ),
+    "site/feed.xml": ("the Atom feed of changes (feed.xml)", {"feed": SiteFeed}),
     "site/open-data.md": (
         "the open-data page",
         {"files": tuple[OpenDataFile, ...], "schemas": tuple[str, ...]},
@@ -442,6 +535,7 @@ def site_dossier(
         for s in prov.get("sources") or []
     )
     pen = d.penvoerder
+    measures = tuple(_measure(facts, m, pillars, headings.get(m.id)) for m in facts.measures)
     known = {g.id for g in d.groups}
     orphans = [p for p in d.parties if p.group not in known]
     return SiteDossier(
@@ -472,7 +566,7 @@ def site_dossier(
         parties_total=len(d.parties),
         parties_now=sum(1 for p in d.parties if p.member_on(day)),
         pillars=tuple(SitePillar(p.id, p.label, p.description or "") for p in d.pillars),
-        measures=tuple(_measure(facts, m, pillars, headings.get(m.id)) for m in facts.measures),
+        measures=measures,
         groups=tuple(_group(d, g) for g in d.groups),
         other_parties=_orphans(orphans) if orphans else None,
         events=_events(facts),
@@ -495,7 +589,33 @@ def site_dossier(
         sources_note=str(public.get("text") or ""),
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),
         has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
+        glance=glance(t.standing for m in measures for t in m.targets),
     )
+
+
+def standing(facts: DossierFacts, row: TargetRow) -> SiteStanding:
+    """The target's state on the reference date, with its latest result in Dutch."""
+    found = target_state(facts.dossier, row.target, facts.reference_date)
+    result, year = "", ""
+    if found.result is not None:
+        result = result_text(row, found.result.value)
+        year = school_year_text(found.result.school_year)
+    norm = f"{row.comparator} {row.value}".strip() if row.value else ""
+    return SiteStanding(found.state, norm, result, year, found.illustrative)
+
+
+def glance(standings) -> SiteGlance:
+    """Counts per state, in the order of :data:`domain.TARGET_STATES`."""
+    items = list(standings)
+    counts = tuple(
+        SiteCount(
+            state,
+            sum(1 for x in items if x.state == state),
+            sum(1 for x in items if x.state == state and x.illustrative),
+        )
+        for state in TARGET_STATES
+    )
+    return SiteGlance(len(items), tuple(c for c in counts if c.count))
 
 
 def _web_address(reference: object) -> str:
@@ -530,6 +650,20 @@ def _measure(
             for p, res in zip(points, sorted(t.results, key=lambda x: x.school_year), strict=True)
         )
         charts.append(SiteChart(title, norm, r.period, Markup(svg), f"{t.id}.svg", results))
+    targets = tuple(
+        SiteTarget(
+            r.target.id,
+            r.text,
+            r.indicator,
+            r.comparator,
+            r.value,
+            r.period,
+            r.baseline,
+            r.baseline_planned,
+            standing(facts, r),
+        )
+        for r in rows
+    )
     return SiteMeasure(
         id=measure.id,
         letter=letter,
@@ -542,20 +676,9 @@ def _measure(
         worked=tuple(measure.worked),
         strengthen=tuple(measure.strengthen),
         sections=tuple(SiteList(s.title, s.ordered, tuple(s.items)) for s in measure.sections),
-        targets=tuple(
-            SiteTarget(
-                r.target.id,
-                r.text,
-                r.indicator,
-                r.comparator,
-                r.value,
-                r.period,
-                r.baseline,
-                r.baseline_planned,
-            )
-            for r in rows
-        ),
+        targets=targets,
         charts=tuple(charts),
+        glance=glance(t.standing for t in targets),
     )
 
 
