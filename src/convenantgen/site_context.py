@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import formatting as fmt
 from .charts import ChartPoint, met, results_chart
+from .consolidated import SiteConsolidation, SiteVersion, site_consolidation
 from .context import AgreementContext, DossierContext, target_text
 from .domain import Term, covenant, dossier_term, status, target_period
 from .model import Agreement, Dossier, Measure, Party, Target
@@ -292,6 +293,8 @@ class SiteDossier:
     sources_note: str  # provenance.public.text: for readers, in Dutch
     illustrative: tuple[str, ...]  # provenance.public.illustrative
     has_illustrative: bool  # anything illustrative at all (also when only the notes say so)
+    # "Geldende tekst": the text in force per date of change; None without addenda.
+    consolidation: SiteConsolidation | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,14 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/parties.md": ("a dossier's party registry", {"d": SiteDossier}),
     "site/timeline.md": ("a dossier's timeline", {"d": SiteDossier}),
     "site/text.md": ("the full text of an agreement", {"d": SiteDossier, "text": SiteText}),
+    "site/consolidated-index.md": (
+        "the choice of date of a dossier's text in force (geldende tekst)",
+        {"d": SiteDossier, "c": SiteConsolidation},
+    ),
+    "site/consolidated.md": (
+        "the text in force from one date of change, the changes marked",
+        {"d": SiteDossier, "c": SiteConsolidation, "v": SiteVersion},
+    ),
     "site/downloads.md": ("a dossier's downloads", {"d": SiteDossier}),
     "site/download-table.md": (
         "the table of downloads (included by the download pages)",
@@ -495,6 +506,7 @@ def site_dossier(
         sources_note=str(public.get("text") or ""),
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),
         has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
+        consolidation=site_consolidation(ctx.consolidation),
     )
 
 
