@@ -15,6 +15,13 @@ from ..model import Dossier
 from ..references import Index
 from .registry import Sink
 
+# Actions that may name the same article on the same day: their order does not matter.
+_COMPATIBLE = {
+    frozenset({"add_to"}),
+    frozenset({"insert_after", "replace"}),
+    frozenset({"insert_after", "add_to"}),
+}
+
 
 def check_amendments(dossier: Dossier, index: Index, report: Sink) -> None:
     todo = steps(dossier)
@@ -74,7 +81,7 @@ def check_amendments(dossier: Dossier, index: Index, report: Sink) -> None:
             continue
         same = seen.setdefault((step.effective, a.target), [])
         clash = next(
-            (p for p in same if not p.amendment.action == a.action == "add_to"),
+            (p for p in same if frozenset({p.amendment.action, a.action}) not in _COMPATIBLE),
             None,
         )
         same.append(step)
