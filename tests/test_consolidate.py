@@ -200,6 +200,22 @@ CASES = [
         id="amend-incomplete",
     ),
     pytest.param(
+        "    remove: toetreding-verwijzing\n",
+        "    remove: toetreding-verwijzing\n    replace: toetreding-regel\n",
+        "  - id: vervallen-verwijzing",
+        "9: error [amend-incomplete] instruction 'vervallen-verwijzing' names replace and "
+        "remove: one action per instruction (replace, add_to, insert_after, remove or extend)",
+        id="amend-two-actions",
+    ),
+    pytest.param(
+        "    remove: toetreding-verwijzing\n",
+        "",
+        "  - id: vervallen-verwijzing",
+        "9: error [amend-incomplete] instruction 'vervallen-verwijzing' names none (replace, "
+        "add_to, insert_after, remove or extend)",
+        id="amend-no-action",
+    ),
+    pytest.param(
         "      - id: begrip-mentor",
         "      - id: maatregelen-lijst",
         "  - id: extra-begrip",

@@ -117,9 +117,11 @@ def apply(state: State, step: Step) -> Problem | None:
     day = fmt.date_long(step.effective) if step.effective else "?"
     handler = _HANDLERS.get(a.action)
     if handler is None:
+        written = " and ".join(a.actions)
+        problem = f"names {written}: one action per instruction" if written else "names none"
         return Problem(
             "amend-incomplete",
-            f"instruction '{a.id}' names none of replace, add_to, insert_after, remove, extend",
+            f"instruction '{a.id}' {problem} (replace, add_to, insert_after, remove or extend)",
         )
     return handler(state, step, a, day)
 

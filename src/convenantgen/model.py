@@ -172,6 +172,7 @@ class Amendment:
     text: str | None = None
     clauses: tuple[Clause, ...] = ()
     section: Section | None = None
+    actions: tuple[str, ...] = ()  # every action key written; more or less than one is reported
 
 
 AMENDMENT_ACTIONS = ("replace", "add_to", "insert_after", "remove", "extend")
@@ -522,10 +523,12 @@ def _section(data: Mapping, where: Where) -> Section:
 
 def _amendment(data: Mapping, where: Where) -> Amendment:
     # The schema allows each action key; the checks report an instruction with none or two.
-    action = next((a for a in AMENDMENT_ACTIONS if data.get(a)), "")
+    actions = tuple(a for a in AMENDMENT_ACTIONS if data.get(a))
+    action = actions[0] if len(actions) == 1 else ""
     return Amendment(
         id=str(data["id"]),
         action=action,
+        actions=actions,
         target=str(data.get(action) or ""),
         where=where,
         effective=_date(data.get("effective")),
