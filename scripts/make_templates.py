@@ -202,41 +202,18 @@ def signature_block(b: Builder, var: str, *, with_marker: bool) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def agreement() -> Path:
-    b = Builder("Convenant of addendum")
-    b.para("{{ a.title }}", style="Title")
-    b.para("{{ a.parties_heading }}")
-    b.tag("for block in a.parties")
-    b.tag("if not loop.first")
-    b.para("{{ a.separator }}")
-    b.tag("endif")
-    b.para("{{ block.intro }}")
-    b.tag("for name in block.members")
-    b.para("{{ name }}", style="Partijlijst")
-    b.tag("endfor")
-    b.tag("if block.closing")
-    b.para("{{ block.closing }}")
-    b.tag("endif")
-    b.tag("endfor")
-
-    b.tag("if a.considerations")
-    b.para("{{ a.considerations_heading }}", style="Tussenkop")
-    b.tag("for item in a.considerations")
+def bullets(b: Builder, items: str, heading: str) -> None:
+    """A heading over a bulleted list, both left out when the list is empty."""
+    b.tag(f"if {items}")
+    b.para(f"{{{{ {heading} }}}}", style="Tussenkop")
+    b.tag(f"for item in {items}")
     b.para("{{ item }}", style="List Bullet")
     b.tag("endfor")
     b.tag("endif")
-    b.para("{{ a.agreement_heading }}", style="Tussenkop")
 
-    b.tag("for section in a.sections")
-    b.para("{{ section.heading }}", style="Heading 1")
-    b.tag("for clause in section.clauses")
-    b.tag("for text in clause.paragraphs")
-    b.tag("if clause.label and loop.first")
-    b.para("{{ clause.label }}", "\t", "{{ text }}", style="Artikellid")
-    b.tag("else")
-    b.para("{{ text }}")
-    b.tag("endif")
-    b.tag("endfor")
+
+def clause_parts(b: Builder) -> None:
+    """A clause's definitions and article text (measures included), as in the agreement."""
     b.tag("for d in clause.definitions")
     p = b.para("{{ d.label }}", "\t", style="Artikellid")
     p.add_run("{{ d.term }}").italic = True
@@ -274,6 +251,60 @@ def agreement() -> Path:
     b.tag("endfor")
     b.tag("endfor")
     b.tag("endif")
+
+
+def segments_para(b: Builder, var: str, *lead: str, style: str | None = None):
+    """A paragraph of marked runs: deleted words struck through, inserted words underlined.
+
+    Run-level tags (``{%r %}``) keep the loop inside the paragraph; every ``{{ }}`` stays a run
+    of its own, so Word formatting applies to it."""
+    p = b.para(*lead, style=style)
+    p.add_run(f"{{%r for seg in {var} %}}")
+    p.add_run("{%r if not loop.first %}")
+    p.add_run(" ")
+    p.add_run("{%r endif %}")
+    p.add_run("{%r if seg.kind == 'del' %}")
+    p.add_run("{{ seg.text }}").font.strike = True
+    p.add_run("{%r elif seg.kind == 'ins' %}")
+    p.add_run("{{ seg.text }}").font.underline = True
+    p.add_run("{%r else %}")
+    p.add_run("{{ seg.text }}")
+    p.add_run("{%r endif %}")
+    p.add_run("{%r endfor %}")
+    return p
+
+
+def agreement() -> Path:
+    b = Builder("Convenant of addendum")
+    b.para("{{ a.title }}", style="Title")
+    b.para("{{ a.parties_heading }}")
+    b.tag("for block in a.parties")
+    b.tag("if not loop.first")
+    b.para("{{ a.separator }}")
+    b.tag("endif")
+    b.para("{{ block.intro }}")
+    b.tag("for name in block.members")
+    b.para("{{ name }}", style="Partijlijst")
+    b.tag("endfor")
+    b.tag("if block.closing")
+    b.para("{{ block.closing }}")
+    b.tag("endif")
+    b.tag("endfor")
+
+    bullets(b, "a.considerations", "a.considerations_heading")
+    b.para("{{ a.agreement_heading }}", style="Tussenkop")
+
+    b.tag("for section in a.sections")
+    b.para("{{ section.heading }}", style="Heading 1")
+    b.tag("for clause in section.clauses")
+    b.tag("for text in clause.paragraphs")
+    b.tag("if clause.label and loop.first")
+    b.para("{{ clause.label }}", "\t", "{{ text }}", style="Artikellid")
+    b.tag("else")
+    b.para("{{ text }}")
+    b.tag("endif")
+    b.tag("endfor")
+    clause_parts(b)
     b.tag("endfor")
     b.tag("endfor")
 
@@ -295,6 +326,36 @@ def agreement() -> Path:
     b.tag("endfor")
     b.tag("endfor")
     return b.save("agreement.docx")
+
+
+def consolidated() -> Path:
+    """The text in force on a date, with the changes of that date marked."""
+    b = Builder("Geldende tekst")
+    b.para("{{ c.title }}", style="Title")
+    b.para("{{ c.covenant }}", bold=True)
+    b.para("{{ c.intro }}")
+    b.para("{{ c.legend }}", italic=True)
+    b.para("{{ c.term }}")
+    bullets(b, "c.changes", "c.changes_heading")
+    bullets(b, "c.considerations", "c.considerations_heading")
+    b.para("{{ c.agreement_heading }}", style="Tussenkop")
+    b.tag("for section in c.sections")
+    segments_para(b, "section.heading_segments", style="Heading 1")
+    b.tag("for note in section.notes")
+    b.para("{{ note }}", italic=True)
+    b.tag("endfor")
+    b.tag("for clause in section.clauses")
+    b.tag("for text in clause.paragraphs")
+    b.tag("if clause.label and loop.first")
+    segments_para(b, "text", "{{ clause.label }}", "\t", style="Artikellid")
+    b.tag("else")
+    segments_para(b, "text")
+    b.tag("endif")
+    b.tag("endfor")
+    clause_parts(b)
+    b.tag("endfor")
+    b.tag("endfor")
+    return b.save("consolidated.docx")
 
 
 def signature_pages() -> Path:
@@ -383,6 +444,7 @@ def main() -> int:
     for make in (
         agreement,
         signature_pages,
+        consolidated,
         accession_declaration,
         accession_consent,
         accession_letter,

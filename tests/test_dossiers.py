@@ -77,9 +77,11 @@ def test_vervangingspool_parties_and_penvoerder(loaded):
         "Kentalis",
     ]
     assert dossier.penvoerder.id == "mobiliteitscentrum-obt"
-    (agreement,) = dossier.agreements
+    # The covenant with its full text, and the illustrative addendum of 2017 that amends it.
+    agreement, addendum = dossier.agreements
     assert agreement.kind == "convenant" and agreement.amends is None
     assert agreement.signing.copies == 5
+    assert addendum.amends == agreement.id and len(addendum.amendments) == 5
 
 
 def test_vervangingspool_numbers_from_the_source(loaded):

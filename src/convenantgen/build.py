@@ -120,6 +120,7 @@ def _write_documents(
         )
     # The agreement text also as Markdown and plain text, for review in git.
     for ctx in contexts:
+        _write_consolidated_markdown(staging, ctx)
         for agreement in ctx.agreements:
             stem = f"{ctx.id}/{ctx.id}-{agreement.short_title}"
             for suffix, render, kind in (
@@ -133,6 +134,20 @@ def _write_documents(
                     kind=f"{agreement.kind}-{kind}",
                     title=agreement.title,
                 )
+
+
+def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> None:
+    """The text in force per date of change as Markdown, with its changes marked."""
+    from .consolidated import consolidated_markdown
+
+    for c in ctx.consolidation.versions if ctx.consolidation else ():
+        staging.write(
+            f"{ctx.id}/{c.stem}.md",
+            consolidated_markdown(c).encode("utf-8"),
+            dossier=ctx.id,
+            kind="consolidated-markdown",
+            title=f"{c.title}: {c.covenant}",
+        )
 
 
 def _write_pdfs(
@@ -201,7 +216,8 @@ def _write_packages(
 
     for i, (dossier, ctx) in enumerate(zip(loaded.dossiers, contexts, strict=True), start=1):
         progress.step("package", i, len(loaded.dossiers), dossier.id)
-        docs = [d for d in rendered if d.dossier == dossier.id]
+        # The texts in force are for reading, not for signing.
+        docs = [d for d in rendered if d.dossier == dossier.id and d.kind != "consolidated"]
         if not docs:
             continue
         pdf = {d.name: (staging.root / f"{d.dossier}/{d.name}.pdf").read_bytes() for d in docs}

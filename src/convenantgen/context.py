@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import formatting as fmt
 from .domain import agreement_start, current_parties, members_on, signatories, target_period
@@ -20,6 +21,9 @@ from .model import Agreement, Clause, Dossier, Group, Measure, Party, Section, T
 from .project import Settings
 from .references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
 from .wording import Wording
+
+if TYPE_CHECKING:
+    from .consolidated import ConsolidationContext
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,8 @@ class DossierContext:
     version: str
     agreements: tuple[AgreementContext, ...]
     accessions: tuple[AccessionContext, ...]
+    # The text in force per date of change (consolidated.py); None for a dossier without addenda.
+    consolidation: ConsolidationContext | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,6 +245,8 @@ def build_context(
         for acc in dossier.accessions
         if (ctx := accession_context(dossier, acc.id, **opts)) is not None
     )
+    from .consolidated import consolidation_context  # it builds on this module
+
     return DossierContext(
         id=dossier.id,
         title=dossier.title,
@@ -246,6 +254,7 @@ def build_context(
         version=version,
         agreements=agreements,
         accessions=accessions,
+        consolidation=consolidation_context(dossier, wording, version),
     )
 
 

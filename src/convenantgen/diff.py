@@ -8,7 +8,6 @@ texts are shown as a word-level redline (``~~old~~ **new**`` in Markdown).
 
 from __future__ import annotations
 
-import difflib
 import subprocess
 import sys
 import tempfile
@@ -484,21 +483,17 @@ def diff_content(
 
 def redline(old: str, new: str, markdown: bool) -> str:
     """Word-level redline: ``~~old~~ **new**`` (Markdown) or ``[-old-] {+new+}`` (text)."""
-    a, b = old.split(), new.split()
+    from .consolidated import segments
+
     esc = md if markdown else (lambda s: s)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(esc(" ".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            gone = esc(" ".join(a[i1:i2]))
-            out.append(f"~~{gone}~~" if markdown else f"[-{gone}-]")
-        if j2 > j1:
-            added = esc(" ".join(b[j1:j2]))
-            out.append(f"**{added}**" if markdown else f"{{+{added}+}}")
-    return " ".join(out)
+    marks = _MARKDOWN_MARKS if markdown else _TEXT_MARKS
+    return " ".join(
+        f"{marks[s.kind][0]}{esc(s.text)}{marks[s.kind][1]}" for s in segments(old, new)
+    )
+
+
+_MARKDOWN_MARKS = {"same": ("", ""), "del": ("~~", "~~"), "ins": ("**", "**")}
+_TEXT_MARKS = {"same": ("", ""), "del": ("[-", "-]"), "ins": ("{+", "+}")}
 
 
 def _line(change: Change, markdown: bool) -> str:

@@ -155,6 +155,30 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class Amendment:
+    """One amendment instruction of an addendum, as data (see :mod:`convenantgen.consolidate`).
+
+    ``action`` is replace, add_to, insert_after, remove or extend; ``target`` the id it names
+    (an article or member of the covenant, or for extend the term's period id).
+    """
+
+    id: str
+    action: str
+    target: str
+    where: Where
+    effective: dt.date | None = None
+    end: dt.date | None = None
+    title: str | None = None
+    text: str | None = None
+    clauses: tuple[Clause, ...] = ()
+    section: Section | None = None
+    actions: tuple[str, ...] = ()  # every action key written; more or less than one is reported
+
+
+AMENDMENT_ACTIONS = ("replace", "add_to", "insert_after", "remove", "extend")
+
+
+@dataclass(frozen=True)
 class AccessionRule:
     clause: str
     kinds: tuple[str, ...]
@@ -206,6 +230,7 @@ class Agreement:
     publication: Publication | None = None
     # The agreement's own formulas (wording keys of the agreement section), in YAML order.
     formulas: tuple[tuple[str, str], ...] = ()
+    amendments: tuple[Amendment, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -487,22 +512,47 @@ def _clause(data: Mapping, where: Where) -> Clause:
     )
 
 
+def _section(data: Mapping, where: Where) -> Section:
+    return Section(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        numbered=bool(data.get("numbered", True)),
+        clauses=tuple(_clause(c, where.child("clauses", j)) for j, c in enumerate(data["clauses"])),
+        where=where,
+    )
+
+
+def _amendment(data: Mapping, where: Where) -> Amendment:
+    # The schema allows each action key; the checks report an instruction with none or two.
+    actions = tuple(a for a in AMENDMENT_ACTIONS if data.get(a))
+    action = actions[0] if len(actions) == 1 else ""
+    return Amendment(
+        id=str(data["id"]),
+        action=action,
+        actions=actions,
+        target=str(data.get(action) or ""),
+        where=where,
+        effective=_date(data.get("effective")),
+        end=_date(data.get("end")),
+        title=_opt(data, "title"),
+        text=_opt(data, "text"),
+        clauses=tuple(
+            _clause(c, where.child("clauses", j)) for j, c in enumerate(data.get("clauses") or [])
+        ),
+        section=_section(data["section"], where.child("section")) if data.get("section") else None,
+    )
+
+
 def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
     """A covenant or addendum; both share the text structure (parties, sections, signing)."""
     root = Where(file)
     term_key = "in_force" if kind == "addendum" else "term"
     sections = tuple(
-        Section(
-            id=str(s["id"]),
-            title=str(s["title"]),
-            numbered=bool(s.get("numbered", True)),
-            clauses=tuple(
-                _clause(c, root.child("sections", i, "clauses", j))
-                for j, c in enumerate(s["clauses"])
-            ),
-            where=root.child("sections", i),
-        )
-        for i, s in enumerate(data.get("sections") or [])
+        _section(s, root.child("sections", i)) for i, s in enumerate(data.get("sections") or [])
+    )
+    amendments = tuple(
+        _amendment(a, root.child("amendments", i))
+        for i, a in enumerate(data.get("amendments") or [])
     )
     ext = data.get("extension")
     acc = data.get("accession")
@@ -510,6 +560,17 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
     sig = data.get("signing")
     published = _date(pub.get("published") or data.get("published"))
     signed = _date((sig or {}).get("date") or data.get("signed"))
+    extension = (
+        Extension(
+            id=str(ext["id"]),
+            extends=str(ext["extends"]),
+            start=_date(ext.get("start")),
+            end=_date(ext["end"]),
+            where=root.child("extension"),
+        )
+        if ext
+        else _extension_of(amendments)
+    )
     return Agreement(
         id=str(data["id"]),
         kind=kind,
@@ -550,15 +611,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
             )
             for i, c in enumerate(data.get("considerations") or [])
         ),
-        extension=Extension(
-            id=str(ext["id"]),
-            extends=str(ext["extends"]),
-            start=_date(ext.get("start")),
-            end=_date(ext["end"]),
-            where=root.child("extension"),
-        )
-        if ext
-        else None,
+        extension=extension,
+        amendments=amendments,
         accession=AccessionRule(
             clause=str(acc["clause"]),
             kinds=_strs(acc["kinds"]),
@@ -578,6 +632,15 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         if pub or published
         else None,
     )
+
+
+def _extension_of(amendments: tuple[Amendment, ...]) -> Extension | None:
+    """An addendum without ``extension:`` whose instructions extend the term: that instruction
+    is its extension (one fact, written once)."""
+    for a in amendments:
+        if a.action == "extend" and a.end is not None:
+            return Extension(a.id, a.target, None, a.end, a.where)
+    return None
 
 
 def _target(data: Mapping, measure: str, where: Where) -> Target:

@@ -34,6 +34,7 @@ from .templating import Templates
 TEMPLATES = {
     "agreement": "agreement.docx",
     "signature-pages": "signature-pages.docx",
+    "consolidated": "consolidated.docx",
     "accession-declaration": "accession-declaration.docx",
     "accession-consent": "accession-consent.docx",
     "accession-letter": "accession-letter.docx",
@@ -178,11 +179,25 @@ def accession_documents(
     return out
 
 
+def consolidated_documents(
+    ctx: DossierContext, templates: Templates | None = None
+) -> list[RenderedDocument]:
+    """The text in force per date of change (none when it cannot be composed)."""
+    out = []
+    for c in ctx.consolidation.versions if ctx.consolidation else ():
+        meta = {"author": c.author, "day": c.day, "version": c.version, "templates": templates}
+        title = f"{c.title}: {c.covenant}"
+        data = render_template("consolidated", {"c": c, "footer": c.footer}, title=title, **meta)
+        out.append(RenderedDocument(c.dossier, "consolidated", c.stem, title, data))
+    return out
+
+
 def render_documents(
     ctx: DossierContext | Dossier, templates: Templates | None = None
 ) -> list[RenderedDocument]:
-    """Every Word document of a dossier: per agreement the text and signature pages, per
-    accession request the declaration, one consent per current party, letter and notice.
+    """Every Word document of a dossier: per agreement the text and signature pages, the text
+    in force per date of change, per accession request the declaration, one consent per
+    current party, letter and notice.
 
     Takes the dossier's context as computed once by the build (a bare dossier gets the default
     context, for tests and scripts)."""
@@ -191,6 +206,7 @@ def render_documents(
     out: list[RenderedDocument] = []
     for agreement in ctx.agreements:
         out += agreement_documents(agreement, templates)
+    out += consolidated_documents(ctx, templates)
     for accession in ctx.accessions:
         out += accession_documents(accession, templates)
     return out

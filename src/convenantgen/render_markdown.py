@@ -8,7 +8,8 @@ never reaches a page as HTML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from .context import AgreementContext, ListContext, MeasureContext, PartContext
 from .markdown import md
@@ -48,6 +49,29 @@ def _part_md(part: PartContext) -> Iterator[str]:
         yield ""
 
 
+def bullets_markdown(heading: str, items) -> list[str]:
+    """A bold heading over a bullet list; nothing for an empty list."""
+    if not items:
+        return []
+    return [f"**{md(heading)}**", "", *(f"- {md(x)}" for x in items), ""]
+
+
+def clause_markdown(clause, paragraph: Callable[[Any], str] = md) -> list[str]:
+    """A numbered clause: its paragraphs (each through ``paragraph``), definitions and article
+    text. Takes a ClauseContext, or a consolidated text's marked clause (same fields)."""
+    lines: list[str] = []
+    for n, text in enumerate(clause.paragraphs):
+        label = f"**{clause.label}** " if clause.label and n == 0 else ""
+        lines += [label + paragraph(text), ""]
+    for d in clause.definitions:
+        lines += [f"{d.label} *{md(d.term)}*: {md(d.text)}", ""]
+    if clause.article:
+        lines += [f"### {md(clause.article.heading)}", ""]
+        for part in clause.article.parts:
+            lines += list(_part_md(part))
+    return lines
+
+
 def agreement_markdown(ctx: AgreementContext) -> str:
     lines: list[str] = [f"# {md(ctx.title)}", "", md(ctx.parties_heading), ""]
     for i, block in enumerate(ctx.parties):
@@ -58,22 +82,12 @@ def agreement_markdown(ctx: AgreementContext) -> str:
             lines += [f"- {md(name)}" for name in block.members] + [""]
         if block.closing:
             lines += [md(block.closing), ""]
-    if ctx.considerations:
-        lines += [f"**{md(ctx.considerations_heading)}**", ""]
-        lines += [f"- {md(c)}" for c in ctx.considerations] + [""]
+    lines += bullets_markdown(ctx.considerations_heading, ctx.considerations)
     lines += [f"**{md(ctx.agreement_heading)}**", ""]
     for section in ctx.sections:
         lines += [f"## {md(section.heading)}", ""]
         for clause in section.clauses:
-            for n, paragraph in enumerate(clause.paragraphs):
-                label = f"**{clause.label}** " if clause.label and n == 0 else ""
-                lines += [label + md(paragraph), ""]
-            for d in clause.definitions:
-                lines += [f"{d.label} *{md(d.term)}*: {md(d.text)}", ""]
-            if clause.article:
-                lines += [f"### {md(clause.article.heading)}", ""]
-                for part in clause.article.parts:
-                    lines += list(_part_md(part))
+            lines += clause_markdown(clause)
     lines += [md(ctx.closing), ""]
     for group in ctx.signature_groups:
         lines += [md(group.intro), ""]

@@ -124,6 +124,7 @@ def render_site_sources(
         for text in d.texts:
             files[f"{base}/{text.page}"] = render("site/text.md", d=d, text=text)
             text_nav.append(f"{base}/{text.page}")
+        text_nav += _consolidation_pages(files, d, render)
         files[f"{base}/downloads.md"] = render("site/downloads.md", d=d)
         nav.append(
             {
@@ -176,6 +177,20 @@ def render_site_sources(
     sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
+
+
+def _consolidation_pages(files: dict[str, str | bytes], d, render) -> list:
+    """The dossier's "Geldende tekst": a page to choose the date, and a page per date."""
+    c = d.consolidation
+    if c is None:
+        return []
+    index = f"{d.id}/geldende-tekst.md"
+    files[index] = render("site/consolidated-index.md", d=d, c=c)
+    pages = [index]
+    for v in c.versions:
+        files[f"{d.id}/{v.page}"] = render("site/consolidated.md", d=d, c=c, v=v)
+        pages.append(f"{d.id}/{v.page}")
+    return [{str(h(c.heading)): pages}]
 
 
 def write_site_sources(

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import formatting as fmt
 from .charts import ChartPoint, met, results_chart
+from .consolidated import SiteConsolidation, SiteVersion, site_consolidation
 from .context import AgreementContext, DossierContext, target_text
 from .domain import (
     TARGET_STATES,
@@ -342,6 +343,8 @@ class SiteDossier:
     illustrative: tuple[str, ...]  # provenance.public.illustrative
     has_illustrative: bool  # anything illustrative at all (also when only the notes say so)
     glance: SiteGlance  # every target of every measure
+    # "Geldende tekst": the text in force per date of change; None without addenda.
+    consolidation: SiteConsolidation | None = None
 
     @property
     def monitored(self) -> tuple[SiteMeasure, ...]:
@@ -418,6 +421,14 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/parties.md": ("a dossier's party registry", {"d": SiteDossier}),
     "site/timeline.md": ("a dossier's timeline", {"d": SiteDossier}),
     "site/text.md": ("the full text of an agreement", {"d": SiteDossier, "text": SiteText}),
+    "site/consolidated-index.md": (
+        "the choice of date of a dossier's text in force (geldende tekst)",
+        {"d": SiteDossier, "c": SiteConsolidation},
+    ),
+    "site/consolidated.md": (
+        "the text in force from one date of change, the changes marked",
+        {"d": SiteDossier, "c": SiteConsolidation, "v": SiteVersion},
+    ),
     "site/downloads.md": ("a dossier's downloads", {"d": SiteDossier}),
     "site/download-table.md": (
         "the table of downloads (included by the download pages)",
@@ -590,6 +601,7 @@ def site_dossier(
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),
         has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
         glance=glance(t.standing for m in measures for t in m.targets),
+        consolidation=site_consolidation(ctx.consolidation),
     )
 
 

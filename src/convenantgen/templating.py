@@ -1,9 +1,10 @@
 """Templates: the engine's defaults, a project's overrides, and checking them before use.
 
 Every output is rendered from a template with a name: the Word documents (``agreement.docx``,
-``signature-pages.docx``, the four accession documents), the wording (``wording.yml``) and the
-public site's pages (``site/*.md``, Jinja Markdown). A project's ``templates/NAME`` replaces
-the engine's default of that name, as a theme's templates do in Pelican and MkDocs.
+``signature-pages.docx``, ``consolidated.docx``, the four accession documents), the wording
+(``wording.yml``) and the public site's pages (``site/*.md``, Jinja Markdown). A project's
+``templates/NAME`` replaces the engine's default of that name, as a theme's templates do in
+Pelican and MkDocs.
 
 Before anything is rendered, each project template is parsed and its expressions are followed
 through the typed context (frozen dataclasses): a variable or attribute that does not exist is
@@ -56,6 +57,7 @@ class TemplateSpec:
 
 
 def _specs() -> dict[str, TemplateSpec]:
+    from .consolidated import ConsolidatedContext
     from .context import AccessionContext, AgreementContext, ConsentContext
     from .site_context import SITE_TEMPLATES
 
@@ -64,6 +66,11 @@ def _specs() -> dict[str, TemplateSpec]:
     out = [
         TemplateSpec("agreement.docx", "the text of a covenant or addendum", agreement),
         TemplateSpec("signature-pages.docx", "the signature pages of an agreement", agreement),
+        TemplateSpec(
+            "consolidated.docx",
+            "the text in force from a date of change, the changes marked",
+            {"c": ConsolidatedContext, "footer": str},
+        ),
         TemplateSpec("accession-declaration.docx", "the joining party's declaration", accession),
         TemplateSpec(
             "accession-consent.docx",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ..errors import Diagnostic, Severity
 from ..model import Dossier
 from ..references import Index, build_index
+from .amendments import check_amendments
 from .dates import (
     check_accessions,
     check_period_cycles,
@@ -99,4 +100,5 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_publication,
     check_targets,
     check_signing,
+    check_amendments,
 )

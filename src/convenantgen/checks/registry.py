@@ -44,6 +44,12 @@ CHECKS: dict[str, CheckInfo] = {
     "party-dates": CheckInfo(E, "a party leaves before it joins"),
     "publication-late": CheckInfo(E, "publication after the deadline"),
     "publication-order": CheckInfo(E, "publication before signing"),
+    # amendment instructions (the text in force on a date)
+    "amend-unknown": CheckInfo(E, "an instruction names an article or term the text lacks then"),
+    "amend-conflict": CheckInfo(E, "two instructions change the same article on the same date"),
+    "amend-date": CheckInfo(E, "an instruction takes effect outside the covenant's term"),
+    "amend-shortens": CheckInfo(E, "an extension does not end after the term in force"),
+    "amend-incomplete": CheckInfo(E, "an instruction lacks what its action needs"),
     # targets
     "target-incomplete": CheckInfo(E, "a target has part of indicator, comparator and value"),
     "target-range": CheckInfo(E, "a target value is impossible for its unit"),
