@@ -239,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     _site.add_parser(sub)
 
+    # signatures FILE.pdf (read a signed signing package) and status (what is outstanding)
+    from . import signatures as _signatures
+
+    _signatures.add_parser(sub)
+
     # init DIR (a new covenant project) and templates [copy NAME]; they live in scaffold.py and
     # templating.py
     _scaffold.add_init_parser(sub)
