@@ -243,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import signatures as _signatures
 
     _signatures.add_parser(sub)
+    from . import status as _status
+
+    _status.add_parser(sub)
 
     # init DIR (a new covenant project) and templates [copy NAME]; they live in scaffold.py and
     # templating.py

@@ -250,16 +250,20 @@ class Stage:
         return self.rank >= STAGES.index(label)
 
 
-def last_signature(dossier: Dossier, agreement: Agreement) -> dt.date | None:
-    """The day the last signatory signed: from the signature records, else ``signing.date``."""
+def last_signature(
+    dossier: Dossier, agreement: Agreement, day: dt.date | None = None
+) -> dt.date | None:
+    """The day the last signatory signed (by ``day``, when given): from the signature
+    records, else ``signing.date``; ``None`` while someone has still to sign."""
     record = dossier.lifecycle(agreement.id)
     if record and record.signatures:
+        done = [s for s in record.signatures if day is None or s.date <= day]
         people = {p.id for _, p in signatories(dossier, agreement)}
-        recorded = {s.party for s in record.signatures}
-        if people and not people <= recorded:
+        if not done or (people and not people <= {s.party for s in done}):
             return None  # not everyone has signed yet
-        return max(s.date for s in record.signatures)
-    return agreement.signing.date if agreement.signing else None
+        return max(s.date for s in done)
+    signed = agreement.signing.date if agreement.signing else None
+    return signed if signed is None or day is None or signed <= day else None
 
 
 def publication_of(
@@ -304,7 +308,7 @@ def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: d
     published, citation = publication_of(dossier, agreement)
     if published is not None and published > day:
         published, citation = None, None
-    last = last_signature(dossier, agreement)
+    last = last_signature(dossier, agreement, day)
     if published is not None or citation is not None:
         label = "gepubliceerd"
     elif (people and not unsigned) or (not people and last is not None):

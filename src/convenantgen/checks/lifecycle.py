@@ -127,7 +127,7 @@ def check_stages(dossier: Dossier, index: Index, report: Sink, day: dt.date) -> 
                 agreement.id,
             )
         pub = agreement.publication
-        signed = last_signature(dossier, agreement)
+        signed = last_signature(dossier, agreement, day)
         if pub and pub.within_days and signed and stage.published is None and not stage.citation:
             deadline = signed + dt.timedelta(days=pub.within_days)
             if day > deadline:
