@@ -337,7 +337,7 @@ def test_stages_follow_records_and_calendar(tmp_path):
     def stage(day):
         return agreement_stage(dossier, basis, index, dt.date.fromisoformat(day))
 
-    assert stage("2024-05-01").label == "ter ondertekening"
+    assert stage("2024-05-01").label == "in voorbereiding"  # no signature yet by that day
     assert stage("2024-06-02").label == "ter ondertekening"
     assert (stage("2024-06-02").signed, stage("2024-06-02").unsigned) == (
         ("bestuur-a",),
@@ -350,6 +350,22 @@ def test_stages_follow_records_and_calendar(tmp_path):
     # The addendum extends the term to 31 juli 2026.
     assert stage("2026-07-31").label == "in werking"
     assert stage("2026-08-01").label == "afgelopen"
+
+
+def test_empty_signature_list_means_out_for_signing(tmp_path):
+    files = files_with(
+        UNSIGNED, UNPUBLISHED, extra={"levensloop.yaml": lifecycle("    signatures: []\n")}
+    )
+    _, loaded = run(tmp_path, files, "2024-07-01")
+    dossier = loaded.dossiers[0]
+    stage = agreement_stage(
+        dossier, dossier.document("basis"), build_index(dossier), dt.date(2024, 7, 1)
+    )
+    assert (stage.label, stage.signed, stage.unsigned) == (
+        "ter ondertekening",
+        (),
+        ("bestuur-a", "bestuur-b"),
+    )
 
 
 def test_missing_fact_fails_check_under_strict(tmp_path, capsys):

@@ -313,7 +313,8 @@ def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: d
         label = "gepubliceerd"
     elif (people and not unsigned) or (not people and last is not None):
         label = "getekend"
-    elif signed or (record is not None and record.signatures is not None):
+    elif signed or (record is not None and record.signatures == ()):
+        # An empty list of signatures: sent out for signing, nobody has signed yet.
         label = "ter ondertekening"
     else:
         label = "in voorbereiding"

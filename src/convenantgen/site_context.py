@@ -19,9 +19,10 @@ from markupsafe import Markup
 from . import formatting as fmt
 from .charts import ChartPoint, met, results_chart
 from .context import AgreementContext, DossierContext, target_text
-from .domain import Term, covenant, dossier_term, status, target_period
+from .domain import Term, covenant, dossier_term, last_signature, status, target_period
 from .model import Agreement, Dossier, Measure, Party, Target
 from .references import Index, build_index
+from .site_lifecycle import SiteLifecycle, lifecycle_events, site_lifecycle
 from .wording import Wording
 
 # ---------------------------------------------------------------------------------------------
@@ -292,6 +293,8 @@ class SiteDossier:
     sources_note: str  # provenance.public.text: for readers, in Dutch
     illustrative: tuple[str, ...]  # provenance.public.illustrative
     has_illustrative: bool  # anything illustrative at all (also when only the notes say so)
+    # Stages of the agreements and accession steps (site_lifecycle.py, lifecycle.md).
+    lifecycle: SiteLifecycle | None = None
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,14 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     ),
     "site/parties.md": ("a dossier's party registry", {"d": SiteDossier}),
     "site/timeline.md": ("a dossier's timeline", {"d": SiteDossier}),
+    "site/lifecycle.md": (
+        "the stage of each agreement and the accession steps (included by the overview)",
+        {"d": SiteDossier},
+    ),
+    "site/lifecycle-event.md": (
+        "the words of a recorded lifecycle event (included by the timeline)",
+        {"e": SiteEvent},
+    ),
     "site/text.md": ("the full text of an agreement", {"d": SiteDossier, "text": SiteText}),
     "site/downloads.md": ("a dossier's downloads", {"d": SiteDossier}),
     "site/download-table.md": (
@@ -479,7 +490,7 @@ def site_dossier(
         undated=tuple(
             SiteUndated(agreement_name(doc, d), doc.signing.place)
             for doc in d.documents
-            if doc.signing is not None and not doc.signing.date
+            if doc.signing is not None and not last_signature(d, doc)
         ),
         texts=tuple(
             SiteText(
@@ -495,6 +506,7 @@ def site_dossier(
         sources_note=str(public.get("text") or ""),
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),
         has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
+        lifecycle=site_lifecycle(d, facts.index, day, lambda a: agreement_name(a, d)),
     )
 
 
@@ -642,6 +654,7 @@ def _events(facts: DossierFacts) -> tuple[SiteEvent, ...]:
         raw.append((acc.requested, 1, "accession-request", name, "", False, ill))
         pending = acc.status == "requested"
         raw.append((acc.effective, 4, "accession", name, "", pending, ill))
+    raw += lifecycle_events(d, lambda a: agreement_name(a, d))
     events: list[SiteEvent] = []
     marked = False
     day = facts.reference_date
