@@ -352,6 +352,27 @@ def test_stages_follow_records_and_calendar(tmp_path):
     assert stage("2026-08-01").label == "afgelopen"
 
 
+def test_one_record_per_agreement(tmp_path):
+    files = files_with(UNSIGNED, extra={"levensloop.yaml": SIGNED_BOTH + "  - agreement: basis\n"})
+    lines, _ = run(tmp_path, files, "2024-10-01")
+    assert lines == [
+        "levensloop.yaml:7:16: error [id-duplicate] a second lifecycle record for 'basis'; keep "
+        "one per agreement"
+    ]
+
+
+def test_terminated_agreement_has_ended(tmp_path):
+    records = SIGNED_BOTH + "    terminated: {date: 2025-01-01, reason: ontbonden}\n"
+    _, loaded = run(
+        tmp_path, files_with(UNSIGNED, extra={"levensloop.yaml": records}), "2024-10-01"
+    )
+    dossier = loaded.dossiers[0]
+    basis, index = dossier.document("basis"), build_index(dossier)
+    assert agreement_stage(dossier, basis, index, dt.date(2024, 12, 31)).label == "in werking"
+    stage = agreement_stage(dossier, basis, index, dt.date(2025, 1, 1))
+    assert (stage.label, stage.end) == ("afgelopen", dt.date(2024, 12, 31))
+
+
 def test_empty_signature_list_means_out_for_signing(tmp_path):
     files = files_with(
         UNSIGNED, UNPUBLISHED, extra={"levensloop.yaml": lifecycle("    signatures: []\n")}

@@ -43,7 +43,17 @@ def has_topic(dossier: Dossier, agreement: Agreement, topic: str) -> bool:
 def check_records(dossier: Dossier, index: Index, report: Sink, day: dt.date) -> None:
     """Records name agreements and parties that exist; signatures come from signatories who
     were still parties; a withdrawal agrees with the registry."""
+    seen: set[str] = set()
     for record in dossier.lifecycles:
+        if record.agreement in seen:
+            report(
+                "id-duplicate",
+                f"a second lifecycle record for '{record.agreement}'; keep one per agreement",
+                record.where.child("agreement"),
+                record.agreement,
+            )
+            continue
+        seen.add(record.agreement)
         agreement = dossier.document(record.agreement)
         if agreement is None:
             report(
