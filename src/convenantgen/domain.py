@@ -240,7 +240,7 @@ class Stage:
     last_signature: dt.date | None
     published: dt.date | None
     citation: Citation | None
-    end: dt.date  # the last day of its term (extensions included), or of its termination
+    end: dt.date  # last day of its term (extensions included) or termination; once concluded
 
     @property
     def rank(self) -> int:
@@ -318,8 +318,11 @@ def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: d
         label = "ter ondertekening"
     else:
         label = "in voorbereiding"
-    end = agreement_end(dossier, agreement, index)
+    # The (extended) end is looked up only once the agreement is concluded: with thousands of
+    # unsigned documents the lookup per document would make the checks quadratic.
+    end = agreement.in_force.end
     if label in ("getekend", "gepubliceerd"):
+        end = agreement_end(dossier, agreement, index)
         start = agreement.in_force.start
         if day > end:
             label = "afgelopen"
