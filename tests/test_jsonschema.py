@@ -101,7 +101,7 @@ def test_json_schema_rejects_what_check_rejects():
     assert _errors("accessions", {"kind": "accessions", "accessions": [request]}) == [
         "'2025-5-1' does not match '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'",
         "'Toetreding 1' does not match '^[a-z0-9][a-z0-9-]*$'",
-        "'done' is not one of ['requested', 'consented', 'sent', 'published']",
+        "'done' is not one of ['requested', 'consented', 'sent', 'published', 'in-effect']",
     ]
     assert _errors("convenant", {"kind": "convenant", "id": "c", "title": "T"}) == [
         "'term' is a required property"

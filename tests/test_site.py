@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from convenantgen import domain, site_context
+from convenantgen import domain, site, site_context
 from convenantgen.errors import ConvenantgenError
 from convenantgen.markdown import md
 from convenantgen.pipeline import load_content
@@ -368,13 +368,69 @@ def test_timeline_lists_the_periods_and_accessions_in_order(built_site):
     html = built_site.html("almere/tijdlijn")
     cells = re.findall(r"<td>(.*?)</td>", html)
     days = cells[0::2]
-    assert days[:3] == ["1 augustus 2024", "31 augustus 2024", "1 september 2024"]
+    # The recorded signatures and the publication (levensloop.yaml) come first.
+    assert days[:8] == [
+        "1 juli 2024",
+        "1 juli 2024",
+        "3 juli 2024",
+        "4 juli 2024",
+        "8 juli 2024",
+        "25 juli 2024",
+        "1 augustus 2024",
+        "31 augustus 2024",
+    ]
     text = " ".join(cells)
+    assert (
+        "Ondertekening addendum 2024 door Almeerse Scholen Groep (ASG - PO) (met de hand) "
+        "(illustratief)"
+    ) in text
+    assert "Publicatie addendum 2024 in de Staatscourant (Stcrt. 2024, 21836)" in text
+    assert (
+        "Almeerse Scholen Groep (ASG - PO) stemt in met de toetreding van Stichting Openbaar "
+        "Onderwijs Almere-Poort"
+    ) in text
     assert "Addendum 2024 treedt in werking" in text
     assert "Verzoek tot toetreding van Stichting Openbaar Onderwijs Almere-Poort" in text
     assert "Einde looptijd convenant" in text
     assert "Peildatum" in text
     assert text.index("1 september 2024") < text.index("Peildatum") < text.index("15 mei 2025")
+
+
+def test_overview_shows_the_stage_of_each_agreement_and_the_accessions(built_site):
+    html = built_site.html("almere")
+    assert "Stand van zaken" in html
+    assert re.search(
+        r'<td>Addendum 2024</td>\s*<td><span class="cg-tag cg-stage-in-werking">in werking</span>: '
+        r"Stcrt\. 2024, 21836</td>",
+        html,
+    )
+    assert re.search(
+        r"<td>Stichting Openbaar Onderwijs Almere-Poort \(illustratief\)</td>\s*"
+        r"<td>verzoek ingediend</td>\s*<td>4 van 15</td>\s*<td>1 augustus 2025</td>",
+        html,
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2024-06-15", "in voorbereiding</span> |"),
+        ("2024-07-03", "ter ondertekening</span>: 3 van 5 getekend |"),
+        ("2024-07-10", "getekend</span> |"),
+        ("2024-07-26", "gepubliceerd</span>: Stcrt. 2024, 21836 |"),
+        ("2024-08-01", "in werking</span>: Stcrt. 2024, 21836 |"),
+        ("2026-01-01", "afgelopen</span>: Stcrt. 2024, 21836 (tot en met 31 december 2025) |"),
+    ],
+)
+def test_stage_of_the_addendum_on_a_date(day, expected):
+    loaded = load_content(CONTENT, ["almere"])
+    files, _ = site.render_site_sources(
+        loaded.dossiers, downloads=[], reference_date=dt.date.fromisoformat(day)
+    )
+    row = next(
+        ln for ln in files["almere/index.md"].splitlines() if ln.startswith("| Addendum 2024 |")
+    )
+    assert row.endswith(expected), row
 
 
 def test_full_text_page(built_site):

@@ -51,7 +51,12 @@ def run_build(
     The project (settings, templates, site overrides) defaults to none: engine defaults only.
     """
     progress = progress or Progress(enabled=False)
-    loaded = load_content(content_dir, list(options.dossiers) or None, project=project)
+    loaded = load_content(
+        content_dir,
+        list(options.dossiers) or None,
+        project=project,
+        day=options.reference_date,
+    )
     if on_report is not None:
         on_report(loaded.report)
     if loaded.failed(options.strict):

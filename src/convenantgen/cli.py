@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .checks import CHECKS
+from .checks.aanwijzingen import PROFILES
 from .errors import ConvenantgenError, Report, Severity, UsageError
 from .pipeline import load_content
 from .project import Project, content_dir, find_project
@@ -51,7 +52,13 @@ def content_of(args: argparse.Namespace, project: Project) -> Path:
 
 def cmd_check(args: argparse.Namespace) -> int:
     project = project_of(args)
-    loaded = load_content(content_of(args, project), args.dossier or None, project=project)
+    loaded = load_content(
+        content_of(args, project),
+        args.dossier or None,
+        project=project,
+        day=args.reference_date,
+        profile=args.profile,
+    )
     if args.format == "json":
         items = [
             {
@@ -163,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--quiet", action="store_true", help="hide acknowledged findings")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--reference-date",
+        type=reference_date_arg,
+        help="date (YYYY-MM-DD) the lifecycle rules count from: deadlines, overdue evaluations "
+        "(default: today)",
+    )
+    check.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        help="also apply a rule profile: aanwijzingen-2025 (the Aanwijzingen voor convenanten)",
+    )
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser(
@@ -220,6 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
     from . import site as _site
 
     _site.add_parser(sub)
+
+    # signatures FILE.pdf (read a signed signing package) and status (what is outstanding)
+    from . import signatures as _signatures
+
+    _signatures.add_parser(sub)
+    from . import status as _status
+
+    _status.add_parser(sub)
 
     # init DIR (a new covenant project) and templates [copy NAME]; they live in scaffold.py and
     # templating.py

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from .model import Agreement, Dossier, Party, Period, Result, Target
+from .model import ACCESSION_STEPS, Agreement, Citation, Dossier, Party, Period, Result, Target
 from .references import Index
 
 ONE_DAY = dt.timedelta(days=1)
@@ -297,3 +297,131 @@ def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
                 for p in current_parties(dossier, agreement, acc.requested)
             ]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle: where an agreement stands, from its recorded events and the calendar
+
+# The stages of an agreement, in the order they occur.
+STAGES = (
+    "in voorbereiding",
+    "ter ondertekening",
+    "getekend",
+    "gepubliceerd",
+    "in werking",
+    "afgelopen",
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """An agreement's stage on a day, with the facts it was derived from."""
+
+    label: str  # one of STAGES
+    signed: tuple[str, ...]  # ids of signatories with a recorded signature (or all, by date)
+    unsigned: tuple[str, ...]  # ids of signatories still to sign
+    last_signature: dt.date | None
+    published: dt.date | None
+    citation: Citation | None
+    end: dt.date  # last day of its term (extensions included) or termination; once concluded
+
+    @property
+    def rank(self) -> int:
+        return STAGES.index(self.label)
+
+    def at_least(self, label: str) -> bool:
+        return self.rank >= STAGES.index(label)
+
+
+def last_signature(
+    dossier: Dossier, agreement: Agreement, day: dt.date | None = None
+) -> dt.date | None:
+    """The day the last signatory signed (by ``day``, when given): from the signature
+    records, else ``signing.date``; ``None`` while someone has still to sign."""
+    record = dossier.lifecycle(agreement.id)
+    if record and record.signatures:
+        done = [s for s in record.signatures if day is None or s.date <= day]
+        people = {p.id for _, p in signatories(dossier, agreement)}
+        if not done or (people and not people <= {s.party for s in done}):
+            return None  # not everyone has signed yet
+        return max(s.date for s in done)
+    signed = agreement.signing.date if agreement.signing else None
+    return signed if signed is None or day is None or signed <= day else None
+
+
+def publication_of(
+    dossier: Dossier, agreement: Agreement
+) -> tuple[dt.date | None, Citation | None]:
+    """Date and Staatscourant reference of the agreement's publication, where known."""
+    record = dossier.lifecycle(agreement.id)
+    if record and record.publication:
+        return record.publication.date, record.publication.citation
+    pub = agreement.publication
+    citation = (pub.citation if pub else None) or agreement.citation
+    return (pub.published if pub else None), citation
+
+
+def agreement_end(dossier: Dossier, agreement: Agreement, index: Index) -> dt.date:
+    """Last day the agreement binds: its (extended) term, or the day before it was terminated."""
+    record = dossier.lifecycle(agreement.id)
+    if record and record.terminated:
+        return record.terminated - ONE_DAY
+    if agreement is covenant(dossier):
+        term = dossier_term(dossier, index)
+        if term is not None:
+            return term.final_end
+    return extended(agreement.in_force, index).end
+
+
+def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: dt.date) -> Stage:
+    """in voorbereiding → ter ondertekening → getekend → gepubliceerd → in werking → afgelopen.
+
+    Signing and publication come from the records; being in force and having ended come from
+    the calendar once the agreement is signed or published. A covenant known only by its
+    Staatscourant reference counts as published.
+    """
+    record = dossier.lifecycle(agreement.id)
+    people = [p.id for _, p in signatories(dossier, agreement)]
+    recorded = (
+        {s.party: s.date for s in (record.signatures or ()) if s.date <= day} if record else {}
+    )
+    dated = bool(agreement.signing and agreement.signing.date and agreement.signing.date <= day)
+    signed = tuple(p for p in people if p in recorded or dated)
+    unsigned = tuple(p for p in people if p not in signed)
+    published, citation = publication_of(dossier, agreement)
+    if published is not None and published > day:
+        published, citation = None, None
+    last = last_signature(dossier, agreement, day)
+    if published is not None or citation is not None:
+        label = "gepubliceerd"
+    elif (people and not unsigned) or (not people and last is not None):
+        label = "getekend"
+    elif signed or (record is not None and record.signatures == ()):
+        # An empty list of signatures: sent out for signing, nobody has signed yet.
+        label = "ter ondertekening"
+    else:
+        label = "in voorbereiding"
+    # The (extended) end is looked up only once the agreement is concluded: with thousands of
+    # unsigned documents the lookup per document would make the checks quadratic.
+    end = agreement.in_force.end
+    if label in ("getekend", "gepubliceerd"):
+        end = agreement_end(dossier, agreement, index)
+        start = agreement.in_force.start
+        if day > end:
+            label = "afgelopen"
+        elif start is None or day >= start:
+            label = "in werking"
+    return Stage(label, signed, unsigned, last, published, citation, end)
+
+
+def accession_step(status: str) -> int:
+    """Position of an accession status in ACCESSION_STEPS."""
+    return ACCESSION_STEPS.index(status)
+
+
+def left_on(dossier: Dossier, party_id: str) -> dt.date | None:
+    """The first day a party is no longer bound: registry ``left`` or a recorded withdrawal."""
+    party = dossier.party(party_id)
+    days = [party.left] if party and party.left else []
+    days += [w.effective for r in dossier.lifecycles for w in r.withdrawals if w.party == party_id]
+    return min(days) if days else None

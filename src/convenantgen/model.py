@@ -94,6 +94,7 @@ class BaseArticle:
     where: Where
     lettered_items: int = 0
     summary: str | None = None
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Clause:
     article_title: str | None = None
     parts: tuple[ArticlePart, ...] = ()
     period: str | None = None
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Section:
     numbered: bool
     clauses: tuple[Clause, ...]
     where: Where
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,76 @@ class AccessionRequest:
     where: Where
     status: str = "requested"
     illustrative: bool = False
+    consents: tuple[Consent, ...] = ()
+    sent: dt.date | None = None
+    notice: Notice | None = None
+
+
+# The steps of an accession request, in order (its ``status`` names the last one reached).
+ACCESSION_STEPS = ("requested", "consented", "sent", "published", "in-effect")
+
+
+@dataclass(frozen=True)
+class Consent:
+    party: str
+    date: dt.date
+    where: Where
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A Staatscourant publication: of an agreement, an accession or a withdrawal."""
+
+    date: dt.date | None
+    citation: Citation
+    where: Where
+
+
+@dataclass(frozen=True)
+class Signature:
+    party: str
+    date: dt.date
+    where: Where
+    place: str | None = None
+    form: str | None = None  # "wet-ink" | "digital"
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    where: Where
+    planned: dt.date | None = None
+    done: dt.date | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    party: str
+    kind: str  # "opzegging" | "uittreding"
+    effective: dt.date
+    where: Where
+    notified: dt.date | None = None
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """What happened to one agreement after it was generated (a ``kind: lifecycle`` entry).
+
+    ``signatures`` is None when no signing is recorded at all, and ``()`` while the agreement is
+    out for signing with no signature yet.
+    """
+
+    agreement: str
+    where: Where
+    signatures: tuple[Signature, ...] | None = None
+    publication: Notice | None = None
+    evaluation: Evaluation | None = None
+    withdrawals: tuple[Withdrawal, ...] = ()
+    terminated: dt.date | None = None
+    terminated_reason: str | None = None
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -359,6 +432,7 @@ class Dossier:
     measures: tuple[Measure, ...] = ()
     accessions: tuple[AccessionRequest, ...] = ()
     files: tuple[Path, ...] = ()
+    lifecycles: tuple[Lifecycle, ...] = ()
 
     # Lookups used throughout checks and rendering.
     def party(self, party_id: str) -> Party | None:
@@ -383,6 +457,9 @@ class Dossier:
 
     def document(self, doc_id: str) -> Agreement | None:
         return next((d for d in self.documents if d.id == doc_id), None)
+
+    def lifecycle(self, agreement_id: str) -> Lifecycle | None:
+        return next((r for r in self.lifecycles if r.agreement == agreement_id), None)
 
     @property
     def agreements(self) -> tuple[Agreement, ...]:
@@ -509,6 +586,7 @@ def _clause(data: Mapping, where: Where) -> Clause:
             for i, p in enumerate(article.get("parts") or [])
         ),
         period=_opt(data, "period"),
+        topics=_strs(data.get("topics")),
     )
 
 
@@ -519,6 +597,7 @@ def _section(data: Mapping, where: Where) -> Section:
         numbered=bool(data.get("numbered", True)),
         clauses=tuple(_clause(c, where.child("clauses", j)) for j, c in enumerate(data["clauses"])),
         where=where,
+        topics=_strs(data.get("topics")),
     )
 
 
@@ -588,6 +667,7 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
                 where=root.child("articles", i),
                 lettered_items=int(a.get("lettered_items") or 0),
                 summary=_opt(a, "summary"),
+                topics=_strs(a.get("topics")),
             )
             for i, a in enumerate(data.get("articles") or [])
         ),
@@ -729,9 +809,76 @@ def build_accessions(data: Mapping, file: Path) -> tuple[AccessionRequest, ...]:
             where=root.child("accessions", i),
             status=str(a.get("status") or "requested"),
             illustrative=bool(a.get("illustrative")),
+            consents=tuple(
+                Consent(
+                    str(c["party"]), _date(c["date"]), root.child("accessions", i, "consents", j)
+                )
+                for j, c in enumerate(a.get("consents") or [])
+            ),
+            sent=_date(a.get("sent")),
+            notice=_notice(a.get("notice"), root.child("accessions", i, "notice")),
         )
         for i, a in enumerate(data.get("accessions") or [])
     )
+
+
+def _notice(data: Mapping | None, where: Where) -> Notice | None:
+    if not data:
+        return None
+    return Notice(_date(data.get("date")), _citation(data["citation"]), where)
+
+
+def build_lifecycles(data: Mapping, file: Path) -> tuple[Lifecycle, ...]:
+    root = Where(file)
+    out = []
+    for i, rec in enumerate(data.get("agreements") or []):
+        at = root.child("agreements", i)
+        sigs = rec.get("signatures")
+        ev = rec.get("evaluation")
+        end = rec.get("terminated") or {}
+        out.append(
+            Lifecycle(
+                agreement=str(rec["agreement"]),
+                where=at,
+                signatures=None
+                if sigs is None
+                else tuple(
+                    Signature(
+                        party=str(s["party"]),
+                        date=_date(s["date"]),
+                        where=at.child("signatures", j),
+                        place=_opt(s, "place"),
+                        form=_opt(s, "form"),
+                        illustrative=bool(s.get("illustrative")),
+                    )
+                    for j, s in enumerate(sigs)
+                ),
+                publication=_notice(rec.get("publication"), at.child("publication")),
+                evaluation=Evaluation(
+                    where=at.child("evaluation"),
+                    planned=_date(ev.get("planned")),
+                    done=_date(ev.get("done")),
+                    report=_opt(ev, "report"),
+                )
+                if ev is not None
+                else None,
+                withdrawals=tuple(
+                    Withdrawal(
+                        party=str(w["party"]),
+                        kind=str(w["kind"]),
+                        effective=_date(w["effective"]),
+                        where=at.child("withdrawals", j),
+                        notified=_date(w.get("notified")),
+                        citation=_citation(w.get("citation")),
+                    )
+                    for j, w in enumerate(rec.get("withdrawals") or [])
+                ),
+                terminated=_date(end.get("date")),
+                terminated_reason=_opt(end, "reason"),
+                illustrative=bool(rec.get("illustrative")),
+            )
+        )
+    return tuple(out)
 
 
 def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossier:
@@ -745,6 +892,7 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
     indicators: list[Indicator] = []
     measures: list[Measure] = []
     accessions: list[AccessionRequest] = []
+    lifecycles: list[Lifecycle] = []
     for kind, path, doc in docs:
         if kind == "parties":
             g, p = build_parties(doc, path)
@@ -758,6 +906,8 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
             measures += m
         elif kind == "accessions":
             accessions += build_accessions(doc, path)
+        elif kind == "lifecycle":
+            lifecycles += build_lifecycles(doc, path)
     return Dossier(
         id=str(data["id"]),
         title=str(data["title"]),
@@ -787,4 +937,5 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
         measures=tuple(measures),
         accessions=tuple(accessions),
         files=tuple(sorted(p for _, p, _ in docs)),
+        lifecycles=tuple(lifecycles),
     )

@@ -6,6 +6,7 @@ with one report of all findings, each resolved to file, line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,9 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
 
 
-def load_dossier(folder: Path, locator: Locator) -> tuple[Dossier | None, list[Diagnostic]]:
+def load_dossier(
+    folder: Path, locator: Locator, day: dt.date | None = None, profile: str | None = None
+) -> tuple[Dossier | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     docs: list[tuple[str, Path, object]] = []
     codes = known_codes()
@@ -108,7 +111,7 @@ def load_dossier(folder: Path, locator: Locator) -> tuple[Dossier | None, list[D
         # repeat the same problem in other words.
         return None, diagnostics
     dossier = build_dossier(folder, docs)  # type: ignore[arg-type]
-    return dossier, diagnostics + run_checks(dossier)
+    return dossier, diagnostics + run_checks(dossier, day, profile)
 
 
 def _kind_problem(source: Source, kind: object) -> Diagnostic:
@@ -122,10 +125,15 @@ def _kind_problem(source: Source, kind: object) -> Diagnostic:
 
 
 def load_content(
-    content_dir: Path, only: list[str] | None = None, *, project: Project | None = None
+    content_dir: Path,
+    only: list[str] | None = None,
+    *,
+    project: Project | None = None,
+    day: dt.date | None = None,
+    profile: str | None = None,
 ) -> Loaded:
     """Read and check every dossier below ``content_dir`` (or just the ids in ``only``), and
-    the project's own templates."""
+    the project's own templates, on ``day`` (default today) with the rules of ``profile``."""
     loaded = Loaded(content_dir=content_dir)
     if project is not None:
         from .templating import check_templates
@@ -142,7 +150,7 @@ def load_content(
         folders = [f for f in folders if f.name in only]
     ids: dict[str, Path] = {}
     for folder in folders:
-        dossier, diagnostics = load_dossier(folder, loaded.locator)
+        dossier, diagnostics = load_dossier(folder, loaded.locator, day, profile)
         loaded.report.extend(loaded.locator.resolve(d) for d in diagnostics)
         if dossier is None:
             continue

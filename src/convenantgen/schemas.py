@@ -27,7 +27,7 @@ from .errors import Diagnostic, Severity, Where, did_you_mean
 from .resources import schema_dir
 from .sources import one_line
 
-KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions")
+KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions", "lifecycle")
 # Schemas besides the document kinds: the project settings (convenantgen.yml).
 SCHEMA_NAMES = (*KINDS, "project")
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: "$" would accept a final "\n"

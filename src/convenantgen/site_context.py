@@ -25,12 +25,14 @@ from .domain import (
     Term,
     covenant,
     dossier_term,
+    last_signature,
     status,
     target_period,
     target_state,
 )
 from .model import Agreement, Dossier, Measure, Party, Target
 from .references import Index, build_index
+from .site_lifecycle import SiteLifecycle, lifecycle_events, site_lifecycle
 from .wording import Wording
 
 # ---------------------------------------------------------------------------------------------
@@ -345,6 +347,8 @@ class SiteDossier:
     glance: SiteGlance  # every target of every measure
     # "Geldende tekst": the text in force per date of change; None without addenda.
     consolidation: SiteConsolidation | None = None
+    # Stages of the agreements and accession steps (site_lifecycle.py, lifecycle.md).
+    lifecycle: SiteLifecycle | None = None
 
     @property
     def monitored(self) -> tuple[SiteMeasure, ...]:
@@ -420,6 +424,14 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     ),
     "site/parties.md": ("a dossier's party registry", {"d": SiteDossier}),
     "site/timeline.md": ("a dossier's timeline", {"d": SiteDossier}),
+    "site/lifecycle.md": (
+        "the stage of each agreement and the accession steps (included by the overview)",
+        {"d": SiteDossier},
+    ),
+    "site/lifecycle-event.md": (
+        "the words of a recorded lifecycle event (included by the timeline)",
+        {"e": SiteEvent},
+    ),
     "site/text.md": ("the full text of an agreement", {"d": SiteDossier, "text": SiteText}),
     "site/consolidated-index.md": (
         "the choice of date of a dossier's text in force (geldende tekst)",
@@ -584,7 +596,7 @@ def site_dossier(
         undated=tuple(
             SiteUndated(agreement_name(doc, d), doc.signing.place)
             for doc in d.documents
-            if doc.signing is not None and not doc.signing.date
+            if doc.signing is not None and not last_signature(d, doc)
         ),
         texts=tuple(
             SiteText(
@@ -602,6 +614,7 @@ def site_dossier(
         has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
         glance=glance(t.standing for m in measures for t in m.targets),
         consolidation=site_consolidation(ctx.consolidation),
+        lifecycle=site_lifecycle(d, facts.index, day, lambda a: agreement_name(a, d)),
     )
 
 
@@ -777,6 +790,7 @@ def _events(facts: DossierFacts) -> tuple[SiteEvent, ...]:
         raw.append((acc.requested, 1, "accession-request", name, "", False, ill))
         pending = acc.status == "requested"
         raw.append((acc.effective, 4, "accession", name, "", pending, ill))
+    raw += lifecycle_events(d, lambda a: agreement_name(a, d))
     events: list[SiteEvent] = []
     marked = False
     day = facts.reference_date

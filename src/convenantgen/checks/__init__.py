@@ -8,6 +8,7 @@ The rules live in one module per topic: texts (ids and references), dates, targe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from ..errors import Diagnostic, Severity
@@ -21,6 +22,7 @@ from .dates import (
     check_publication,
     check_target_periods,
 )
+from .lifecycle import check_accession_steps, check_records, check_stages
 from .registry import CHECKS, CheckInfo, Sink, known_codes
 from .signing import check_signing
 from .targets import check_targets
@@ -44,12 +46,22 @@ __all__ = [
 ]
 
 
-def run_checks(dossier: Dossier) -> list[Diagnostic]:
-    """All rules over one dossier; severities and acknowledgements are applied afterwards."""
+def run_checks(
+    dossier: Dossier, day: dt.date | None = None, profile: str | None = None
+) -> list[Diagnostic]:
+    """All rules over one dossier on ``day`` (default today), with the rules of ``profile``
+    when one is named; severities and acknowledgements are applied afterwards."""
+    from .aanwijzingen import PROFILES
+
     sink = Sink()
     index = build_index(dossier)
+    day = day or dt.date.today()
     for rule in RULES:
         rule(dossier, index, sink)
+    for dated in DATED_RULES:
+        dated(dossier, index, sink, day)
+    for extra in PROFILES.get(profile or "", ()):
+        extra(dossier, index, sink)
     # A rule applied to several documents may find the same thing twice (one party signing
     # both a covenant and its addendum): report it once.
     unique = list(dict.fromkeys(sink.items))
@@ -101,4 +113,11 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_targets,
     check_signing,
     check_amendments,
+)
+
+# Rules that depend on the reference date (lifecycle records).
+DATED_RULES: tuple[Callable[[Dossier, Index, Sink, dt.date], None], ...] = (
+    check_records,
+    check_stages,
+    check_accession_steps,
 )

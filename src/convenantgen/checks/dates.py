@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import formatting as fmt
-from ..domain import ONE_DAY, extended, school_years, target_period, term_of_measure
+from ..domain import (
+    ONE_DAY,
+    extended,
+    last_signature,
+    publication_of,
+    school_years,
+    target_period,
+    term_of_measure,
+)
 from ..model import Dossier
 from ..references import Index
 from .registry import Sink, days
@@ -240,26 +248,33 @@ def check_accessions(dossier: Dossier, index: Index, report: Sink) -> None:
 
 def check_publication(dossier: Dossier, index: Index, report: Sink) -> None:
     for add in dossier.agreements:
-        pub, signed = add.publication, add.signing.date if add.signing else None
-        if pub is None or pub.published is None or signed is None:
+        # The last signature and the publication, from the lifecycle records where kept.
+        signed = last_signature(dossier, add)
+        published, _ = publication_of(dossier, add)
+        record = dossier.lifecycle(add.id)
+        if record and record.publication:
+            at = record.publication.where.child("date")
+        elif add.publication:
+            at = add.publication.where.child("published")
+        if published is None or signed is None:
             continue
-        if pub.published < signed:
+        within = add.publication.within_days if add.publication else None
+        if published < signed:
             report(
                 "publication-order",
-                f"published {fmt.date_long(pub.published)}, before signing on "
-                f"{fmt.date_long(signed)}",
-                pub.where.child("published"),
+                f"published {fmt.date_long(published)}, before signing on {fmt.date_long(signed)}",
+                at,
                 add.id,
             )
-        elif pub.within_days is not None:
-            deadline = signed + dt.timedelta(days=pub.within_days)
-            if pub.published > deadline:
+        elif within is not None:
+            deadline = signed + dt.timedelta(days=within)
+            if published > deadline:
                 report(
                     "publication-late",
-                    f"published {fmt.date_long(pub.published)}, "
-                    f"{days((pub.published - deadline).days)} after the deadline of "
-                    f"{fmt.date_long(deadline)} ({pub.within_days} days after signing on "
+                    f"published {fmt.date_long(published)}, "
+                    f"{days((published - deadline).days)} after the deadline of "
+                    f"{fmt.date_long(deadline)} ({within} days after signing on "
                     f"{fmt.date_long(signed)})",
-                    pub.where.child("published"),
+                    at,
                     add.id,
                 )

@@ -64,6 +64,27 @@ CHECKS: dict[str, CheckInfo] = {
     "group-empty": CheckInfo(E, "a party group has no members"),
     "penvoerder-missing": CheckInfo(E, "accession is allowed but no penvoerder is registered"),
     "penvoerder-multiple": CheckInfo(E, "more than one penvoerder"),
+    # lifecycle (need the reference date)
+    "lifecycle-unknown": CheckInfo(W, "a fact the agreement's stage requires is not recorded"),
+    "publication-overdue": CheckInfo(E, "not published within the agreement's own term"),
+    "signature-unknown": CheckInfo(E, "a signature is recorded for a party that does not sign"),
+    "signed-after-leaving": CheckInfo(E, "a party signs after it left"),
+    "withdrawal-left": CheckInfo(E, "a withdrawal differs from the registry's leaving date"),
+    "accession-in-effect": CheckInfo(E, "an accession in effect lacks a consent or its notice"),
+    "accession-consent-party": CheckInfo(E, "a consent comes from a party that is not current"),
+    "evaluation-overdue": CheckInfo(W, "a planned evaluation is past due"),
+    # profile aanwijzingen-2025 (check --profile aanwijzingen-2025)
+    "aw-parties": CheckInfo(E, "no party of the rijksoverheid, or fewer than two parties"),
+    "aw-representation": CheckInfo(W, "a representative's authority (role) is not stated"),
+    "aw-term": CheckInfo(E, "no start date or no article on the term"),
+    "aw-extension": CheckInfo(E, "a fixed term without an extension rule"),
+    "aw-termination": CheckInfo(W, "no article on termination (opzegging)"),
+    "aw-accession": CheckInfo(W, "no article on accession"),
+    "aw-amendment": CheckInfo(W, "no article on amendment"),
+    "aw-evaluation": CheckInfo(W, "no article on evaluation"),
+    "aw-enforceability": CheckInfo(W, "enforceability is not stated"),
+    "aw-finance": CheckInfo(W, "money is involved but there is no financial paragraph"),
+    "aw-publication": CheckInfo(E, "no publication in the Staatscourant"),
     # acknowledgements
     "ack-unused": CheckInfo(W, "an acknowledgement matches no finding"),
 }
