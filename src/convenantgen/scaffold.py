@@ -24,16 +24,9 @@ from .errors import ConvenantgenError, UsageError
 from .pipeline import load_content
 from .schemas import ID_RE, parse_iso_date
 from .sources import load_file
+from .wording import PARTY_KINDS
 
 MAX_ID_LENGTH = 60
-PARTY_KINDS = (
-    "minister",
-    "gemeente",
-    "schoolbestuur",
-    "lerarenopleiding",
-    "samenwerkingsverband",
-    "other",
-)
 
 
 def validate_id(value: str, what: str) -> str:

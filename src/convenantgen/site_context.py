@@ -560,15 +560,15 @@ def _measure(
 
 
 def _party(p: Party) -> SiteParty:
-    r = p.representative
-    rep = ""
-    if r is not None:
-        rep = " ".join(x for x in (r.title, r.name) if x)
-        rep = f"{rep}, {r.role}" if r.role else rep
+    people = []
+    for r in p.representatives:  # every signer: chair and vice-chair, or the official
+        person = " ".join(x for x in (r.title, r.name) if x)
+        people.append(f"{person}, {r.role}" if r.role else person)
+    rep = "; ".join(people)
     return SiteParty(
         id=p.id,
         name=p.name,
-        kind=p.kind.replace("-", " "),
+        kind=Wording.default().kind_name(p.kind),
         place=p.place or "",
         representative=rep,
         joined=fmt.date_long(p.joined) if p.joined else "",

@@ -20,6 +20,7 @@ from .dates import (
     check_publication,
     check_target_periods,
 )
+from .parties import check_representation, check_signing_twice
 from .registry import CHECKS, CheckInfo, Sink, known_codes
 from .signing import check_signing
 from .targets import check_targets
@@ -99,4 +100,6 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_publication,
     check_targets,
     check_signing,
+    check_representation,
+    check_signing_twice,
 )

@@ -56,6 +56,8 @@ CHECKS: dict[str, CheckInfo] = {
     "signatory-missing": CheckInfo(E, "a signatory has no registered representative"),
     "copies-mismatch": CheckInfo(E, "the number of copies differs from the signatories"),
     "group-empty": CheckInfo(E, "a party group has no members"),
+    "signatory-twice": CheckInfo(E, "a party or person would sign one agreement twice"),
+    "mandate-signers": CheckInfo(E, "a mandate's official is not the only signer, or is the party"),
     "penvoerder-missing": CheckInfo(E, "accession is allowed but no penvoerder is registered"),
     "penvoerder-multiple": CheckInfo(E, "more than one penvoerder"),
     # acknowledgements
