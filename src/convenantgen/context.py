@@ -23,6 +23,7 @@ from .domain import (
     signer_count,
     target_period,
 )
+from .finance import finance_paragraphs, obligation_text
 from .model import (
     Agreement,
     Clause,
@@ -368,6 +369,7 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
     ref = index.get(clause.id)
     number = ref.number if ref is not None and section.numbered else ""
     paragraphs = tuple(text(p) for p in _paragraphs(clause.text))
+    paragraphs += _money_and_duties(dossier, clause, text, w)
     if clause.amend_article:
         paragraphs = (_instruction(dossier, agreement, clause, index, w), *paragraphs)
     definitions = tuple(
@@ -397,6 +399,16 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
         definitions=definitions,
         article=article,
     )
+
+
+def _money_and_duties(dossier: Dossier, clause: Clause, text, w: Wording) -> tuple[str, ...]:
+    """A clause's financial arrangement and obligations as plain article text."""
+    out = finance_paragraphs(clause.finance, w) if clause.finance else ()
+    for duty in clause.obligations:
+        party, group = dossier.party(duty.owner), dossier.group(duty.owner)
+        owner = party.name if party else (group.designation or group.heading or "") if group else ""
+        out += (text(obligation_text(duty, owner or duty.owner, w)),)
+    return out
 
 
 def _number(index: Index, ref_id: str) -> str:

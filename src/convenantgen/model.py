@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Where
+from .finance import Finance, Obligation, build_finance, build_obligations
 from .schemas import parse_iso_date
 
 
@@ -139,6 +140,9 @@ class Clause:
     article_title: str | None = None
     parts: tuple[ArticlePart, ...] = ()
     period: str | None = None
+    # Articles that are not measures (see finance.py): amounts and shares, duties with deadlines.
+    finance: Finance | None = None
+    obligations: tuple[Obligation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -526,6 +530,8 @@ def _clause(data: Mapping, where: Where) -> Clause:
             for i, p in enumerate(article.get("parts") or [])
         ),
         period=_opt(data, "period"),
+        finance=build_finance(data.get("finance"), where.child("finance")),
+        obligations=build_obligations(data.get("obligations"), where.child("obligations")),
     )
 
 

@@ -20,6 +20,7 @@ from .dates import (
     check_publication,
     check_target_periods,
 )
+from .finance import check_finance
 from .parties import check_representation, check_signing_twice
 from .registry import CHECKS, CheckInfo, Sink, known_codes
 from .signing import check_signing
@@ -102,4 +103,5 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_signing,
     check_representation,
     check_signing_twice,
+    check_finance,
 )

@@ -52,6 +52,10 @@ CHECKS: dict[str, CheckInfo] = {
     "target-conflict": CheckInfo(E, "one indicator has conflicting targets"),
     "target-components": CheckInfo(E, "component targets do not add up to the total"),
     "target-text-value": CheckInfo(W, "a target's text hard-codes its value"),
+    # finance and obligations
+    "finance-sum": CheckInfo(E, "amounts or shares do not add up to their total or whole"),
+    "finance-share": CheckInfo(E, "a share is more than 100%"),
+    "obligation-deadline": CheckInfo(E, "an obligation is due outside the agreement's term"),
     # signing
     "signatory-missing": CheckInfo(E, "a signatory has no registered representative"),
     "copies-mismatch": CheckInfo(E, "the number of copies differs from the signatories"),
