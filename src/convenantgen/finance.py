@@ -244,3 +244,67 @@ def obligation_text(obligation: Obligation, owner: str, w) -> str:
         yearly=fmt.day_month(obligation.deadline) if obligation.deadline and obligation.per else "",
         per=obligation.per or "",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cited documents: a preceding covenant in the Staatscourant or in the Kamerstukken
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A document the text cites by ``{cite:ID}``: its title and where it was published."""
+
+    id: str
+    title: str
+    where: Where
+    staatscourant: tuple[int, str] | None = None  # (year, number)
+    kamerstuk: tuple[str, str, str, str] | None = None  # (chamber, session, dossier, number)
+    predecessor: bool = False
+
+    @property
+    def citation(self) -> str:
+        """'Stcrt. 2019, 39306' or 'Kamerstukken II 2018/19, 29 683, nr. 248'."""
+        if self.kamerstuk:
+            chamber, session, dossier, number = self.kamerstuk
+            return f"Kamerstukken {chamber} {session}, {dossier}, nr. {number}"
+        if self.staatscourant:
+            return f"Stcrt. {self.staatscourant[0]}, {self.staatscourant[1]}"
+        return ""
+
+    def text(self) -> str:
+        return f"{self.title} ({self.citation})" if self.citation else self.title
+
+
+def build_cites(data, where: Where) -> tuple[Cited, ...]:
+    out = []
+    for i, c in enumerate(data or []):
+        stcrt, kst = c.get("staatscourant"), c.get("kamerstuk")
+        out.append(
+            Cited(
+                id=str(c["id"]),
+                title=str(c["title"]),
+                where=where.child(i),
+                staatscourant=(int(stcrt["year"]), str(stcrt["number"])) if stcrt else None,
+                kamerstuk=(
+                    str(kst.get("chamber") or "II"),
+                    str(kst["session"]),
+                    str(kst["dossier"]),
+                    str(kst["number"]),
+                )
+                if kst
+                else None,
+                predecessor=bool(c.get("predecessor")),
+            )
+        )
+    return tuple(out)
+
+
+def session_problem(session: str) -> str | None:
+    """Why a parliamentary session '2018/19' is impossible, or None."""
+    first, _, second = session.partition("/")
+    if int(second) != (int(first) + 1) % 100:
+        return (
+            f"session '{session}' does not run over two successive years; did you mean "
+            f"'{first}/{(int(first) + 1) % 100:02d}'?"
+        )
+    return None

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Where
-from .finance import Finance, Obligation, build_finance, build_obligations
+from .finance import (
+    Cited,
+    Finance,
+    Obligation,
+    build_cites,
+    build_finance,
+    build_obligations,
+)
 from .schemas import parse_iso_date
 
 
@@ -225,6 +232,7 @@ class Agreement:
     formulas: tuple[tuple[str, str], ...] = ()
     # One designation for all parties ("verder te noemen: partijen"), from ``party_list``.
     collective_designation: str | None = None
+    cites: tuple[Cited, ...] = ()  # documents cited by {cite:ID}
 
     @property
     def has_text(self) -> bool:
@@ -567,6 +575,7 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         title=_opt(data, "title"),
         formulas=tuple((str(k), str(v)) for k, v in (data.get("formulas") or {}).items()),
         collective_designation=(data.get("party_list") or {}).get("designation"),
+        cites=build_cites(data.get("cites"), root.child("cites")),
         citation=_citation(data.get("citation")),
         articles=tuple(
             BaseArticle(

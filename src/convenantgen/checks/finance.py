@@ -4,7 +4,7 @@ deadlines. Rounded amounts (``approximate``) may differ by the finance's ``toler
 from __future__ import annotations
 
 from ..errors import did_you_mean
-from ..finance import Finance, MoneyItem, value_text
+from ..finance import Finance, MoneyItem, session_problem, value_text
 from ..formatting import date_long, period_text
 from ..model import Dossier
 from ..references import Index
@@ -19,6 +19,11 @@ def check_finance(dossier: Dossier, index: Index, report: Sink) -> None:
             for duty in clause.obligations:
                 for finding in _duty_findings(dossier, agreement, duty):
                     report(*finding)
+        for cited in agreement.cites:
+            problem = session_problem(cited.kamerstuk[1]) if cited.kamerstuk else None
+            if problem:
+                where = cited.where.child("kamerstuk", "session")
+                report("citation-session", f"'{cited.id}': {problem}", where, cited.id)
 
 
 def _duty_findings(dossier: Dossier, agreement, duty) -> list[tuple]:

@@ -56,6 +56,7 @@ CHECKS: dict[str, CheckInfo] = {
     "finance-sum": CheckInfo(E, "amounts or shares do not add up to their total or whole"),
     "finance-share": CheckInfo(E, "a share is more than 100%"),
     "obligation-deadline": CheckInfo(E, "an obligation is due outside the agreement's term"),
+    "citation-session": CheckInfo(E, "a Kamerstuk's session is not two successive years"),
     # signing
     "signatory-missing": CheckInfo(E, "a signatory has no registered representative"),
     "copies-mismatch": CheckInfo(E, "the number of copies differs from the signatories"),
