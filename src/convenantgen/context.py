@@ -406,7 +406,8 @@ def _money_and_duties(dossier: Dossier, clause: Clause, text, w: Wording) -> tup
     out = finance_paragraphs(clause.finance, w) if clause.finance else ()
     for duty in clause.obligations:
         party, group = dossier.party(duty.owner), dossier.group(duty.owner)
-        owner = party.name if party else (group.designation or group.heading or "") if group else ""
+        named = (group.designation or group.heading or "").rstrip(":,; ") if group else ""
+        owner = party.name if party else named
         out += (text(obligation_text(duty, owner or duty.owner, w)),)
     return out
 
@@ -592,6 +593,8 @@ def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[Pa
                     for i, name in enumerate(names, start=1)
                 ]
                 counter += len(names)
+            else:
+                names = [w.text("agreement.listed_member", member=name) for name in names]
             blocks.append(PartyBlock(group.id, intro, tuple(names), closing))
             continue
         phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))

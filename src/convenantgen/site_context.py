@@ -595,7 +595,10 @@ def _group(d: Dossier, group) -> SiteGroup:
     if group.signing == "representative" and group.representative_party:
         rep = d.party(group.representative_party)
         signed_by = rep.name if rep else group.representative_party
-    title = group.heading or group.designation
+    # A group without heading or designation (one designation names all parties) is titled
+    # by the Dutch names of its members' kinds.
+    kinds = dict.fromkeys(Wording.default().kind_name(p.kind) for p in d.members(group.id))
+    title = (group.heading or group.designation or ", ".join(kinds) or group.id).rstrip(":;, ")
     return SiteGroup(
         id=group.id,
         title=title[:1].upper() + title[1:],

@@ -71,6 +71,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "representative": ("role", "person", "authority"),
         "collective_closing": ("designation",),
         "numbered_member": ("number", "member"),
+        "listed_member": ("member",),
         "mandate_signature": ("party",),
         "group_signature": ("group", "by"),
         "party_signature": ("party", "by"),
