@@ -381,8 +381,9 @@ SCHEMA_CASES = [
         "    kind: schoolbestur\n    group: besturen\n    representative: {name: A.",
         "kind: schoolbestur",
         "11: error [schema-value] parties[0].kind: 'schoolbestur' is not one of minister, "
-        "gemeente, schoolbestuur, lerarenopleiding, samenwerkingsverband, other. Did you mean "
-        "'schoolbestuur'?",
+        "bestuursorgaan, provincie, gemeente, waterschap, vereniging, stichting, cooperatie, "
+        "onderneming, brancheorganisatie, schoolbestuur, lerarenopleiding, samenwerkingsverband, "
+        "other. Did you mean 'schoolbestuur'?",
         id="unallowed-value",
     ),
     pytest.param(

@@ -231,3 +231,22 @@ def test_next_school_year():
     assert next_school_year(dt.date(2025, 3, 1)) == dt.date(2025, 8, 1)
     assert next_school_year(dt.date(2025, 8, 1)) == dt.date(2026, 8, 1)
     assert next_school_year(dt.date(2025, 12, 31)) == dt.date(2026, 8, 1)
+
+
+def test_new_sector_dossier_is_a_non_education_starting_point(content, capsys):
+    assert _new_dossier(content, "--kind", "sector", "--start", "2027-01-01") == 0
+    assert _findings(content) == []
+    assert main(["check", "--strict", str(content)]) == 0
+    (dossier,) = load_content(content).dossiers
+    (agreement,) = dossier.agreements
+    assert (agreement.in_force.start.isoformat(), agreement.in_force.end.isoformat()) == (
+        "2027-01-01",
+        "2027-12-31",
+    )
+    assert {p.kind for p in dossier.parties} == {"minister", "brancheorganisatie"}
+    assert not dossier.measures
+    clauses = {c.id: c for _, c in agreement.clauses()}
+    assert clauses["bijdragen"].finance.per == "kalenderjaar"
+    assert clauses["verplichtingen"].obligations[0].owner == "minister-voorbeeld"
+    minister = dossier.party("minister-voorbeeld")
+    assert minister.mandate and minister.representative.name == "A. Ambtenaar"

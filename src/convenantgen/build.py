@@ -234,8 +234,10 @@ def _write_packages(
         for accession in ctx.accessions:
             people.append(accession.party)
             people += [consent.signatory for consent in accession.consents]
+        # One field per signer: the marker is 'sigfield:<party>' or 'sigfield:<party>:<n>'.
         signatories = [
-            Signatory(p.party_id, p.name) for p in {p.party_id: p for p in people}.values()
+            Signatory(p.marker.removeprefix("sigfield:"), p.name)
+            for p in {p.marker: p for p in people}.values()
         ]
         penvoerder = dossier.penvoerder
         data = build_signing_package(

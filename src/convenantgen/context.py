@@ -16,8 +16,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import formatting as fmt
-from .domain import agreement_start, current_parties, members_on, signatories, target_period
-from .model import Agreement, Clause, Dossier, Group, Measure, Party, Section, Target
+from .domain import (
+    agreement_start,
+    current_parties,
+    members_on,
+    signatories,
+    signer_count,
+    target_period,
+)
+from .finance import finance_paragraphs, obligation_text
+from .model import (
+    Agreement,
+    Clause,
+    Dossier,
+    Group,
+    Measure,
+    Party,
+    Representative,
+    Section,
+    Target,
+)
 from .project import Settings
 from .references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
 from .wording import Wording
@@ -302,7 +320,7 @@ def agreement_context(
     place = signing.place if signing else ""
     closing = w.text(
         "agreement.closing",
-        copies=fmt.copies_word(len(people)),
+        copies=fmt.copies_word(signer_count(people)),
         place=place,
         date=fmt.date_long(signing.date) if signing and signing.date else "",
     )
@@ -360,6 +378,7 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
     ref = index.get(clause.id)
     number = ref.number if ref is not None and section.numbered else ""
     paragraphs = tuple(text(p) for p in _paragraphs(clause.text))
+    paragraphs += _money_and_duties(dossier, clause, text, w)
     if clause.amend_article:
         paragraphs = (_instruction(dossier, agreement, clause, index, w), *paragraphs)
     definitions = tuple(
@@ -389,6 +408,17 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
         definitions=definitions,
         article=article,
     )
+
+
+def _money_and_duties(dossier: Dossier, clause: Clause, text, w: Wording) -> tuple[str, ...]:
+    """A clause's financial arrangement and obligations as plain article text."""
+    out = finance_paragraphs(clause.finance, w) if clause.finance else ()
+    for duty in clause.obligations:
+        party, group = dossier.party(duty.owner), dossier.group(duty.owner)
+        named = (group.designation or group.heading or "").rstrip(":,; ") if group else ""
+        owner = party.name if party else named
+        out += (text(obligation_text(duty, owner or duty.owner, w)),)
+    return out
 
 
 def _number(index: Index, ref_id: str) -> str:
@@ -487,80 +517,143 @@ def _lower_article(name: str) -> str:
     return name
 
 
-def _person(party: Party) -> str:
-    rep = party.representative
-    if rep is None:
-        return ""
+def _person_of(rep: Representative) -> str:
     return f"{rep.title} {rep.name}" if rep.title else rep.name
 
 
-def _represented(party: Party, w: Wording) -> str:
-    """'te dezen vertegenwoordigd door <role or party name>, <title> <name>'."""
-    rep = party.representative
-    if rep is None:
+def _person(party: Party) -> str:
+    return _person_of(party.representative) if party.representative else ""
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _represented(party: Party, w: Wording, *, named: bool = False) -> str:
+    """'te dezen vertegenwoordigd door <role>, <person> [en ...]' for every listed signer.
+
+    ``named``: the party's name was written just before, so a signer without a role is
+    written without one (the name is never repeated); otherwise the name stands in for it.
+    """
+    people = [r for r in party.representatives if r.listed]
+    if not people:
         return ""
-    return w.text("agreement.represented", by=rep.role or party.name, person=_person(party))
+    texts = [
+        w.text(
+            "agreement.representative",
+            role=r.role or ("" if named else party.name),
+            person=_person_of(r),
+            authority=r.authority or "",
+        )
+        for r in people
+    ]
+    first = people[0]
+    return w.text(
+        "agreement.represented",
+        people=_and(texts),
+        by=first.role or ("" if named else party.name),
+        person=_person_of(first),
+        also_for=party.also_on_behalf_of or "",
+    )
 
 
 def _member_phrase(party: Party, first: bool, w: Wording) -> str:
     name = party.name if first else _lower_article(party.name)
-    if party.kind == "minister":
+    if party.capacity:
+        name += f", {party.capacity}"
+    rep = party.representative
+    if party.kind == "minister" and not party.mandate:
         # Ministers act themselves: "De Minister van ..., R. Dijkgraaf".
-        rep = party.representative
-        return f"{name}, {rep.name}" if rep else name
-    represented = _represented(party, w)
+        return f"{name}, {rep.name}" if rep and rep.listed else name
+    represented = _represented(party, w, named=True)
     return f"{name}, {represented}" if represented else name
 
 
 def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[PartyBlock]:
     day = agreement_start(agreement)
+    groups = [g for gid in agreement.parties if (g := dossier.group(gid)) is not None]
     blocks = []
-    for gid in agreement.parties:
-        group = dossier.group(gid)
-        if group is None:
-            continue
-        members = members_on(dossier, gid, day)
-        closing = w.text("agreement.party_closing", designation=group.designation)
-        if group.heading:
+    counter = 0  # numbering continues over the numbered groups
+    for n, group in enumerate(groups):
+        members = members_on(dossier, group.id, day)
+        closings = []
+        if group.designation:
+            closings.append(w.text("agreement.party_closing", designation=group.designation))
+        if agreement.collective_designation and n == len(groups) - 1:
+            closings.append(
+                w.text("agreement.collective_closing", designation=agreement.collective_designation)
+            )
+        closing = " ".join(closings)
+        if group.heading or group.numbered:
             rep = dossier.party(group.representative_party or "")
-            intro = group.heading
+            intro = group.heading or ""
             if group.signing == "representative" and rep is not None and rep.representative:
                 intro += ", " + _represented(rep, w)
-            names = tuple(
-                p.name
-                if group.signing == "representative"
-                else ", ".join(x for x in (p.name, _represented(p, w)) if x)
+            if intro and intro[-1] not in ":,;":
+                intro += ","
+            names = [
+                p.name if group.signing == "representative" else _member_phrase(p, True, w)
                 for p in members
-            )
-            blocks.append(PartyBlock(gid, intro + ",", names, closing))
+            ]
+            if group.numbered:
+                names = [
+                    w.text("agreement.numbered_member", number=str(counter + i), member=name)
+                    for i, name in enumerate(names, start=1)
+                ]
+                counter += len(names)
+            else:
+                names = [w.text("agreement.listed_member", member=name) for name in names]
+            blocks.append(PartyBlock(group.id, intro, tuple(names), closing))
             continue
         phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))
         if group.capacity:
             phrase += f", {group.capacity}"
-        blocks.append(PartyBlock(gid, f"{phrase}, {closing}"))
+        blocks.append(PartyBlock(group.id, f"{phrase}, {closing}" if closing else f"{phrase};"))
     return blocks
 
 
 def signatory(
-    party: Party, group: Group | None, place: str, *, on_behalf: bool, w: Wording
+    party: Party,
+    group: Group | None,
+    place: str,
+    *,
+    on_behalf: bool,
+    w: Wording,
+    person: Representative | None = None,
+    number: int = 1,
 ) -> Signatory:
-    rep = party.representative
+    """One signature line: ``person`` (default: the party's first signer) signs for ``party``.
+
+    The marker is ``sigfield:<party-id>`` for a party's first signer and
+    ``sigfield:<party-id>:<n>`` for the n-th, so every signer gets a field of their own.
+    """
+    rep = person or party.representative
     # Unknown on paper: a dotted line the signatory fills in by hand.
     blank = w.text("agreement.blank")
+    designation = (group.designation or group.heading) if group else None
     return Signatory(
         party_id=party.id,
         group=group.id if group else party.group,
         organisation=party.name,
         on_behalf_of=(
-            w.text("agreement.on_behalf", designation=group.designation)
-            if on_behalf and group
+            w.text("agreement.on_behalf", designation=designation)
+            if on_behalf and designation
             else ""
         ),
         name=rep.name if rep else blank,
         title=(rep.title or "") if rep else "",
         role=(rep.role if rep else None) or blank,
         place=place or blank,
-        marker=f"sigfield:{party.id}",
+        marker=f"sigfield:{party.id}" + (f":{number}" if number > 1 else ""),
+    )
+
+
+def _party_signatories(party: Party, group: Group | None, place: str, on_behalf: bool, w):
+    people = party.representatives or (None,)
+    return tuple(
+        signatory(party, group, place, on_behalf=on_behalf, w=w, person=r, number=n)
+        for n, r in enumerate(people, start=1)
     )
 
 
@@ -576,27 +669,28 @@ def _signature_groups(
         group = dossier.group(gid)
         parties = [p for g, p in people if g == gid]
         representative = group is not None and group.signing == "representative"
-        sigs = tuple(
-            signatory(p, group, p.place or place, on_behalf=representative, w=w) for p in parties
-        )
+        sigs = [_party_signatories(p, group, p.place or place, representative, w) for p in parties]
         if representative and group is not None:
             rep = parties[0]
             by = (rep.representative.role if rep.representative else None) or rep.name
             intro = w.text(
                 "agreement.group_signature", group=group.heading or group.designation, by=by
             )
-            out.append(SignatureGroup(gid, intro, sigs))
-        elif all(p.kind == "minister" for p in parties):
+            out.append(SignatureGroup(gid, intro, tuple(s for ss in sigs for s in ss)))
+        elif all(p.kind == "minister" and not p.mandate for p in parties):
             intro = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(parties))
             if group is not None and group.capacity:
                 intro += f", {group.capacity}"
-            out.append(SignatureGroup(gid, intro + ",", sigs))
+            out.append(SignatureGroup(gid, intro + ",", tuple(s for ss in sigs for s in ss)))
         else:
             # Every party signs for itself, as the gemeente does in the published text.
-            for p, sig in zip(parties, sigs, strict=True):
-                by = (p.representative.role if p.representative else None) or p.name
-                intro = w.text("agreement.party_signature", party=p.name, by=by)
-                out.append(SignatureGroup(gid, intro, (sig,)))
+            for p, own in zip(parties, sigs, strict=True):
+                if p.mandate:
+                    intro = w.text("agreement.mandate_signature", party=p.name)
+                else:
+                    by = _and([r.role or _person_of(r) for r in p.representatives] or [p.name])
+                    intro = w.text("agreement.party_signature", party=p.name, by=by)
+                out.append(SignatureGroup(gid, intro, own))
     return out
 
 
@@ -639,7 +733,7 @@ def accession_context(
         # Declarations are signed by each party at home: no default place.
         return signatory(p, dossier.group(p.group), p.place or "", on_behalf=False, w=w)
 
-    joining_by = _represented(party, w)
+    joining_by = _represented(party, w, named=True)
     consenting = [p for p in current_parties(dossier, agreement, acc.requested) if p.id != party.id]
     words = {
         "party": party.name,

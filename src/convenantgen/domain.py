@@ -243,6 +243,12 @@ def signatories(dossier: Dossier, agreement: Agreement) -> list[tuple[str, Party
     return out
 
 
+def signer_count(people: list[tuple[str, Party]]) -> int:
+    """The people who sign (a party with a chair and a vice-chair counts twice): the N of
+    "in N-voud"."""
+    return sum(max(1, len(p.representatives)) for _, p in people)
+
+
 def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> list[Party]:
     """Parties bound by the agreement on ``day``, in the order of its parties block."""
     out: list[Party] = []

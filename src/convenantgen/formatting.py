@@ -142,3 +142,17 @@ def indicator_quantity(value: float | int, indicator) -> str:
 def school_year_label(start_year: int) -> str:
     """``2024–2025`` (en dash, as in Dutch school-year notation)."""
     return f"{start_year}–{start_year + 1}"
+
+
+def euro(value: float | int, *, millions: bool = False) -> str:
+    """``€ 43.220.000``; with ``millions`` ``€ 4,7 miljoen`` (at most two decimals)."""
+    if millions:
+        return f"€ {format_decimal(value / 1_000_000, format='#,##0.##', locale=LOCALE)} miljoen"
+    if float(value).is_integer():
+        return f"€ {number(int(value))}"
+    return f"€ {number(value, 2)}"
+
+
+def day_month(day: dt.date) -> str:
+    """``1 april``: a yearly deadline."""
+    return format_date(day, "d MMMM", locale=LOCALE)

@@ -14,6 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Where
+from .finance import (
+    Cited,
+    Finance,
+    Obligation,
+    build_cites,
+    build_finance,
+    build_obligations,
+)
 from .schemas import parse_iso_date
 
 
@@ -42,17 +50,23 @@ class Representative:
     title: str | None
     role: str | None
     where: Where
+    # "handelend ter uitvoering van het besluit van ...": the authority the person signs on.
+    authority: str | None = None
+    # False: signs, but is not named in the parties block (a minister who signs in person).
+    listed: bool = True
 
 
 @dataclass(frozen=True)
 class Group:
     id: str
     heading: str | None
-    designation: str
+    designation: str | None  # None: the agreement's collective designation names the group
     capacity: str | None
     signing: str  # "each" | "representative"
     representative_party: str | None
     where: Where
+    # Members are numbered in the parties block ("1. De vereniging ZuivelNL, ...").
+    numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,13 @@ class Party:
     penvoerder: bool = False
     illustrative: bool = False
     note: str | None = None
+    # Everyone who signs for the party, in order (chair, vice-chair); ``representative`` is the
+    # first of them. Under a mandate the one signer is the official, never the party itself.
+    representatives: tuple[Representative, ...] = ()
+    mandate: bool = False
+    mandate_basis: str | None = None
+    capacity: str | None = None  # "handelend als bestuursorgaan ...", after the party's name
+    also_on_behalf_of: str | None = None  # "tevens handelend namens ..."
 
     def member_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -128,6 +149,9 @@ class Clause:
     parts: tuple[ArticlePart, ...] = ()
     period: str | None = None
     topics: tuple[str, ...] = ()
+    # Articles that are not measures (see finance.py): amounts and shares, duties with deadlines.
+    finance: Finance | None = None
+    obligations: tuple[Obligation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,6 +258,9 @@ class Agreement:
     # The agreement's own formulas (wording keys of the agreement section), in YAML order.
     formulas: tuple[tuple[str, str], ...] = ()
     amendments: tuple[Amendment, ...] = ()
+    # One designation for all parties ("verder te noemen: partijen"), from ``party_list``.
+    collective_designation: str | None = None
+    cites: tuple[Cited, ...] = ()  # documents cited by {cite:ID}
 
     @property
     def has_text(self) -> bool:
@@ -510,11 +537,55 @@ def _citation(data: Mapping | None) -> Citation | None:
 def _rep(data: Mapping | None, where: Where) -> Representative | None:
     if not data:
         return None
-    return Representative(str(data["name"]), _opt(data, "title"), _opt(data, "role"), where)
+    return Representative(
+        str(data["name"]),
+        _opt(data, "title"),
+        _opt(data, "role"),
+        where,
+        authority=_opt(data, "authority"),
+        listed=bool(data.get("listed", True)),
+    )
+
+
+def _reps(data: Mapping, where: Where) -> tuple[Representative, ...]:
+    """The signers of a party: ``mandate.official``, ``representatives`` or ``representative``."""
+    many = data.get("representatives") or ()
+    out = [_rep(r, where.child("representatives", i)) for i, r in enumerate(many)]
+    if data.get("representative"):
+        out.insert(0, _rep(data["representative"], where.child("representative")))
+    mandate = data.get("mandate")
+    if mandate and mandate.get("official"):
+        # The official comes first; anyone else named is reported by check (mandate-signers).
+        out.insert(0, _rep(mandate["official"], where.child("mandate", "official")))
+    return tuple(r for r in out if r is not None)
 
 
 def _strs(values: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in (values or ()))
+
+
+def _party(p: Mapping, where: Where) -> Party:
+    reps = _reps(p, where)
+    return Party(
+        id=str(p["id"]),
+        name=str(p["name"]),
+        kind=str(p["kind"]),
+        group=str(p["group"]),
+        where=where,
+        short_name=_opt(p, "short_name"),
+        place=_opt(p, "place"),
+        representative=reps[0] if reps else None,
+        joined=_date(p.get("joined")),
+        left=_date(p.get("left")),
+        penvoerder=bool(p.get("penvoerder")),
+        illustrative=bool(p.get("illustrative")),
+        note=_opt(p, "note"),
+        representatives=reps,
+        mandate=bool(p.get("mandate")),
+        mandate_basis=(p.get("mandate") or {}).get("basis"),
+        capacity=_opt(p, "capacity"),
+        also_on_behalf_of=_opt(p, "also_on_behalf_of"),
+    )
 
 
 def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[Party, ...]]:
@@ -523,33 +594,17 @@ def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[P
         Group(
             id=str(g["id"]),
             heading=_opt(g, "heading"),
-            designation=str(g["designation"]),
+            designation=_opt(g, "designation"),
             capacity=_opt(g, "capacity"),
             signing=str(g["signing"]),
             representative_party=(g.get("representative") or {}).get("party"),
             where=root.child("groups", i),
+            numbered=bool(g.get("numbered")),
         )
         for i, g in enumerate(data.get("groups") or [])
     )
     parties = tuple(
-        Party(
-            id=str(p["id"]),
-            name=str(p["name"]),
-            kind=str(p["kind"]),
-            group=str(p["group"]),
-            where=root.child("parties", i),
-            short_name=_opt(p, "short_name"),
-            place=_opt(p, "place"),
-            representative=_rep(
-                p.get("representative"), root.child("parties", i, "representative")
-            ),
-            joined=_date(p.get("joined")),
-            left=_date(p.get("left")),
-            penvoerder=bool(p.get("penvoerder")),
-            illustrative=bool(p.get("illustrative")),
-            note=_opt(p, "note"),
-        )
-        for i, p in enumerate(data.get("parties") or [])
+        _party(p, root.child("parties", i)) for i, p in enumerate(data.get("parties") or [])
     )
     return groups, parties
 
@@ -587,6 +642,8 @@ def _clause(data: Mapping, where: Where) -> Clause:
         ),
         period=_opt(data, "period"),
         topics=_strs(data.get("topics")),
+        finance=build_finance(data.get("finance"), where.child("finance")),
+        obligations=build_obligations(data.get("obligations"), where.child("obligations")),
     )
 
 
@@ -658,6 +715,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         amends=_opt(data, "amends"),
         title=_opt(data, "title"),
         formulas=tuple((str(k), str(v)) for k, v in (data.get("formulas") or {}).items()),
+        collective_designation=(data.get("party_list") or {}).get("designation"),
+        cites=build_cites(data.get("cites"), root.child("cites")),
         citation=_citation(data.get("citation")),
         articles=tuple(
             BaseArticle(

@@ -39,7 +39,8 @@ FIELD_HEIGHT = 50.0
 # Markers are set in 2 pt; body text is never this small. "/F3 2 Tf" sets font and size.
 TINY_TEXT = 4.0
 _FONT_SIZE_RE = re.compile(rb"\s(\d*\.?\d+)\s+Tf\b")
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+# ':' too: 'sigfield:avined' must not match inside 'sigfield:avined:2' (a party's second signer).
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:")
 
 
 class PackageError(ConvenantgenError):

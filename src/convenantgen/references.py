@@ -16,14 +16,17 @@ from . import formatting as fmt
 from .errors import Where
 from .model import Agreement, Dossier, Period
 
-PLACEHOLDER_RE = re.compile(r"\{(art|nr|maatregel|date|period|party):([^{}\s]+)\}")
+PLACEHOLDER_RE = re.compile(r"\{(art|nr|maatregel|date|period|party|cite):([^{}\s]+)\}")
 # Anything shaped like a placeholder; those that are not valid ones are reported.
 ANY_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)(?::([^{}\s]*))?\}")
 TARGET_PLACEHOLDER_RE = re.compile(r"\{(value|period)\}")
 HARDCODED_ARTICLE_RE = re.compile(
-    r"\b(?P<word>[Aa]rtikel|[Aa]rt\.)\s+(?P<num>\d+(?:\.\d+)*)(?!\.?\d)"
-    # "artikel 171 van de Wet op het primair onderwijs" is another text: not ours to number.
+    r"\b(?P<word>[Aa]rtikel|[Aa]rt\.)\s+(?P<num>\d+[a-z]?(?:\.\d+)*)(?![.\w]?\d)(?!\w)"
+    # "artikel 171 van de Wet op het primair onderwijs", "artikel 95a van de Gezondheids- en
+    # welzijnswet voor dieren" and "artikel 176 Provinciewet" are other texts: not ours to
+    # number.
     r"(?!\s+van\s+(?:de|het)\s+(?!Convenant\b))"
+    r"(?!,?\s+(?:[A-Z][\w-]*(?:wet|besluit|regeling|verordening|reglement)|Wet|Besluit)\b)"
     r"(?P<trail>\s+(?:van|uit)\s+het\s+Convenant)?"
 )
 
@@ -198,6 +201,11 @@ def _resolve(kind: str, ref: str, index: Index, dossier: Dossier) -> str:
         if day is None:
             raise UnresolvedReference(kind, ref, "this period has no start date")
         return fmt.date_long(day)
+    if kind == "cite":
+        cited = next((c for d in dossier.documents for c in d.cites if c.id == ref), None)
+        if cited is None:
+            raise UnresolvedReference(kind, ref, "not the id of a cited document (cites:)")
+        return cited.text()
     item = index.get(ref)
     if kind == "party":
         if item is None or item.kind != "party":

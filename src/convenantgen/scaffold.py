@@ -22,18 +22,12 @@ from pathlib import Path
 
 from .errors import ConvenantgenError, UsageError
 from .pipeline import load_content
+from .scaffold_sector import next_calendar_year, sector_dossier_files
 from .schemas import ID_RE, parse_iso_date
 from .sources import load_file
+from .wording import PARTY_KINDS
 
 MAX_ID_LENGTH = 60
-PARTY_KINDS = (
-    "minister",
-    "gemeente",
-    "schoolbestuur",
-    "lerarenopleiding",
-    "samenwerkingsverband",
-    "other",
-)
 
 
 def validate_id(value: str, what: str) -> str:
@@ -294,14 +288,20 @@ measures:
     }
 
 
-def new_dossier(content: Path, name: str, title: str | None, start: dt.date, out) -> Path:
+def new_dossier(
+    content: Path, name: str, title: str | None, start: dt.date, out, kind: str = "onderwijs"
+) -> Path:
     validate_id(name, "dossier name")
     if not content.is_dir():
         raise UsageError(f"content folder '{content}' does not exist")
     folder = content / name
     if folder.exists():
         raise ConvenantgenError(f"'{folder}' already exists; not overwriting it")
-    files = dossier_files(name, title or f"Convenant {name}", start)
+    title = title or f"Convenant {name}"
+    files = dossier_files(name, title, start)
+    if kind == "sector":
+        end = _same_day_next_year(start) - dt.timedelta(days=1)
+        files = sector_dossier_files(files, title, start, end)
     plan = Plan({folder / n: t for n, t in files.items()}, {})
     problems = _preflight(folder, plan)
     if problems:  # pragma: no cover - the template itself is tested
@@ -541,6 +541,14 @@ def add_parser(sub) -> None:
     dossier.add_argument("--title", help="title of the covenant")
     dossier.add_argument("--start", help="first day of the term (default: next 1 August)")
     dossier.add_argument("--content", help="content folder (default: the project's)")
+    dossier.add_argument(
+        "--kind",
+        choices=("onderwijs", "sector"),
+        default="onderwijs",
+        help="starting point: onderwijs (school boards, measures with targets; the default) or "
+        "sector (a minister under mandate, sector parties, finance and obligations; a "
+        "calendar year from the next 1 January)",
+    )
     dossier.set_defaults(func=cmd_new)
 
     measure = kinds.add_parser("measure", help="a measure in its own file")
@@ -571,8 +579,9 @@ def cmd_new(args) -> int:
     content = content_of(args, project_of(args))
     out = sys.stdout
     if args.what == "dossier":
-        start = _date(args.start, "start") or next_school_year(dt.date.today())
-        new_dossier(content, args.name, args.title, start, out)
+        first = next_calendar_year if args.kind == "sector" else next_school_year
+        start = _date(args.start, "start") or first(dt.date.today())
+        new_dossier(content, args.name, args.title, start, out, kind=args.kind)
     elif args.what == "measure":
         new_measure(content, args.dossier, args.id, args.title, out)
     else:

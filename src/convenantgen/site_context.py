@@ -708,15 +708,15 @@ def _measure(
 
 
 def _party(p: Party) -> SiteParty:
-    r = p.representative
-    rep = ""
-    if r is not None:
-        rep = " ".join(x for x in (r.title, r.name) if x)
-        rep = f"{rep}, {r.role}" if r.role else rep
+    people = []
+    for r in p.representatives:  # every signer: chair and vice-chair, or the official
+        person = " ".join(x for x in (r.title, r.name) if x)
+        people.append(f"{person}, {r.role}" if r.role else person)
+    rep = "; ".join(people)
     return SiteParty(
         id=p.id,
         name=p.name,
-        kind=p.kind.replace("-", " "),
+        kind=Wording.default().kind_name(p.kind),
         place=p.place or "",
         representative=rep,
         joined=fmt.date_long(p.joined) if p.joined else "",
@@ -743,7 +743,10 @@ def _group(d: Dossier, group) -> SiteGroup:
     if group.signing == "representative" and group.representative_party:
         rep = d.party(group.representative_party)
         signed_by = rep.name if rep else group.representative_party
-    title = group.heading or group.designation
+    # A group without heading or designation (one designation names all parties) is titled
+    # by the Dutch names of its members' kinds.
+    kinds = dict.fromkeys(Wording.default().kind_name(p.kind) for p in d.members(group.id))
+    title = (group.heading or group.designation or ", ".join(kinds) or group.id).rstrip(":;, ")
     return SiteGroup(
         id=group.id,
         title=title[:1].upper() + title[1:],

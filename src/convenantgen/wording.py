@@ -39,6 +39,24 @@ _ACCESSION = (
     "consents",
 )
 
+# The kinds of party a registry may use; their Dutch names are the wording's `kinds` section.
+PARTY_KINDS = (
+    "minister",
+    "bestuursorgaan",
+    "provincie",
+    "gemeente",
+    "waterschap",
+    "vereniging",
+    "stichting",
+    "cooperatie",
+    "onderneming",
+    "brancheorganisatie",
+    "schoolbestuur",
+    "lerarenopleiding",
+    "samenwerkingsverband",
+    "other",
+)
+
 # section -> key -> the variables the entry may use.
 VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "agreement": {
@@ -49,7 +67,12 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "closing": ("copies", "place", "date"),
         "addendum_title": ("covenant",),
         "party_closing": ("designation",),
-        "represented": ("by", "person"),
+        "represented": ("by", "person", "people", "also_for"),
+        "representative": ("role", "person", "authority"),
+        "collective_closing": ("designation",),
+        "numbered_member": ("number", "member"),
+        "listed_member": ("member",),
+        "mandate_signature": ("party",),
         "group_signature": ("group", "by"),
         "party_signature": ("party", "by"),
         "on_behalf": ("designation",),
@@ -63,6 +86,12 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "amended_addendum": (),
         "instruction_add": ("number", "amended"),
         "instruction_replace": ("number", "amended"),
+        "finance_item": ("label", "value", "per", "parts"),
+        "finance_part": ("label", "value"),
+        "finance_total": ("label", "value", "per"),
+        "finance_per": ("unit",),
+        "finance_approximate": ("value",),
+        "obligation": ("owner", "action", "deadline", "yearly", "per"),
         "footer": ("version",),
         "blank": (),
     },
@@ -84,6 +113,8 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "unavailable": ("covenant", "citation"),
         "no_instructions": ("covenant",),
     },
+    # The Dutch display name of each party kind (schema/parties.yaml).
+    "kinds": {kind: () for kind in PARTY_KINDS},
     "accession": {
         "of_agreement": ("kind",),
         "default_clause": (),
@@ -145,6 +176,11 @@ class Wording:
         if isinstance(source, list):
             return "\n\n".join(self.paragraphs(key, **values))
         return _render(key, str(source), values).strip()
+
+    def kind_name(self, kind: str) -> str:
+        """The Dutch name of a party kind ("cooperatie" -> "coöperatie")."""
+        key = f"kinds.{kind}"
+        return self.text(key) if key in self.entries else kind
 
     def paragraphs(self, key: str, **values: Any) -> tuple[str, ...]:
         """A list entry rendered to its paragraphs; empty ones are left out."""

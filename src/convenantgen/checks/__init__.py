@@ -22,7 +22,9 @@ from .dates import (
     check_publication,
     check_target_periods,
 )
+from .finance import check_finance
 from .lifecycle import check_accession_steps, check_records, check_stages
+from .parties import check_representation, check_signing_twice
 from .registry import CHECKS, CheckInfo, Sink, known_codes
 from .signing import check_signing
 from .targets import check_targets
@@ -112,6 +114,9 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_publication,
     check_targets,
     check_signing,
+    check_representation,
+    check_signing_twice,
+    check_finance,
     check_amendments,
 )
 

@@ -58,10 +58,17 @@ CHECKS: dict[str, CheckInfo] = {
     "target-conflict": CheckInfo(E, "one indicator has conflicting targets"),
     "target-components": CheckInfo(E, "component targets do not add up to the total"),
     "target-text-value": CheckInfo(W, "a target's text hard-codes its value"),
+    # finance and obligations
+    "finance-sum": CheckInfo(E, "amounts or shares do not add up to their total or whole"),
+    "finance-share": CheckInfo(E, "a share is more than 100%"),
+    "obligation-deadline": CheckInfo(E, "an obligation is due outside the agreement's term"),
+    "citation-session": CheckInfo(E, "a Kamerstuk's session is not two successive years"),
     # signing
     "signatory-missing": CheckInfo(E, "a signatory has no registered representative"),
     "copies-mismatch": CheckInfo(E, "the number of copies differs from the signatories"),
     "group-empty": CheckInfo(E, "a party group has no members"),
+    "signatory-twice": CheckInfo(E, "a party or person would sign one agreement twice"),
+    "mandate-signers": CheckInfo(E, "a mandate's official is not the only signer, or is the party"),
     "penvoerder-missing": CheckInfo(E, "accession is allowed but no penvoerder is registered"),
     "penvoerder-multiple": CheckInfo(E, "more than one penvoerder"),
     # lifecycle (need the reference date)

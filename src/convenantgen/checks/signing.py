@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
-from ..domain import signatories
+from ..domain import signatories, signer_count
 from ..model import Dossier
 from ..references import Index
 from .registry import Sink
@@ -47,14 +47,15 @@ def check_signing(dossier: Dossier, index: Index, report: Sink) -> None:
                     party.where.child("id"),
                     party.id,
                 )
-        if add.signing and add.signing.copies is not None and add.signing.copies != len(people):
+        count = signer_count(people)
+        if add.signing and add.signing.copies is not None and add.signing.copies != count:
             names = ", ".join(
-                p.representative.name if p.representative else p.id for _, p in people
+                ", ".join(r.name for r in p.representatives) or p.id for _, p in people
             )
             report(
                 "copies-mismatch",
                 f"the text says {add.signing.copies} copies (in "
-                f"{fmt.copies_word(add.signing.copies)}), but {_people(len(people))}: {names}",
+                f"{fmt.copies_word(add.signing.copies)}), but {_people(count)}: {names}",
                 add.signing.where.child("copies"),
                 add.id,
             )

@@ -40,6 +40,9 @@ def _all_ids(dossier: Dossier) -> Iterator[tuple[str, str, Where]]:
                     yield d.id, "definition", d.where
                 for p in c.parts:
                     yield p.id, "article part", p.where
+                yield from _money_and_duty_ids(c)
+        for cited in a.cites:
+            yield cited.id, "cited document", cited.where
         for i, c in enumerate(a.considerations):
             if c.id:
                 yield c.id, "consideration", a.where.child("considerations", i)
@@ -53,6 +56,18 @@ def _all_ids(dossier: Dossier) -> Iterator[tuple[str, str, Where]]:
         yield a.id, "accession", a.where
     for p in dossier.pillars:
         yield p.id, "pillar", p.where
+
+
+def _money_and_duty_ids(clause) -> Iterator[tuple[str, str, Where]]:
+    for duty in clause.obligations:
+        yield duty.id, "obligation", duty.where
+    if clause.finance:
+        if clause.finance.id:
+            yield clause.finance.id, "financial arrangement", clause.finance.where
+        for item in clause.finance.items:
+            for entry in (item, *item.parts):
+                if entry.id:
+                    yield entry.id, "amount", entry.where
 
 
 def check_ids(dossier: Dossier, index: Index, report: Sink) -> None:
@@ -194,7 +209,7 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
                 render_text(match.group(0), index, dossier)
             except UnresolvedReference as exc:
                 kind, ref, problem = exc.args
-                options = _options_for(kind, index)
+                options = _options_for(kind, index, dossier)
                 hint = did_you_mean(ref, options) if ref else ""
                 report(
                     "ref-unknown",
@@ -214,6 +229,7 @@ _KIND_HELP = {
     "{date:PERIOD.start}",
     "{date:PERIOD.end}",
     "{period:PERIOD}",
+    "{cite:ID}",
 }
 
 
@@ -222,11 +238,13 @@ def _a(noun: str) -> str:
     return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
-def _options_for(kind: str, index: Index) -> list[str]:
+def _options_for(kind: str, index: Index, dossier: Dossier) -> list[str]:
     if kind == "date":
         return [f"{p}.{which}" for p in index.periods for which in ("start", "end")]
     if kind == "period":
         return list(index.periods)
+    if kind == "cite":
+        return [c.id for d in dossier.documents for c in d.cites]
     wanted = {"party": {"party"}, "maatregel": {"measure"}}.get(
         kind, {"section", "clause", "part", "base-article", "definition"}
     )
@@ -267,6 +285,10 @@ def check_hardcoded_articles(dossier: Dossier, index: Index, report: Sink) -> No
         for match in HARDCODED_ARTICLE_RE.finditer(text):
             number = match.group("num")
             pointed = _pointed(numbers, number, bool(match.group("trail")))
+            if match.group("trail") and pointed == "no article":
+                # "artikel 9 van het Convenant": an article of the published covenant that the
+                # data does not list; a reference outside this text, not a wrong one inside it.
+                continue
             report(
                 "text-article-ref",
                 f"text hard-codes '{match.group(0).strip()}', which now points to {pointed}; "
@@ -328,6 +350,7 @@ def check_published(dossier: Dossier, index: Index, report: Sink) -> None:
                     )
 
 
+_QUOTED_RE = re.compile(r"‘[^’]*’|“[^”]*”|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 _WORD_RE = re.compile(r"[A-Za-zÀ-ÿ][\w'-]*")
 _INLINE_DEF_RE = re.compile(r"(?:verder ook|hierna):\s*(?:de |het )?([^;,)]+)", re.IGNORECASE)
 
@@ -351,6 +374,9 @@ def check_terms(dossier: Dossier, index: Index, report: Sink) -> None:
                 definition.id,
             )
     defined = {d.term.lower() for d in definitions}
+    if any(a.amends for a in dossier.agreements):
+        # An addendum names what it amends "het Convenant", as the wording does.
+        defined.add("convenant")
     for text, _, _ in texts + [
         (c.text, None, "") for a in dossier.agreements for c in a.considerations
     ]:
@@ -361,6 +387,8 @@ def check_terms(dossier: Dossier, index: Index, report: Sink) -> None:
         lower_words.update(w for w in _WORD_RE.findall(text) if w.islower())
     reported: set[str] = set()
     for text, where, _subject in texts:
+        # A capitalised word inside a quoted title ('Sterk Techniekonderwijs') is the title's.
+        text = _QUOTED_RE.sub(" ", text)
         for sentence in re.split(r"(?<=[.:;!?])\s+|\n", text):
             words = _WORD_RE.findall(sentence)
             for pos in range(1, len(words)):

@@ -1,0 +1,156 @@
+"""Proof on real text: two covenants of other ministries than OCW, encoded in content/ without
+Python of their own, compared with the part of their published text that could be retrieved
+(tests/sources/). The comparison is on the generated DOCX: its text from the title to the last
+words of the source excerpt, normalised (whitespace, bullets), word by word. Every difference
+is listed below with the reason; any other difference fails the test.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from convenantgen.context import build_context
+from convenantgen.pipeline import load_content
+from convenantgen.render_docx import agreement_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = Path(__file__).parent / "sources"
+
+# dossier -> (the words the comparison ends with, the differences as (source, generated) word
+# runs with why they differ).
+EXPECTED = {
+    "dierziekten-lnv": (
+        "(9.2 Wet dieren);",
+        [
+            # The published text numbers its blocks with Roman numerals; the engine has none.
+            ("I", ""),
+            # "vertegenwoordigd door het bestuurslid, de heer W. Thus": the role before the
+            # name for this one party; the dossier writes every representative name first, as
+            # the other seven are published ("de heer W. Thus, bestuurslid").
+            ("het bestuurslid,", ""),
+            ("", "bestuurslid,"),
+            # "voorzitter, en de heer E. Stiphout": published once with a comma before "en",
+            # once without (AVINED); the engine joins every list of signers alike.
+            ("voorzitter,", "voorzitter"),
+            ("II", ""),
+        ],
+    ),
+    "zoetwater-ijsselmeergebied": (
+        "S. Poepjes,",
+        [
+            # The engine puts its separator "En" between blocks of parties.
+            ("", "En"),
+            # Published without the comma after the name, a typing error.
+            ("Noorderzijlvest", "Noorderzijlvest,"),
+            ("", "En"),
+            # The provinces are published role first ("gedeputeerde, de heer J. Lodders"); the
+            # agreement writes every representative name first, as the five water boards are
+            # published ("de heer P.A.E. van Erkelens, dijkgraaf"). The comparison ends at
+            # "S. Poepjes,", before the generated role of the last one.
+            ("gedeputeerde,", ""),
+            ("", "gedeputeerde,"),
+            ("gedeputeerde,", ""),
+            ("", "gedeputeerde,"),
+            ("gedeputeerde,", ""),
+        ],
+    ),
+}
+
+
+def _words(text: str) -> list[str]:
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    return re.sub(r"[•\s]+", " ", " ".join(lines)).split()
+
+
+def _docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    result = load_content(ROOT / "content", list(EXPECTED))
+    assert not result.failed(), [d.message for d in result.report.errors]
+    return result
+
+
+@pytest.mark.parametrize("dossier_id", list(EXPECTED))
+def test_generated_text_matches_the_published_source(loaded, dossier_id):
+    end, explained = EXPECTED[dossier_id]
+    dossier = next(d for d in loaded.dossiers if d.id == dossier_id)
+    agreement = build_context(dossier).agreements[0]
+    generated = _words(_docx_text(agreement_documents(agreement)[0].data))
+    source = _words((SOURCES / f"{dossier_id}.txt").read_text("utf-8"))
+    # Both up to (and including) the last words the source and the data share.
+    end_words = end.split()
+
+    def upto(words: list[str]) -> list[str]:
+        for i in range(len(words)):
+            if words[i : i + len(end_words)] == end_words:
+                return words[: i + len(end_words)]
+        raise AssertionError(f"'{end}' not found")
+
+    source, generated = upto(source), upto(generated)
+    matcher = difflib.SequenceMatcher(a=source, b=generated, autojunk=False)
+    differences = [
+        (" ".join(source[i1:i2]), " ".join(generated[j1:j2]))
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal"
+    ]
+    assert differences == explained, repr(differences)
+    assert matcher.ratio() > 0.95
+
+
+def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path):
+    """The LNV covenant through the real build (DOCX, PDF, signing package): eleven people
+    sign for nine parties, each on a field of their own; the finance articles are in the PDF."""
+    from pypdf import PdfReader
+
+    from convenantgen.cli import main
+
+    out = tmp_path / "out"
+    argv = ["build", str(ROOT / "content" / "dierziekten-lnv"), "--out", str(out), "--quiet"]
+    assert main([*argv, "--no-site"]) == 0
+    folder = out / "dierziekten-lnv"
+    reader = PdfReader(str(folder / "dierziekten-lnv-ondertekenpakket.pdf"))
+    fields = sorted(n for n, f in (reader.get_fields() or {}).items() if f.get("/FT") == "/Sig")
+    assert fields == sorted(
+        f"handtekening-{key}"
+        for key in (
+            "minister-lnv",
+            "zuivelnl",
+            "kalversector",
+            "avined",
+            "avined:2",
+            "pov",
+            "pov:2",
+            "lto-schapen",
+            "lto-melkgeiten",
+            "lto-vleesvee",
+            "platform-kleinschalig",
+        )
+    )
+    pdf = PdfReader(str(folder / "dierziekten-lnv-convenant-dierziekten.pdf"))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "de rundveesector: € 23.500.000;" in text
+    assert "Aldus overeengekomen en in elfvoud ondertekend" in text
+    assert "Kamerstukken II 2014/15, 29 683, nr. 198" in text
+
+
+@pytest.mark.parametrize("dossier_id", list(EXPECTED))
+def test_real_dossier_is_clean_and_says_where_it_comes_from(loaded, dossier_id):
+    assert [
+        d.format(ROOT) for d in loaded.report.sorted() if d.where.file.parent.name == dossier_id
+    ] == []
+    dossier = next(d for d in loaded.dossiers if d.id == dossier_id)
+    sources = dossier.provenance["sources"]
+    assert sources[0]["reference"].startswith("https://zoek.officielebekendmakingen.nl/stcrt-")
+    assert dossier.provenance["illustrative"] and dossier.provenance["public"]["illustrative"]
+    # Not an education covenant: no school boards, no measures with targets.
+    assert not {p.kind for p in dossier.parties} & {"schoolbestuur", "lerarenopleiding"}
+    assert not dossier.measures
