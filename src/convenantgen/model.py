@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -476,14 +477,27 @@ class Dossier:
 
     def article(self, article_id: str | None) -> BaseArticle | None:
         """A published article (with its published number) of any document, by id."""
-        for doc in self.documents:
-            for art in doc.articles:
-                if art.id == article_id:
-                    return art
-        return None
+        return self._articles.get(article_id)
 
     def document(self, doc_id: str) -> Agreement | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        return self._documents.get(doc_id)
+
+    # Lookups by id, built once: the checks ask per document, so a scan would be quadratic
+    # in the number of addenda. The first of duplicate ids wins (check reports duplicates).
+    @cached_property
+    def _articles(self) -> dict[str | None, BaseArticle]:
+        found: dict[str | None, BaseArticle] = {}
+        for doc in self.documents:
+            for art in doc.articles:
+                found.setdefault(art.id, art)
+        return found
+
+    @cached_property
+    def _documents(self) -> dict[str, Agreement]:
+        found: dict[str, Agreement] = {}
+        for doc in self.documents:
+            found.setdefault(doc.id, doc)
+        return found
 
     def lifecycle(self, agreement_id: str) -> Lifecycle | None:
         return next((r for r in self.lifecycles if r.agreement == agreement_id), None)
