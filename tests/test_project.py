@@ -217,7 +217,7 @@ def test_unknown_formula_key_has_file_and_line(project, capsys):
 def test_the_repository_is_a_project_with_its_bundled_dossiers(monkeypatch, capsys):
     monkeypatch.chdir(ROOT / "content")
     assert main(["check", "--quiet"]) == 0
-    assert "in 3 dossier(s)" in capsys.readouterr().err
+    assert "in 5 dossier(s)" in capsys.readouterr().err
 
 
 def test_site_settings_and_overrides_reach_the_site(project, capsys):

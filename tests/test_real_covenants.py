@@ -149,7 +149,9 @@ def test_real_dossier_is_clean_and_says_where_it_comes_from(loaded, dossier_id):
     ] == []
     dossier = next(d for d in loaded.dossiers if d.id == dossier_id)
     sources = dossier.provenance["sources"]
-    assert sources[0]["reference"].startswith("https://zoek.officielebekendmakingen.nl/stcrt-")
+    assert "(Stcrt. 20" in sources[0]["title"]
+    # The address of the publication is in the file (the public site links no outside pages).
+    assert "https://zoek.officielebekendmakingen.nl/stcrt-" in dossier.where.file.read_text("utf-8")
     assert dossier.provenance["illustrative"] and dossier.provenance["public"]["illustrative"]
     # Not an education covenant: no school boards, no measures with targets.
     assert not {p.kind for p in dossier.parties} & {"schoolbestuur", "lerarenopleiding"}
