@@ -16,6 +16,7 @@ import docx
 import pytest
 
 from convenantgen.context import build_context
+from convenantgen.errors import Severity
 from convenantgen.pipeline import load_content
 from convenantgen.render_docx import agreement_documents
 
@@ -144,8 +145,12 @@ def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path
 
 @pytest.mark.parametrize("dossier_id", list(EXPECTED))
 def test_real_dossier_is_clean_and_says_where_it_comes_from(loaded, dossier_id):
+    # Nothing to fix; what the source cannot give (such as the signing dates of a published
+    # agreement) may be acknowledged, with its reason.
     assert [
-        d.format(ROOT) for d in loaded.report.sorted() if d.where.file.parent.name == dossier_id
+        d.format(ROOT)
+        for d in loaded.report.sorted()
+        if d.where.file.parent.name == dossier_id and d.severity > Severity.ACKNOWLEDGED
     ] == []
     dossier = next(d for d in loaded.dossiers if d.id == dossier_id)
     sources = dossier.provenance["sources"]
