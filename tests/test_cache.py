@@ -232,3 +232,28 @@ def test_an_entry_is_whole_and_verified(tmp_path):
     assert cache.stats.broken["docx"] == 1
     # No temporary file is left beside the entries.
     assert [p.name for p in path.parent.iterdir()] == []
+
+
+def test_serve_offers_the_downloads_from_the_cache(project):
+    from convenantgen.site import SiteWatcher
+
+    cache = Cache(project / CACHE_FOLDER)
+    docs = project / "serve-docs"
+    proj = find_project(project)
+    watcher = SiteWatcher(
+        proj.content_dir,
+        docs,
+        reference_date=dt.date.fromisoformat(REFERENCE),
+        project=proj,
+        cache=cache,
+        out=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    assert watcher.regenerate()
+    assert cache.stats.misses == {} and cache.stats.hits["pdf"] == DOCUMENTS
+    built = _tree(project / "cold")
+    served = _tree(docs / "downloads")
+    # Every document, PDF and the signing package, as the build made them; no LibreOffice ran.
+    assert served == {k: v for k, v in built.items() if "/" in k and not k.startswith("site/")
+                      and not k.endswith(".md")}  # fmt: skip
+    page = (docs / "proef" / "downloads.md").read_text(encoding="utf-8")
+    assert "proef-ondertekenpakket.pdf" in page

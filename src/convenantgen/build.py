@@ -83,11 +83,7 @@ def run_build(
         from .pdf import find_soffice
 
         find_soffice()  # fail before any work when LibreOffice is missing
-    # Derive once, render many: one context per dossier for every output.
-    templates = Templates.of(project)
-    wording = templates.wording(project)
-    settings = project.settings if project is not None else None
-    contexts = [build_context(d, wording, settings=settings) for d in loaded.dossiers]
+    templates, contexts = _contexts(loaded, project)
     rendered = _render(contexts, templates, progress, cache, options.jobs)
     protected = [content_dir, *([project.root] if project is not None else [])]
     with staged_output(options.out_dir, protected) as staging:
@@ -106,6 +102,14 @@ def run_build(
     summary = f"{len(artifacts)} file(s) written to {options.out_dir}"
     progress.finish(summary + (f"; {cache.stats.summary()}" if cache is not None else ""))
     return artifacts
+
+
+def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[DossierContext]]:
+    """Derive once, render many: one context per dossier for every output."""
+    templates = Templates.of(project)
+    wording = templates.wording(project)
+    settings = project.settings if project is not None else None
+    return templates, [build_context(d, wording, settings=settings) for d in loaded.dossiers]
 
 
 def open_cache(project: Project | None) -> Cache | None:
@@ -227,25 +231,9 @@ def _write_pdfs(
     cache: Cache | None,
 ) -> None:
     from .parallel import parallel_map
-    from .pdf import EXPORT_FILTER, convert_to_pdf, find_soffice
+    from .pdf import convert_to_pdf, find_soffice
 
-    keys: list[str] = []
-    if cache is not None:
-        # Everything a PDF's bytes depend on: the DOCX, LibreOffice and how it is asked to
-        # export (pdf.py's options), the metadata written by normalisation, and the engine.
-        office = libreoffice_version(find_soffice(), cache)
-        engine = engine_fingerprint()
-        keys = [
-            digest(
-                "pdf",
-                engine,
-                office,
-                EXPORT_FILTER,
-                hashlib.sha256(doc.docx).hexdigest(),
-                _metadata(loaded, doc),
-            )
-            for doc in rendered
-        ]
+    keys = _pdf_keys(loaded, rendered, cache, find_soffice()) if cache is not None else []
     # Held in memory until written in order (the signing package holds them all anyway).
     cached = {i: data for i, key in enumerate(keys) if (data := cache.get("pdf", key)) is not None}
     missing = [doc for i, doc in enumerate(rendered) if i not in cached]
@@ -280,6 +268,26 @@ def _write_pdfs(
     _write_packages(staging, loaded, contexts, rendered, progress, cache)
 
 
+def _pdf_keys(loaded: Loaded, rendered: list[_Rendered], cache: Cache, soffice: Path) -> list[str]:
+    """Everything a PDF's bytes depend on: the DOCX, LibreOffice and how it is asked to export
+    (pdf.py's options), the metadata written by normalisation, and the engine."""
+    from .pdf import EXPORT_FILTER
+
+    office = libreoffice_version(soffice, cache)
+    engine = engine_fingerprint()
+    return [
+        digest(
+            "pdf",
+            engine,
+            office,
+            EXPORT_FILTER,
+            hashlib.sha256(doc.docx).hexdigest(),
+            _metadata(loaded, doc),
+        )
+        for doc in rendered
+    ]
+
+
 def _normalised(item: tuple[Path, dict]) -> bytes:
     from .pdf import normalize_pdf
 
@@ -309,6 +317,32 @@ def _dossier_date(dossier) -> dt.date:
     return dt.date(2000, 1, 1)
 
 
+def _package_settings(dossier, ctx: DossierContext) -> dict:
+    from .package import Signatory
+
+    # Everyone who signs a line in the package: the agreement's signatories, and per
+    # accession the joining party and each consenting party. Every signature line gets a
+    # field; a party signing several lines gets numbered fields.
+    people = [s for agreement in ctx.agreements for s in agreement.signatories]
+    for accession in ctx.accessions:
+        people.append(accession.party)
+        people += [consent.signatory for consent in accession.consents]
+    signatories = [Signatory(p.party_id, p.name) for p in {p.party_id: p for p in people}.values()]
+    penvoerder = dossier.penvoerder
+    return {
+        "title": f"Ondertekenpakket {dossier.display_title}",
+        "subject": dossier.title,
+        "author": penvoerder.name if penvoerder else dossier.title,
+        "signatories": signatories,
+        "date": _dossier_date(dossier),
+    }
+
+
+def _package_key(docs: list[_Rendered], pdf_sha256: list[str], settings: dict) -> str:
+    parts = [(d.title, sha) for d, sha in zip(docs, pdf_sha256, strict=True)]
+    return digest("package", engine_fingerprint(), parts, settings)
+
+
 def _write_packages(
     staging: StagingArea,
     loaded: Loaded,
@@ -317,7 +351,7 @@ def _write_packages(
     progress: Progress,
     cache: Cache | None,
 ) -> None:
-    from .package import PackagePart, Signatory, build_signing_package
+    from .package import PackagePart, build_signing_package
 
     sha = {a.path: a.sha256 for a in staging.artifacts}
 
@@ -326,30 +360,12 @@ def _write_packages(
         docs = [d for d in rendered if d.dossier == dossier.id]
         if not docs:
             continue
-        # Everyone who signs a line in the package: the agreement's signatories, and per
-        # accession the joining party and each consenting party. Every signature line gets a
-        # field; a party signing several lines gets numbered fields.
-        people = [s for agreement in ctx.agreements for s in agreement.signatories]
-        for accession in ctx.accessions:
-            people.append(accession.party)
-            people += [consent.signatory for consent in accession.consents]
-        signatories = [
-            Signatory(p.party_id, p.name) for p in {p.party_id: p for p in people}.values()
-        ]
-        penvoerder = dossier.penvoerder
-        settings = {
-            "title": f"Ondertekenpakket {dossier.display_title}",
-            "subject": dossier.title,
-            "author": penvoerder.name if penvoerder else dossier.title,
-            "signatories": signatories,
-            "date": _dossier_date(dossier),
-        }
+        settings = _package_settings(dossier, ctx)
         paths = [f"{d.dossier}/{d.name}.pdf" for d in docs]
         key = ""
         data = None
         if cache is not None:
-            parts_key = [(d.title, sha[path]) for d, path in zip(docs, paths, strict=True)]
-            key = digest("package", engine_fingerprint(), parts_key, settings)
+            key = _package_key(docs, [sha[path] for path in paths], settings)
             data = cache.get("package", key)
         if data is None:
             parts = [
@@ -426,3 +442,53 @@ def _write_site(
         target = site_dir / "downloads" / artifact.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(staging.root / artifact.path, target)
+
+
+def preview_downloads(
+    loaded: Loaded, project: Project | None, cache: Cache | None, folder: Path
+) -> list[Artifact]:
+    """For ``serve``: every document's DOCX and text (rendered, or taken from the cache when
+    unchanged) and the PDFs and signing packages an earlier build left in the cache, written
+    into ``folder``. LibreOffice is never started; what the cache lacks is left out."""
+    from .errors import ToolMissing
+    from .outputs import Staging
+    from .pdf import find_soffice
+
+    templates, contexts = _contexts(loaded, project)
+    rendered = _render(contexts, templates, Progress(enabled=False), cache, None)
+    staging = Staging(folder)
+    _write_documents(staging, contexts, rendered)
+    try:
+        soffice = find_soffice()
+    except ToolMissing:
+        return staging.artifacts
+    if cache is None:
+        return staging.artifacts
+    keys = _pdf_keys(loaded, rendered, cache, soffice)
+    pdfs = {doc.name: key for doc, key in zip(rendered, keys, strict=True)}
+    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
+        docs = [d for d in rendered if d.dossier == dossier.id]
+        found = [cache.get("pdf", pdfs[d.name]) for d in docs]
+        for doc, data in zip(docs, found, strict=True):
+            if data is not None:
+                kind, title = f"{doc.kind}-pdf", doc.title
+                staging.write(
+                    f"{doc.dossier}/{doc.name}.pdf",
+                    data,
+                    dossier=doc.dossier,
+                    kind=kind,
+                    title=title,
+                )
+        if docs and all(data is not None for data in found):
+            settings = _package_settings(dossier, ctx)
+            key = _package_key(docs, [hashlib.sha256(d).hexdigest() for d in found], settings)
+            package = cache.get("package", key)
+            if package is not None:
+                staging.write(
+                    f"{dossier.id}/{package_stem(dossier.id)}.pdf",
+                    package,
+                    dossier=dossier.id,
+                    kind="signing-package",
+                    title=settings["title"],
+                )
+    return staging.artifacts
