@@ -257,3 +257,22 @@ def test_serve_offers_the_downloads_from_the_cache(project):
                       and not k.endswith(".md")}  # fmt: skip
     page = (docs / "proef" / "downloads.md").read_text(encoding="utf-8")
     assert "proef-ondertekenpakket.pdf" in page
+
+
+def test_the_cache_size_is_a_project_setting(tmp_path):
+    from convenantgen.build import open_cache
+    from convenantgen.errors import CheckFailed
+
+    folder = _project(tmp_path / "project")
+    settings = folder / "convenantgen.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text + "cache:\n  size_mb: 64\n", encoding="utf-8")
+    cache = open_cache(find_project(folder))
+    assert (cache.root, cache.limit) == (folder.resolve() / CACHE_FOLDER, 64 * 1024 * 1024)
+    settings.write_text(text + "cache:\n  size_mb: 0\n", encoding="utf-8")
+    with pytest.raises(CheckFailed) as caught:
+        find_project(folder)
+    line = len(text.splitlines()) + 2
+    expected = f"convenantgen.yml:{line}:12: error [schema-value] cache.size_mb is 0; it must be "
+    expected += "at least 10"
+    assert str(caught.value).endswith(expected)
