@@ -257,6 +257,15 @@ def test_serve_offers_the_downloads_from_the_cache(project):
                       and not k.endswith(".md")}  # fmt: skip
     page = (docs / "proef" / "downloads.md").read_text(encoding="utf-8")
     assert "proef-ondertekenpakket.pdf" in page
+    # After an edit the covenant's documents are not in the cache: serve leaves them (and the
+    # package) out rather than rendering or converting them; the others stay.
+    edited = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n")
+    write(project / "content" / "proef", edited)
+    assert watcher.regenerate()
+    served = set(_tree(docs / "downloads"))
+    assert "proef/proef-addendum-1.pdf" in served and "proef/proef-basis.txt" in served
+    gone = {"proef/proef-basis.docx", "proef/proef-basis.pdf", "proef/proef-ondertekenpakket.pdf"}
+    assert not served & gone
 
 
 def test_the_cache_size_is_a_project_setting(tmp_path):

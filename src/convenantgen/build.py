@@ -447,15 +447,22 @@ def _write_site(
 def preview_downloads(
     loaded: Loaded, project: Project | None, cache: Cache | None, folder: Path
 ) -> list[Artifact]:
-    """For ``serve``: every document's DOCX and text (rendered, or taken from the cache when
-    unchanged) and the PDFs and signing packages an earlier build left in the cache, written
-    into ``folder``. LibreOffice is never started; what the cache lacks is left out."""
+    """For ``serve``: the text of every agreement, and the DOCX, PDFs and signing packages of
+    the current documents that an earlier build left in the cache, written into ``folder``.
+    Nothing is rendered or converted (``serve`` stays quick); ``build`` makes the rest."""
     from .errors import ToolMissing
     from .outputs import Staging
     from .pdf import find_soffice
+    from .render_docx import TEMPLATES, document_jobs
 
     templates, contexts = _contexts(loaded, project)
-    rendered = _render(contexts, templates, Progress(enabled=False), cache, None)
+    rendered: list[_Rendered] = []
+    if cache is not None:
+        todo = [job for ctx in contexts for job in document_jobs(ctx)]
+        for job, key in zip(todo, _docx_keys(todo, templates, TEMPLATES), strict=True):
+            data = cache.get("docx", key)
+            if data is not None:
+                rendered.append(_Rendered(job.dossier, job.kind, job.name, job.title, data))
     staging = Staging(folder)
     _write_documents(staging, contexts, rendered)
     try:
@@ -472,14 +479,10 @@ def preview_downloads(
         for doc, data in zip(docs, found, strict=True):
             if data is not None:
                 kind, title = f"{doc.kind}-pdf", doc.title
-                staging.write(
-                    f"{doc.dossier}/{doc.name}.pdf",
-                    data,
-                    dossier=doc.dossier,
-                    kind=kind,
-                    title=title,
-                )
-        if docs and all(data is not None for data in found):
+                rel = f"{doc.dossier}/{doc.name}.pdf"
+                staging.write(rel, data, dossier=doc.dossier, kind=kind, title=title)
+        whole = len(docs) == sum(1 for j in document_jobs(ctx))
+        if docs and whole and all(data is not None for data in found):
             settings = _package_settings(dossier, ctx)
             key = _package_key(docs, [hashlib.sha256(d).hexdigest() for d in found], settings)
             package = cache.get("package", key)

@@ -486,8 +486,8 @@ class SiteWatcher:
         return True
 
     def _downloads(self, loaded) -> list[dict]:
-        """The documents for the downloads pages: DOCX and text rendered (from the cache when
-        unchanged), PDFs and signing packages when an earlier build left them in the cache."""
+        """The documents for the downloads pages: the agreements' text, and the DOCX, PDFs and
+        signing packages of the current documents that an earlier build left in the cache."""
         from .build import preview_downloads
         from .cache import CacheStats
 
