@@ -285,3 +285,12 @@ def test_the_cache_size_is_a_project_setting(tmp_path):
     expected = f"convenantgen.yml:{line}:12: error [schema-value] cache.size_mb is 0; it must be "
     expected += "at least 10"
     assert str(caught.value).endswith(expected)
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_build(tmp_path):
+    project = _project(tmp_path / "project")
+    (project / CACHE_FOLDER).write_text("a file where the cache folder should be\n")
+    cache = _build(project, "uit", pdf=False, site=False)
+    assert cache.stats.problem.startswith("the cache was not written (")
+    assert "the cache was not written" in cache.stats.summary()
+    assert (project / "uit" / "proef" / "proef-basis.docx").is_file()

@@ -76,6 +76,7 @@ class CacheStats:
     broken: Counter = field(default_factory=Counter)  # corrupted or half-written: rebuilt
     stored: Counter = field(default_factory=Counter)
     evicted: int = 0
+    problem: str = ""  # why new entries could not be kept
 
     def summary(self) -> str:
         kinds = [k for k in KINDS if k in set(self.hits) | set(self.misses)]
@@ -87,7 +88,7 @@ class CacheStats:
         text = "cache: " + (", ".join(parts) if parts else "nothing looked up") + " reused"
         if sum(self.broken.values()):
             text += f", {sum(self.broken.values())} damaged entr(y/ies) made again"
-        return text
+        return text + (f"; {self.problem}" if self.problem else "")
 
 
 class Cache:
@@ -150,7 +151,16 @@ class Cache:
         self._pending.clear()
 
     def commit(self) -> None:
-        """Move the new entries into the cache, then evict down to the limit."""
+        """Move the new entries into the cache, then evict down to the limit. A cache that
+        cannot be written (a read-only project, a full disk) costs the next build time, not
+        this build: the problem is kept in ``stats.problem``."""
+        try:
+            self._commit()
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            self.stats.problem = f"the cache was not written ({exc.strerror or exc}{where})"
+
+    def _commit(self) -> None:
         spooled = []
         if self._spool is not None and self._spool.is_dir():
             spooled = [p for p in self._spool.glob("*/*") if p.is_file()]
