@@ -143,8 +143,9 @@ def case_cold(args) -> bool:
         bench_build.write_dossier(root / "content" / "bench", args.parties, args.accessions)
         cold = run(["build", "--quiet", "--reference-date", REFERENCE, "--out", "uit"], root)
         ok = line("cold build: DOCX, PDF, package, site", cold, TARGET_COLD)
-        docs = sorted((root / "uit" / "bench").glob("*.docx"))
-        package = next((root / "uit" / "bench").glob("*-ondertekenpakket.pdf"))
+        # The dossier keeps the id of the example it grew from: find its folder by content.
+        docs = sorted((root / "uit").glob("*/*.docx"))
+        package = next((root / "uit").glob("*/*-ondertekenpakket.pdf"))
         step = max(1, len(docs) // args.sample)
         sample = docs[::step][: args.sample]
         from convenantgen.pdf import find_soffice
