@@ -24,7 +24,8 @@ PRISMA = "Stg. Prisma, stg. prot. chr. & oecumen. onderwijs in Almere"
 
 
 def _build(content: Path, out: Path, *extra: str) -> int:
-    return main(["build", str(content), "--out", str(out), "--quiet",
+    # --no-cache: these tests are about what a fresh build makes (test_cache.py covers reuse).
+    return main(["build", str(content), "--out", str(out), "--quiet", "--no-cache",
                  "--reference-date", "2025-03-01", *extra])  # fmt: skip
 
 

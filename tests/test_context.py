@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from dossier_factory import base_files, write
+from dossier_factory import base_files, replace, write
 
 from convenantgen.context import build_context, sources_hash
 from convenantgen.pipeline import load_content
@@ -174,6 +174,26 @@ def test_sources_hash_is_short_stable_and_follows_content(almere, tmp_path):
         fh.write("# a comment changes the version\n")
     changed = load_content(copy).dossiers[0]
     assert sources_hash(changed) != version
+
+
+def test_a_text_keeps_its_version_id_when_something_it_does_not_show_changes(tmp_path):
+    def versions(files):
+        ctx = build_context(load_content(write(tmp_path / "proef", files)).dossiers[0])
+        return {x.id: (x.version, x.footer) for x in (*ctx.agreements, *ctx.accessions)}
+
+    before = versions(base_files())
+    assert before["basis"] == (before["basis"][0], f"Versie {before['basis'][0]}")
+    assert len({v for v, _ in before.values()}) == 3 and all(
+        len(v) == 12 for v, _ in before.values()
+    )
+    # A target value is shown in the covenant's text only.
+    after = versions(replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n"))
+    assert after["basis"] != before["basis"]
+    assert after["addendum-1"] == before["addendum-1"]
+    assert after["toetreding-gamma"] == before["toetreding-gamma"]
+    # A party's name is shown in every text that party signs or consents in.
+    renamed = versions(replace(base_files(), "partijen.yaml", "Stichting Beta & Co", "Stichting B"))
+    assert all(renamed[k] != before[k] for k in before)
 
 
 def test_full_text_covenant_and_parties_that_each_sign(tmp_path):

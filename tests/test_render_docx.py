@@ -14,7 +14,7 @@ from docx.shared import Pt, RGBColor
 from dossier_factory import base_files, write
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from convenantgen.context import build_context, sources_hash
+from convenantgen.context import build_context
 from convenantgen.pipeline import load_content
 from convenantgen.render_docx import (
     TEMPLATES,
@@ -153,11 +153,17 @@ def test_generated_numbers_and_closing(addendum_text):
 
 
 def test_footer_has_version_and_page_numbers(almere, documents):
-    for doc in documents.values():
+    ctx = build_context(almere)
+    (addendum,) = ctx.agreements
+    (accession,) = ctx.accessions
+    for name, doc in documents.items():
         data = doc.data
         document = docx.Document(io.BytesIO(data))
         footer = document.sections[0].footer
-        assert footer.paragraphs[0].text.startswith(f"Versie {sources_hash(almere)}")
+        # The version id of the text the document belongs to: the addendum's for its text and
+        # signature pages, the accession request's for its declaration, consents, letter, notice.
+        own = accession if accession.id in name else addendum
+        assert footer.paragraphs[0].text.startswith(f"Versie {own.version}")
         footer_xml = footer._element.xml
         assert 'w:instr="PAGE"' in footer_xml and 'w:instr="NUMPAGES"' in footer_xml
 

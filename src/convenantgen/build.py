@@ -8,14 +8,26 @@ rendered; artifacts are produced in a staging folder that replaces the output at
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from .cache import (
+    Cache,
+    engine_fingerprint,
+    libreoffice_version,
+    pack_folder,
+    project_cache,
+    site_key,
+    unpack_folder,
+)
 from .context import DossierContext, build_context
 from .domain import package_stem
 from .errors import CheckFailed, Report
+from .fingerprint import digest
 from .outputs import Artifact, StagingArea, staged_output
 from .pipeline import Loaded, load_content
 from .progress import Progress
@@ -36,6 +48,8 @@ class BuildOptions:
     timeout: float = 60.0
     dossiers: tuple[str, ...] = ()
     engine: str = "mkdocs"  # the site's engine: mkdocs or zensical
+    # Reuse documents, PDFs, packages and the site from the project's cache (see cache.py).
+    cache: bool = True
 
 
 def run_build(
@@ -45,12 +59,17 @@ def run_build(
     project: Project | None = None,
     progress: Progress | None = None,
     on_report: Callable[[Report], None] | None = None,
+    cache: Cache | None = None,
 ) -> list[Artifact]:
     """Build every dossier below ``content_dir`` into ``options.out_dir``.
 
     The project (settings, templates, site overrides) defaults to none: engine defaults only.
+    ``cache`` defaults to the project's (none outside a project, or with ``options.cache``
+    off); what it reused is in ``cache.stats``.
     """
     progress = progress or Progress(enabled=False)
+    if cache is None and options.cache:
+        cache = open_cache(project)
     loaded = load_content(
         content_dir,
         list(options.dossiers) or None,
@@ -69,23 +88,40 @@ def run_build(
         from .pdf import find_soffice
 
         find_soffice()  # fail before any work when LibreOffice is missing
-    # Derive once, render many: one context per dossier for every output.
+    templates, contexts = _contexts(loaded, project)
+    rendered = _render(contexts, templates, progress, cache, options.jobs)
+    protected = [content_dir, *([project.root] if project is not None else [])]
+    with staged_output(options.out_dir, protected) as staging:
+        if cache is not None:
+            # New entries wait in the staging folder: a failed build leaves the cache alone.
+            cache.spool_in(staging.work / "cache")
+        _write_documents(staging, contexts, rendered)
+        if options.pdf:
+            _write_pdfs(staging, loaded, contexts, rendered, options, progress, cache)
+        if options.site:
+            _write_site(staging, loaded, contexts, options, progress, project, cache)
+        staging.write_manifest()
+        artifacts = list(staging.artifacts)
+        if cache is not None:
+            cache.commit()
+    summary = f"{len(artifacts)} file(s) written to {options.out_dir}"
+    progress.finish(summary + (f"; {cache.stats.summary()}" if cache is not None else ""))
+    return artifacts
+
+
+def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[DossierContext]]:
+    """Derive once, render many: one context per dossier for every output."""
     templates = Templates.of(project)
     wording = templates.wording(project)
     settings = project.settings if project is not None else None
-    contexts = [build_context(d, wording, settings=settings) for d in loaded.dossiers]
-    rendered = _render(contexts, templates, progress)
-    protected = [content_dir, *([project.root] if project is not None else [])]
-    with staged_output(options.out_dir, protected) as staging:
-        _write_documents(staging, contexts, rendered)
-        if options.pdf:
-            _write_pdfs(staging, loaded, contexts, rendered, options, progress)
-        if options.site:
-            _write_site(staging, loaded, contexts, options, progress, project)
-        staging.write_manifest()
-        artifacts = list(staging.artifacts)
-    progress.finish(f"{len(artifacts)} file(s) written to {options.out_dir}")
-    return artifacts
+    return templates, [build_context(d, wording, settings=settings) for d in loaded.dossiers]
+
+
+def open_cache(project: Project | None) -> Cache | None:
+    """The project's cache; none outside a project (nothing is written beside the content)."""
+    if project is None or project.file is None:
+        return None
+    return project_cache(project.root, limit_mb=project.settings.cache_mb)
 
 
 @dataclass(frozen=True)
@@ -98,16 +134,66 @@ class _Rendered:
 
 
 def _render(
-    contexts: list[DossierContext], templates: Templates, progress: Progress
+    contexts: list[DossierContext],
+    templates: Templates,
+    progress: Progress,
+    cache: Cache | None,
+    jobs: int | None,
 ) -> list[_Rendered]:
-    from .render_docx import render_documents
+    """Every Word document; from the cache when its template and context are unchanged, the
+    rest rendered over the cores."""
+    from .parallel import parallel_map
+    from .render_docx import TEMPLATES, document_jobs, render_job
 
-    out: list[_Rendered] = []
-    for i, ctx in enumerate(contexts, start=1):
-        progress.step("docx", i, len(contexts), ctx.id)
-        for doc in render_documents(ctx, templates):
-            out.append(_Rendered(doc.dossier, doc.kind, doc.name, doc.title, doc.data))
-    return out
+    todo = [job for ctx in contexts for job in document_jobs(ctx)]
+    keys = _docx_keys(todo, templates, TEMPLATES) if cache is not None else []
+    found = [cache.get("docx", key) for key in keys] if cache is not None else [None] * len(todo)
+    missing = [i for i, data in enumerate(found) if data is None]
+    progress.step("docx", 0, len(missing), f"{len(todo) - len(missing)} unchanged")
+    made = parallel_map(partial(render_job, templates=templates), [todo[i] for i in missing], jobs)
+    for i, data in zip(missing, made, strict=True):
+        found[i] = data
+        if cache is not None:
+            cache.put("docx", keys[i], data)
+    return [
+        _Rendered(job.dossier, job.kind, job.name, job.title, data)
+        for job, data in zip(todo, found, strict=True)
+    ]
+
+
+def _docx_keys(jobs: list, templates: Templates, names: dict[str, str]) -> list[str]:
+    """A key per document: the engine, the template's bytes, what the template sees (each
+    context object hashed once, though a thousand consents share one accession) and the
+    metadata."""
+    template_hash: dict[str, str] = {}
+    object_hash: dict[int, str] = {}
+
+    def of_template(kind: str) -> str:
+        if kind not in template_hash:
+            data = templates.path(names[kind]).read_bytes()
+            template_hash[kind] = hashlib.sha256(data).hexdigest()
+        return template_hash[kind]
+
+    def of_object(value) -> str:
+        if id(value) not in object_hash:
+            object_hash[id(value)] = digest(value)
+        return object_hash[id(value)]
+
+    engine = engine_fingerprint()
+    return [
+        digest(
+            "docx",
+            engine,
+            of_template(job.kind),
+            job.kind,
+            sorted((name, of_object(value)) for name, value in job.context.items()),
+            job.title,
+            job.author,
+            job.day,
+            job.version,
+        )
+        for job in jobs
+    ]
 
 
 def _write_documents(
@@ -162,22 +248,36 @@ def _write_pdfs(
     rendered: list[_Rendered],
     options: BuildOptions,
     progress: Progress,
+    cache: Cache | None,
 ) -> None:
-    from .pdf import convert_to_pdf, normalize_pdf
+    from .parallel import parallel_map
+    from .pdf import convert_to_pdf, find_soffice
 
+    keys = _pdf_keys(loaded, rendered, cache, find_soffice()) if cache is not None else []
+    # Held in memory until written in order (the signing package holds them all anyway).
+    cached = {i: data for i, key in enumerate(keys) if (data := cache.get("pdf", key)) is not None}
+    missing = [doc for i, doc in enumerate(rendered) if i not in cached]
     work = staging.work / "pdf"
     work.mkdir()
     sources = []
-    for doc in rendered:
+    for doc in missing:
         path = work / f"{doc.name}.docx"
         path.write_bytes(doc.docx)
         sources.append(path)
-    progress.step("pdf", 0, len(sources), "LibreOffice")
+    progress.step("pdf", 0, len(sources), f"LibreOffice ({len(cached)} unchanged)")
     pdfs = convert_to_pdf(sources, work / "pdf", jobs=options.jobs, timeout=options.timeout)
-    by_name = {p.stem: p for p in pdfs}
-    for i, doc in enumerate(rendered, start=1):
-        progress.step("pdf", i, len(rendered), doc.name)
-        data = normalize_pdf(by_name[doc.name].read_bytes(), _metadata(loaded, doc))
+    # Normalised over the cores, each once; the result is what the cache keeps.
+    fresh = parallel_map(
+        _normalised, [(p, _metadata(loaded, d)) for p, d in zip(pdfs, missing, strict=True)]
+    )
+    made = iter(fresh)
+    for i, doc in enumerate(rendered):
+        progress.step("pdf", i + 1, len(rendered), doc.name)
+        data = cached.pop(i, None)
+        if data is None:
+            data = next(made)
+            if cache is not None:
+                cache.put("pdf", keys[i], data)
         staging.write(
             f"{doc.dossier}/{doc.name}.pdf",
             data,
@@ -185,7 +285,34 @@ def _write_pdfs(
             kind=f"{doc.kind}-pdf",
             title=doc.title,
         )
-    _write_packages(staging, loaded, contexts, rendered, progress)
+    _write_packages(staging, loaded, contexts, rendered, progress, cache)
+
+
+def _pdf_keys(loaded: Loaded, rendered: list[_Rendered], cache: Cache, soffice: Path) -> list[str]:
+    """Everything a PDF's bytes depend on: the DOCX, LibreOffice and how it is asked to export
+    (pdf.py's options), the metadata written by normalisation, and the engine."""
+    from .pdf import EXPORT_FILTER
+
+    office = libreoffice_version(soffice, cache)
+    engine = engine_fingerprint()
+    return [
+        digest(
+            "pdf",
+            engine,
+            office,
+            EXPORT_FILTER,
+            hashlib.sha256(doc.docx).hexdigest(),
+            _metadata(loaded, doc),
+        )
+        for doc in rendered
+    ]
+
+
+def _normalised(item: tuple[Path, dict]) -> bytes:
+    from .pdf import normalize_pdf
+
+    path, metadata = item
+    return normalize_pdf(path.read_bytes(), metadata)
 
 
 def _metadata(loaded: Loaded, doc: _Rendered) -> dict:
@@ -210,14 +337,47 @@ def _dossier_date(dossier) -> dt.date:
     return dt.date(2000, 1, 1)
 
 
+def _package_settings(dossier, ctx: DossierContext) -> dict:
+    from .package import Signatory
+
+    # Everyone who signs a line in the package: the agreement's signatories, and per
+    # accession the joining party and each consenting party. Every signature line gets a
+    # field; a party signing several lines gets numbered fields.
+    people = [s for agreement in ctx.agreements for s in agreement.signatories]
+    for accession in ctx.accessions:
+        people.append(accession.party)
+        people += [consent.signatory for consent in accession.consents]
+    # One field per signer: the marker is 'sigfield:<party>' or 'sigfield:<party>:<n>'.
+    signatories = [
+        Signatory(p.marker.removeprefix("sigfield:"), p.name)
+        for p in {p.marker: p for p in people}.values()
+    ]
+    penvoerder = dossier.penvoerder
+    return {
+        "title": f"Ondertekenpakket {dossier.display_title}",
+        "subject": dossier.title,
+        "author": penvoerder.name if penvoerder else dossier.title,
+        "signatories": signatories,
+        "date": _dossier_date(dossier),
+    }
+
+
+def _package_key(docs: list[_Rendered], pdf_sha256: list[str], settings: dict) -> str:
+    parts = [(d.title, sha) for d, sha in zip(docs, pdf_sha256, strict=True)]
+    return digest("package", engine_fingerprint(), parts, settings)
+
+
 def _write_packages(
     staging: StagingArea,
     loaded: Loaded,
     contexts: list[DossierContext],
     rendered: list[_Rendered],
     progress: Progress,
+    cache: Cache | None,
 ) -> None:
-    from .package import PackagePart, Signatory, build_signing_package
+    from .package import PackagePart, build_signing_package
+
+    sha = {a.path: a.sha256 for a in staging.artifacts}
 
     for i, (dossier, ctx) in enumerate(zip(loaded.dossiers, contexts, strict=True), start=1):
         progress.step("package", i, len(loaded.dossiers), dossier.id)
@@ -225,29 +385,21 @@ def _write_packages(
         docs = [d for d in rendered if d.dossier == dossier.id and d.kind != "consolidated"]
         if not docs:
             continue
-        pdf = {d.name: (staging.root / f"{d.dossier}/{d.name}.pdf").read_bytes() for d in docs}
-        parts = [PackagePart(d.title, pdf[d.name]) for d in docs]
-        # Everyone who signs a line in the package: the agreement's signatories, and per
-        # accession the joining party and each consenting party. Every signature line gets a
-        # field; a party signing several lines gets numbered fields.
-        people = [s for agreement in ctx.agreements for s in agreement.signatories]
-        for accession in ctx.accessions:
-            people.append(accession.party)
-            people += [consent.signatory for consent in accession.consents]
-        # One field per signer: the marker is 'sigfield:<party>' or 'sigfield:<party>:<n>'.
-        signatories = [
-            Signatory(p.marker.removeprefix("sigfield:"), p.name)
-            for p in {p.marker: p for p in people}.values()
-        ]
-        penvoerder = dossier.penvoerder
-        data = build_signing_package(
-            parts,
-            title=f"Ondertekenpakket {dossier.display_title}",
-            subject=dossier.title,
-            author=penvoerder.name if penvoerder else dossier.title,
-            signatories=signatories,
-            date=_dossier_date(dossier),
-        )
+        settings = _package_settings(dossier, ctx)
+        paths = [f"{d.dossier}/{d.name}.pdf" for d in docs]
+        key = ""
+        data = None
+        if cache is not None:
+            key = _package_key(docs, [sha[path] for path in paths], settings)
+            data = cache.get("package", key)
+        if data is None:
+            parts = [
+                PackagePart(d.title, (staging.root / path).read_bytes())
+                for d, path in zip(docs, paths, strict=True)
+            ]
+            data = build_signing_package(parts, **settings)
+            if cache is not None:
+                cache.put("package", key, data)
         staging.write(
             f"{dossier.id}/{package_stem(dossier.id)}.pdf",
             data,
@@ -264,6 +416,7 @@ def _write_site(
     options: BuildOptions,
     progress: Progress,
     project: Project | None,
+    cache: Cache | None,
 ) -> None:
     from .site import build_site, write_site_sources
 
@@ -302,8 +455,68 @@ def _write_site(
         target = docs_dir / "downloads" / artifact.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(staging.root / artifact.path, target)
-    build_site(docs_dir, site_dir, project=project, engine=options.engine)
+    key = site_key(docs_dir, project, options.engine) if cache is not None else ""
+    archive = cache.get("site", key) if cache is not None else None
+    if archive is not None:
+        unpack_folder(archive, site_dir)
+    else:
+        build_site(docs_dir, site_dir, project=project, engine=options.engine)
+        if cache is not None:
+            cache.put("site", key, pack_folder(site_dir))
     for artifact in [a for a in listed if not early(a.path)]:
         target = site_dir / "downloads" / artifact.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(staging.root / artifact.path, target)
+
+
+def preview_downloads(
+    loaded: Loaded, project: Project | None, cache: Cache | None, folder: Path
+) -> list[Artifact]:
+    """For ``serve``: the text of every agreement, and the DOCX, PDFs and signing packages of
+    the current documents that an earlier build left in the cache, written into ``folder``.
+    Nothing is rendered or converted (``serve`` stays quick); ``build`` makes the rest."""
+    from .errors import ToolMissing
+    from .outputs import Staging
+    from .pdf import find_soffice
+    from .render_docx import TEMPLATES, document_jobs
+
+    templates, contexts = _contexts(loaded, project)
+    rendered: list[_Rendered] = []
+    if cache is not None:
+        todo = [job for ctx in contexts for job in document_jobs(ctx)]
+        for job, key in zip(todo, _docx_keys(todo, templates, TEMPLATES), strict=True):
+            data = cache.get("docx", key)
+            if data is not None:
+                rendered.append(_Rendered(job.dossier, job.kind, job.name, job.title, data))
+    staging = Staging(folder)
+    _write_documents(staging, contexts, rendered)
+    try:
+        soffice = find_soffice()
+    except ToolMissing:
+        return staging.artifacts
+    if cache is None:
+        return staging.artifacts
+    keys = _pdf_keys(loaded, rendered, cache, soffice)
+    pdfs = {doc.name: key for doc, key in zip(rendered, keys, strict=True)}
+    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
+        docs = [d for d in rendered if d.dossier == dossier.id]
+        found = [cache.get("pdf", pdfs[d.name]) for d in docs]
+        for doc, data in zip(docs, found, strict=True):
+            if data is not None:
+                kind, title = f"{doc.kind}-pdf", doc.title
+                rel = f"{doc.dossier}/{doc.name}.pdf"
+                staging.write(rel, data, dossier=doc.dossier, kind=kind, title=title)
+        whole = len(docs) == sum(1 for j in document_jobs(ctx))
+        if docs and whole and all(data is not None for data in found):
+            settings = _package_settings(dossier, ctx)
+            key = _package_key(docs, [hashlib.sha256(d).hexdigest() for d in found], settings)
+            package = cache.get("package", key)
+            if package is not None:
+                staging.write(
+                    f"{dossier.id}/{package_stem(dossier.id)}.pdf",
+                    package,
+                    dossier=dossier.id,
+                    kind="signing-package",
+                    title=settings["title"],
+                )
+    return staging.artifacts

@@ -85,7 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildOptions, run_build
+    from .build import BuildOptions, open_cache, run_build
     from .progress import Progress
 
     def show(report: Report) -> None:
@@ -103,13 +103,41 @@ def cmd_build(args: argparse.Namespace) -> int:
         dossiers=tuple(args.dossier or ()),
         timeout=args.pdf_timeout or _env_seconds("CONVENANTGEN_PDF_TIMEOUT", 60.0),
         engine=args.engine,
+        cache=not args.no_cache,
     )
     progress = Progress(enabled=None if not args.quiet else False)
+    cache = open_cache(project) if options.cache else None
     artifacts = run_build(
-        content_of(args, project), options, project=project, progress=progress, on_report=show
+        content_of(args, project),
+        options,
+        project=project,
+        progress=progress,
+        on_report=show,
+        cache=cache,
     )
     if not progress.enabled and not args.quiet:
-        print(f"{len(artifacts)} file(s) written to {out} (see manifest.json)")
+        reused = f"; {cache.stats.summary()}" if cache is not None else ""
+        print(f"{len(artifacts)} file(s) written to {out} (see manifest.json){reused}")
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .build import open_cache
+
+    project = project_of(args)
+    cache = open_cache(project)
+    if cache is None:
+        raise UsageError("the build cache belongs to a project; run this inside one")
+    if args.action == "clear":
+        count, size = cache.clear()
+        entries = f"{count} entr{'y' if count == 1 else 'ies'}"
+        print(f"removed {entries} ({size / 1e6:.1f} MB) from {cache.root}")
+        return 0
+    info = cache.info()
+    total = sum(size for _, size in info.values())
+    print(f"{cache.root}: {total / 1e6:.1f} MB of at most {cache.limit / 1e6:.0f} MB")
+    for kind, (count, size) in info.items():
+        print(f"  {kind:8} {count:6} entr{'y' if count == 1 else 'ies'}  {size / 1e6:9.1f} MB")
     return 0
 
 
@@ -214,7 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
     )
     build.add_argument("--quiet", action="store_true", help="no progress display or summary")
+    add_no_cache_option(build)
     build.set_defaults(func=cmd_build)
+
+    cache = sub.add_parser("cache", help="show or empty the build cache (.convenantgen-cache/)")
+    cache.add_argument(
+        "action", choices=["info", "clear"], help="info: size per kind; clear: remove everything"
+    )
+    cache.set_defaults(func=cmd_cache)
 
     checks = sub.add_parser("checks", help="list the check codes and their default severity")
     checks.set_defaults(func=cmd_checks)
@@ -264,6 +299,14 @@ def _add_project_everywhere(sub) -> None:
         for action in choice._actions:
             if isinstance(action, argparse._SubParsersAction):
                 _add_project_everywhere(action)
+
+
+def add_no_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render and convert everything afresh; neither read nor write the build cache",
+    )
 
 
 def add_project_option(parser: argparse.ArgumentParser, *, default) -> None:

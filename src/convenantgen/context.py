@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import formatting as fmt
 from .domain import (
@@ -25,6 +25,7 @@ from .domain import (
     target_period,
 )
 from .finance import finance_paragraphs, obligation_text
+from .fingerprint import content_digest
 from .model import (
     Agreement,
     Clause,
@@ -160,7 +161,7 @@ class AgreementContext:
     sections: tuple[SectionContext, ...]
     closing: str  # "Aldus overeengekomen en in vijfvoud ondertekend, te Den Haag"
     signature_groups: tuple[SignatureGroup, ...]
-    version: str  # sources_hash of the dossier
+    version: str  # text_version: a hash of what the text shows
     footer: str  # "Versie abcdef123456"
     date: dt.date  # for document metadata: signing date, else start of the term
     date_text: str
@@ -242,6 +243,25 @@ def sources_hash(dossier: Dossier) -> str:
     return digest.hexdigest()[:12]
 
 
+def text_version(ctx: AgreementContext | AccessionContext) -> str:
+    """The version id of a text: the first 12 hex digits of a SHA-256 over everything its
+    documents show (the context without the version itself).
+
+    An agreement's text and signature pages share it, as do an accession request's
+    declaration, consents, letter and notice. A text that did not change keeps its id when
+    something else in the dossier changes, so consents already signed stay valid when a
+    target value is edited, and the build can reuse their documents."""
+    return content_digest(ctx, skip=("version", "footer"))[:12]
+
+
+_Text = TypeVar("_Text", AgreementContext, AccessionContext)
+
+
+def _versioned(ctx: _Text, version: str | None, w: Wording) -> _Text:
+    version = version or text_version(ctx)
+    return replace(ctx, version=version, footer=w.text("agreement.footer", version=version))
+
+
 def _relative(path: Path, folder: Path) -> str:
     try:
         return Path(path).relative_to(folder).as_posix()
@@ -256,7 +276,8 @@ def build_context(
     wording = wording or Wording.default()
     index = build_index(dossier)
     version = sources_hash(dossier)
-    opts = {"index": index, "version": version, "wording": wording, "settings": settings}
+    # Each text gets the version id of what it shows (see text_version), not the dossier's.
+    opts = {"index": index, "wording": wording, "settings": settings}
     agreements = tuple(agreement_context(dossier, a, **opts) for a in dossier.agreements)
     accessions = tuple(
         ctx
@@ -309,7 +330,6 @@ def agreement_context(
     settings: Settings | None = None,
 ) -> AgreementContext:
     index = index or build_index(dossier)
-    version = version or sources_hash(dossier)
     w = (wording or Wording.default()).formulas(agreement.formulas)
 
     def text(value: str) -> str:
@@ -327,7 +347,7 @@ def agreement_context(
     default_place = place or (settings.signing_place if settings else None) or ""
     day = (signing.date if signing else None) or agreement_start(agreement)
     penvoerder = dossier.penvoerder
-    return AgreementContext(
+    made = AgreementContext(
         dossier=dossier.id,
         id=agreement.id,
         kind=agreement.kind,
@@ -347,12 +367,13 @@ def agreement_context(
         ),
         closing=closing,
         signature_groups=tuple(_signature_groups(dossier, agreement, people, default_place, w)),
-        version=version,
-        footer=w.text("agreement.footer", version=version),
+        version="",
+        footer="",
         date=day,
         date_text=fmt.date_long(day),
         author=penvoerder.name if penvoerder else dossier.title,
     )
+    return _versioned(made, version, w)
 
 
 def _paragraphs(value: str | None) -> tuple[str, ...]:
@@ -716,7 +737,6 @@ def accession_context(
     if agreement is None or party is None:
         return None
     index = index or build_index(dossier)
-    version = version or sources_hash(dossier)
     w = wording or Wording.default()
     rule = agreement.accession
     clause_ref = index.get(rule.clause) if rule else None
@@ -756,7 +776,7 @@ def accession_context(
     joining = f"{party.name}, {joining_by}" if joining_by else party.name
     send_to = (rule.send_to if rule else None) or w.text("accession.send_to")
     address = tuple(rule.send_to_address) if rule else ()
-    return AccessionContext(
+    made = AccessionContext(
         dossier=dossier.id,
         id=acc.id,
         agreement_id=agreement.id,
@@ -791,8 +811,9 @@ def accession_context(
         notice_title=w.text("accession.notice_title", **words),
         notice=w.paragraphs("accession.notice", **words),
         illustrative=acc.illustrative,
-        version=version,
-        footer=w.text("agreement.footer", version=version),
+        version="",
+        footer="",
         date=acc.requested,
         author=penvoerder.name if penvoerder else dossier.title,
     )
+    return _versioned(made, version, w)

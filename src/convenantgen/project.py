@@ -47,6 +47,8 @@ class Settings:
     paths: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PATHS))
     # Section -> key -> Jinja text: replacements for single entries of the default wording.
     wording: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Upper bound of the build cache (.convenantgen-cache/) in MB; None: the engine's default.
+    cache_mb: int | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Settings:
@@ -71,6 +73,7 @@ class Settings:
                 str(section): {str(k): v for k, v in (entries or {}).items()}
                 for section, entries in (data.get("wording") or {}).items()
             },
+            cache_mb=(data.get("cache") or {}).get("size_mb"),
         )
 
 

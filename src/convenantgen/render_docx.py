@@ -13,12 +13,17 @@ same input gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.exceptions import TemplateError
@@ -72,19 +77,130 @@ def jinja_env() -> Sandbox:
     return Sandbox(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
+class _CompilingOnce(Sandbox):
+    """The sandbox, compiling each template source once per process: docxtpl hands over the
+    same Word XML for every document made from one template, and compiling it costs more
+    than rendering it."""
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+# Per process: one environment, and each template file read once (by path and modification).
+_ENV: _CompilingOnce | None = None
+_TEMPLATE_BYTES: dict[tuple[str, int, int], bytes] = {}
+
+
+def _environment() -> _CompilingOnce:
+    global _ENV
+    if _ENV is None:
+        _ENV = _CompilingOnce()
+    return _ENV
+
+
+def template_bytes(path: Path) -> bytes:
+    """The bytes of a template file, read once per process (unless the file changes)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    data = _TEMPLATE_BYTES.get(key)
+    if data is None:
+        data = _TEMPLATE_BYTES[key] = path.read_bytes()
+    return data
+
+
 def normalise_docx(data: bytes) -> bytes:
     """Re-zip a .docx deterministically: fixed dates, sorted entries, fixed compression."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    return _zip_parts({name: source.read(name) for name in source.namelist()})
+
+
+def _zip_parts(parts: dict[str, bytes]) -> bytes:
+    """The parts as a ZIP, byte for byte what :mod:`zipfile` writes with fixed dates and level
+    9 compression; written here so the compressed bytes of parts that every document of a
+    template shares (styles, theme: most of a .docx) are computed once per process."""
+    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(name), compresslevel=9)
+    central = []
+    for name in names:
+        data = parts[name]
+        crc, packed = _deflated(data)
+        encoded = name.encode("ascii")
+        offset = out.tell()
+        head = (20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(packed), len(data))
+        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *head, len(encoded), 0))
+        out.write(encoded)
+        out.write(packed)
+        central.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                0,
+                *head,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                _EXTERNAL_ATTR,
+                offset,
+            )
+            + encoded
+        )
+    start = out.tell()
+    directory = b"".join(central)
+    out.write(directory)
+    count = len(central)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
     return out.getvalue()
+
+
+# What zipfile writes for an entry added with writestr (rw-------), kept so the bytes match.
+_EXTERNAL_ATTR = 0o600 << 16
+_DOS_DATE = (ZIP_EPOCH[0] - 1980) << 9 | ZIP_EPOCH[1] << 5 | ZIP_EPOCH[2]
+# Compressed parts seen in this process, by content: the large parts of a template (styles
+# are 350 KB and more) come out of every render unchanged.
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+_SHARED_SIZE = 8192  # smaller parts are compressed each time
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    key = hashlib.sha1(data, usedforsecurity=False).digest() if len(data) >= _SHARED_SIZE else b""
+    known = _DEFLATED.get(key) if key else None
+    if known is None:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+        known = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+        if key and len(_DEFLATED) < 256:
+            _DEFLATED[key] = known
+    return known
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """One Word document to make: which template, what it sees, and its metadata."""
+
+    dossier: str
+    kind: str  # a key of TEMPLATES
+    name: str  # file stem
+    title: str
+    context: dict[str, Any]  # what the template sees
+    author: str
+    day: dt.date
+    version: str
+
+
+def render_job(job: DocumentJob, templates: Templates | None = None) -> bytes:
+    meta = {"title": job.title, "author": job.author, "day": job.day, "version": job.version}
+    return render_template(job.kind, job.context, templates=templates, **meta)
 
 
 def render_template(
@@ -100,9 +216,9 @@ def render_template(
     """Render one template (the project's, else the default) to .docx bytes with fixed
     metadata."""
     path = (templates or Templates()).path(TEMPLATES[kind])
-    template = DocxTemplate(path)
+    template = DocxTemplate(io.BytesIO(template_bytes(path)))
     try:
-        template.render(context, jinja_env(), autoescape=True)
+        template.render(context, _environment(), autoescape=True)
     except TemplateError as exc:
         # Project templates are checked before the build; what is left is a limit (a loop
         # without end) or a value that only fails with some data.
@@ -121,75 +237,130 @@ def render_template(
     props.subject = ""
     props.keywords = ""
     props.category = ""
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return normalise_docx(buffer.getvalue())
+    return _zip_parts(_docx_parts(template))
+
+
+class _Parts:
+    """Stands in for python-docx's ZIP writer: keeps each part's bytes by name."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, bytes] = {}
+
+    def write(self, uri, blob: bytes) -> None:
+        self.parts[uri.membername] = blob
+
+
+def _docx_parts(template: DocxTemplate) -> dict[str, bytes]:
+    """The parts python-docx would zip on save, without zipping them (they are zipped once,
+    deterministically, by :func:`_zip_parts`)."""
+    if template.crc_to_new_media or template.crc_to_new_embedded or template.zipname_to_replace:
+        buffer = io.BytesIO()  # media replaced after rendering: let docxtpl save it
+        template.save(buffer)
+        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+        return {name: source.read(name) for name in source.namelist()}
+    template.pre_processing()
+    package = template.docx.part.package
+    for part in package.parts:
+        part.before_marshal()
+    collected = _Parts()
+    PackageWriter._write_content_types_stream(collected, package.parts)
+    PackageWriter._write_pkg_rels(collected, package.rels)
+    PackageWriter._write_parts(collected, package.parts)
+    return collected.parts
+
+
+def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
+    meta = {"author": a.author, "day": a.date, "version": a.version}
+    context = {"a": a, "footer": a.footer}
+    signatures_title = f"Handtekeningen: {a.title}"
+    return [
+        DocumentJob(
+            a.dossier, "agreement", agreement_stem(a.dossier, a.id), a.title, context, **meta
+        ),
+        DocumentJob(
+            a.dossier,
+            "signature-pages",
+            signatures_stem(a.dossier, a.id),
+            signatures_title,
+            context,
+            **meta,
+        ),
+    ]
+
+
+def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
+    meta = {"author": acc.author, "day": acc.date, "version": acc.version}
+    stem = accession_stem(acc.dossier, acc.id)
+    context = {"acc": acc, "footer": acc.footer}
+
+    def job(kind: str, name: str, title: str, **extra: Any) -> DocumentJob:
+        return DocumentJob(acc.dossier, kind, name, title, {**context, **extra}, **meta)
+
+    return [
+        job(
+            "accession-declaration",
+            f"{stem}-verklaring",
+            f"{acc.declaration_title}: {acc.party_name}",
+        ),
+        *(
+            job(
+                "accession-consent",
+                f"{stem}-instemming-{consent.signatory.party_id}",
+                f"{acc.consent_title}: {consent.signatory.organisation}",
+                consent=consent,
+            )
+            for consent in acc.consents
+        ),
+        job("accession-letter", f"{stem}-begeleidende-brief", acc.letter_subject),
+        job("staatscourant-notice", f"{stem}-staatscourant", acc.notice_title),
+    ]
+
+
+def consolidated_jobs(ctx: DossierContext) -> list[DocumentJob]:
+    out = []
+    for c in ctx.consolidation.versions if ctx.consolidation else ():
+        meta = {"author": c.author, "day": c.day, "version": c.version}
+        title = f"{c.title}: {c.covenant}"
+        context = {"c": c, "footer": c.footer}
+        out.append(DocumentJob(c.dossier, "consolidated", c.stem, title, context, **meta))
+    return out
+
+
+def document_jobs(ctx: DossierContext) -> list[DocumentJob]:
+    """Every Word document of a dossier, in order: per agreement the text and signature pages,
+    per accession request the declaration, one consent per current party, letter and notice."""
+    out: list[DocumentJob] = []
+    for agreement in ctx.agreements:
+        out += agreement_jobs(agreement)
+    out += consolidated_jobs(ctx)
+    for accession in ctx.accessions:
+        out += accession_jobs(accession)
+    return out
+
+
+def _rendered(jobs: list[DocumentJob], templates: Templates | None) -> list[RenderedDocument]:
+    return [
+        RenderedDocument(j.dossier, j.kind, j.name, j.title, render_job(j, templates)) for j in jobs
+    ]
 
 
 def agreement_documents(
     a: AgreementContext, templates: Templates | None = None
 ) -> list[RenderedDocument]:
-    meta = {"author": a.author, "day": a.date, "version": a.version, "templates": templates}
-    context = {"a": a, "footer": a.footer}
-    signatures_title = f"Handtekeningen: {a.title}"
-    return [
-        RenderedDocument(
-            a.dossier,
-            "agreement",
-            agreement_stem(a.dossier, a.id),
-            a.title,
-            render_template("agreement", context, title=a.title, **meta),
-        ),
-        RenderedDocument(
-            a.dossier,
-            "signature-pages",
-            signatures_stem(a.dossier, a.id),
-            signatures_title,
-            render_template("signature-pages", context, title=signatures_title, **meta),
-        ),
-    ]
+    return _rendered(agreement_jobs(a), templates)
 
 
 def accession_documents(
     acc: AccessionContext, templates: Templates | None = None
 ) -> list[RenderedDocument]:
-    meta = {"author": acc.author, "day": acc.date, "version": acc.version, "templates": templates}
-    stem = accession_stem(acc.dossier, acc.id)
-    out = []
-
-    def add(kind: str, name: str, title: str, **extra: Any) -> None:
-        context = {"acc": acc, "footer": acc.footer, **extra}
-        data = render_template(kind, context, title=title, **meta)
-        out.append(RenderedDocument(acc.dossier, kind, name, title, data))
-
-    add(
-        "accession-declaration",
-        f"{stem}-verklaring",
-        f"{acc.declaration_title}: {acc.party_name}",
-    )
-    for consent in acc.consents:
-        add(
-            "accession-consent",
-            f"{stem}-instemming-{consent.signatory.party_id}",
-            f"{acc.consent_title}: {consent.signatory.organisation}",
-            consent=consent,
-        )
-    add("accession-letter", f"{stem}-begeleidende-brief", acc.letter_subject)
-    add("staatscourant-notice", f"{stem}-staatscourant", acc.notice_title)
-    return out
+    return _rendered(accession_jobs(acc), templates)
 
 
 def consolidated_documents(
     ctx: DossierContext, templates: Templates | None = None
 ) -> list[RenderedDocument]:
     """The text in force per date of change (none when it cannot be composed)."""
-    out = []
-    for c in ctx.consolidation.versions if ctx.consolidation else ():
-        meta = {"author": c.author, "day": c.day, "version": c.version, "templates": templates}
-        title = f"{c.title}: {c.covenant}"
-        data = render_template("consolidated", {"c": c, "footer": c.footer}, title=title, **meta)
-        out.append(RenderedDocument(c.dossier, "consolidated", c.stem, title, data))
-    return out
+    return _rendered(consolidated_jobs(ctx), templates)
 
 
 def render_documents(
@@ -203,10 +374,4 @@ def render_documents(
     context, for tests and scripts)."""
     if isinstance(ctx, Dossier):
         ctx = build_context(ctx)
-    out: list[RenderedDocument] = []
-    for agreement in ctx.agreements:
-        out += agreement_documents(agreement, templates)
-    out += consolidated_documents(ctx, templates)
-    for accession in ctx.accessions:
-        out += accession_documents(accession, templates)
-    return out
+    return _rendered(document_jobs(ctx), templates)

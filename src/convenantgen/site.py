@@ -462,8 +462,10 @@ class SiteWatcher:
         on_config=None,
         out=sys.stderr,
         project: Project | None = None,
+        cache=None,
     ) -> None:
         self.project = project
+        self.cache = cache  # the build cache: downloads of unchanged documents are reused
         self.content_dir = Path(content_dir)
         self.docs_dir = Path(docs_dir)
         self.reference_date = reference_date
@@ -492,12 +494,15 @@ class SiteWatcher:
             )
             return False
         try:
+            # The Markdown copy is for review in git; the site shows that text as a page.
+            downloads = [d for d in self._downloads(loaded) if not d["path"].endswith(".md")]
             files, _ = render_site_sources(
                 loaded.dossiers,
-                downloads=[],
+                downloads=downloads,
                 reference_date=self.reference_date or dt.date.today(),
                 project=self.project,
             )
+            files.update({f"downloads/{d['path']}": d["data"] for d in downloads})
         except ConvenantgenError as exc:
             print(f"convenantgen: error: {exc}", file=self.out)
             return False
@@ -507,6 +512,22 @@ class SiteWatcher:
             self.on_config(files[SIDECAR])
         sync_folder(files, self.docs_dir)
         return True
+
+    def _downloads(self, loaded) -> list[dict]:
+        """The documents for the downloads pages: the agreements' text, and the DOCX, PDFs and
+        signing packages of the current documents that an earlier build left in the cache."""
+        from .build import preview_downloads
+        from .cache import CacheStats
+
+        if self.cache is not None:
+            self.cache.stats = CacheStats()  # what this regeneration reused
+        with tempfile.TemporaryDirectory(prefix="convenantgen-serve-") as tmp:
+            artifacts = preview_downloads(loaded, self.project, self.cache, Path(tmp))
+            items = [{**vars(a), "data": (Path(tmp) / a.path).read_bytes()} for a in artifacts]
+        if self.cache is not None:
+            self.cache.commit()
+            print(f"convenantgen: downloads: {self.cache.stats.summary()}", file=self.out)
+        return items
 
     def poll(self) -> bool:
         """Regenerate if any YAML file changed since the last poll; return whether it did."""
@@ -533,6 +554,7 @@ def serve(
     dev_addr: str = "127.0.0.1:8000",
     reference_date: dt.date | None = None,
     project: Project | None = None,
+    cache=None,
 ) -> None:
     """Serve the site with live reload until interrupted (Ctrl+C)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -548,7 +570,12 @@ def serve(
         write_derived_config(docs_dir, work / "site", cfg, project=project, theme=theme)
 
     watcher = SiteWatcher(
-        content_dir, docs_dir, reference_date=reference_date, on_config=on_config, project=project
+        content_dir,
+        docs_dir,
+        reference_date=reference_date,
+        on_config=on_config,
+        project=project,
+        cache=cache,
     )
     try:
         if not watcher.regenerate():
@@ -586,6 +613,7 @@ def _addr_arg(text: str) -> str:
 
 
 def cmd_serve(args) -> int:
+    from .build import open_cache
     from .cli import content_of, project_of
 
     project = project_of(args)
@@ -598,6 +626,7 @@ def cmd_serve(args) -> int:
             dev_addr=args.dev_addr,
             reference_date=args.reference_date,
             project=project,
+            cache=None if args.no_cache else open_cache(project),
         )
     except OSError as exc:  # the port is taken, or the address is not ours
         raise ConvenantgenError(f"cannot serve on {args.dev_addr}: {exc.strerror or exc}") from None
@@ -605,7 +634,7 @@ def cmd_serve(args) -> int:
 
 
 def add_parser(sub) -> None:
-    from .cli import reference_date_arg
+    from .cli import add_no_cache_option, reference_date_arg
 
     serve_cmd = sub.add_parser(
         "serve",
@@ -623,4 +652,5 @@ def add_parser(sub) -> None:
         type=reference_date_arg,
         help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
     )
+    add_no_cache_option(serve_cmd)
     serve_cmd.set_defaults(func=cmd_serve)

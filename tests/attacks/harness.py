@@ -134,7 +134,10 @@ def run(attack: Attack, sandbox: Path) -> Outcome:
     if code not in (0, 1, 2) or (code != 0 and len(errors) > 1):
         problems.append(f"not one clear error line: {errors}")
     after = _snapshot(sandbox, out_dir)
-    allowed = ("tmp", *attack.may_change)
+    # A build that succeeded keeps what it made in the project's cache; one that failed
+    # leaves the cache alone, like everything else outside --out.
+    cache = ("project/.convenantgen-cache",) if code == 0 else ()
+    allowed = ("tmp", *cache, *attack.may_change)
     for rel in sorted(set(before) | set(after)):
         if before.get(rel) != after.get(rel) and not rel.startswith(allowed):
             what = "created" if rel not in before else "deleted" if rel not in after else "changed"

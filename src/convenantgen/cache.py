@@ -1,0 +1,378 @@
+"""The build cache: rendered DOCX, converted PDFs, signing packages and sites, by content.
+
+An entry's key is a SHA-256 over everything its bytes depend on: for a DOCX the template's
+bytes and the stable serialisation of the context the template sees (:mod:`.fingerprint`); for
+a PDF the DOCX's bytes, the LibreOffice version, the export options of :mod:`.pdf` and the
+metadata; for a signing package its parts; for the site its sources. Every key also holds the
+engine's fingerprint (its version, the hash of its own code and the versions of the libraries
+that shape the output), so a changed engine never reuses an old entry.
+
+The cache lives in the project (``.convenantgen-cache/``, git-ignored). It is safe to share:
+
+- every entry is written to a temporary file in its folder and moved into place with
+  ``os.replace``, so a reader sees a whole entry or none, and two builds writing the same key
+  write the same bytes;
+- every entry starts with the SHA-256 and length of its content, checked on each read, so a
+  corrupted or half-written entry (a disk error, a copy that stopped) is a miss: it is removed
+  and made again;
+- it is bounded: after each build the least recently used entries (by modification time, which
+  a hit refreshes) are removed until it is under its limit.
+
+A build puts its new entries in its staging folder and moves them into the cache only when
+everything else succeeded, so a failed build leaves the cache as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import importlib.metadata
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache as memoise
+from pathlib import Path
+
+from . import __version__
+from .errors import ConvenantgenError
+from .fingerprint import digest
+
+CACHE_FOLDER = ".convenantgen-cache"
+DEFAULT_LIMIT_MB = 2048
+LAYOUT = "v1"  # the folder of this entry format inside the cache
+_MAGIC = b"convenantgen-cache-1 "
+KINDS = ("docx", "pdf", "package", "site", "meta")
+_TEMP_PREFIX = ".tmp-"
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Libraries whose version can change the bytes of an output.
+_LIBRARIES = (
+    "docxtpl",
+    "python-docx",
+    "jinja2",
+    "lxml",
+    "pypdf",
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "zensical",
+)
+
+
+@dataclass
+class CacheStats:
+    """What a build got from the cache, per kind of entry (docx, pdf, package, site)."""
+
+    hits: Counter = field(default_factory=Counter)
+    misses: Counter = field(default_factory=Counter)
+    broken: Counter = field(default_factory=Counter)  # corrupted or half-written: rebuilt
+    stored: Counter = field(default_factory=Counter)
+    evicted: int = 0
+    problem: str = ""  # why new entries could not be kept
+
+    def summary(self) -> str:
+        kinds = [k for k in KINDS if k in set(self.hits) | set(self.misses)]
+        parts = [
+            f"{kind} {self.hits[kind]}/{self.hits[kind] + self.misses[kind]}"
+            for kind in kinds
+            if kind != "meta"
+        ]
+        text = "cache: " + (", ".join(parts) if parts else "nothing looked up") + " reused"
+        if sum(self.broken.values()):
+            text += f", {sum(self.broken.values())} damaged entr(y/ies) made again"
+        return text + (f"; {self.problem}" if self.problem else "")
+
+
+class Cache:
+    """A content-addressed store of build outputs below ``root``, at most ``limit`` bytes."""
+
+    def __init__(self, root: Path, *, limit_mb: int = DEFAULT_LIMIT_MB) -> None:
+        self.root = Path(root)
+        self.limit = limit_mb * 1024 * 1024
+        self.stats = CacheStats()
+        self._spool: Path | None = None  # where a build keeps new entries until it succeeded
+        self._pending: dict[tuple[str, str], bytes] = {}  # new entries before the spool exists
+        self._lock = threading.Lock()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.root / LAYOUT / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The entry's content, or None (missing, or damaged: then it is removed)."""
+        data = self._pending.get((kind, key))
+        if data is None and self._spool is not None:
+            data = _read_entry(self._spool / kind / key)
+        if data is None:
+            path = self.path(kind, key)
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = None
+            data = _unwrap(raw) if raw is not None else None
+            if raw is not None and data is None:
+                with self._lock:
+                    self.stats.broken[kind] += 1
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            elif data is not None:
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # recently used: evicted last
+        with self._lock:
+            (self.stats.hits if data is not None else self.stats.misses)[kind] += 1
+        return data
+
+    # -- writing --------------------------------------------------------------------------
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        """Keep a new entry; it reaches the cache with :meth:`commit`."""
+        with self._lock:
+            self.stats.stored[kind] += 1
+        if self._spool is None:
+            self._pending[(kind, key)] = data
+        else:
+            _write_atomic(self._spool / kind / key, _wrap(data))
+
+    def spool_in(self, folder: Path) -> None:
+        """New entries go to ``folder`` (in the build's staging area) from now on."""
+        self._spool = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for (kind, key), data in self._pending.items():
+            _write_atomic(folder / kind / key, _wrap(data))
+        self._pending.clear()
+
+    def commit(self) -> None:
+        """Move the new entries into the cache, then evict down to the limit. A cache that
+        cannot be written (a read-only project, a full disk) costs the next build time, not
+        this build: the problem is kept in ``stats.problem``."""
+        try:
+            self._commit()
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            self.stats.problem = f"the cache was not written ({exc.strerror or exc}{where})"
+
+    def _commit(self) -> None:
+        spooled = []
+        if self._spool is not None and self._spool.is_dir():
+            spooled = [p for p in self._spool.glob("*/*") if p.is_file()]
+        if not spooled and not self._pending:
+            return
+        for (kind, key), data in self._pending.items():
+            _write_atomic(self.path(kind, key), _wrap(data))
+        self._pending.clear()
+        for entry in spooled:
+            target = self.path(entry.parent.name, entry.name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(entry, target)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                _write_atomic(target, entry.read_bytes())  # the cache is on another disk
+        self.stats.evicted += self.prune()
+
+    # -- upkeep ---------------------------------------------------------------------------
+
+    def entries(self) -> list[tuple[Path, os.stat_result]]:
+        out = []
+        base = self.root / LAYOUT
+        if not base.is_dir():
+            return out
+        for path in base.glob("*/*/*"):
+            with contextlib.suppress(OSError):
+                out.append((path, path.stat()))
+        return out
+
+    def prune(self) -> int:
+        """Remove the least recently used entries until the cache is under its limit."""
+        entries = self.entries()
+        total = sum(st.st_size for _, st in entries)
+        removed = 0
+        for path, st in sorted(entries, key=lambda e: (e[1].st_mtime_ns, e[0].name)):
+            if total <= self.limit:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+            total -= st.st_size
+        return removed
+
+    def clear(self) -> tuple[int, int]:
+        """Remove every entry; returns (entries, bytes) removed."""
+        entries = [(p, st) for p, st in self.entries() if not p.name.startswith(_TEMP_PREFIX)]
+        size = sum(st.st_size for _, st in entries)
+        if self.root.is_dir():
+            shutil.rmtree(self.root / LAYOUT, ignore_errors=True)
+        return len(entries), size
+
+    def info(self) -> dict[str, tuple[int, int]]:
+        """Per kind of entry: (count, bytes)."""
+        out: dict[str, list[int]] = {}
+        for path, st in self.entries():
+            counts = out.setdefault(path.parent.parent.name, [0, 0])
+            counts[0] += 1
+            counts[1] += st.st_size
+        return {kind: (c[0], c[1]) for kind, c in sorted(out.items())}
+
+
+def _wrap(data: bytes) -> bytes:
+    return _MAGIC + f"{hashlib.sha256(data).hexdigest()} {len(data)}\n".encode("ascii") + data
+
+
+def _unwrap(raw: bytes) -> bytes | None:
+    """The content of an entry, or None when it is not whole and exactly what was written."""
+    head, sep, data = raw.partition(b"\n")
+    if not sep or not head.startswith(_MAGIC):
+        return None
+    try:
+        checksum, length = head[len(_MAGIC) :].decode("ascii").split(" ")
+        if int(length) != len(data):
+            return None
+    except ValueError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == checksum else None
+
+
+def _read_entry(path: Path) -> bytes | None:
+    try:
+        return _unwrap(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+# -- what keys are made of ---------------------------------------------------------------------
+
+
+@memoise
+def engine_fingerprint() -> str:
+    """The engine's version, a hash of its own code and data files, and its libraries'
+    versions: anything that could change the bytes of an output."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(_engine_files(package)):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name}={version}\0".encode())
+    return h.hexdigest()
+
+
+def _engine_files(package: Path) -> Iterator[Path]:
+    for path in package.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            yield path
+
+
+def libreoffice_version(program: Path, cache: Cache | None) -> str:
+    """``soffice --version`` (about a second), remembered in the cache per installed program:
+    its path, size and modification time, and those of LibreOffice's ``versionrc``."""
+    real = Path(os.path.realpath(program))
+    stamp = [str(real)]
+    for candidate in (real, real.with_name("soffice.bin"), real.with_name("versionrc")):
+        with contextlib.suppress(OSError):
+            st = candidate.stat()
+            stamp.append(f"{candidate.name}:{st.st_size}:{st.st_mtime_ns}")
+    key = digest("libreoffice", stamp)
+    if cache is not None:
+        known = cache.get("meta", key)
+        if known is not None:
+            return known.decode("utf-8")
+    try:
+        proc = subprocess.run(
+            [str(program), "--version"],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+        version = proc.stdout.decode("utf-8", "replace").strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        version = "unknown"
+    if cache is not None and version != "unknown":
+        cache.put("meta", key, version.encode("utf-8"))
+    return version
+
+
+def site_key(docs_dir: Path, project, engine: str) -> str:
+    """What the built site depends on besides the engine: its sources (pages, charts, open
+    data and, for Zensical, the downloads), MkDocs' configuration, the project's settings and
+    theme overrides, the site engine and $SOURCE_DATE_EPOCH."""
+    from .site import config_file, project_config
+
+    overrides = project.overrides_dir if project is not None else None
+    return digest(
+        "site",
+        engine_fingerprint(),
+        engine,
+        _folder_hashes(docs_dir),
+        config_file().read_bytes(),
+        project_config(project),
+        _folder_hashes(overrides) if overrides is not None and overrides.is_dir() else [],
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    )
+
+
+def _folder_hashes(folder: Path) -> list[tuple[str, str]]:
+    return [
+        (p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+
+
+def pack_folder(folder: Path) -> bytes:
+    """A folder as one uncompressed ZIP, entries sorted, so it can be a cache entry."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            info = zipfile.ZipInfo(rel + "/" if path.is_dir() else rel, date_time=_ZIP_EPOCH)
+            archive.writestr(info, b"" if path.is_dir() else path.read_bytes())
+    return out.getvalue()
+
+
+def unpack_folder(data: bytes, folder: Path) -> None:
+    """Recreate a folder packed by :func:`pack_folder` (its entries are our own, and each is
+    still checked to stay inside ``folder``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder.resolve()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            target = (folder / info.filename).resolve()
+            if base != target and base not in target.parents:
+                raise ConvenantgenError(f"cache entry leaves its folder: {info.filename}")
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(info))
+
+
+def project_cache(project_root: Path, *, limit_mb: int | None = None) -> Cache:
+    return Cache(project_root / CACHE_FOLDER, limit_mb=limit_mb or DEFAULT_LIMIT_MB)

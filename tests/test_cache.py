@@ -1,0 +1,296 @@
+"""The build cache: reuse what did not change, byte for byte, and survive damage and races.
+
+The dossier is the small one of ``dossier_factory`` (a covenant, an addendum and one accession
+request: 9 documents) in a project made by ``convenantgen init``. Builds go through
+``run_build`` with a :class:`~convenantgen.cache.Cache`, whose stats say what was reused, or
+through the real command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+from dossier_factory import base_files, replace, write
+
+from convenantgen.build import BuildOptions, run_build
+from convenantgen.cache import CACHE_FOLDER, LAYOUT, Cache, _wrap
+from convenantgen.cli import main
+from convenantgen.errors import ConvenantgenError
+from convenantgen.project import find_project
+
+REFERENCE = "2026-01-01"
+DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
+
+
+def _project(folder: Path) -> Path:
+    assert main(["init", str(folder)]) == 0
+    for old in (folder / "content").iterdir():
+        for f in old.iterdir():
+            f.unlink()
+        old.rmdir()
+    write(folder / "content" / "proef", base_files())
+    return folder
+
+
+def _build(project: Path, out: str, *, pdf: bool = True, site: bool = True, cache=True):
+    """Build with the project's cache (or ``cache``); returns the Cache used."""
+    proj = find_project(project)
+    used = Cache(project / CACHE_FOLDER) if cache is True else cache
+    options = BuildOptions(
+        out_dir=project / out,
+        pdf=pdf,
+        site=site,
+        reference_date=dt.date.fromisoformat(REFERENCE),
+        cache=used is not None,
+    )
+    run_build(proj.content_dir, options, project=proj, cache=used)
+    return used
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _same_trees(a: Path, b: Path) -> None:
+    left, right = _tree(a), _tree(b)
+    assert sorted(left) == sorted(right)
+    different = [name for name in left if left[name] != right[name]]
+    assert different == []
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory) -> Path:
+    """A project built once with PDFs and site: its cache is full, ``cold/`` is the output."""
+    project = _project(tmp_path_factory.mktemp("cache") / "project")
+    stats = _build(project, "cold").stats
+    assert stats.hits == {}
+    assert stats.misses == {"docx": DOCUMENTS, "pdf": DOCUMENTS, "package": 1, "site": 1, "meta": 1}
+    return project
+
+
+@pytest.fixture
+def project(warm, tmp_path) -> Path:
+    """A copy of the warm project, cache included, for a test to change."""
+    copy = tmp_path / "project"
+    subprocess.run(["cp", "-a", str(warm), str(copy)], check=True)
+    return copy
+
+
+def test_rebuild_reuses_everything_and_equals_a_cold_build(project):
+    stats = _build(project, "warm").stats
+    assert stats.misses == {}
+    assert stats.hits == {"docx": DOCUMENTS, "pdf": DOCUMENTS, "package": 1, "site": 1, "meta": 1}
+    _same_trees(project / "cold", project / "warm")
+    # And a build that does not use the cache at all makes the same bytes.
+    assert _build(project, "fresh", cache=None) is None
+    _same_trees(project / "cold", project / "fresh")
+
+
+def test_an_edit_remakes_only_the_documents_that_show_it(project):
+    content = project / "content" / "proef"
+    files = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n")
+    write(content, files)
+    stats = _build(project, "edited").stats
+    # The target is in the covenant's text: its text and signature pages change (one version
+    # id); the addendum and the five accession documents are reused.
+    assert (stats.hits["docx"], stats.misses["docx"]) == (DOCUMENTS - 2, 2)
+    assert (stats.hits["pdf"], stats.misses["pdf"]) == (DOCUMENTS - 2, 2)
+    assert stats.misses["package"] == 1 and stats.misses["site"] == 1
+    document = Document(project / "edited/proef/proef-basis.docx")
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Begeleiden van 45 starters." in [p.text for p in document.paragraphs] + cells
+    _build(project, "fresh", cache=None)
+    _same_trees(project / "edited", project / "fresh")
+
+
+def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(project):
+    entries = sorted((project / CACHE_FOLDER / LAYOUT / "pdf").glob("*/*"))
+    assert len(entries) == DOCUMENTS
+    flipped, cut = entries[0], entries[1]
+    data = bytearray(flipped.read_bytes())
+    data[-100] ^= 0xFF  # one bit pattern changed inside the PDF
+    flipped.write_bytes(bytes(data))
+    cut.write_bytes(cut.read_bytes()[: len(cut.read_bytes()) // 2])  # a copy that stopped
+    stats = _build(project, "again", site=False).stats
+    assert stats.broken["pdf"] == 2
+    assert (stats.hits["pdf"], stats.misses["pdf"]) == (DOCUMENTS - 2, 2)
+    for name, data in _tree(project / "again").items():
+        assert data == (project / "cold" / name).read_bytes(), name
+    # The two entries are sound again: the next build reuses all.
+    assert _build(project, "third", site=False).stats.misses == {}
+
+
+def test_a_failed_build_leaves_the_cache_as_it_was(project):
+    before = _tree(project / CACHE_FOLDER)
+    edited = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 41\n")
+    write(project / "content" / "proef", edited)
+    # The site step fails after two new documents were made: none of them reaches the cache.
+    with pytest.raises(ConvenantgenError, match="the site failed"):
+        _build(project, "kapot", pdf=False, cache=_FailingSite(project / CACHE_FOLDER))
+    assert _tree(project / CACHE_FOLDER) == before
+    assert not (project / "kapot").exists()
+
+
+class _FailingSite(Cache):
+    """A cache whose site step fails, as a site engine that breaks would."""
+
+    def get(self, kind: str, key: str):
+        if kind == "site":
+            raise ConvenantgenError("the site failed")
+        return super().get(kind, key)
+
+
+def _cli(project: Path, *args: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "convenantgen.cli", "build", "--quiet"]
+    return subprocess.Popen(
+        [*command, "--reference-date", REFERENCE, *args],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_two_builds_at_once_share_one_cache(tmp_path):
+    project = _project(tmp_path / "project")
+    runs = [_cli(project, "--out", out, "--no-site") for out in ("een", "twee")]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    _same_trees(project / "een", project / "twee")
+    # Both wrote whole entries: a third build finds every one sound and reuses it.
+    stats = _build(project, "drie", site=False).stats
+    assert sum(stats.broken.values()) == 0 and stats.misses == {}
+    _same_trees(project / "een", project / "drie")
+
+
+def test_no_cache_neither_reads_nor_writes_it(tmp_path):
+    project = _project(tmp_path / "project")
+    proc = _cli(project, "--out", "uit", "--no-pdf", "--no-site", "--no-cache")
+    assert proc.communicate(timeout=300)[0] == "" and proc.returncode == 0
+    assert not (project / CACHE_FOLDER).exists()
+    assert (project / "uit" / "proef" / "proef-basis.docx").is_file()
+
+
+def test_the_build_reports_what_it_reused(project, capsys):
+    assert main(["--project", str(project), "build", "--out", str(project / "nog"),
+                 "--no-pdf", "--no-site", "--reference-date", REFERENCE]) == 0  # fmt: skip
+    said = capsys.readouterr()
+    assert f"cache: docx {DOCUMENTS}/{DOCUMENTS} reused" in said.out + said.err
+
+
+def test_cache_clear_and_info(project, capsys):
+    assert main(["--project", str(project), "cache", "info"]) == 0
+    info = capsys.readouterr().out
+    assert f"  pdf      {DOCUMENTS:6} entries" in info
+    assert main(["--project", str(project), "cache", "clear"]) == 0
+    # docx, pdf, package, site and the remembered LibreOffice version
+    assert capsys.readouterr().out.startswith(f"removed {2 * DOCUMENTS + 3} entries")
+    assert (
+        not list((project / CACHE_FOLDER).rglob("*.*"))
+        and Cache(project / CACHE_FOLDER).info() == {}
+    )
+    stats = _build(project, "leeg", pdf=False, site=False).stats
+    assert stats.hits == {} and stats.misses == {"docx": DOCUMENTS}
+
+
+def test_eviction_removes_the_least_recently_used_entries(tmp_path):
+    cache = Cache(tmp_path / "c", limit_mb=1)
+    third = 400 * 1024
+    for n, key in enumerate(["aa01", "aa02", "aa03"]):
+        cache.put("pdf", key, bytes([n]) * third)
+    cache.commit()  # 1.2 MB > 1 MB: the oldest goes
+    assert sorted(p.name for p in (tmp_path / "c").rglob("aa0*")) == ["aa02", "aa03"]
+    # A hit makes an entry recent: reading aa02, then adding aa04, evicts aa03.
+    for age, key in ((300, "aa02"), (200, "aa03")):
+        path = cache.path("pdf", key)
+        os.utime(path, (path.stat().st_atime - age, path.stat().st_mtime - age))
+    assert cache.get("pdf", "aa02") == bytes([1]) * third
+    cache.put("pdf", "aa04", b"x" * third)
+    cache.commit()
+    assert sorted(p.name for p in (tmp_path / "c").rglob("aa0*")) == ["aa02", "aa04"]
+
+
+def test_an_entry_is_whole_and_verified(tmp_path):
+    cache = Cache(tmp_path / "c")
+    cache.put("docx", "ab12", b"inhoud")
+    cache.commit()
+    path = cache.path("docx", "ab12")
+    assert path.read_bytes() == _wrap(b"inhoud")
+    assert cache.get("docx", "ab12") == b"inhoud"
+    path.write_bytes(_wrap(b"inhoud")[:-1])
+    assert cache.get("docx", "ab12") is None and not path.exists()
+    assert cache.stats.broken["docx"] == 1
+    # No temporary file is left beside the entries.
+    assert [p.name for p in path.parent.iterdir()] == []
+
+
+def test_serve_offers_the_downloads_from_the_cache(project):
+    from convenantgen.site import SiteWatcher
+
+    cache = Cache(project / CACHE_FOLDER)
+    docs = project / "serve-docs"
+    proj = find_project(project)
+    watcher = SiteWatcher(
+        proj.content_dir,
+        docs,
+        reference_date=dt.date.fromisoformat(REFERENCE),
+        project=proj,
+        cache=cache,
+        out=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    assert watcher.regenerate()
+    assert cache.stats.misses == {} and cache.stats.hits["pdf"] == DOCUMENTS
+    built = _tree(project / "cold")
+    served = _tree(docs / "downloads")
+    # Every document, PDF and the signing package, as the build made them; no LibreOffice ran.
+    assert served == {k: v for k, v in built.items() if "/" in k and not k.startswith("site/")
+                      and not k.endswith(".md")}  # fmt: skip
+    page = (docs / "proef" / "downloads.md").read_text(encoding="utf-8")
+    assert "proef-ondertekenpakket.pdf" in page
+    # After an edit the covenant's documents are not in the cache: serve leaves them (and the
+    # package) out rather than rendering or converting them; the others stay.
+    edited = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n")
+    write(project / "content" / "proef", edited)
+    assert watcher.regenerate()
+    served = set(_tree(docs / "downloads"))
+    assert "proef/proef-addendum-1.pdf" in served and "proef/proef-basis.txt" in served
+    gone = {"proef/proef-basis.docx", "proef/proef-basis.pdf", "proef/proef-ondertekenpakket.pdf"}
+    assert not served & gone
+
+
+def test_the_cache_size_is_a_project_setting(tmp_path):
+    from convenantgen.build import open_cache
+    from convenantgen.errors import CheckFailed
+
+    folder = _project(tmp_path / "project")
+    settings = folder / "convenantgen.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text + "cache:\n  size_mb: 64\n", encoding="utf-8")
+    cache = open_cache(find_project(folder))
+    assert (cache.root, cache.limit) == (folder.resolve() / CACHE_FOLDER, 64 * 1024 * 1024)
+    settings.write_text(text + "cache:\n  size_mb: 0\n", encoding="utf-8")
+    with pytest.raises(CheckFailed) as caught:
+        find_project(folder)
+    line = len(text.splitlines()) + 2
+    expected = f"convenantgen.yml:{line}:12: error [schema-value] cache.size_mb is 0; it must be "
+    expected += "at least 10"
+    assert str(caught.value).endswith(expected)
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_build(tmp_path):
+    project = _project(tmp_path / "project")
+    (project / CACHE_FOLDER).write_text("a file where the cache folder should be\n")
+    cache = _build(project, "uit", pdf=False, site=False)
+    assert cache.stats.problem.startswith("the cache was not written (")
+    assert "the cache was not written" in cache.stats.summary()
+    assert (project / "uit" / "proef" / "proef-basis.docx").is_file()
