@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -27,6 +28,14 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def _worker_signals() -> None:
+    # The workers inherit the command's handlers, which turn SIGTERM into KeyboardInterrupt
+    # for cleanup. The pool ends its workers with SIGTERM when done, so they must just stop;
+    # Ctrl-C is for the parent, which stops the pool.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:
@@ -50,7 +59,7 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], workers: int | None
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _WORK = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
             chunks = pool.map(_run, bounds, chunksize=1)
     finally:
         _WORK = None
