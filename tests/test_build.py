@@ -134,6 +134,11 @@ def test_every_pdf_is_pdf_a_2_and_tagged(built, manifest):
     assert len(pdfs) > 10
     for path in pdfs:
         assert pdfa_problems((built / path).read_bytes()) == [], path
+        # The signature lines' markers are bookmarks: not in the text a reader copies.
+        text = subprocess.run(
+            ["pdftotext", str(built / path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert "sigfield" not in text, path
 
 
 def test_site_is_built_with_downloads(built, manifest):

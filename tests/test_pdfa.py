@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from convenantgen.pdf import EXPORT_FILTER, PdfMetadata, convert_to_pdf, normalize_pdf
-from convenantgen.pdfa import pdfa_problems, xmp_value
+from convenantgen.pdfa import pdfa_problems, structure_types, xmp_value
 
 META = PdfMetadata(
     title="Verklaring van toetreding – Stichting Één & <Co>",
@@ -52,21 +52,6 @@ def xmp_of(data: bytes) -> ElementTree.Element:
     return ElementTree.fromstring(stream.get_data())
 
 
-def structure_kinds(root) -> set[str]:
-    """The structure types in a document's tag tree (/H1, /P, /Table, ...)."""
-    kinds: set[str] = set()
-    stack = [root["/StructTreeRoot"].get_object().get("/K")]
-    while stack:
-        node = stack.pop()
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            stack += node
-        elif isinstance(node, dict) and "/S" in node:
-            kinds.add(str(node["/S"]))
-            stack.append(node.get("/K"))
-    return kinds
-
-
 def test_export_options_ask_for_tagged_pdf_a_2():
     assert '"SelectPdfVersion":{"type":"long","value":"2"}' in EXPORT_FILTER
     assert '"UseTaggedPDF":{"type":"boolean","value":"true"}' in EXPORT_FILTER
@@ -83,7 +68,7 @@ def test_normalised_pdf_keeps_pdf_a_and_tags(normal: bytes):
     root = PdfReader(io.BytesIO(normal)).trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"]) is True
     # The structure LibreOffice tagged: document, heading, list, table.
-    assert {"/Document", "/H1", "/L", "/LI", "/Table", "/TR", "/TD"} <= structure_kinds(root)
+    assert {"/Document", "/H1", "/L", "/LI", "/Table", "/TR", "/TD"} <= set(structure_types(root))
     assert root["/Lang"] == "nl-NL"
     (intent,) = root["/OutputIntents"]
     assert intent["/S"] == "/GTS_PDFA1"

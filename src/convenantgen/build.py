@@ -165,7 +165,7 @@ def _write_pdfs(
             kind=f"{doc.kind}-pdf",
             title=doc.title,
         )
-    _write_packages(staging, loaded, contexts, rendered, progress)
+    _write_packages(staging, loaded, contexts, rendered, options, progress)
 
 
 def _metadata(loaded: Loaded, doc: _Rendered) -> dict:
@@ -195,8 +195,11 @@ def _write_packages(
     loaded: Loaded,
     contexts: list[DossierContext],
     rendered: list[_Rendered],
+    options: BuildOptions,
     progress: Progress,
 ) -> None:
+    from pypdf import PdfReader
+
     from .package import PackagePart, Signatory, build_signing_package
 
     for i, (dossier, ctx) in enumerate(zip(loaded.dossiers, contexts, strict=True), start=1):
@@ -204,8 +207,12 @@ def _write_packages(
         docs = [d for d in rendered if d.dossier == dossier.id]
         if not docs:
             continue
-        pdf = {d.name: (staging.root / f"{d.dossier}/{d.name}.pdf").read_bytes() for d in docs}
-        parts = [PackagePart(d.title, pdf[d.name]) for d in docs]
+        # The package is composed from the Word documents and converted once; each part's
+        # page count (from its own PDF) keeps "pagina 2 van 3" in its footer right.
+        pages = {
+            d.name: len(PdfReader(staging.root / f"{d.dossier}/{d.name}.pdf").pages) for d in docs
+        }
+        parts = [PackagePart(d.title, d.docx, pages=pages[d.name]) for d in docs]
         # Everyone who signs a line in the package: the agreement's signatories, and per
         # accession the joining party and each consenting party. Every signature line gets a
         # field; a party signing several lines gets numbered fields.
@@ -224,6 +231,8 @@ def _write_packages(
             author=penvoerder.name if penvoerder else dossier.title,
             signatories=signatories,
             date=_dossier_date(dossier),
+            work_dir=staging.work,
+            timeout=options.timeout,
         )
         staging.write(
             f"{dossier.id}/{package_stem(dossier.id)}.pdf",

@@ -558,6 +558,12 @@ def normalize_pdf(data: bytes, metadata: PdfMetadata | Mapping[str, Any]) -> byt
         writer = PdfWriter(clone_from=reader)
     except (PyPdfError, ValueError, KeyError) as exc:
         raise ConversionError(f"cannot read the PDF to normalise it: {exc}") from exc
+    return archive_bytes(writer, reader, metadata)
+
+
+def archive_bytes(writer: PdfWriter, reader: PdfReader, metadata: PdfMetadata) -> bytes:
+    """The bytes of ``writer`` (a clone of ``reader``) with ``metadata``, reproducible, and with
+    the reader's PDF/A parts kept: version, identification, output intent, tags."""
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; LibreOffice's PDF/A is 1.6
     apply_metadata(writer, metadata)
     fix_output_profiles(writer)

@@ -214,3 +214,19 @@ def _check_font(font: DictionaryObject, problems: list[str]) -> None:
     descriptor = descriptor.get_object() if descriptor is not None else {}
     if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
         problems.append(f"font {font.get('/BaseFont')} is not embedded")
+
+
+def structure_types(root: DictionaryObject) -> list[str]:
+    """The structure types of a catalog's tag tree (``/Document``, ``/H1``, ``/P``, ...)."""
+    kinds: list[str] = []
+    tree = root.get("/StructTreeRoot")
+    stack = [tree.get_object().get("/K")] if tree is not None else []
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if isinstance(node, IndirectObject) else node
+        if isinstance(node, ArrayObject):
+            stack += node
+        elif isinstance(node, DictionaryObject) and "/S" in node:
+            kinds.append(str(node["/S"]))
+            stack.append(node.get("/K"))
+    return kinds
