@@ -83,15 +83,16 @@ def compose(parts: Sequence[ComposeInput]) -> Composed:
     body = document.find(w("body"))
     for child in list(body):
         body.remove(child)
-    final = None
+    final = last = None
     for index, part in enumerate(parts, start=1):
         elements, sections = (
             taken.pop() if index == 1 else composer.take(_Package(part.docx), index, part.pages)
         )
         if final is not None:
-            _end_section(body, final)
+            _end_section(body, last, final)
         for element in elements:
             body.append(element)
+            last = element
         final = sections
     body.append(final)
     composer.save_shared()
@@ -99,9 +100,11 @@ def compose(parts: Sequence[ComposeInput]) -> Composed:
     return Composed(base.save(), composer.part_marks, composer.signatures)
 
 
-def _end_section(body: etree._Element, section: etree._Element) -> None:
-    """Close the section of the part just added with ``section`` (its last ``sectPr``)."""
-    last = body[-1] if len(body) else None
+def _end_section(
+    body: etree._Element, last: etree._Element | None, section: etree._Element
+) -> None:
+    """Close the section of the part just added (``last`` is its last element, if it has
+    any) with ``section``, its last ``sectPr``."""
     if last is None or last.tag != w("p") or last.find(f"{w('pPr')}/{w('sectPr')}") is not None:
         last = etree.SubElement(body, w("p"))
     ppr = last.find(w("pPr"))
@@ -116,18 +119,28 @@ class _Package:
 
     def __init__(self, data: bytes) -> None:
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                self.files = {name: archive.read(name) for name in archive.namelist()}
+            self.archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError) as exc:
             raise ComposeError(f"not a Word document: {exc}") from exc
-        if DOCUMENT not in self.files:
+        self.names = set(self.archive.namelist())
+        if DOCUMENT not in self.names:
             raise ComposeError("not a Word document: it has no word/document.xml")
+        # Files are read when needed: most of a part (theme, fonts, settings) never is.
+        self.files: dict[str, bytes] = {}
         self._parsed: dict[str, etree._Element] = {}
         self.types = self.xml("[Content_Types].xml")
 
+    def data(self, name: str) -> bytes:
+        if name not in self.files:
+            self.files[name] = self.archive.read(name)
+        return self.files[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.names or name in self.files
+
     def xml(self, name: str) -> etree._Element:
         if name not in self._parsed:
-            self._parsed[name] = etree.fromstring(self.files[name])
+            self._parsed[name] = etree.fromstring(self.data(name))
         return self._parsed[name]
 
     def put_xml(self, name: str, root: etree._Element) -> None:
@@ -136,7 +149,7 @@ class _Package:
 
     def rels(self, name: str) -> dict[str, etree._Element]:
         path = _rels_path(name)
-        if path not in self.files:
+        if not self.has(path):
             return {}
         return {rel.get("Id"): rel for rel in self.xml(path)}
 
@@ -149,8 +162,8 @@ class _Package:
     def save(self) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in self.files.items():
-                archive.writestr(name, data)
+            for name in sorted(self.names | set(self.files)):
+                archive.writestr(name, self.data(name))
         return normalise_docx(out.getvalue())
 
 
@@ -166,15 +179,13 @@ class _Composer:
         self.signatures: list[tuple[str, str]] = []
         self.bookmark_id = 0
         self.drawing_id = 0
-        self.styles = base.xml("word/styles.xml") if "word/styles.xml" in base.files else None
+        self.styles = base.xml("word/styles.xml") if base.has("word/styles.xml") else None
         self.style_ids = (
             {s.get(w("styleId")) for s in self.styles.iter(w("style"))}
             if self.styles is not None
             else set()
         )
-        self.numbering = (
-            base.xml("word/numbering.xml") if "word/numbering.xml" in base.files else None
-        )
+        self.numbering = base.xml("word/numbering.xml") if base.has("word/numbering.xml") else None
         self.doc_rels_path = _rels_path(DOCUMENT)
         self.doc_rels = base.xml(self.doc_rels_path)
         self.rel_count = len(self.doc_rels)
@@ -198,8 +209,9 @@ class _Composer:
         final = copy.deepcopy(final) if final is not None else etree.Element(w("sectPr"))
         everything = [*elements, final]
         copied: dict[str, str] = {}
+        rels = source.rels(DOCUMENT)
         for element in everything:
-            self._relink(source, index, element, copied, pages)
+            self._relink(source, rels, index, element, copied, pages)
         if source is not self.base:
             self._merge_styles(source)
             self._merge_numbering(source, everything)
@@ -224,13 +236,13 @@ class _Composer:
     def _relink(
         self,
         source: _Package,
+        rels: dict[str, etree._Element],
         index: int,
         element: etree._Element,
         copied: dict[str, str],
         pages: int | None,
     ) -> None:
         """Point the ``r:`` references of ``element`` at copies in the composed package."""
-        rels = source.rels(DOCUMENT)
         for node in element.iter():
             for attr, rid in list(node.attrib.items()):
                 if not attr.startswith(f"{{{R}}}") or rid not in rels:
@@ -257,7 +269,7 @@ class _Composer:
     def _copy_part(self, source: _Package, index: int, name: str, pages: int | None) -> str:
         folder, base = posixpath.split(name)
         new_name = posixpath.join(folder, f"cg{index}-{base}")
-        data = source.files[name]
+        data = source.data(name)
         if name.endswith(".xml") and pages is not None and b"NUMPAGES" in data:
             data = _fix_page_count(data, pages)
         self.base.files[new_name] = data
@@ -280,9 +292,9 @@ class _Composer:
     # -- styles and numbering ----------------------------------------------------------------
 
     def _merge_styles(self, source: _Package) -> None:
-        if self.styles is None or "word/styles.xml" not in source.files:
+        if self.styles is None or not source.has("word/styles.xml"):
             return
-        if source.files["word/styles.xml"] == self.base.files.get("word/styles.xml"):
+        if source.data("word/styles.xml") == self.base.data("word/styles.xml"):
             return
         for style in source.xml("word/styles.xml").iter(w("style")):
             if style.get(w("styleId")) not in self.style_ids:
@@ -291,9 +303,9 @@ class _Composer:
 
     def _merge_numbering(self, source: _Package, elements: list[etree._Element]) -> None:
         name = "word/numbering.xml"
-        if self.numbering is None or name not in source.files:
+        if self.numbering is None or not source.has(name):
             return
-        if source.files[name] == self.base.files.get(name):
+        if source.data(name) == self.base.data(name):
             return
         theirs = source.xml(name)
         used = {
