@@ -161,7 +161,8 @@ class _Package:
 
     def save(self) -> bytes:
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Stored: normalise_docx compresses, once.
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             for name in sorted(self.names | set(self.files)):
                 archive.writestr(name, self.data(name))
         return normalise_docx(out.getvalue())
@@ -204,9 +205,10 @@ class _Composer:
     ) -> tuple[list[etree._Element], etree._Element]:
         """Body elements of part ``index`` (ready to append) and its final section."""
         body = source.xml(DOCUMENT).find(w("body"))
-        elements = [copy.deepcopy(e) for e in body if e.tag != w("sectPr")]
+        # Taken, not copied: a part's tree is read once and then thrown away.
+        elements = [e for e in body if e.tag != w("sectPr")]
         final = body.find(w("sectPr"))
-        final = copy.deepcopy(final) if final is not None else etree.Element(w("sectPr"))
+        final = final if final is not None else etree.Element(w("sectPr"))
         everything = [*elements, final]
         copied: dict[str, str] = {}
         rels = source.rels(DOCUMENT)
