@@ -17,6 +17,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from convenantgen.cli import main
+from convenantgen.pdfa import pdfa_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 ALMERE = ROOT / "content" / "almere"
@@ -127,6 +128,18 @@ def test_signing_package_has_a_signature_field_on_every_signature_line(built):
     assert all(start <= number < end for number in found.values()), (found, start, end)
     assert reader.metadata["/Author"] == "Almeerse Scholen Groep (ASG - PO)"
     assert reader.metadata["/CreationDate"].startswith("D:20240801")
+
+
+def test_every_pdf_is_pdf_a_2_and_tagged(built, manifest):
+    pdfs = [a["path"] for a in manifest if a["path"].endswith(".pdf")]
+    assert len(pdfs) > 10
+    for path in pdfs:
+        assert pdfa_problems((built / path).read_bytes()) == [], path
+        # The signature lines' markers are bookmarks: not in the text a reader copies.
+        text = subprocess.run(
+            ["pdftotext", str(built / path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert "sigfield" not in text, path
 
 
 def test_site_is_built_with_downloads(built, manifest):

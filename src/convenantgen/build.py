@@ -285,7 +285,7 @@ def _write_pdfs(
             kind=f"{doc.kind}-pdf",
             title=doc.title,
         )
-    _write_packages(staging, loaded, contexts, rendered, progress, cache)
+    _write_packages(staging, loaded, contexts, rendered, options, progress, cache)
 
 
 def _pdf_keys(loaded: Loaded, rendered: list[_Rendered], cache: Cache, soffice: Path) -> list[str]:
@@ -372,9 +372,12 @@ def _write_packages(
     loaded: Loaded,
     contexts: list[DossierContext],
     rendered: list[_Rendered],
+    options: BuildOptions,
     progress: Progress,
     cache: Cache | None,
 ) -> None:
+    from pypdf import PdfReader
+
     from .package import PackagePart, build_signing_package
 
     sha = {a.path: a.sha256 for a in staging.artifacts}
@@ -390,14 +393,20 @@ def _write_packages(
         key = ""
         data = None
         if cache is not None:
+            # A part's PDF depends on its DOCX, LibreOffice and the export options, so its
+            # hash stands for all of them.
             key = _package_key(docs, [sha[path] for path in paths], settings)
             data = cache.get("package", key)
         if data is None:
+            # The package is composed from the Word documents and converted once; each part's
+            # page count (from its own PDF) keeps "pagina 2 van 3" in its footer right.
             parts = [
-                PackagePart(d.title, (staging.root / path).read_bytes())
+                PackagePart(d.title, d.docx, pages=len(PdfReader(staging.root / path).pages))
                 for d, path in zip(docs, paths, strict=True)
             ]
-            data = build_signing_package(parts, **settings)
+            data = build_signing_package(
+                parts, **settings, work_dir=staging.work, timeout=options.timeout
+            )
             if cache is not None:
                 cache.put("package", key, data)
         staging.write(

@@ -1,46 +1,56 @@
-"""The signing package: one PDF with every document to sign and an empty signature field each.
+"""The signing package: one PDF/A with every document to sign and an empty signature field each.
 
-Parts (addendum, signature pages, accession declarations, ...) are merged in the given order.
-Each part gets a bookmark and its own page labels, so a viewer shows "Addendum 3" rather than
-"17". The signature pages carry, on every signature line, the invisible marker text
-``sigfield:<party-id>`` (white, 2 pt); the position of that text is where the party's named,
-unsigned signature field (``/FT /Sig``) is placed. The same parts give the same bytes.
+The parts (addendum, signature pages, accession declarations, ...) are composed into one Word
+document (:mod:`convenantgen.compose`) that LibreOffice converts once, as a tagged PDF/A-2: the
+package keeps the structure tree of its documents and embeds each font once, however many
+parts it has. pypdf then works on a clone of that PDF: a bookmark per part with the part's own
+headings nested below it, page labels per part ("Addendum 3" rather than "17"), Dutch metadata
+in Info and XMP, and a named, unsigned signature field (``/FT /Sig``) on each signature line.
+
+Signature lines are found by the named destinations the composer's bookmarks become: the
+template's marker text ``sigfield:<party-id>`` is replaced by a bookmark at the start of its
+line, so no page's text is read, and the marker is in neither the text nor the tags of the
+PDF. The same parts give the same bytes.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import io
-import re
+import math
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    Fit,
     FloatObject,
     NameObject,
     NumberObject,
     TextStringObject,
 )
 
+from .compose import Composed, ComposeError, ComposeInput, compose
 from .errors import ConvenantgenError
-from .pdf import PdfMetadata, apply_metadata, write_deterministic
+from .pdf import PdfMetadata, archive_bytes, convert_to_pdf
 
 MARKER = "sigfield:"
 FIELD_PREFIX = "handtekening-"
-# Size of the signature field in points, with its lower-left corner on the marker.
+# Size of the signature field in points. Its left edge is the start of the signature line and
+# its lower edge LINE_DROP below the top of that line, so the line runs through the field's
+# lower part and the signature is drawn just above it.
 FIELD_WIDTH = 200.0
-FIELD_HEIGHT = 50.0
-# Markers are set in 2 pt; body text is never this small. "/F3 2 Tf" sets font and size.
-TINY_TEXT = 4.0
-_FONT_SIZE_RE = re.compile(rb"\s(\d*\.?\d+)\s+Tf\b")
-# ':' too: 'sigfield:avined' must not match inside 'sigfield:avined:2' (a party's second signer).
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:")
+FIELD_HEIGHT = 40.0
+LINE_DROP = 14.0
+# LibreOffice converts a package of many parts in one go: it may take this many seconds per
+# ten parts (on top of the usual limit) before it counts as hung.
+SECONDS_PER_TEN_PARTS = 10.0
 
 
 class PackageError(ConvenantgenError):
@@ -49,14 +59,16 @@ class PackageError(ConvenantgenError):
 
 @dataclass(frozen=True)
 class PackagePart:
-    """One document of the package: ``label`` is its bookmark, ``pdf`` its bytes.
+    """One document of the package: ``label`` is its bookmark, ``docx`` its Word document.
 
-    ``page_prefix`` goes before the page numbers of the part (default: the label and a space,
-    so the pages read "Addendum 1", "Addendum 2", ...).
+    ``pages`` is the number of pages the document has on its own (its PDF's), so that "pagina
+    2 van 3" in its footer stays right inside the package. ``page_prefix`` goes before the page
+    numbers of the part (default: the label and a space: "Addendum 1", "Addendum 2", ...).
     """
 
     label: str
-    pdf: bytes
+    docx: bytes
+    pages: int | None = None
     page_prefix: str | None = None
 
 
@@ -75,7 +87,7 @@ class Signatory:
 
 @dataclass(frozen=True)
 class SignaturePlace:
-    """Where a marker was found: page index in the package and the point of its text."""
+    """A signature line: page index in the package and the top-left point of the line."""
 
     page: int
     x: float
@@ -90,85 +102,112 @@ def build_signing_package(
     author: str,
     signatories: Sequence[Signatory],
     date: dt.date | dt.datetime | None = None,
+    work_dir: Path | None = None,
+    timeout: float = 60.0,
+    soffice: str | Path | None = None,
 ) -> bytes:
-    """Merge ``parts`` into one PDF with bookmarks, page labels, metadata and signature fields.
+    """Compose ``parts``, convert them once, and finish the PDF (see :func:`finish_package`).
 
     ``author`` is the penvoerder; ``date`` (e.g. the signing date) becomes CreationDate and
-    ModDate. Every signatory needs a ``sigfield:<party-id>`` marker somewhere in the parts,
-    otherwise :class:`PackageError` lists who is missing. The field is named
+    ModDate.
+    LibreOffice works in ``work_dir`` (default: a temporary folder); ``timeout`` is the usual
+    per-document limit, raised for the number of parts.
+    """
+    composed = compose_package(parts)
+    with tempfile.TemporaryDirectory(prefix=".convenantgen-package-", dir=work_dir) as tmp:
+        source = Path(tmp) / "ondertekenpakket.docx"
+        source.write_bytes(composed.docx)
+        limit = package_timeout(len(parts), timeout)
+        (pdf,) = convert_to_pdf([source], Path(tmp) / "pdf", timeout=limit, soffice=soffice)
+        data = pdf.read_bytes()
+    metadata = PdfMetadata(title=title, subject=subject, author=author, date=date)
+    return finish_package(data, composed, parts, metadata, signatories)
+
+
+def package_timeout(parts: int, timeout: float) -> float:
+    """Seconds LibreOffice may take for a package of ``parts`` documents."""
+    return timeout + SECONDS_PER_TEN_PARTS * math.ceil(parts / 10)
+
+
+def compose_package(parts: Sequence[PackagePart]) -> Composed:
+    """The Word document of the whole package, with its bookmarks (see :mod:`.compose`)."""
+    if not parts:
+        raise PackageError("the signing package has no documents")
+    for part in parts:
+        if not part.docx.startswith(b"PK"):
+            raise PackageError(f"'{part.label}' is not a Word document")
+    try:
+        return compose([ComposeInput(p.docx, p.pages) for p in parts])
+    except ComposeError as exc:
+        raise PackageError(f"the signing package cannot be composed: {exc}") from exc
+
+
+def finish_package(
+    pdf: bytes,
+    composed: Composed,
+    parts: Sequence[PackagePart],
+    metadata: PdfMetadata,
+    signatories: Sequence[Signatory],
+) -> bytes:
+    """Bookmarks, page labels, metadata and signature fields on LibreOffice's package PDF.
+
+    ``metadata.author`` is the penvoerder; ``metadata.date`` (e.g. the signing date) becomes
+    CreationDate and ModDate. Every signatory needs a ``sigfield:<party-id>`` marker somewhere
+    in the parts, otherwise :class:`PackageError` lists who is missing. The field is named
     ``handtekening-<party-id>``; a party that signs on more than one line (two agreements in
     one package) gets a field on each, the later ones named ``handtekening-<party-id>-2``, ...
     """
-    if not parts:
-        raise PackageError("the signing package has no documents")
-    writer = PdfWriter()
-    texts: list[tuple[int, PageObject]] = []
-    for part in parts:
-        try:
-            reader = PdfReader(io.BytesIO(part.pdf))
-            pages = list(reader.pages)
-        except (PyPdfError, ValueError, KeyError) as exc:
-            raise PackageError(f"'{part.label}' is not a readable PDF: {exc}") from exc
-        if not pages:
-            raise PackageError(f"'{part.label}' has no pages")
-        first = len(writer.pages)
-        # The part's own outline (its headings) is kept, nested under the part's bookmark.
-        writer.append(reader, outline_item=part.label)
-        writer.set_page_label(
-            first,
-            first + len(pages) - 1,
-            style="/D",
-            prefix=part.label + " " if part.page_prefix is None else part.page_prefix,
-            start=1,
-        )
-        texts += [(first + i, page) for i, page in enumerate(pages)]
-    places = locate_signatories(texts, signatories)
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        writer = PdfWriter(clone_from=reader)
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise PackageError(f"the package PDF cannot be read: {exc}") from exc
+    places = _destinations(reader)
+    starts = []
+    for part, mark in zip(parts, composed.parts, strict=True):
+        if mark not in places:
+            raise PackageError(f"the package PDF has no start for '{part.label}'")
+        starts.append(places[mark].page)
+    ends = [*starts[1:], len(writer.pages)]
+    for part, first, end in zip(parts, starts, ends, strict=True):
+        prefix = part.label + " " if part.page_prefix is None else part.page_prefix
+        writer.set_page_label(first, end - 1, style="/D", prefix=prefix, start=1)
+    _outline(reader, writer, parts, starts)
+    found = locate_signatories(composed, places, signatories)
     for signatory in signatories:
-        for n, place in enumerate(places[signatory.party_id], start=1):
+        for n, place in enumerate(found[signatory.party_id], start=1):
             name = signatory.field_name + ("" if n == 1 else f"-{n}")
             _add_signature_field(writer, signatory, name, place)
-    apply_metadata(writer, PdfMetadata(title=title, subject=subject, author=author, date=date))
+    _drop_marks(writer)
     writer.page_mode = "/UseOutlines"
-    return write_deterministic(writer)
+    return archive_bytes(writer, reader, metadata)
 
 
-def text_chunks(page: PageObject) -> list[tuple[str, float, float]]:
-    """Text chunks of ``page`` as pypdf reads them, each with the point where it starts."""
-    chunks: list[tuple[str, float, float]] = []
-
-    def visit(text, cm, tm, font_dict, font_size) -> None:
-        if not text:
-            return
-        # Text space → page space: the text matrix, then the current transformation.
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        chunks.append((text, x, y))
-
-    page.extract_text(visitor_text=visit)
-    return chunks
+def _destinations(reader: PdfReader) -> dict[str, SignaturePlace]:
+    """The named destinations of the package: page index and the point they show."""
+    out = {}
+    for name, dest in reader.named_destinations.items():
+        try:
+            page = reader.get_destination_page_number(dest)
+        except (PyPdfError, ValueError, KeyError):
+            continue
+        left, top = dest.get("/Left"), dest.get("/Top")
+        out[str(name).lstrip("/")] = SignaturePlace(
+            page, float(left or 0), float(top if top is not None else 0)
+        )
+    return out
 
 
 def locate_signatories(
-    pages: Sequence[tuple[int, PageObject]], signatories: Sequence[Signatory]
+    composed: Composed, places: dict[str, SignaturePlace], signatories: Sequence[Signatory]
 ) -> dict[str, list[SignaturePlace]]:
-    """The places of each signatory's markers, in page order; each signatory needs one.
-
-    Reading the text of a page is slow (about 15 ms: fonts are decoded), so only pages with
-    tiny text, as the markers are, are read first; the other pages only when someone is
-    still missing.
-    """
+    """The signature lines of each signatory, in document order; each needs one."""
     wanted = {s.party_id for s in signatories}
     found: dict[str, list[SignaturePlace]] = {pid: [] for pid in wanted}
-    if not wanted:
-        return found
-    likely = [(i, page) for i, page in pages if _has_tiny_text(page)]
-    _search(likely, found)
-    if any(not places for places in found.values()):
-        seen = {i for i, _ in likely}
-        _search([(i, page) for i, page in pages if i not in seen], found)
-        for places in found.values():
-            places.sort(key=lambda p: p.page)
-    missing = sorted(pid for pid, places in found.items() if not places)
+    for mark, party_id in composed.signatures:
+        if party_id in found and mark in places:
+            found[party_id].append(places[mark])
+    missing = sorted(pid for pid, lines in found.items() if not lines)
     if missing:
         raise PackageError(
             "cannot place the signature fields: no signature line found for "
@@ -178,36 +217,55 @@ def locate_signatories(
     return found
 
 
-def _has_tiny_text(page: PageObject) -> bool:
-    try:
-        contents = page.get_contents()
-        data = contents.get_data() if contents is not None else b""
-    except (PyPdfError, ValueError, KeyError):
-        return True  # cannot tell: read the text
-    return any(float(size) < TINY_TEXT for size in _FONT_SIZE_RE.findall(data))
+def _outline(
+    reader: PdfReader, writer: PdfWriter, parts: Sequence[PackagePart], starts: list[int]
+) -> None:
+    """A bookmark per part, with LibreOffice's bookmarks of its headings nested below."""
+    headings = list(reader.outline)
+    if "/Outlines" in writer.root_object:
+        del writer.root_object[NameObject("/Outlines")]
+    position = 0
+    for i, (part, first) in enumerate(zip(parts, starts, strict=True)):
+        end = starts[i + 1] if i + 1 < len(starts) else len(writer.pages)
+        parent = writer.add_outline_item(title=part.label, page_number=first, fit=Fit.fit())
+        while position < len(headings):
+            item = headings[position]
+            children = headings[position + 1] if position + 1 < len(headings) else None
+            has_children = isinstance(children, list)
+            page = reader.get_destination_page_number(item)
+            if not first <= page < end:
+                break
+            _copy_item(reader, writer, item, children if has_children else [], parent)
+            position += 2 if has_children else 1
 
 
-def _search(pages: Sequence[tuple[int, PageObject]], found: dict[str, list[SignaturePlace]]):
-    for index, page in pages:
-        chunks = text_chunks(page)
-        text = "".join(c[0] for c in chunks)
-        if MARKER not in text:
-            continue
-        starts, offset = [], 0
-        for chunk, _, _ in chunks:
-            starts.append(offset)
-            offset += len(chunk)
-        for pid in found:
-            needle = MARKER + pid
-            at = text.find(needle)
-            while at >= 0:
-                end = at + len(needle)
-                # 'sigfield:bestuur-a' must not match inside 'sigfield:bestuur-ab', unless the
-                # next character starts another chunk (text runs are joined without spaces).
-                if end == len(text) or text[end] not in _ID_CHARS or end in starts:
-                    chunk = chunks[bisect.bisect_right(starts, at) - 1]
-                    found[pid].append(SignaturePlace(index, chunk[1], chunk[2]))
-                at = text.find(needle, at + 1)
+def _copy_item(reader: PdfReader, writer: PdfWriter, item, children: list, parent) -> None:
+    top = item.get("/Top")
+    fit = Fit.xyz(left=item.get("/Left"), top=top) if top is not None else Fit.fit()
+    ref = writer.add_outline_item(
+        title=str(item.title),
+        page_number=reader.get_destination_page_number(item),
+        parent=parent,
+        fit=fit,
+    )
+    i = 0
+    while i < len(children):
+        grand = children[i + 1] if i + 1 < len(children) else None
+        nested = isinstance(grand, list)
+        _copy_item(reader, writer, children[i], grand if nested else [], ref)
+        i += 2 if nested else 1
+
+
+def _drop_marks(writer: PdfWriter) -> None:
+    """Remove the composer's destinations: they are of no use to a reader of the package."""
+    dests = writer.root_object.get("/Dests")
+    if dests is None:
+        return
+    dests = dests.get_object()
+    for key in [k for k in dests if str(k).lstrip("/").startswith(("cgpart", "cgsig"))]:
+        del dests[key]
+    if not dests:
+        del writer.root_object[NameObject("/Dests")]
 
 
 def _add_signature_field(
@@ -215,13 +273,13 @@ def _add_signature_field(
 ) -> None:
     page = writer.pages[place.page]
     box = page.mediabox
-    # Lower-left corner on the marker, moved inwards if the field would stick out of the page.
+    # On the line; moved inwards if the field would stick out of the page.
     x0 = min(max(place.x, float(box.left)), float(box.right) - FIELD_WIDTH)
-    y0 = min(max(place.y, float(box.bottom)), float(box.top) - FIELD_HEIGHT)
+    y0 = min(max(place.y - LINE_DROP, float(box.bottom)), float(box.top) - FIELD_HEIGHT)
     rect = ArrayObject(
         FloatObject(round(v, 2)) for v in (x0, y0, x0 + FIELD_WIDTH, y0 + FIELD_HEIGHT)
     )
-    # An empty appearance: signing software draws its own, but PDF/A checkers want one.
+    # An empty appearance: signing software draws its own, but PDF/A wants one.
     appearance = DecodedStreamObject()
     appearance.update(
         {

@@ -16,10 +16,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import selectors
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import threading
@@ -29,6 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -36,7 +40,9 @@ from pypdf.generic import (
     ArrayObject,
     BooleanObject,
     ByteStringObject,
+    DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     TextStringObject,
 )
@@ -54,8 +60,20 @@ PRODUCER = "convenantgen"
 MAX_BATCH = 200
 # Documents listed by name in an error message; the rest are counted.
 MAX_LISTED = 20
-# Tagged PDF: the structure (headings, lists, tables) stays available to screen readers.
-EXPORT_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+# LibreOffice's PDF export options (the content cache keys on them). PDF/A-2b (archival: fonts
+# embedded, sRGB output intent, XMP identification), tagged, so the structure (headings, lists,
+# tables) stays available to screen readers, and Word bookmarks become named destinations (the
+# signing package finds its parts and signature lines by them).
+EXPORT_OPTIONS: dict[str, tuple[str, str]] = {
+    "SelectPdfVersion": ("long", "2"),
+    "UseTaggedPDF": ("boolean", "true"),
+    "EmbedStandardFonts": ("boolean", "true"),
+    "ExportBookmarksToPDFDestination": ("boolean", "true"),
+}
+EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": kind, "value": value} for name, (kind, value) in EXPORT_OPTIONS.items()},
+    separators=(",", ":"),
+)
 # Used when neither the caller nor SOURCE_DATE_EPOCH gives a date: fixed, never "now".
 FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -380,7 +398,12 @@ def pdf_date(day: dt.date | dt.datetime | None) -> str:
 
 
 def apply_metadata(writer: PdfWriter, metadata: PdfMetadata) -> None:
-    """Replace document information, language and XMP of ``writer`` by ``metadata``."""
+    """Replace document information, language and XMP of ``writer`` by ``metadata``.
+
+    The Info dictionary and the XMP packet say the same (PDF/A requires it); the PDF/A
+    identification of the input's XMP (part and conformance, as LibreOffice wrote them) is kept,
+    and claimed only when the input made it.
+    """
     stamp = pdf_date(metadata.date)
     info = {
         "/Title": metadata.title,
@@ -395,9 +418,19 @@ def apply_metadata(writer: PdfWriter, metadata: PdfMetadata) -> None:
         info["/Keywords"] = metadata.keywords
     writer.metadata = info
     root = writer.root_object
-    # LibreOffice's XMP (if any) would repeat its own dates; the Info dictionary is the source.
-    if "/Metadata" in root:
-        del root[NameObject("/Metadata")]
+    stream = DecodedStreamObject()
+    stream.set_data(xmp_packet(metadata, pdfa_identification(root)))
+    # Uncompressed, as PDF/A wants it: the packet stays readable to tools that scan for it.
+    stream.update(
+        {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
+    )
+    old = root.get("/Metadata")
+    if isinstance(old, IndirectObject) and old.pdf is writer:
+        # In place: pypdf writes every object it holds, so a replaced packet would stay in the
+        # file, with LibreOffice's dates in it.
+        writer._replace_object(old, stream)
+    else:
+        root[NameObject("/Metadata")] = writer._add_object(stream)
     root[NameObject("/Lang")] = TextStringObject(metadata.lang)
     # Ask viewers to show the title rather than the file name.
     prefs = root.get("/ViewerPreferences")
@@ -406,6 +439,91 @@ def apply_metadata(writer: PdfWriter, metadata: PdfMetadata) -> None:
         prefs = DictionaryObject()
         root[NameObject("/ViewerPreferences")] = writer._add_object(prefs)
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+
+
+_PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def pdfa_identification(root: DictionaryObject) -> tuple[str, str] | None:
+    """``(part, conformance)`` from the XMP of a document catalog, e.g. ``("2", "B")``."""
+    ref = root.get("/Metadata")
+    if ref is None:
+        return None
+    try:
+        tree = ElementTree.fromstring(ref.get_object().get_data())
+    except (ElementTree.ParseError, PyPdfError, ValueError):
+        return None
+    for description in tree.iter(f"{{{_RDF}}}Description"):
+        # Either as elements or, equally valid XMP, as attributes of the description.
+        part = description.findtext(f"{{{_PDFAID}}}part") or description.get(f"{{{_PDFAID}}}part")
+        level = description.findtext(f"{{{_PDFAID}}}conformance") or description.get(
+            f"{{{_PDFAID}}}conformance"
+        )
+        if part:
+            return part.strip(), (level or "").strip()
+    return None
+
+
+def xmp_date(stamp: str) -> str:
+    """The XMP form of a PDF date from :func:`pdf_date` (``2025-06-01T00:00:00+00:00``)."""
+    moment = dt.datetime.strptime(stamp[2:16], "%Y%m%d%H%M%S")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def xmp_packet(metadata: PdfMetadata, pdfa: tuple[str, str] | None) -> bytes:
+    """An XMP packet that mirrors the Info dictionary :func:`apply_metadata` writes."""
+    when = xmp_date(pdf_date(metadata.date))
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+
+    def one(kind: str, value: str) -> str:
+        return f"<rdf:{kind}><rdf:li>{escape(value)}</rdf:li></rdf:{kind}>"
+
+    lines = [
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        f' <rdf:RDF xmlns:rdf="{_RDF}">',
+    ]
+    if pdfa:
+        lines += [
+            f'  <rdf:Description rdf:about="" xmlns:pdfaid="{_PDFAID}">',
+            f"   <pdfaid:part>{escape(pdfa[0])}</pdfaid:part>",
+            *(
+                [f"   <pdfaid:conformance>{escape(pdfa[1])}</pdfaid:conformance>"]
+                if pdfa[1]
+                else []
+            ),
+            "  </rdf:Description>",
+        ]
+    lines += [
+        '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+        "   <dc:format>application/pdf</dc:format>",
+        f"   <dc:title>{alt(metadata.title)}</dc:title>",
+        f"   <dc:description>{alt(metadata.subject)}</dc:description>",
+        f"   <dc:creator>{one('Seq', metadata.author)}</dc:creator>",
+        f"   <dc:language>{one('Bag', metadata.lang)}</dc:language>",
+        "  </rdf:Description>",
+        '  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+        f"   <pdf:Producer>{PRODUCER}</pdf:Producer>",
+        *(
+            [f"   <pdf:Keywords>{escape(metadata.keywords)}</pdf:Keywords>"]
+            if metadata.keywords
+            else []
+        ),
+        "  </rdf:Description>",
+        '  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+        f"   <xmp:CreatorTool>{PRODUCER}</xmp:CreatorTool>",
+        f"   <xmp:CreateDate>{when}</xmp:CreateDate>",
+        f"   <xmp:ModifyDate>{when}</xmp:ModifyDate>",
+        f"   <xmp:MetadataDate>{when}</xmp:MetadataDate>",
+        "  </rdf:Description>",
+        " </rdf:RDF>",
+        "</x:xmpmeta>",
+        '<?xpacket end="w"?>',
+    ]
+    return "\n".join(lines).encode("utf-8")
 
 
 def write_deterministic(writer: PdfWriter) -> bytes:
@@ -440,5 +558,32 @@ def normalize_pdf(data: bytes, metadata: PdfMetadata | Mapping[str, Any]) -> byt
         writer = PdfWriter(clone_from=reader)
     except (PyPdfError, ValueError, KeyError) as exc:
         raise ConversionError(f"cannot read the PDF to normalise it: {exc}") from exc
+    return archive_bytes(writer, reader, metadata)
+
+
+def archive_bytes(writer: PdfWriter, reader: PdfReader, metadata: PdfMetadata) -> bytes:
+    """The bytes of ``writer`` (a clone of ``reader``) with ``metadata``, reproducible, and with
+    the reader's PDF/A parts kept: version, identification, output intent, tags."""
+    writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; LibreOffice's PDF/A is 1.6
     apply_metadata(writer, metadata)
+    fix_output_profiles(writer)
     return write_deterministic(writer)
+
+
+# The date stamped into an ICC profile's header (bytes 24–35: year, month, day, hours, minutes,
+# seconds). LibreOffice makes the sRGB profile of the output intent anew for every PDF and
+# stamps it with the current time; the profile ID (bytes 84–99) is zero, so nothing else
+# depends on the date.
+ICC_DATE = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
+
+
+def fix_output_profiles(writer: PdfWriter) -> None:
+    """Give the ICC profiles of the output intents a fixed creation date."""
+    for intent in writer.root_object.get("/OutputIntents") or []:
+        ref = intent.get_object().get("/DestOutputProfile")
+        if ref is None:
+            continue
+        profile = ref.get_object()
+        data = profile.get_data()
+        if len(data) >= 128 and data[36:40] == b"acsp" and data[24:36] != ICC_DATE:
+            profile.set_data(data[:24] + ICC_DATE + data[36:])

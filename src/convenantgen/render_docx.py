@@ -223,6 +223,11 @@ def render_template(
         # Project templates are checked before the build; what is left is a limit (a loop
         # without end) or a value that only fails with some data.
         raise ConvenantgenError(f"the template {path.name} failed: {exc}") from None
+    # The white marker text of a signature line becomes a bookmark: not in the text of the PDF
+    # (screen readers, copy and paste), and still where the signing package needs it.
+    from .compose import mark_signature_lines  # compose uses normalise_docx from here
+
+    mark_signature_lines(template.docx.element.body)
     props = template.docx.core_properties
     moment = dt.datetime.combine(day, dt.time())
     props.title = title
