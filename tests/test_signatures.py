@@ -18,8 +18,7 @@ from dossier_factory import base_files, write
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from pypdf import PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from test_package import marked
 
 from convenantgen.cli import main
 from convenantgen.package import PackagePart, Signatory, build_signing_package
@@ -27,29 +26,8 @@ from convenantgen.signatures import read_signatures
 
 
 def signature_page() -> bytes:
-    """A one-page PDF with the package's invisible markers for two signatories."""
-    writer = PdfWriter()
-    page = writer.add_blank_page(595, 842)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(
-        b"BT /F1 12 Tf 72 760 Td (Handtekeningen) Tj ET "
-        b"BT /F1 2 Tf 72 600 Td (sigfield:bestuur-a) Tj ET "
-        b"BT /F1 2 Tf 72 400 Td (sigfield:bestuur-b) Tj ET"
-    )
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """A Word document with the markers of two signatories, as the templates set them."""
+    return marked("Handtekeningen", [("bestuur-a", "A. Jansen"), ("bestuur-b", "B. de Vries")])
 
 
 def self_signed(common_name: str) -> signers.SimpleSigner:

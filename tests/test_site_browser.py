@@ -283,7 +283,8 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, width):
         ('"zij-instromers"', "/almere/maatregelen/zij-instroom/"),
         ("Van de Zij-Instromers", "/almere/maatregelen/zij-instroom/"),
         ("onderwijsassistenten", "/almere/maatregelen/onderwijsassistenten/"),
-        ("toetreding", "/almere/tekst-addendum-2024/"),
+        # The overview has the section on accession requests and their steps.
+        ("toetreding", "/almere/"),
         ("mobiliteitstoelage", "/onderwijsregio/maatregelen/mobiliteitstoelage/"),
         # Only in "(rapportcijfer)": brackets separate words in the index.
         ("rapportcijfer", "/almere/maatregelen/ondersteuning-in-de-school/"),
