@@ -414,7 +414,7 @@ def _write_packages(
             data,
             dossier=dossier.id,
             kind="signing-package",
-            title=f"Ondertekenpakket {dossier.display_title}",
+            title=settings["title"],
         )
 
 
