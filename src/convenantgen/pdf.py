@@ -526,13 +526,21 @@ def xmp_packet(metadata: PdfMetadata, pdfa: tuple[str, str] | None) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def write_deterministic(writer: PdfWriter) -> bytes:
+def write_deterministic(writer: PdfWriter, identifier: bytes | None = None) -> bytes:
     """Serialise ``writer`` with a file identifier that is a hash of the content.
 
     pypdf keeps the identifier it copied (LibreOffice's random one) or writes none; a PDF
     should have one, so it is written twice: first with a zero identifier, then with the MD5
-    of that first result (the identifier has a fixed length, so nothing else moves).
+    of that first result (the identifier has a fixed length, so nothing else moves). A caller
+    that already has a hash of what the PDF is made from passes it as ``identifier`` (16 bytes,
+    like an MD5), and the PDF is written once.
     """
+    if identifier is not None:
+        given = ByteStringObject(identifier)
+        writer._ID = ArrayObject([given, given])
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
     zero = ByteStringObject(bytes(16))
     writer._ID = ArrayObject([zero, zero])  # no public setter in pypdf
     first = io.BytesIO()
@@ -561,13 +569,19 @@ def normalize_pdf(data: bytes, metadata: PdfMetadata | Mapping[str, Any]) -> byt
     return archive_bytes(writer, reader, metadata)
 
 
-def archive_bytes(writer: PdfWriter, reader: PdfReader, metadata: PdfMetadata) -> bytes:
+def archive_bytes(
+    writer: PdfWriter,
+    reader: PdfReader,
+    metadata: PdfMetadata,
+    identifier: bytes | None = None,
+) -> bytes:
     """The bytes of ``writer`` (a clone of ``reader``) with ``metadata``, reproducible, and with
-    the reader's PDF/A parts kept: version, identification, output intent, tags."""
+    the reader's PDF/A parts kept: version, identification, output intent, tags. ``identifier``:
+    see :func:`write_deterministic`."""
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; LibreOffice's PDF/A is 1.6
     apply_metadata(writer, metadata)
     fix_output_profiles(writer)
-    return write_deterministic(writer)
+    return write_deterministic(writer, identifier)
 
 
 # The date stamped into an ICC profile's header (bytes 24–35: year, month, day, hours, minutes,

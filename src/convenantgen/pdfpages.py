@@ -1,0 +1,550 @@
+"""Split a tagged PDF into documents and join tagged PDFs, keeping the tag tree (pure pypdf).
+
+The PDF stage converts many documents of one kind as one composed Word document (see
+``compose.py``), so the batch PDF is split into one PDF per document, and the signing package
+joins batch PDFs. pypdf copies pages but not the structure tree ("tags") that makes
+LibreOffice's PDF/A accessible, so this module rebuilds it:
+
+- Pages are cloned through one writer per result, so a font used on several of its pages is
+  written once. Annotations are copied with their page; a link to a page that is not in the
+  result loses its destination (named destinations become explicit ones).
+- The structure tree keeps exactly the elements with content on the kept pages: a container
+  keeps only its kept kids, marked content and annotation references follow their page, and an
+  element without kept content is dropped. Every element gets a new ``/P`` (copying the old
+  back-links would drag the whole tree, and every page, into each result).
+- The ParentTree is rebuilt from the kept tree, with ``/StructParents`` of pages and
+  ``/StructParent`` of annotations numbered from 0 in page order; RoleMap and ClassMap are
+  copied and the IDTree is rebuilt from the kept elements.
+- The catalog keeps what PDF/A and tagged PDF need: MarkInfo, Lang, OutputIntents, Metadata
+  (to be replaced by :func:`pdf.apply_metadata`), ViewerPreferences.
+
+:func:`split` keeps the outline items and named destinations that point into each range;
+:func:`join` keeps neither (its caller makes its own outline). A tree is walked once per
+reader; a range only visits the elements whose pages overlap it, so splitting a batch into many
+parts costs about as much as the parts themselves.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    Destination,
+    DictionaryObject,
+    Fit,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    TextStringObject,
+    TreeObject,
+)
+
+# Catalog entries a split or joined PDF takes over from its (first) source.
+CATALOG_KEYS = ("/Lang", "/MarkInfo", "/OutputIntents", "/Metadata", "/ViewerPreferences")
+# Entries of a structure element that are rebuilt rather than copied.
+REBUILT_KEYS = frozenset({"/P", "/K", "/Pg", "/Ref", "/Type"})
+# Annotation entries that point to pages or other objects and are rebuilt or dropped.
+ANNOT_SKIPPED = ["/P", "/Parent", "/StructParent", "/Dest", "/A", "/Popup", "/IRT"]
+# Number-tree leaves hold at most this many entries (a flat /Nums array otherwise).
+LEAF_SIZE = 512
+# Nesting deeper than this is taken to be a loop in a damaged file.
+MAX_DEPTH = 200
+_NOWHERE = 1 << 60  # the "page" of an element without content
+
+
+def split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
+    """One writer per range of page indices (ranges are consecutive, non-overlapping, cover
+    parts of the document)."""
+    source = _Source(reader)
+    outline = _outline_items(reader, source)
+    results = []
+    for pages in ranges:
+        writer = PdfWriter()
+        result = _Result(writer)
+        result.add(source, pages)
+        result.finish(source.root)
+        _copy_outline(writer, result, outline)
+        _copy_destinations(writer, result, source)
+        results.append(writer)
+    return results
+
+
+def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
+    """All pages of all readers in order; returns the writer and the index of each reader's
+    first page."""
+    writer = PdfWriter()
+    result = _Result(writer)
+    starts = []
+    for reader in readers:
+        starts.append(len(writer.pages))
+        result.add(_Source(reader), range(len(reader.pages)))
+    result.finish(readers[0].trailer["/Root"] if readers else DictionaryObject())
+    return writer, starts
+
+
+# ---------------------------------------------------------------------------------------------
+# The source: its pages and its tag tree, indexed by page once
+
+
+@dataclass
+class _Elem:
+    """A structure element of the source with its content in order and the pages it covers."""
+
+    obj: DictionaryObject
+    page: int | None  # its /Pg
+    kids: list[_Kid] = field(default_factory=list)
+    lo: int = _NOWHERE
+    hi: int = -1
+    # Per kid, the last page it covers, and whether kids come in page order (then a range
+    # finds its first kid by bisection instead of visiting all).
+    his: list[int] = field(default_factory=list)
+    ordered: bool = True
+
+
+@dataclass
+class _Kid:
+    """Marked content (``mcid``), an annotation (``annot``) or an element (``elem``)."""
+
+    page: int  # the page (for an element: its first page)
+    mcid: int | None = None
+    direct: bool = False  # an integer kid (on the element's /Pg), not an MCR dictionary
+    stream: PdfObject | None = None  # /Stm of an MCR: content of a form XObject
+    annot: int | None = None  # object number of the annotation
+    elem: _Elem | None = None
+
+    @property
+    def hi(self) -> int:
+        return self.elem.hi if self.elem is not None else self.page
+
+
+class _Source:
+    """A reader, its pages by object number, its named destinations and its tag tree."""
+
+    def __init__(self, reader: PdfReader) -> None:
+        self.reader = reader
+        self.root = reader.trailer["/Root"]
+        self.pages = list(reader.pages)
+        self.page_of: dict[int, int] = {
+            p.indirect_reference.idnum: i
+            for i, p in enumerate(self.pages)
+            if p.indirect_reference is not None
+        }
+        self.tree: DictionaryObject | None = _resolve(self.root.get("/StructTreeRoot"))
+        # The tree root as an element without a type: its kids are the top-level elements.
+        self.top = _Elem(self.tree or DictionaryObject(), None)
+        if self.tree is not None:
+            self._fill(self.top, self.tree.get("/K"), 0, set())
+        self._names: dict[str, ArrayObject] | None = None
+        self._names_on: dict[int, list[tuple[str, ArrayObject]]] = {}
+
+    def page_index(self, ref: PdfObject | None) -> int | None:
+        return self.page_of.get(ref.idnum) if isinstance(ref, IndirectObject) else None
+
+    def destinations(self) -> dict[str, ArrayObject]:
+        """Named destinations as explicit arrays ``[page, /Fit, ...]``, by name."""
+        if self._names is None:
+            self._names = {}
+            try:
+                found = self.reader.named_destinations
+            except (PyPdfError, ValueError, KeyError):
+                found = {}
+            for name, dest in found.items():
+                self._names[str(name)] = dest.dest_array
+                page = self.page_index(dest.dest_array[0])
+                if page is not None:
+                    self._names_on.setdefault(page, []).append((str(name), dest.dest_array))
+        return self._names
+
+    def destinations_on(self, page: int) -> list[tuple[str, ArrayObject]]:
+        """The named destinations on a page, with their names."""
+        self.destinations()
+        return self._names_on.get(page, [])
+
+    def _kids(
+        self, node: PdfObject | None, page: int | None, depth: int, seen: set[int]
+    ) -> list[_Kid]:
+        if depth > MAX_DEPTH:
+            return []
+        items = node if isinstance(node, ArrayObject) else [] if node is None else [node]
+        kids = []
+        for item in items:
+            kid = self._kid(item, page, depth, seen)
+            if kid is not None:
+                kids.append(kid)
+        return kids
+
+    def _kid(self, item: PdfObject, page: int | None, depth: int, seen: set[int]) -> _Kid | None:
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:  # a loop or an element listed twice: kept once
+                return None
+            seen.add(item.idnum)
+        value = item.get_object()
+        if isinstance(value, int):  # NumberObject: marked content on the element's page
+            return _Kid(page, mcid=int(value), direct=True) if page is not None else None
+        if not isinstance(value, DictionaryObject):
+            return None
+        kind = value.get("/Type")
+        if kind == "/MCR":
+            where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
+            if where is None or "/MCID" not in value:
+                return None
+            return _Kid(where, mcid=int(value["/MCID"]), stream=value.raw_get("/Stm"))
+        if kind == "/OBJR":
+            where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
+            obj = value.raw_get("/Obj")
+            if where is None or not isinstance(obj, IndirectObject):
+                return None
+            return _Kid(where, annot=obj.idnum)
+        if "/S" not in value:
+            return None
+        own = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
+        elem = _Elem(value, own)
+        self._fill(elem, value.get("/K"), depth + 1, seen)
+        return _Kid(elem.lo, elem=elem) if elem.kids else None  # no content: never kept
+
+    def _fill(self, elem: _Elem, node: PdfObject | None, depth: int, seen: set[int]) -> None:
+        elem.kids = self._kids(node, elem.page, depth, seen)
+        for kid in elem.kids:
+            elem.ordered = elem.ordered and (not elem.his or kid.page >= elem.his[-1])
+            elem.his.append(kid.hi)
+            elem.lo = min(elem.lo, kid.page)
+            elem.hi = max(elem.hi, kid.hi)
+
+
+def _resolve(value: PdfObject | None) -> DictionaryObject | None:
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, DictionaryObject) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# A result: pages and the tag tree for them
+
+
+class _Result:
+    """One writer being filled with page ranges of one or more sources."""
+
+    def __init__(self, writer: PdfWriter) -> None:
+        self.writer = writer
+        self.tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+        self._tree_ref: IndirectObject | None = None
+        self.top: list[IndirectObject] = []
+        self.tagged = False
+        self.role_map = DictionaryObject()
+        self.class_map = DictionaryObject()
+        self.ids: dict[bytes, IndirectObject] = {}
+        # Per result page: (its source, its index there, the new page object)
+        self.pages: list[tuple[_Source, int, DictionaryObject]] = []
+        # Per source and page index: the position in this result (a source may recur in join).
+        self.position: dict[tuple[int, int], int] = {}
+        self.annots: dict[tuple[int, int], IndirectObject] = {}  # (source, old idnum) → new
+        self.content: dict[int, dict[int, IndirectObject]] = {}  # position → mcid → element
+        self.annot_parent: dict[int, IndirectObject] = {}  # new annotation idnum → element
+
+    @property
+    def tree_ref(self) -> IndirectObject:
+        """The new StructTreeRoot, added to the writer when first needed."""
+        if self._tree_ref is None:
+            self._tree_ref = self.writer._add_object(self.tree)
+        return self._tree_ref
+
+    # Pages -----------------------------------------------------------------------------------
+
+    def add(self, source: _Source, pages: range) -> None:
+        """Add ``pages`` of ``source`` with their annotations and their part of the tree."""
+        key = id(source)
+        first = len(self.pages)
+        for index in pages:
+            page = self.writer.add_page(source.pages[index], excluded_keys=("/Annots", "/B"))
+            self.position[(key, index)] = len(self.pages)
+            self.pages.append((source, index, page))
+        for position in range(first, len(self.pages)):
+            self._add_annotations(source, position)
+        if source.tree is None:
+            return
+        self.tagged = True
+        for name in ("/RoleMap", "/ClassMap"):
+            known = self.role_map if name == "/RoleMap" else self.class_map
+            for role, value in (_resolve(source.tree.get(name)) or {}).items():
+                if role not in known:
+                    known[NameObject(role)] = value.clone(self.writer)
+        lo, hi = pages.start, pages.stop
+        for kid in _overlapping(source.top, lo, hi):
+            if kid.elem is None:  # content directly under the root: not allowed, left out
+                continue
+            made = self._element(source, kid.elem, lo, hi)
+            if made is not None:
+                made.get_object()[NameObject("/P")] = self.tree_ref
+                self.top.append(made)
+
+    def _add_annotations(self, source: _Source, position: int) -> None:
+        _, index, page = self.pages[position]
+        made = ArrayObject()
+        for ref in source.pages[index].get("/Annots") or []:
+            annot = _resolve(ref)
+            if annot is None or annot.get("/Subtype") == "/Popup":
+                continue
+            copy = annot.clone(self.writer, False, ANNOT_SKIPPED)
+            copy[NameObject("/P")] = page.indirect_reference
+            if "/Dest" in annot:
+                dest = self._destination(source, annot["/Dest"])
+                if dest is not None:
+                    copy[NameObject("/Dest")] = dest
+            action = _resolve(annot.get("/A"))
+            if action is not None and action.get("/S") == "/GoTo":
+                dest = self._destination(source, action.get("/D"))
+                if dest is not None:
+                    copy[NameObject("/A")] = DictionaryObject(
+                        {NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): dest}
+                    )
+            elif action is not None:
+                copy[NameObject("/A")] = action.clone(self.writer, False, ["/Next"])
+            new = copy.indirect_reference or self.writer._add_object(copy)
+            made.append(new)
+            if isinstance(ref, IndirectObject):
+                self.annots[(id(source), ref.idnum)] = new
+        if made:
+            page[NameObject("/Annots")] = made
+
+    def _destination(self, source: _Source, dest: PdfObject | None) -> ArrayObject | None:
+        """An explicit destination in this result for ``dest`` (array or name), else None."""
+        dest = dest.get_object() if dest is not None else None
+        if isinstance(dest, DictionaryObject):  # a /Dests entry may be << /D [...] >>
+            dest = dest.get("/D")
+        if not isinstance(dest, ArrayObject):
+            dest = source.destinations().get(str(dest)) if dest is not None else None
+        if not dest:
+            return None
+        target = self.new_page(source, source.page_index(dest[0]))
+        if target is None:
+            return None
+        return ArrayObject([target, *(v.clone(self.writer) for v in dest[1:])])
+
+    def new_page(self, source: _Source, index: int | None) -> IndirectObject | None:
+        position = self.position.get((id(source), index)) if index is not None else None
+        return self.pages[position][2].indirect_reference if position is not None else None
+
+    # The tag tree ----------------------------------------------------------------------------
+
+    def _element(self, source: _Source, elem: _Elem, lo: int, hi: int) -> IndirectObject | None:
+        """The copy of ``elem`` holding what it has on pages ``lo``..``hi - 1``, or None.
+
+        Built bottom-up, so that an element without kept content is never added to the writer;
+        the caller sets its ``/P``."""
+        kept: list[IndirectObject | _Kid] = []
+        for kid in _overlapping(elem, lo, hi):
+            if kid.elem is not None:
+                made = self._element(source, kid.elem, lo, hi)
+                if made is not None:
+                    kept.append(made)
+            elif lo <= kid.page < hi and (kid.mcid is not None or self._annot(source, kid)):
+                kept.append(kid)
+        if not kept:
+            return None
+        new = DictionaryObject({NameObject("/Type"): NameObject("/StructElem")})
+        for key, value in elem.obj.items():
+            if key not in REBUILT_KEYS:
+                new[NameObject(key)] = value.clone(self.writer)
+        ref = self.writer._add_object(new)
+        page = self.new_page(source, elem.page)
+        if page is not None:
+            new[NameObject("/Pg")] = page
+        kids = ArrayObject()
+        for item in kept:
+            if isinstance(item, IndirectObject):
+                item.get_object()[NameObject("/P")] = ref
+                kids.append(item)
+            else:
+                kids.append(self._leaf(source, item, ref))
+        new[NameObject("/K")] = kids
+        ident = elem.obj.get("/ID")
+        if isinstance(ident, (ByteStringObject, TextStringObject)):
+            self.ids.setdefault(ident.original_bytes, ref)
+        return ref
+
+    def _annot(self, source: _Source, kid: _Kid) -> IndirectObject | None:
+        return self.annots.get((id(source), kid.annot))  # type: ignore[arg-type]
+
+    def _leaf(self, source: _Source, kid: _Kid, owner: IndirectObject) -> PdfObject:
+        """Marked content (an integer or MCR) or an annotation reference (OBJR) of ``owner``,
+        recorded for the ParentTree."""
+        position = self.position[(id(source), kid.page)]
+        page = self.pages[position][2].indirect_reference
+        if kid.mcid is None:
+            annot = self._annot(source, kid)
+            assert annot is not None
+            self.annot_parent[annot.idnum] = owner
+            return DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/OBJR"),
+                    NameObject("/Obj"): annot,
+                    NameObject("/Pg"): page,
+                }
+            )
+        if kid.stream is None:
+            self.content.setdefault(position, {})[kid.mcid] = owner
+        if kid.direct:
+            return NumberObject(kid.mcid)
+        mcr = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/MCR"),
+                NameObject("/Pg"): page,
+                NameObject("/MCID"): NumberObject(kid.mcid),
+            }
+        )
+        if kid.stream is not None:
+            mcr[NameObject("/Stm")] = kid.stream.clone(self.writer)
+        return mcr
+
+    def finish(self, catalog: DictionaryObject) -> None:
+        """Write the catalog entries and, for tagged sources, the structure tree root."""
+        root = self.writer.root_object
+        for key in CATALOG_KEYS:
+            if key in catalog:
+                root[NameObject(key)] = catalog.raw_get(key).clone(self.writer)
+        if not self.tagged:
+            return
+        nums: list[tuple[int, PdfObject]] = []
+        for position, (_, _, page) in enumerate(self.pages):
+            marked = self.content.get(position, {})
+            row = ArrayObject(NullObject() for _ in range(max(marked, default=-1) + 1))
+            for mcid, elem in marked.items():
+                row[mcid] = elem
+            page[NameObject("/StructParents")] = NumberObject(len(nums))
+            nums.append((len(nums), row))
+            for annot in page.get("/Annots") or []:
+                elem = self.annot_parent.get(annot.idnum)
+                if elem is not None:
+                    annot.get_object()[NameObject("/StructParent")] = NumberObject(len(nums))
+                    nums.append((len(nums), elem))
+        tree = self.tree
+        tree[NameObject("/K")] = ArrayObject(self.top)
+        tree[NameObject("/ParentTree")] = self.writer._add_object(_number_tree(self.writer, nums))
+        tree[NameObject("/ParentTreeNextKey")] = NumberObject(len(nums))
+        if self.role_map:
+            tree[NameObject("/RoleMap")] = self.role_map
+        if self.class_map:
+            tree[NameObject("/ClassMap")] = self.class_map
+        if self.ids:
+            names = ArrayObject()
+            for ident in sorted(self.ids):
+                names += [ByteStringObject(ident), self.ids[ident]]
+            tree[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): names})
+        root[NameObject("/StructTreeRoot")] = self.tree_ref
+        mark = _resolve(root.get("/MarkInfo")) or DictionaryObject()
+        mark[NameObject("/Marked")] = BooleanObject(True)
+        root[NameObject("/MarkInfo")] = mark
+
+
+def _overlapping(elem: _Elem, lo: int, hi: int) -> Iterable[_Kid]:
+    """The kids of ``elem`` whose pages overlap ``lo``..``hi - 1``."""
+    kids = elem.kids
+    if not elem.ordered:
+        return (k for k, last in zip(kids, elem.his, strict=True) if last >= lo and k.page < hi)
+    start = bisect.bisect_left(elem.his, lo)
+    end = start
+    while end < len(kids) and kids[end].page < hi:
+        end += 1
+    return kids[start:end]
+
+
+def _number_tree(writer: PdfWriter, nums: list[tuple[int, PdfObject]]) -> DictionaryObject:
+    """A number tree of ``nums`` (in key order): one leaf, or leaves under one root."""
+
+    def leaf(entries: list[tuple[int, PdfObject]]) -> DictionaryObject:
+        flat = ArrayObject()
+        for key, value in entries:
+            flat += [NumberObject(key), value]
+        return DictionaryObject({NameObject("/Nums"): flat})
+
+    if len(nums) <= LEAF_SIZE:
+        return leaf(nums)
+    kids = ArrayObject()
+    for start in range(0, len(nums), LEAF_SIZE):
+        chunk = nums[start : start + LEAF_SIZE]
+        node = leaf(chunk)
+        node[NameObject("/Limits")] = ArrayObject(
+            [NumberObject(chunk[0][0]), NumberObject(chunk[-1][0])]
+        )
+        kids.append(writer._add_object(node))
+    return DictionaryObject({NameObject("/Kids"): kids})
+
+
+# ---------------------------------------------------------------------------------------------
+# Outline and named destinations of a split
+
+
+@dataclass
+class _Item:
+    """An outline item of the source: title, page, the rest of its destination, children."""
+
+    title: str
+    page: int | None
+    fit: Fit
+    children: list[_Item]
+
+
+def _outline_items(reader: PdfReader, source: _Source) -> list[_Item]:
+    try:
+        outline = reader.outline
+    except (PyPdfError, ValueError, KeyError):
+        return []
+
+    def convert(entries: list) -> list[_Item]:
+        items: list[_Item] = []
+        for entry in entries:
+            if isinstance(entry, list):
+                if items:
+                    items[-1].children += convert(entry)
+                continue
+            if not isinstance(entry, Destination):
+                continue
+            dest = entry.dest_array
+            page = source.page_index(dest[0]) if dest else None
+            args = [None if isinstance(v, NullObject) else v for v in dest[2:]]
+            items.append(_Item(str(entry.title), page, Fit(str(dest[1]), args), []))
+        return items
+
+    return convert(outline)
+
+
+def _copy_outline(
+    writer: PdfWriter, result: _Result, items: list[_Item], parent: TreeObject | None = None
+) -> None:
+    """Add the items that point into the result, nesting kept; an item that points elsewhere is
+    left out and its children move up to its parent."""
+    for item in items:
+        position = result.position.get((_source_key(result), item.page))
+        if position is None:
+            _copy_outline(writer, result, item.children, parent)
+            continue
+        made = writer.add_outline_item(
+            title=item.title, page_number=position, parent=parent, fit=item.fit
+        )
+        _copy_outline(writer, result, item.children, made)
+
+
+def _source_key(result: _Result) -> int:
+    return id(result.pages[0][0]) if result.pages else 0
+
+
+def _copy_destinations(writer: PdfWriter, result: _Result, source: _Source) -> None:
+    """The named destinations into the result's pages, as a /Dests dictionary (names kept)."""
+    found = []
+    for _, index, _ in result.pages:
+        found += source.destinations_on(index)
+    kept = DictionaryObject()
+    for name, dest in sorted(found, key=lambda named: named[0]):
+        made = result._destination(source, dest)
+        if made is not None:
+            kept[NameObject(name if name.startswith("/") else "/" + name)] = made
+    if kept:
+        writer.root_object[NameObject("/Dests")] = writer._add_object(kept)
