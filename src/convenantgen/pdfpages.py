@@ -27,6 +27,7 @@ parts costs about as much as the parts themselves.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from pypdf.generic import (
     Destination,
     DictionaryObject,
     Fit,
+    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
@@ -131,6 +133,7 @@ class _Source:
 
     def __init__(self, reader: PdfReader) -> None:
         self.reader = reader
+        _preload(reader)
         self.root = reader.trailer["/Root"]
         self.pages = list(reader.pages)
         self.page_of: dict[int, int] = {
@@ -223,6 +226,100 @@ class _Source:
 def _resolve(value: PdfObject | None) -> DictionaryObject | None:
     value = value.get_object() if value is not None else None
     return value if isinstance(value, DictionaryObject) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast reading: pypdf reads an object a few bytes at a time, which for a batch's thousands of
+# small objects (a structure element and its attributes per paragraph) costs more than all the
+# rest. Objects in the plainest syntax (names without escapes, numbers, references, arrays,
+# dictionaries, true/false/null) are read here with one regular expression and put into the
+# reader's cache as the same pypdf objects; anything else (strings, streams, object streams)
+# is left to pypdf.
+
+_SPACE = rb"[\x00\t\n\f\r ]*"
+_TOKEN = re.compile(
+    _SPACE
+    + rb"""(?:
+    (?P<ref>(?P<num1>\d+)[\x00\t\n\f\r ]+(?P<gen>\d+)[\x00\t\n\f\r ]+R)(?=[\x00\t\n\f\r /\[\]<>])
+    | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?=[\x00\t\n\f\r /\[\]<>])
+    | (?P<name>/[A-Za-z0-9_.+\-:*,]*)(?=[\x00\t\n\f\r /\[\]<>])
+    | (?P<open><<|\[)
+    | (?P<close>>>|\])
+    | (?P<word>true|false|null|endobj)(?![A-Za-z])
+    )""",
+    re.VERBOSE,
+)
+_HEADER = re.compile(_SPACE + rb"(\d+)[\x00\t\n\f\r ]+0[\x00\t\n\f\r ]+obj")
+_WORDS = {b"true": BooleanObject(True), b"false": BooleanObject(False)}
+
+
+def _preload(reader: PdfReader) -> None:
+    """Read the reader's plain objects at once into its object cache (see above)."""
+    stream = reader.stream
+    data = stream.getvalue() if hasattr(stream, "getvalue") else None
+    if data is None:
+        here = stream.tell()
+        stream.seek(0)
+        data = stream.read()
+        stream.seek(here)
+    cache = reader.resolved_objects
+    for idnum, offset in reader.xref.get(0, {}).items():
+        if (0, idnum) in cache or idnum in reader.xref_objStm or not isinstance(offset, int):
+            continue
+        value = _plain_object(data, offset, idnum, reader)
+        if value is not None:
+            reader.cache_indirect_object(0, idnum, value)
+
+
+def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> PdfObject | None:
+    """Object ``idnum`` at ``offset`` when it is in plain syntax, else None."""
+    head = _HEADER.match(data, offset)
+    if head is None or int(head.group(1)) != idnum:
+        return None
+    pos = head.end()
+    stack: list[list] = []  # open containers, each a list of the values read so far
+    value: PdfObject | None = None
+    while True:
+        token = _TOKEN.match(data, pos)
+        if token is None:
+            return None
+        pos = token.end()
+        kind = token.lastgroup
+        if kind == "word" and token.group(kind) == b"endobj":
+            return value if not stack and value is not None else None
+        if kind == "open":
+            stack.append([token.group(kind)])
+            continue
+        if kind == "close":
+            if not stack:
+                return None
+            items = stack.pop()
+            opener, items = items[0], items[1:]
+            if opener == b"[" and token.group(kind) == b"]":
+                made: PdfObject = ArrayObject(items)
+            elif opener == b"<<" and token.group(kind) == b">>" and len(items) % 2 == 0:
+                keys = items[0::2]
+                if not all(isinstance(k, NameObject) for k in keys):
+                    return None
+                made = DictionaryObject(zip(keys, items[1::2], strict=True))
+            else:
+                return None
+        elif kind == "ref":
+            made = IndirectObject(int(token.group("num1")), int(token.group("gen")), reader)
+        elif kind == "number":
+            text = token.group(kind)
+            made = FloatObject(text) if b"." in text else NumberObject(text)
+        elif kind == "name":
+            made = NameObject(token.group(kind).decode("ascii"))
+        else:
+            word = token.group(kind)
+            made = _WORDS[word] if word in _WORDS else NullObject()
+        if stack:
+            stack[-1].append(made)
+        elif value is None:
+            value = made
+        else:
+            return None  # two values: not an object we understand
 
 
 # ---------------------------------------------------------------------------------------------
