@@ -26,6 +26,7 @@ from convenantgen.project import find_project
 
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
+BATCHES = 8  # converted together: the two consents
 
 
 def _project(folder: Path) -> Path:
@@ -74,7 +75,14 @@ def warm(tmp_path_factory) -> Path:
     project = _project(tmp_path_factory.mktemp("cache") / "project")
     stats = _build(project, "cold").stats
     assert stats.hits == {}
-    assert stats.misses == {"docx": DOCUMENTS, "pdf": DOCUMENTS, "package": 1, "site": 1, "meta": 1}
+    assert stats.misses == {
+        "docx": DOCUMENTS,
+        "batch": BATCHES,
+        "pdf": DOCUMENTS,
+        "package": 1,
+        "site": 1,
+        "meta": 1,
+    }
     return project
 
 
@@ -105,6 +113,9 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     # id); the addendum and the five accession documents are reused.
     assert (stats.hits["docx"], stats.misses["docx"]) == (DOCUMENTS - 2, 2)
     assert (stats.hits["pdf"], stats.misses["pdf"]) == (DOCUMENTS - 2, 2)
+    # Each changed document is a batch of its own: two conversions; the package takes the
+    # other batches from the cache.
+    assert (stats.hits["batch"], stats.misses["batch"]) == (BATCHES - 2, 2)
     assert stats.misses["package"] == 1 and stats.misses["site"] == 1
     document = Document(project / "edited/proef/proef-basis.docx")
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
@@ -124,6 +135,8 @@ def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(projec
     stats = _build(project, "again", site=False).stats
     assert stats.broken["pdf"] == 2
     assert (stats.hits["pdf"], stats.misses["pdf"]) == (DOCUMENTS - 2, 2)
+    # Split again from their batches' PDFs: LibreOffice is not needed.
+    assert stats.hits["batch"] >= 1 and stats.misses["batch"] == 0
     for name, data in _tree(project / "again").items():
         assert data == (project / "cold" / name).read_bytes(), name
     # The two entries are sound again: the next build reuses all.
@@ -193,8 +206,8 @@ def test_cache_clear_and_info(project, capsys):
     info = capsys.readouterr().out
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
-    # docx, pdf, package, site and the remembered LibreOffice version
-    assert capsys.readouterr().out.startswith(f"removed {2 * DOCUMENTS + 3} entries")
+    # docx, batch, pdf, package, site and the remembered LibreOffice version
+    assert capsys.readouterr().out.startswith(f"removed {2 * DOCUMENTS + BATCHES + 3} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))
         and Cache(project / CACHE_FOLDER).info() == {}

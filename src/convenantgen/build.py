@@ -250,69 +250,173 @@ def _write_pdfs(
     progress: Progress,
     cache: Cache | None,
 ) -> None:
+    """Every document's PDF and each dossier's signing package, from batches (see
+    :mod:`.batches`): from the cache what did not change, the rest converted and split."""
+    from .batches import Converted, convert_batches, plan
+    from .package import assemble_package
     from .parallel import parallel_map
-    from .pdf import convert_to_pdf, find_soffice
 
-    keys = _pdf_keys(loaded, rendered, cache, find_soffice()) if cache is not None else []
-    # Held in memory until written in order (the signing package holds them all anyway).
-    cached = {i: data for i, key in enumerate(keys) if (data := cache.get("pdf", key)) is not None}
-    missing = [doc for i, doc in enumerate(rendered) if i not in cached]
-    work = staging.work / "pdf"
-    work.mkdir()
-    sources = []
-    for doc in missing:
-        path = work / f"{doc.name}.docx"
-        path.write_bytes(doc.docx)
-        sources.append(path)
-    progress.step("pdf", 0, len(sources), f"LibreOffice ({len(cached)} unchanged)")
-    pdfs = convert_to_pdf(sources, work / "pdf", jobs=options.jobs, timeout=options.timeout)
-    # Normalised over the cores, each once; the result is what the cache keeps.
-    fresh = parallel_map(
-        _normalised, [(p, _metadata(loaded, d)) for p, d in zip(pdfs, missing, strict=True)]
+    batches = plan([(d.dossier, d.kind, d.docx) for d in rendered], _pdf_salt(cache))
+    metadata = [_metadata(loaded, d) for d in rendered]
+    ids = _pdf_ids(batches, metadata)
+    keys = {i: digest("pdf", b.key, ids[i]) for b in batches for i in b.members}
+    found = {i: cache.get("pdf", keys[i]) for i in keys} if cache is not None else {}
+    pdfs = {i: data for i, data in found.items() if data is not None}
+    packages = _packages(loaded, contexts, rendered, batches)
+    for package in packages:
+        package.data = cache.get("package", package.key) if cache is not None else None
+    # The batches whose PDF is needed: for a document not in the cache, or for a package.
+    wanted = sorted(
+        {n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)}
+        | {n for package in packages if package.data is None for n in package.batches}
     )
-    made = iter(fresh)
-    for i, doc in enumerate(rendered):
-        progress.step("pdf", i + 1, len(rendered), doc.name)
-        data = cached.pop(i, None)
-        if data is None:
-            data = next(made)
+    converted: dict[int, Converted] = {}
+    for n in wanted:
+        entry = cache.get("batch", batches[n].key) if cache is not None else None
+        if entry is not None and (hit := Converted.unpack(entry)) is not None:
+            converted[n] = hit
+    todo = [n for n in wanted if n not in converted]
+    progress.step("pdf", 0, len(todo), f"LibreOffice ({len(rendered) - len(pdfs)} documents)")
+    if todo:
+        from .pdf import convert_to_pdf
+
+        def convert(sources: list[Path], out: Path) -> list[Path]:
+            return convert_to_pdf(sources, out, jobs=options.jobs, timeout=options.timeout)
+
+        made = convert_batches(
+            [batches[n] for n in todo],
+            [d.docx for d in rendered],
+            staging.work / "pdf",
+            convert,
+            partial(parallel_map, workers=options.jobs, min_items=2),
+        )
+        for n, result in zip(todo, made, strict=True):
+            converted[n] = result
             if cache is not None:
-                cache.put("pdf", keys[i], data)
+                cache.put("batch", batches[n].key, result.pack())
+    _split(batches, converted, pdfs, metadata, ids, keys, options, progress, cache)
+    for i, doc in enumerate(rendered):
         staging.write(
             f"{doc.dossier}/{doc.name}.pdf",
-            data,
+            pdfs.pop(i),
             dossier=doc.dossier,
             kind=f"{doc.kind}-pdf",
             title=doc.title,
         )
-    _write_packages(staging, loaded, contexts, rendered, options, progress, cache)
-
-
-def _pdf_keys(loaded: Loaded, rendered: list[_Rendered], cache: Cache, soffice: Path) -> list[str]:
-    """Everything a PDF's bytes depend on: the DOCX, LibreOffice and how it is asked to export
-    (pdf.py's options), the metadata written by normalisation, and the engine."""
-    from .pdf import EXPORT_FILTER
-
-    office = libreoffice_version(soffice, cache)
-    engine = engine_fingerprint()
-    return [
-        digest(
-            "pdf",
-            engine,
-            office,
-            EXPORT_FILTER,
-            hashlib.sha256(doc.docx).hexdigest(),
-            _metadata(loaded, doc),
+    for step, package in enumerate(packages, start=1):
+        progress.step("package", step, len(packages), package.dossier)
+        if package.data is None:
+            package.data = assemble_package(
+                [converted[n] for n in package.batches], **package.settings
+            )
+            if cache is not None:
+                cache.put("package", package.key, package.data)
+        staging.write(
+            f"{package.dossier}/{package_stem(package.dossier)}.pdf",
+            package.data,
+            dossier=package.dossier,
+            kind="signing-package",
+            title=package.settings["metadata"].title,
         )
-        for doc in rendered
-    ]
 
 
-def _normalised(item: tuple[Path, dict]) -> bytes:
-    from .pdf import normalize_pdf
+def _split(
+    batches: list,
+    converted: dict,
+    pdfs: dict[int, bytes],
+    metadata: list,
+    ids: dict[int, str],
+    keys: dict[int, str],
+    options: BuildOptions,
+    progress: Progress,
+    cache: Cache | None,
+) -> None:
+    """Split the converted batches that hold a document not in ``pdfs``; over the cores, a
+    few batches at a time (their PDFs are held in memory until written)."""
+    from .batches import split_documents
+    from .parallel import cores, parallel_map
 
-    path, metadata = item
-    return normalize_pdf(path.read_bytes(), metadata)
+    todo = [n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)]
+    step = 4 * (options.jobs or cores())
+    for start in range(0, len(todo), step):
+        group = todo[start : start + step]
+        progress.step("pdf", start, len(todo), "splitting")
+        items = [
+            (
+                converted[n],
+                [metadata[i] for i in batches[n].members],
+                [ids[i] for i in batches[n].members],
+            )
+            for n in group
+        ]
+        for n, datas in zip(
+            group, parallel_map(split_documents, items, options.jobs, min_items=2), strict=True
+        ):
+            for i, data in zip(batches[n].members, datas, strict=True):
+                pdfs[i] = data
+                if cache is not None:
+                    cache.put("pdf", keys[i], data)
+
+
+def _pdf_salt(cache: Cache | None) -> tuple[str, ...]:
+    """What converts a batch besides its documents: the engine, LibreOffice's version and the
+    export options (pdf.py). Only cache keys need it."""
+    if cache is None:
+        return ()
+    from .pdf import EXPORT_FILTER, find_soffice
+
+    return (engine_fingerprint(), libreoffice_version(find_soffice(), cache), EXPORT_FILTER)
+
+
+def _pdf_ids(batches: list, metadata: list) -> dict[int, str]:
+    """A digest per document of what its PDF's bytes depend on: its batch, its place in it and
+    its metadata (the PDF's file identifier is made from it)."""
+    return {
+        i: digest("pdf", b.content, n, metadata[i])
+        for b in batches
+        for n, i in enumerate(b.members)
+    }
+
+
+@dataclass
+class _Package:
+    dossier: str
+    batches: list[int]
+    settings: dict
+    key: str
+    data: bytes | None = None
+
+
+def _packages(
+    loaded: Loaded, contexts: list[DossierContext], rendered: list[_Rendered], batches: list
+) -> list[_Package]:
+    """Per dossier with documents to sign: its signing package's batches and settings."""
+    from .package import PackagePart
+    from .pdf import PdfMetadata
+
+    out = []
+    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
+        # The texts in force are for reading, not for signing.
+        own = [
+            n for n, b in enumerate(batches) if b.dossier == dossier.id and b.kind != "consolidated"
+        ]
+        if not own:
+            continue
+        settings = _package_settings(dossier, ctx)
+        parts = [
+            PackagePart(rendered[i].title, rendered[i].docx)
+            for n in own
+            for i in batches[n].members
+        ]
+        metadata = PdfMetadata(**{k: settings[k] for k in ("title", "subject", "author", "date")})
+        key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
+        arguments = {
+            "parts": parts,
+            "metadata": metadata,
+            "signatories": settings["signatories"],
+        }
+        out.append(_Package(dossier.id, own, arguments, key))
+    return out
 
 
 def _metadata(loaded: Loaded, doc: _Rendered) -> dict:
@@ -360,62 +464,6 @@ def _package_settings(dossier, ctx: DossierContext) -> dict:
         "signatories": signatories,
         "date": _dossier_date(dossier),
     }
-
-
-def _package_key(docs: list[_Rendered], pdf_sha256: list[str], settings: dict) -> str:
-    parts = [(d.title, sha) for d, sha in zip(docs, pdf_sha256, strict=True)]
-    return digest("package", engine_fingerprint(), parts, settings)
-
-
-def _write_packages(
-    staging: StagingArea,
-    loaded: Loaded,
-    contexts: list[DossierContext],
-    rendered: list[_Rendered],
-    options: BuildOptions,
-    progress: Progress,
-    cache: Cache | None,
-) -> None:
-    from pypdf import PdfReader
-
-    from .package import PackagePart, build_signing_package
-
-    sha = {a.path: a.sha256 for a in staging.artifacts}
-
-    for i, (dossier, ctx) in enumerate(zip(loaded.dossiers, contexts, strict=True), start=1):
-        progress.step("package", i, len(loaded.dossiers), dossier.id)
-        # The texts in force are for reading, not for signing.
-        docs = [d for d in rendered if d.dossier == dossier.id and d.kind != "consolidated"]
-        if not docs:
-            continue
-        settings = _package_settings(dossier, ctx)
-        paths = [f"{d.dossier}/{d.name}.pdf" for d in docs]
-        key = ""
-        data = None
-        if cache is not None:
-            # A part's PDF depends on its DOCX, LibreOffice and the export options, so its
-            # hash stands for all of them.
-            key = _package_key(docs, [sha[path] for path in paths], settings)
-            data = cache.get("package", key)
-        if data is None:
-            # The package is composed from the Word documents and converted once; each part's
-            # page count (from its own PDF) keeps "pagina 2 van 3" in its footer right.
-            parts = [
-                PackagePart(d.title, d.docx, pages=len(PdfReader(staging.root / path).pages))
-                for d, path in zip(docs, paths, strict=True)
-            ]
-            data = build_signing_package(
-                parts, **settings, work_dir=staging.work, timeout=options.timeout
-            )
-            if cache is not None:
-                cache.put("package", key, data)
-        staging.write(
-            f"{dossier.id}/{package_stem(dossier.id)}.pdf",
-            data,
-            dossier=dossier.id,
-            kind="signing-package",
-            title=settings["title"],
-        )
 
 
 def _write_site(
@@ -484,48 +532,59 @@ def preview_downloads(
     """For ``serve``: the text of every agreement, and the DOCX, PDFs and signing packages of
     the current documents that an earlier build left in the cache, written into ``folder``.
     Nothing is rendered or converted (``serve`` stays quick); ``build`` makes the rest."""
+    from .batches import plan
     from .errors import ToolMissing
     from .outputs import Staging
     from .pdf import find_soffice
     from .render_docx import TEMPLATES, document_jobs
 
     templates, contexts = _contexts(loaded, project)
-    rendered: list[_Rendered] = []
+    jobs = [job for ctx in contexts for job in document_jobs(ctx)]
+    found = [None] * len(jobs)
     if cache is not None:
-        todo = [job for ctx in contexts for job in document_jobs(ctx)]
-        for job, key in zip(todo, _docx_keys(todo, templates, TEMPLATES), strict=True):
-            data = cache.get("docx", key)
-            if data is not None:
-                rendered.append(_Rendered(job.dossier, job.kind, job.name, job.title, data))
+        keys = _docx_keys(jobs, templates, TEMPLATES)
+        found = [cache.get("docx", key) for key in keys]
+    everything = [
+        _Rendered(job.dossier, job.kind, job.name, job.title, data or b"")
+        for job, data in zip(jobs, found, strict=True)
+    ]
     staging = Staging(folder)
-    _write_documents(staging, contexts, rendered)
+    _write_documents(
+        staging, contexts, [r for r, data in zip(everything, found, strict=True) if data]
+    )
     try:
-        soffice = find_soffice()
+        find_soffice()
     except ToolMissing:
         return staging.artifacts
     if cache is None:
         return staging.artifacts
-    keys = _pdf_keys(loaded, rendered, cache, soffice)
-    pdfs = {doc.name: key for doc, key in zip(rendered, keys, strict=True)}
-    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
-        docs = [d for d in rendered if d.dossier == dossier.id]
-        found = [cache.get("pdf", pdfs[d.name]) for d in docs]
-        for doc, data in zip(docs, found, strict=True):
+    # Keyed as build keys them; a batch with a document not in the cache has no key to look
+    # for (the PDFs of all its documents depend on it), nor has its dossier's package.
+    batches = plan(
+        [(d.dossier, d.kind, data) for d, data in zip(everything, found, strict=True)],
+        _pdf_salt(cache),
+    )
+    metadata = [_metadata(loaded, d) for d in everything]
+    ids = _pdf_ids(batches, metadata)
+    for b in [b for b in batches if b.key]:
+        for i in b.members:
+            data = cache.get("pdf", digest("pdf", b.key, ids[i]))
             if data is not None:
-                kind, title = f"{doc.kind}-pdf", doc.title
+                doc = everything[i]
                 rel = f"{doc.dossier}/{doc.name}.pdf"
-                staging.write(rel, data, dossier=doc.dossier, kind=kind, title=title)
-        whole = len(docs) == sum(1 for j in document_jobs(ctx))
-        if docs and whole and all(data is not None for data in found):
-            settings = _package_settings(dossier, ctx)
-            key = _package_key(docs, [hashlib.sha256(d).hexdigest() for d in found], settings)
-            package = cache.get("package", key)
-            if package is not None:
                 staging.write(
-                    f"{dossier.id}/{package_stem(dossier.id)}.pdf",
-                    package,
-                    dossier=dossier.id,
-                    kind="signing-package",
-                    title=settings["title"],
+                    rel, data, dossier=doc.dossier, kind=f"{doc.kind}-pdf", title=doc.title
                 )
+    for package in _packages(loaded, contexts, everything, batches):
+        if not all(batches[n].key for n in package.batches):
+            continue
+        data = cache.get("package", package.key)
+        if data is not None:
+            staging.write(
+                f"{package.dossier}/{package_stem(package.dossier)}.pdf",
+                data,
+                dossier=package.dossier,
+                kind="signing-package",
+                title=package.settings["metadata"].title,
+            )
     return staging.artifacts

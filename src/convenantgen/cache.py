@@ -49,7 +49,7 @@ CACHE_FOLDER = ".convenantgen-cache"
 DEFAULT_LIMIT_MB = 2048
 LAYOUT = "v1"  # the folder of this entry format inside the cache
 _MAGIC = b"convenantgen-cache-1 "
-KINDS = ("docx", "pdf", "package", "site", "meta")
+KINDS = ("docx", "batch", "pdf", "package", "site", "meta")
 _TEMP_PREFIX = ".tmp-"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Libraries whose version can change the bytes of an output.
@@ -69,7 +69,7 @@ _LIBRARIES = (
 
 @dataclass
 class CacheStats:
-    """What a build got from the cache, per kind of entry (docx, pdf, package, site)."""
+    """What a build got from the cache, per kind of entry (docx, batch, pdf, package, site)."""
 
     hits: Counter = field(default_factory=Counter)
     misses: Counter = field(default_factory=Counter)

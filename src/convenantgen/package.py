@@ -1,11 +1,13 @@
 """The signing package: one PDF/A with every document to sign and an empty signature field each.
 
-The parts (addendum, signature pages, accession declarations, ...) are composed into one Word
-document (:mod:`convenantgen.compose`) that LibreOffice converts once, as a tagged PDF/A-2: the
-package keeps the structure tree of its documents and embeds each font once, however many
-parts it has. pypdf then works on a clone of that PDF: a bookmark per part with the part's own
-headings nested below it, page labels per part ("Addendum 3" rather than "17"), Dutch metadata
-in Info and XMP, and a named, unsigned signature field (``/FT /Sig``) on each signature line.
+The parts (addendum, signature pages, accession declarations, ...) come as converted batches
+(:mod:`convenantgen.batches`: documents of one kind composed into one Word document, converted
+once by LibreOffice as a tagged PDF/A-2): the package joins the batches' PDFs with their
+structure trees (:mod:`convenantgen.pdfpages`), each batch embedding its fonts once. pypdf then
+adds a bookmark per part with the part's own headings nested below it, page labels per part
+("Addendum 3" rather than "17"), Dutch metadata in Info and XMP, and a named, unsigned
+signature field (``/FT /Sig``) on each signature line. :func:`build_signing_package` composes
+and converts a list of parts as one batch.
 
 Signature lines are found by the named destinations the composer's bookmarks become: the
 template's marker text ``sigfield:<party-id>`` is replaced by a bookmark at the start of its
@@ -22,6 +24,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -36,9 +39,13 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .compose import Composed, ComposeError, ComposeInput, compose
-from .errors import ConvenantgenError
+from .compose import PART_MARK, SIGNATURE_MARK, Composed, ComposeError, ComposeInput, compose
+from .errors import ConvenantgenError, ConversionError
 from .pdf import PdfMetadata, archive_bytes, convert_to_pdf
+from .pdfpages import join
+
+if TYPE_CHECKING:
+    from .batches import Converted
 
 MARKER = "sigfield:"
 FIELD_PREFIX = "handtekening-"
@@ -51,6 +58,8 @@ LINE_DROP = 14.0
 # LibreOffice converts a package of many parts in one go: it may take this many seconds per
 # ten parts (on top of the usual limit) before it counts as hung.
 SECONDS_PER_TEN_PARTS = 10.0
+# The composer's bookmark names (see compose.py).
+MARKS = (PART_MARK, SIGNATURE_MARK)
 
 
 class PackageError(ConvenantgenError):
@@ -157,57 +166,65 @@ def finish_package(
     ``handtekening-<party-id>``; a party that signs on more than one line (two agreements in
     one package) gets a field on each, the later ones named ``handtekening-<party-id>-2``, ...
     """
+    from .batches import places
+
     try:
-        reader = PdfReader(io.BytesIO(pdf))
-        writer = PdfWriter(clone_from=reader)
+        piece = places(pdf, composed, "the package")
+    except ConversionError as exc:
+        raise PackageError(str(exc)) from exc
+    return assemble_package([piece], parts, metadata, signatories)
+
+
+def assemble_package(
+    pieces: Sequence[Converted],
+    parts: Sequence[PackagePart],
+    metadata: PdfMetadata,
+    signatories: Sequence[Signatory],
+) -> bytes:
+    """The package from converted batches of its parts, in order (see :mod:`.batches`): their
+    pages joined with their tags, a bookmark and page labels per part, the fields, metadata."""
+    try:
+        readers = [PdfReader(io.BytesIO(piece.pdf)) for piece in pieces]
+        writer, offsets = join(readers)
     except (PyPdfError, ValueError, KeyError) as exc:
         raise PackageError(f"the package PDF cannot be read: {exc}") from exc
-    places = _destinations(reader)
-    starts = []
-    for part, mark in zip(parts, composed.parts, strict=True):
-        if mark not in places:
-            raise PackageError(f"the package PDF has no start for '{part.label}'")
-        starts.append(places[mark].page)
+    starts = [
+        offset + s for piece, offset in zip(pieces, offsets, strict=True) for s in piece.starts
+    ]
+    if len(starts) != len(parts):
+        raise PackageError(f"the package PDF has {len(starts)} parts, not {len(parts)}")
     ends = [*starts[1:], len(writer.pages)]
     for part, first, end in zip(parts, starts, ends, strict=True):
         prefix = part.label + " " if part.page_prefix is None else part.page_prefix
         writer.set_page_label(first, end - 1, style="/D", prefix=prefix, start=1)
-    _outline(reader, writer, parts, starts)
-    found = locate_signatories(composed, places, signatories)
+    spans = iter(zip(parts, starts, ends, strict=True))
+    for reader, piece, offset in zip(readers, pieces, offsets, strict=True):
+        _outline(reader, writer, [next(spans) for _ in piece.starts], offset)
+    lines = [
+        (party, SignaturePlace(offset + page, x, y))
+        for piece, offset in zip(pieces, offsets, strict=True)
+        for party, page, x, y in piece.signatures
+    ]
+    found = locate_signatories(lines, signatories)
     for signatory in signatories:
         for n, place in enumerate(found[signatory.party_id], start=1):
             name = signatory.field_name + ("" if n == 1 else f"-{n}")
             _add_signature_field(writer, signatory, name, place)
-    _drop_marks(writer)
     writer.page_mode = "/UseOutlines"
-    return archive_bytes(writer, reader, metadata)
-
-
-def _destinations(reader: PdfReader) -> dict[str, SignaturePlace]:
-    """The named destinations of the package: page index and the point they show."""
-    out = {}
-    for name, dest in reader.named_destinations.items():
-        try:
-            page = reader.get_destination_page_number(dest)
-        except (PyPdfError, ValueError, KeyError):
-            continue
-        left, top = dest.get("/Left"), dest.get("/Top")
-        out[str(name).lstrip("/")] = SignaturePlace(
-            page, float(left or 0), float(top if top is not None else 0)
-        )
-    return out
+    return archive_bytes(writer, readers[0], metadata)
 
 
 def locate_signatories(
-    composed: Composed, places: dict[str, SignaturePlace], signatories: Sequence[Signatory]
+    lines: Sequence[tuple[str, SignaturePlace]], signatories: Sequence[Signatory]
 ) -> dict[str, list[SignaturePlace]]:
-    """The signature lines of each signatory, in document order; each needs one."""
+    """The signature lines (party id, place; in document order) of each signatory; each
+    needs one."""
     wanted = {s.party_id for s in signatories}
     found: dict[str, list[SignaturePlace]] = {pid: [] for pid in wanted}
-    for mark, party_id in composed.signatures:
-        if party_id in found and mark in places:
-            found[party_id].append(places[mark])
-    missing = sorted(pid for pid, lines in found.items() if not lines)
+    for party_id, place in lines:
+        if party_id in found:
+            found[party_id].append(place)
+    missing = sorted(pid for pid, places in found.items() if not places)
     if missing:
         raise PackageError(
             "cannot place the signature fields: no signature line found for "
@@ -218,33 +235,37 @@ def locate_signatories(
 
 
 def _outline(
-    reader: PdfReader, writer: PdfWriter, parts: Sequence[PackagePart], starts: list[int]
+    reader: PdfReader,
+    writer: PdfWriter,
+    parts: Sequence[tuple[PackagePart, int, int]],
+    offset: int,
 ) -> None:
-    """A bookmark per part, with LibreOffice's bookmarks of its headings nested below."""
+    """A bookmark per part (with its first and end page in the package), with LibreOffice's
+    bookmarks of its headings nested below; ``reader`` is the batch of ``parts``, its first
+    page the package's page ``offset``."""
     headings = list(reader.outline)
-    if "/Outlines" in writer.root_object:
-        del writer.root_object[NameObject("/Outlines")]
     position = 0
-    for i, (part, first) in enumerate(zip(parts, starts, strict=True)):
-        end = starts[i + 1] if i + 1 < len(starts) else len(writer.pages)
+    for part, first, end in parts:
         parent = writer.add_outline_item(title=part.label, page_number=first, fit=Fit.fit())
         while position < len(headings):
             item = headings[position]
             children = headings[position + 1] if position + 1 < len(headings) else None
             has_children = isinstance(children, list)
-            page = reader.get_destination_page_number(item)
+            page = offset + reader.get_destination_page_number(item)
             if not first <= page < end:
                 break
-            _copy_item(reader, writer, item, children if has_children else [], parent)
+            _copy_item(reader, writer, item, children if has_children else [], parent, offset)
             position += 2 if has_children else 1
 
 
-def _copy_item(reader: PdfReader, writer: PdfWriter, item, children: list, parent) -> None:
+def _copy_item(
+    reader: PdfReader, writer: PdfWriter, item, children: list, parent, offset: int
+) -> None:
     top = item.get("/Top")
     fit = Fit.xyz(left=item.get("/Left"), top=top) if top is not None else Fit.fit()
     ref = writer.add_outline_item(
         title=str(item.title),
-        page_number=reader.get_destination_page_number(item),
+        page_number=offset + reader.get_destination_page_number(item),
         parent=parent,
         fit=fit,
     )
@@ -252,20 +273,30 @@ def _copy_item(reader: PdfReader, writer: PdfWriter, item, children: list, paren
     while i < len(children):
         grand = children[i + 1] if i + 1 < len(children) else None
         nested = isinstance(grand, list)
-        _copy_item(reader, writer, children[i], grand if nested else [], ref)
+        _copy_item(reader, writer, children[i], grand if nested else [], ref, offset)
         i += 2 if nested else 1
 
 
-def _drop_marks(writer: PdfWriter) -> None:
-    """Remove the composer's destinations: they are of no use to a reader of the package."""
-    dests = writer.root_object.get("/Dests")
-    if dests is None:
-        return
-    dests = dests.get_object()
-    for key in [k for k in dests if str(k).lstrip("/").startswith(("cgpart", "cgsig"))]:
-        del dests[key]
-    if not dests:
-        del writer.root_object[NameObject("/Dests")]
+def drop_marks(writer: PdfWriter) -> None:
+    """Remove the composer's destinations (``cgpartN``, ``cgsigK``): of no use to a reader."""
+    root = writer.root_object
+    dests = root.get("/Dests")
+    if dests is not None:
+        dests = dests.get_object()
+        for key in [k for k in dests if str(k).lstrip("/").startswith(MARKS)]:
+            del dests[key]
+        if not dests:
+            del root[NameObject("/Dests")]
+    names = root.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    if tree is not None:
+        tree = tree.get_object()
+        flat = tree.get("/Names") or []
+        kept = ArrayObject()
+        for i in range(0, len(flat) - 1, 2):
+            if not str(flat[i]).startswith(MARKS):
+                kept += [flat[i], flat[i + 1]]
+        tree[NameObject("/Names")] = kept
 
 
 def _add_signature_field(

@@ -44,18 +44,25 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
     return [func(items[i]) for i in range(*bounds)]
 
 
-def parallel_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
-    """``[func(x) for x in items]``, in ``workers`` processes (default: the cores)."""
+def parallel_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    workers: int | None = None,
+    *,
+    min_items: int = MIN_ITEMS,
+) -> list[R]:
+    """``[func(x) for x in items]``, in ``workers`` processes (default: the cores); in this
+    process when there are fewer than ``min_items`` items (lower it for heavy items)."""
     global _WORK
     workers = max(1, min(workers or cores(), len(items)))
     if (
         workers == 1
-        or len(items) < MIN_ITEMS
+        or len(items) < min_items
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [func(x) for x in items]
     # A few chunks per worker, so a worker that gets the long documents does not hold up the end.
-    size = max(1, -(-len(items) // (workers * 4)))
+    size = max(1, -(-len(items) // (workers * 4))) if len(items) >= MIN_ITEMS else 1
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _WORK = (func, items)
     try:
