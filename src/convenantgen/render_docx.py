@@ -13,18 +13,12 @@ same input gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from docx.opc.pkgwriter import PackageWriter
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.exceptions import TemplateError
 from markupsafe import Markup, escape
@@ -35,6 +29,7 @@ from .errors import ConvenantgenError
 from .model import Dossier
 from .sandbox import Sandbox
 from .templating import Templates
+from .wordtemplate import CoreProperties, prepared, zip_parts
 
 TEMPLATES = {
     "agreement": "agreement.docx",
@@ -46,7 +41,6 @@ TEMPLATES = {
     "staatscourant-notice": "staatscourant-notice.docx",
 }
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Not allowed in XML 1.0, or turned into paragraph/page breaks by docxtpl ("\a", "\f").
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # docxtpl turns "{_{", "}_}", "{_%" and "%_}" into tags after rendering; in user text the
@@ -77,111 +71,21 @@ def jinja_env() -> Sandbox:
     return Sandbox(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
 
 
-class _CompilingOnce(Sandbox):
-    """The sandbox, compiling each template source once per process: docxtpl hands over the
-    same Word XML for every document made from one template, and compiling it costs more
-    than rendering it."""
-
-    def __init__(self) -> None:
-        super().__init__(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
-        self._compiled: dict[str, Any] = {}
-
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = self._compiled[source] = super().from_string(source)
-        return template
+# Per process: one environment (each template prepared once in it, see wordtemplate).
+_ENV: Sandbox | None = None
 
 
-# Per process: one environment, and each template file read once (by path and modification).
-_ENV: _CompilingOnce | None = None
-_TEMPLATE_BYTES: dict[tuple[str, int, int], bytes] = {}
-
-
-def _environment() -> _CompilingOnce:
+def _environment() -> Sandbox:
     global _ENV
     if _ENV is None:
-        _ENV = _CompilingOnce()
+        _ENV = jinja_env()
     return _ENV
-
-
-def template_bytes(path: Path) -> bytes:
-    """The bytes of a template file, read once per process (unless the file changes)."""
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    data = _TEMPLATE_BYTES.get(key)
-    if data is None:
-        data = _TEMPLATE_BYTES[key] = path.read_bytes()
-    return data
 
 
 def normalise_docx(data: bytes) -> bytes:
     """Re-zip a .docx deterministically: fixed dates, sorted entries, fixed compression."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    return _zip_parts({name: source.read(name) for name in source.namelist()})
-
-
-def _zip_parts(parts: dict[str, bytes]) -> bytes:
-    """The parts as a ZIP, byte for byte what :mod:`zipfile` writes with fixed dates and level
-    9 compression; written here so the compressed bytes of parts that every document of a
-    template shares (styles, theme: most of a .docx) are computed once per process."""
-    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    central = []
-    for name in names:
-        data = parts[name]
-        crc, packed = _deflated(data)
-        encoded = name.encode("ascii")
-        offset = out.tell()
-        head = (20, 0, 0, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(packed), len(data))
-        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *head, len(encoded), 0))
-        out.write(encoded)
-        out.write(packed)
-        central.append(
-            struct.pack(
-                "<4s4B4HL2L5H2L",
-                b"PK\x01\x02",
-                20,
-                0,
-                *head,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                _EXTERNAL_ATTR,
-                offset,
-            )
-            + encoded
-        )
-    start = out.tell()
-    directory = b"".join(central)
-    out.write(directory)
-    count = len(central)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
-    return out.getvalue()
-
-
-# What zipfile writes for an entry added with writestr (rw-------), kept so the bytes match.
-_EXTERNAL_ATTR = 0o600 << 16
-_DOS_DATE = (ZIP_EPOCH[0] - 1980) << 9 | ZIP_EPOCH[1] << 5 | ZIP_EPOCH[2]
-# Compressed parts seen in this process, by content: the large parts of a template (styles
-# are 350 KB and more) come out of every render unchanged.
-_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
-_SHARED_SIZE = 8192  # smaller parts are compressed each time
-
-
-def _deflated(data: bytes) -> tuple[int, bytes]:
-    key = hashlib.sha1(data, usedforsecurity=False).digest() if len(data) >= _SHARED_SIZE else b""
-    known = _DEFLATED.get(key) if key else None
-    if known is None:
-        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-        known = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
-        if key and len(_DEFLATED) < 256:
-            _DEFLATED[key] = known
-    return known
+    return zip_parts({name: source.read(name) for name in source.namelist()})
 
 
 @dataclass(frozen=True)
@@ -196,6 +100,12 @@ class DocumentJob:
     author: str
     day: dt.date
     version: str
+
+
+def core_properties(*, title: str, author: str, day: dt.date, version: str) -> CoreProperties:
+    """A document's core properties: fixed by the dossier, so the bytes are reproducible."""
+    moment = dt.datetime.combine(day, dt.time())
+    return CoreProperties(title, author, moment, f"Versie {version}", version)
 
 
 def render_job(job: DocumentJob, templates: Templates | None = None) -> bytes:
@@ -216,62 +126,17 @@ def render_template(
     """Render one template (the project's, else the default) to .docx bytes with fixed
     metadata."""
     path = (templates or Templates()).path(TEMPLATES[kind])
-    template = DocxTemplate(io.BytesIO(template_bytes(path)))
-    try:
-        template.render(context, _environment(), autoescape=True)
-    except TemplateError as exc:
-        # Project templates are checked before the build; what is left is a limit (a loop
-        # without end) or a value that only fails with some data.
-        raise ConvenantgenError(f"the template {path.name} failed: {exc}") from None
     # The white marker text of a signature line becomes a bookmark: not in the text of the PDF
     # (screen readers, copy and paste), and still where the signing package needs it.
     from .compose import mark_signature_lines  # compose uses normalise_docx from here
 
-    mark_signature_lines(template.docx.element.body)
-    props = template.docx.core_properties
-    moment = dt.datetime.combine(day, dt.time())
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.created = moment
-    props.modified = moment
-    props.revision = 1
-    props.comments = f"Versie {version}"
-    props.identifier = version
-    props.language = "nl-NL"
-    props.subject = ""
-    props.keywords = ""
-    props.category = ""
-    return _zip_parts(_docx_parts(template))
-
-
-class _Parts:
-    """Stands in for python-docx's ZIP writer: keeps each part's bytes by name."""
-
-    def __init__(self) -> None:
-        self.parts: dict[str, bytes] = {}
-
-    def write(self, uri, blob: bytes) -> None:
-        self.parts[uri.membername] = blob
-
-
-def _docx_parts(template: DocxTemplate) -> dict[str, bytes]:
-    """The parts python-docx would zip on save, without zipping them (they are zipped once,
-    deterministically, by :func:`_zip_parts`)."""
-    if template.crc_to_new_media or template.crc_to_new_embedded or template.zipname_to_replace:
-        buffer = io.BytesIO()  # media replaced after rendering: let docxtpl save it
-        template.save(buffer)
-        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-        return {name: source.read(name) for name in source.namelist()}
-    template.pre_processing()
-    package = template.docx.part.package
-    for part in package.parts:
-        part.before_marshal()
-    collected = _Parts()
-    PackageWriter._write_content_types_stream(collected, package.parts)
-    PackageWriter._write_pkg_rels(collected, package.rels)
-    PackageWriter._write_parts(collected, package.parts)
-    return collected.parts
+    core = core_properties(title=title, author=author, day=day, version=version)
+    try:
+        return prepared(path, _environment()).render(context, core, mark_signature_lines)
+    except TemplateError as exc:
+        # Project templates are checked before the build; what is left is a limit (a loop
+        # without end) or a value that only fails with some data.
+        raise ConvenantgenError(f"the template {path.name} failed: {exc}") from None
 
 
 def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
