@@ -200,7 +200,11 @@ class _Source:
             where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
             if where is None or "/MCID" not in value:
                 return None
-            return _Kid(where, mcid=int(value["/MCID"]), stream=value.raw_get("/Stm"))
+            return _Kid(
+                where,
+                mcid=int(value["/MCID"]),
+                stream=value.raw_get("/Stm") if "/Stm" in value else None,
+            )
         if kind == "/OBJR":
             where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
             obj = value.raw_get("/Obj")
