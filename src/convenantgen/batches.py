@@ -148,7 +148,8 @@ def convert_batches(
     for round_ in range(1, MAX_ROUNDS + 1):
         if not guesses:
             break
-        order = sorted(guesses)
+        # Largest first: LibreOffice's processes take the files in turn, so they end together.
+        order = sorted(guesses, key=lambda i: (-len(batches[i].members), i))
         composed = list(
             map_(
                 _compose, [([documents[m] for m in batches[i].members], guesses[i]) for i in order]

@@ -410,10 +410,12 @@ def _packages(
         ]
         metadata = PdfMetadata(**{k: settings[k] for k in ("title", "subject", "author", "date")})
         key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
+        content = digest("package", [batches[n].content for n in own], settings)
         arguments = {
             "parts": parts,
             "metadata": metadata,
             "signatories": settings["signatories"],
+            "identifier": bytes.fromhex(content)[:16],
         }
         out.append(_Package(dossier.id, own, arguments, key))
     return out

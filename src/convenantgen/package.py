@@ -180,9 +180,12 @@ def assemble_package(
     parts: Sequence[PackagePart],
     metadata: PdfMetadata,
     signatories: Sequence[Signatory],
+    identifier: bytes | None = None,
 ) -> bytes:
     """The package from converted batches of its parts, in order (see :mod:`.batches`): their
-    pages joined with their tags, a bookmark and page labels per part, the fields, metadata."""
+    pages joined with their tags, a bookmark and page labels per part, the fields, metadata.
+    ``identifier`` (16 bytes, a digest of what the package is made of) saves writing the
+    package twice to derive its file identifier from its bytes."""
     try:
         readers = [PdfReader(io.BytesIO(piece.pdf)) for piece in pieces]
         writer, offsets = join(readers)
@@ -211,7 +214,7 @@ def assemble_package(
             name = signatory.field_name + ("" if n == 1 else f"-{n}")
             _add_signature_field(writer, signatory, name, place)
     writer.page_mode = "/UseOutlines"
-    return archive_bytes(writer, readers[0], metadata)
+    return archive_bytes(writer, readers[0], metadata, identifier=identifier)
 
 
 def locate_signatories(
