@@ -251,6 +251,38 @@ _TOKEN = re.compile(
 )
 _HEADER = re.compile(_SPACE + rb"(\d+)[\x00\t\n\f\r ]+0[\x00\t\n\f\r ]+obj")
 _WORDS = {b"true": BooleanObject(True), b"false": BooleanObject(False)}
+# The commonest case, a dictionary whose values are names, numbers, references or arrays of
+# those (structure elements, their attributes, fonts, pages), in one match.
+_S = rb"[\x00\t\n\f\r ]"
+_NAME = rb"/[A-Za-z0-9_.+\-:*,]*"
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_REF = rb"\d+" + _S + rb"+\d+" + _S + rb"+R"
+_ATOM = rb"(?:" + _REF + rb"|" + _NUMBER + rb"|" + _NAME + rb")"
+_FLAT = re.compile(
+    rb"<<(?:"
+    + _S
+    + rb"*"
+    + _NAME
+    + _S
+    + rb"*(?:"
+    + _ATOM
+    + rb"|\[(?:"
+    + _S
+    + rb"*"
+    + _ATOM
+    + rb")*"
+    + _S
+    + rb"*\]))*"
+    + _S
+    + rb"*>>"
+    + _S
+    + rb"*endobj"
+)
+_ATOMS = re.compile(_ATOM)
+_ENTRY = re.compile(_S + rb"*(" + _NAME + rb")" + _S + rb"*(?:(" + _ATOM + rb")|(\[[^\]]*\]))")
+_REFS = re.compile(rb"(\d+)" + _S + rb"+(\d+)" + _S + rb"+R")
+_ALL_REFS = re.compile(rb"(?:" + _S + rb"*" + _REF + rb")*" + _S + rb"*")
+_ALL_INTS = re.compile(rb"(?:" + _S + rb"*\d+)*" + _S + rb"*")
 
 
 def _preload(reader: PdfReader) -> None:
@@ -277,6 +309,11 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
     if head is None or int(head.group(1)) != idnum:
         return None
     pos = head.end()
+    while data[pos : pos + 1] in b"\x00\t\n\f\r ":
+        pos += 1
+    flat = _FLAT.match(data, pos)
+    if flat is not None:
+        return _flat_dictionary(data[pos : flat.end()], reader)
     stack: list[list] = []  # open containers, each a list of the values read so far
     value: PdfObject | None = None
     while True:
@@ -320,6 +357,49 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
             value = made
         else:
             return None  # two values: not an object we understand
+
+
+def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
+    """The dictionary of a ``_FLAT`` match, entry by entry; arrays of references or of integers
+    (the kids of structure elements, the ParentTree) are read in one go."""
+    made = DictionaryObject()
+    put = dict.__setitem__  # the keys and values are pypdf objects: no need to check them
+    for key, atom, array in _ENTRY.findall(text):
+        if not array:
+            put(made, _name(key), _atom(atom, reader))
+            continue
+        inner = array[1:-1]
+        if _ALL_REFS.fullmatch(inner):
+            items = [IndirectObject(int(a), int(b), reader) for a, b in _REFS.findall(inner)]
+        elif _ALL_INTS.fullmatch(inner):
+            items = [NumberObject(n) for n in inner.split()]
+        else:
+            items = [_atom(m.group(), reader) for m in _ATOMS.finditer(inner)]
+        put(made, _name(key), ArrayObject(items))
+    return made
+
+
+def _name(text: bytes) -> NameObject:
+    """Names recur thousands of times (``/Type``, ``/StructElem``, ``/K``): made once each."""
+    made = _NAMES.get(text)
+    if made is None:
+        made = NameObject(text.decode("ascii"))
+        if len(_NAMES) < MAX_NAMES:  # font subset names differ per batch: keep the table small
+            _NAMES[text] = made
+    return made
+
+
+_NAMES: dict[bytes, NameObject] = {}
+MAX_NAMES = 10_000
+
+
+def _atom(text: bytes, reader: PdfReader) -> PdfObject:
+    if text[:1] == b"/":
+        return _name(text)
+    if text[-1:] == b"R":
+        number, generation = text[:-1].split()
+        return IndirectObject(int(number), int(generation), reader)
+    return FloatObject(text) if b"." in text else NumberObject(text)
 
 
 # ---------------------------------------------------------------------------------------------
