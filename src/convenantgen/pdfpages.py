@@ -379,11 +379,22 @@ def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
     return made
 
 
+class _Name(NameObject):
+    """A name that writes the bytes it was read from (plain names need no escapes), instead of
+    pypdf escaping it character by character on every write."""
+
+    raw: bytes
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:  # noqa: ANN001, ARG002
+        stream.write(self.raw)
+
+
 def _name(text: bytes) -> NameObject:
     """Names recur thousands of times (``/Type``, ``/StructElem``, ``/K``): made once each."""
     made = _NAMES.get(text)
     if made is None:
-        made = NameObject(text.decode("ascii"))
+        made = _Name(text.decode("ascii"))
+        made.raw = text
         if len(_NAMES) < MAX_NAMES:  # font subset names differ per batch: keep the table small
             _NAMES[text] = made
     return made
@@ -391,6 +402,7 @@ def _name(text: bytes) -> NameObject:
 
 _NAMES: dict[bytes, NameObject] = {}
 MAX_NAMES = 10_000
+_TYPE, _STRUCT_ELEM, _P, _PG, _K = map(_name, (b"/Type", b"/StructElem", b"/P", b"/Pg", b"/K"))
 
 
 def _atom(text: bytes, reader: PdfReader) -> PdfObject:
@@ -425,6 +437,7 @@ class _Result:
         self.annots: dict[tuple[int, int], IndirectObject] = {}  # (source, old idnum) → new
         self.content: dict[int, dict[int, IndirectObject]] = {}  # position → mcid → element
         self.annot_parent: dict[int, IndirectObject] = {}  # new annotation idnum → element
+        self.copied: dict[tuple[int, int], IndirectObject] = {}  # (reader, idnum) → new object
 
     @property
     def tree_ref(self) -> IndirectObject:
@@ -526,26 +539,44 @@ class _Result:
                 kept.append(kid)
         if not kept:
             return None
-        new = DictionaryObject({NameObject("/Type"): NameObject("/StructElem")})
+        new = DictionaryObject({_TYPE: _STRUCT_ELEM})
         for key, value in elem.obj.items():
             if key not in REBUILT_KEYS:
-                new[NameObject(key)] = value.clone(self.writer)
+                new[key] = self._copy(value)
         ref = self.writer._add_object(new)
         page = self.new_page(source, elem.page)
         if page is not None:
-            new[NameObject("/Pg")] = page
+            new[_PG] = page
         kids = ArrayObject()
         for item in kept:
             if isinstance(item, IndirectObject):
-                item.get_object()[NameObject("/P")] = ref
+                item.get_object()[_P] = ref
                 kids.append(item)
             else:
                 kids.append(self._leaf(source, item, ref))
-        new[NameObject("/K")] = kids
+        new[_K] = kids
         ident = elem.obj.get("/ID")
         if isinstance(ident, (ByteStringObject, TextStringObject)):
             self.ids.setdefault(ident.original_bytes, ref)
         return ref
+
+    def _copy(self, value: PdfObject) -> PdfObject:
+        """``value`` for the writer: names and numbers as they are (they cannot change), an
+        attribute dictionary of only such values copied directly, anything else cloned."""
+        if isinstance(value, (NameObject, NumberObject, FloatObject)):
+            return value
+        if isinstance(value, IndirectObject) and value.pdf is not self.writer:
+            target = value.get_object()
+            if type(target) is DictionaryObject and all(
+                isinstance(v, (NameObject, NumberObject, FloatObject)) for v in target.values()
+            ):
+                done = self.copied.get((id(value.pdf), value.idnum))
+                if done is None:
+                    done = self.copied[(id(value.pdf), value.idnum)] = self.writer._add_object(
+                        DictionaryObject(target)
+                    )
+                return done
+        return value.clone(self.writer)
 
     def _annot(self, source: _Source, kid: _Kid) -> IndirectObject | None:
         return self.annots.get((id(source), kid.annot))  # type: ignore[arg-type]
