@@ -27,8 +27,10 @@ parts costs about as much as the parts themselves.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader, PdfWriter
@@ -63,9 +65,35 @@ MAX_DEPTH = 200
 _NOWHERE = 1 << 60  # the "page" of an element without content
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cycle collector paused: split and join make hundreds of thousands of objects
+    that all stay alive until the writers are written, and the collector would walk them all
+    again and again (it took half the time of a join)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     """One writer per range of page indices (ranges are consecutive, non-overlapping, cover
     parts of the document)."""
+    with _no_collection():
+        return _split(reader, ranges)
+
+
+def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
+    """All pages of all readers in order; returns the writer and the index of each reader's
+    first page."""
+    with _no_collection():
+        return _join(readers)
+
+
+def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     source = _Source(reader)
     outline = _outline_items(reader, source)
     results = []
@@ -80,9 +108,7 @@ def split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     return results
 
 
-def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
-    """All pages of all readers in order; returns the writer and the index of each reader's
-    first page."""
+def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
     writer = PdfWriter()
     result = _Result(writer)
     starts = []
@@ -279,7 +305,22 @@ _FLAT = re.compile(
     + rb"*endobj"
 )
 _ATOMS = re.compile(_ATOM)
-_ENTRY = re.compile(_S + rb"*(" + _NAME + rb")" + _S + rb"*(?:(" + _ATOM + rb")|(\[[^\]]*\]))")
+_ENTRY = re.compile(
+    _S
+    + rb"*("
+    + _NAME
+    + rb")"
+    + _S
+    + rb"*(?:("
+    + _NAME
+    + rb")|(\d+)"
+    + _S
+    + rb"+(\d+)"
+    + _S
+    + rb"+R|("
+    + _NUMBER
+    + rb")|(\[[^\]]*\]))"
+)
 _REFS = re.compile(rb"(\d+)" + _S + rb"+(\d+)" + _S + rb"+R")
 _ALL_REFS = re.compile(rb"(?:" + _S + rb"*" + _REF + rb")*" + _S + rb"*")
 _ALL_INTS = re.compile(rb"(?:" + _S + rb"*\d+)*" + _S + rb"*")
@@ -364,18 +405,25 @@ def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
     (the kids of structure elements, the ParentTree) are read in one go."""
     made = DictionaryObject()
     put = dict.__setitem__  # the keys and values are pypdf objects: no need to check them
-    for key, atom, array in _ENTRY.findall(text):
-        if not array:
-            put(made, _name(key), _atom(atom, reader))
-            continue
-        inner = array[1:-1]
-        if _ALL_REFS.fullmatch(inner):
-            items = [IndirectObject(int(a), int(b), reader) for a, b in _REFS.findall(inner)]
-        elif _ALL_INTS.fullmatch(inner):
-            items = [NumberObject(n) for n in inner.split()]
+    names = _NAMES
+    for key, name, num, gen, number, array in _ENTRY.findall(text):
+        value: PdfObject
+        if name:
+            value = names.get(name) or _name(name)
+        elif num:
+            value = IndirectObject(int(num), int(gen), reader)
+        elif number:
+            value = FloatObject(number) if b"." in number else NumberObject(number)
         else:
-            items = [_atom(m.group(), reader) for m in _ATOMS.finditer(inner)]
-        put(made, _name(key), ArrayObject(items))
+            inner = array[1:-1]
+            if _ALL_REFS.fullmatch(inner):
+                items = [IndirectObject(int(a), int(b), reader) for a, b in _REFS.findall(inner)]
+            elif _ALL_INTS.fullmatch(inner):
+                items = [NumberObject(n) for n in inner.split()]
+            else:
+                items = [_atom(m.group(), reader) for m in _ATOMS.finditer(inner)]
+            value = ArrayObject(items)
+        put(made, names.get(key) or _name(key), value)
     return made
 
 
