@@ -347,3 +347,37 @@ def test_shared_fonts_are_written_once_per_result(batch):
             font = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             files.append(font["/FontDescriptor"].raw_get("/FontFile2").idnum)
     assert len(files) > len(set(files))
+
+
+def test_fast_reading_gives_the_objects_pypdf_reads(batch):
+    data, _ = batch
+    fast = PdfReader(io.BytesIO(data))
+    pdfpages._preload(fast)
+    slow = PdfReader(io.BytesIO(data))
+
+    def plain(value):
+        if isinstance(value, IndirectObject):
+            return ("ref", value.idnum, value.generation)
+        if isinstance(value, DictionaryObject):
+            return {str(k): plain(value.raw_get(k)) for k in value}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, NameObject):  # written as read: a subclass
+            return ("name", str(value))
+        return (type(value).__name__, value)
+
+    read = [idnum for generation, idnum in fast.resolved_objects if generation == 0]
+    assert len(read) > 0.8 * len(fast.xref[0])  # all but streams and a few more
+    for idnum in read:
+        assert plain(fast.get_object(idnum)) == plain(slow.get_object(idnum)), idnum
+    # What is not plain is left to pypdf.
+    assert pdfpages._plain_object(b"1 0 obj <</T (tekst)>> endobj", 0, 1, fast) is None
+    assert (
+        pdfpages._plain_object(b"1 0 obj <</Length 1>> stream\nx\nendstream endobj", 0, 1, fast)
+        is None
+    )
+    assert pdfpages._plain_object(b"1 0 obj <</K[1 2 0 R]/A[]/B/C>> endobj", 0, 1, fast) == {
+        "/K": [1, IndirectObject(2, 0, fast)],
+        "/A": [],
+        "/B": "/C",
+    }

@@ -27,8 +27,10 @@ parts costs about as much as the parts themselves.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader, PdfWriter
@@ -63,9 +65,35 @@ MAX_DEPTH = 200
 _NOWHERE = 1 << 60  # the "page" of an element without content
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cycle collector paused: split and join make hundreds of thousands of objects
+    that all stay alive until the writers are written, and the collector would walk them all
+    again and again (it took half the time of a join)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     """One writer per range of page indices (ranges are consecutive, non-overlapping, cover
     parts of the document)."""
+    with _no_collection():
+        return _split(reader, ranges)
+
+
+def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
+    """All pages of all readers in order; returns the writer and the index of each reader's
+    first page."""
+    with _no_collection():
+        return _join(readers)
+
+
+def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     source = _Source(reader)
     outline = _outline_items(reader, source)
     results = []
@@ -80,9 +108,7 @@ def split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     return results
 
 
-def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
-    """All pages of all readers in order; returns the writer and the index of each reader's
-    first page."""
+def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
     writer = PdfWriter()
     result = _Result(writer)
     starts = []
@@ -255,6 +281,53 @@ _TOKEN = re.compile(
 )
 _HEADER = re.compile(_SPACE + rb"(\d+)[\x00\t\n\f\r ]+0[\x00\t\n\f\r ]+obj")
 _WORDS = {b"true": BooleanObject(True), b"false": BooleanObject(False)}
+# The commonest case, a dictionary whose values are names, numbers, references or arrays of
+# those (structure elements, their attributes, fonts, pages), in one match.
+_S = rb"[\x00\t\n\f\r ]"
+_NAME = rb"/[A-Za-z0-9_.+\-:*,]*"
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_REF = rb"\d+" + _S + rb"+\d+" + _S + rb"+R"
+_ATOM = rb"(?:" + _REF + rb"|" + _NUMBER + rb"|" + _NAME + rb")"
+_FLAT = re.compile(
+    rb"<<(?:"
+    + _S
+    + rb"*"
+    + _NAME
+    + _S
+    + rb"*(?:"
+    + _ATOM
+    + rb"|\[(?:"
+    + _S
+    + rb"*"
+    + _ATOM
+    + rb")*"
+    + _S
+    + rb"*\]))*"
+    + _S
+    + rb"*>>"
+    + _S
+    + rb"*endobj"
+)
+_ATOMS = re.compile(_ATOM)
+_ENTRY = re.compile(
+    _S
+    + rb"*("
+    + _NAME
+    + rb")"
+    + _S
+    + rb"*(?:("
+    + _NAME
+    + rb")|(\d+)"
+    + _S
+    + rb"+(\d+)"
+    + _S
+    + rb"+R|("
+    + _NUMBER
+    + rb")|(\[[^\]]*\]))"
+)
+_REFS = re.compile(rb"(\d+)" + _S + rb"+(\d+)" + _S + rb"+R")
+_ALL_REFS = re.compile(rb"(?:" + _S + rb"*" + _REF + rb")*" + _S + rb"*")
+_ALL_INTS = re.compile(rb"(?:" + _S + rb"*\d+)*" + _S + rb"*")
 
 
 def _preload(reader: PdfReader) -> None:
@@ -281,6 +354,11 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
     if head is None or int(head.group(1)) != idnum:
         return None
     pos = head.end()
+    while data[pos : pos + 1] in b"\x00\t\n\f\r ":
+        pos += 1
+    flat = _FLAT.match(data, pos)
+    if flat is not None:
+        return _flat_dictionary(data[pos : flat.end()], reader)
     stack: list[list] = []  # open containers, each a list of the values read so far
     value: PdfObject | None = None
     while True:
@@ -326,6 +404,68 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
             return None  # two values: not an object we understand
 
 
+def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
+    """The dictionary of a ``_FLAT`` match, entry by entry; arrays of references or of integers
+    (the kids of structure elements, the ParentTree) are read in one go."""
+    made = DictionaryObject()
+    put = dict.__setitem__  # the keys and values are pypdf objects: no need to check them
+    names = _NAMES
+    for key, name, num, gen, number, array in _ENTRY.findall(text):
+        value: PdfObject
+        if name:
+            value = names.get(name) or _name(name)
+        elif num:
+            value = IndirectObject(int(num), int(gen), reader)
+        elif number:
+            value = FloatObject(number) if b"." in number else NumberObject(number)
+        else:
+            inner = array[1:-1]
+            if _ALL_REFS.fullmatch(inner):
+                items = [IndirectObject(int(a), int(b), reader) for a, b in _REFS.findall(inner)]
+            elif _ALL_INTS.fullmatch(inner):
+                items = [NumberObject(n) for n in inner.split()]
+            else:
+                items = [_atom(m.group(), reader) for m in _ATOMS.finditer(inner)]
+            value = ArrayObject(items)
+        put(made, names.get(key) or _name(key), value)
+    return made
+
+
+class _Name(NameObject):
+    """A name that writes the bytes it was read from (plain names need no escapes), instead of
+    pypdf escaping it character by character on every write."""
+
+    raw: bytes
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:  # noqa: ANN001, ARG002
+        stream.write(self.raw)
+
+
+def _name(text: bytes) -> NameObject:
+    """Names recur thousands of times (``/Type``, ``/StructElem``, ``/K``): made once each."""
+    made = _NAMES.get(text)
+    if made is None:
+        made = _Name(text.decode("ascii"))
+        made.raw = text
+        if len(_NAMES) < MAX_NAMES:  # font subset names differ per batch: keep the table small
+            _NAMES[text] = made
+    return made
+
+
+_NAMES: dict[bytes, NameObject] = {}
+MAX_NAMES = 10_000
+_TYPE, _STRUCT_ELEM, _P, _PG, _K = map(_name, (b"/Type", b"/StructElem", b"/P", b"/Pg", b"/K"))
+
+
+def _atom(text: bytes, reader: PdfReader) -> PdfObject:
+    if text[:1] == b"/":
+        return _name(text)
+    if text[-1:] == b"R":
+        number, generation = text[:-1].split()
+        return IndirectObject(int(number), int(generation), reader)
+    return FloatObject(text) if b"." in text else NumberObject(text)
+
+
 # ---------------------------------------------------------------------------------------------
 # A result: pages and the tag tree for them
 
@@ -349,6 +489,7 @@ class _Result:
         self.annots: dict[tuple[int, int], IndirectObject] = {}  # (source, old idnum) → new
         self.content: dict[int, dict[int, IndirectObject]] = {}  # position → mcid → element
         self.annot_parent: dict[int, IndirectObject] = {}  # new annotation idnum → element
+        self.copied: dict[tuple[int, int], IndirectObject] = {}  # (reader, idnum) → new object
 
     @property
     def tree_ref(self) -> IndirectObject:
@@ -450,26 +591,44 @@ class _Result:
                 kept.append(kid)
         if not kept:
             return None
-        new = DictionaryObject({NameObject("/Type"): NameObject("/StructElem")})
+        new = DictionaryObject({_TYPE: _STRUCT_ELEM})
         for key, value in elem.obj.items():
             if key not in REBUILT_KEYS:
-                new[NameObject(key)] = value.clone(self.writer)
+                new[key] = self._copy(value)
         ref = self.writer._add_object(new)
         page = self.new_page(source, elem.page)
         if page is not None:
-            new[NameObject("/Pg")] = page
+            new[_PG] = page
         kids = ArrayObject()
         for item in kept:
             if isinstance(item, IndirectObject):
-                item.get_object()[NameObject("/P")] = ref
+                item.get_object()[_P] = ref
                 kids.append(item)
             else:
                 kids.append(self._leaf(source, item, ref))
-        new[NameObject("/K")] = kids
+        new[_K] = kids
         ident = elem.obj.get("/ID")
         if isinstance(ident, (ByteStringObject, TextStringObject)):
             self.ids.setdefault(ident.original_bytes, ref)
         return ref
+
+    def _copy(self, value: PdfObject) -> PdfObject:
+        """``value`` for the writer: names and numbers as they are (they cannot change), an
+        attribute dictionary of only such values copied directly, anything else cloned."""
+        if isinstance(value, (NameObject, NumberObject, FloatObject)):
+            return value
+        if isinstance(value, IndirectObject) and value.pdf is not self.writer:
+            target = value.get_object()
+            if type(target) is DictionaryObject and all(
+                isinstance(v, (NameObject, NumberObject, FloatObject)) for v in target.values()
+            ):
+                done = self.copied.get((id(value.pdf), value.idnum))
+                if done is None:
+                    done = self.copied[(id(value.pdf), value.idnum)] = self.writer._add_object(
+                        DictionaryObject(target)
+                    )
+                return done
+        return value.clone(self.writer)
 
     def _annot(self, source: _Source, kid: _Kid) -> IndirectObject | None:
         return self.annots.get((id(source), kid.annot))  # type: ignore[arg-type]
