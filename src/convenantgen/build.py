@@ -280,8 +280,11 @@ def _write_pdfs(
     if todo:
         from .pdf import convert_to_pdf
 
+        # The timeout is per document: a batch gets a second more per further document.
+        limit = options.timeout + max(len(batches[n].members) for n in todo) - 1
+
         def convert(sources: list[Path], out: Path) -> list[Path]:
-            return convert_to_pdf(sources, out, jobs=options.jobs, timeout=options.timeout)
+            return convert_to_pdf(sources, out, jobs=options.jobs, timeout=limit)
 
         made = convert_batches(
             [batches[n] for n in todo],
