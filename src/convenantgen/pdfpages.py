@@ -336,16 +336,44 @@ def _preload(reader: PdfReader) -> None:
         data = stream.read()
         stream.seek(here)
     cache = reader.resolved_objects
+    # The old ParentTree is rebuilt, never read: its nested arrays would take the slow way.
+    tree = _resolve(reader.trailer["/Root"].get("/StructTreeRoot"))
+    unused = tree.raw_get("/ParentTree") if tree is not None and "/ParentTree" in tree else None
+    skip = unused.idnum if isinstance(unused, IndirectObject) else None
+    refs = _Refs(reader)
     for idnum, offset in reader.xref.get(0, {}).items():
         if (0, idnum) in cache or idnum in reader.xref_objStm or not isinstance(offset, int):
             continue
-        value = _plain_object(data, offset, idnum, reader)
+        if idnum == skip:
+            continue
+        value = _plain_object(data, offset, idnum, reader, refs)
         if value is not None:
-            reader.cache_indirect_object(0, idnum, value)
+            cache[(0, idnum)] = value
+            value.indirect_reference = refs[idnum]
 
 
-def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> PdfObject | None:
+class _Refs(dict):
+    """One reference object per object number of a reader, shared (pypdf never changes one):
+    a batch refers to its pages and parent elements thousands of times."""
+
+    def __init__(self, reader: PdfReader) -> None:
+        super().__init__()
+        self.reader = reader
+
+    def __missing__(self, idnum: int) -> IndirectObject:
+        made = self[idnum] = IndirectObject(idnum, 0, self.reader)
+        return made
+
+
+def _ref(num: bytes, gen: bytes, refs: _Refs) -> IndirectObject:
+    return refs[int(num)] if gen == b"0" else IndirectObject(int(num), int(gen), refs.reader)
+
+
+def _plain_object(
+    data: bytes, offset: int, idnum: int, reader: PdfReader, refs: _Refs | None = None
+) -> PdfObject | None:
     """Object ``idnum`` at ``offset`` when it is in plain syntax, else None."""
+    refs = refs if refs is not None else _Refs(reader)
     head = _HEADER.match(data, offset)
     if head is None or int(head.group(1)) != idnum:
         return None
@@ -354,7 +382,7 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
         pos += 1
     flat = _FLAT.match(data, pos)
     if flat is not None:
-        return _flat_dictionary(data[pos : flat.end()], reader)
+        return _flat_dictionary(data[pos : flat.end()], refs)
     stack: list[list] = []  # open containers, each a list of the values read so far
     value: PdfObject | None = None
     while True:
@@ -383,7 +411,7 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
             else:
                 return None
         elif kind == "ref":
-            made = IndirectObject(int(token.group("num1")), int(token.group("gen")), reader)
+            made = _ref(token.group("num1"), token.group("gen"), refs)
         elif kind == "number":
             text = token.group(kind)
             made = FloatObject(text) if b"." in text else NumberObject(text)
@@ -400,7 +428,7 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
             return None  # two values: not an object we understand
 
 
-def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
+def _flat_dictionary(text: bytes, refs: _Refs) -> DictionaryObject:
     """The dictionary of a ``_FLAT`` match, entry by entry; arrays of references or of integers
     (the kids of structure elements, the ParentTree) are read in one go."""
     made = DictionaryObject()
@@ -411,17 +439,17 @@ def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
         if name:
             value = names.get(name) or _name(name)
         elif num:
-            value = IndirectObject(int(num), int(gen), reader)
+            value = _ref(num, gen, refs)
         elif number:
             value = FloatObject(number) if b"." in number else NumberObject(number)
         else:
             inner = array[1:-1]
             if _ALL_REFS.fullmatch(inner):
-                items = [IndirectObject(int(a), int(b), reader) for a, b in _REFS.findall(inner)]
+                items = [_ref(a, b, refs) for a, b in _REFS.findall(inner)]
             elif _ALL_INTS.fullmatch(inner):
-                items = [NumberObject(n) for n in inner.split()]
+                items = [_INTS.get(n) or NumberObject(n) for n in inner.split()]
             else:
-                items = [_atom(m.group(), reader) for m in _ATOMS.finditer(inner)]
+                items = [_atom(m.group(), refs) for m in _ATOMS.finditer(inner)]
             value = ArrayObject(items)
         put(made, names.get(key) or _name(key), value)
     return made
@@ -450,15 +478,17 @@ def _name(text: bytes) -> NameObject:
 
 _NAMES: dict[bytes, NameObject] = {}
 MAX_NAMES = 10_000
+# Marked-content ids, the kids of structure elements: numbers are immutable, so shared.
+_INTS = {str(n).encode(): NumberObject(n) for n in range(1000)}
 _TYPE, _STRUCT_ELEM, _P, _PG, _K = map(_name, (b"/Type", b"/StructElem", b"/P", b"/Pg", b"/K"))
 
 
-def _atom(text: bytes, reader: PdfReader) -> PdfObject:
+def _atom(text: bytes, refs: _Refs) -> PdfObject:
     if text[:1] == b"/":
         return _name(text)
     if text[-1:] == b"R":
         number, generation = text[:-1].split()
-        return IndirectObject(int(number), int(generation), reader)
+        return _ref(number, generation, refs)
     return FloatObject(text) if b"." in text else NumberObject(text)
 
 
