@@ -160,6 +160,7 @@ class _Source:
     def __init__(self, reader: PdfReader) -> None:
         self.reader = reader
         _preload(reader)
+        self.cache = reader.resolved_objects
         self.root = reader.trailer["/Root"]
         self.pages = list(reader.pages)
         self.page_of: dict[int, int] = {
@@ -216,7 +217,10 @@ class _Source:
             if item.idnum in seen:  # a loop or an element listed twice: kept once
                 return None
             seen.add(item.idnum)
-        value = item.get_object()
+            # Straight from the cache that _preload filled, else through pypdf.
+            value = self.cache.get((item.generation, item.idnum)) or item.get_object()
+        else:
+            value = item
         if isinstance(value, int):  # NumberObject: marked content on the element's page
             return _Kid(page, mcid=int(value), direct=True) if page is not None else None
         if not isinstance(value, DictionaryObject):
@@ -479,7 +483,9 @@ def _name(text: bytes) -> NameObject:
 _NAMES: dict[bytes, NameObject] = {}
 MAX_NAMES = 10_000
 # Marked-content ids, the kids of structure elements: numbers are immutable, so shared.
-_INTS = {str(n).encode(): NumberObject(n) for n in range(1000)}
+_INTS: dict[bytes | int, NumberObject] = {
+    key: NumberObject(n) for n in range(1000) for key in (n, str(n).encode())
+}
 _TYPE, _STRUCT_ELEM, _P, _PG, _K = map(_name, (b"/Type", b"/StructElem", b"/P", b"/Pg", b"/K"))
 
 
@@ -678,7 +684,7 @@ class _Result:
         if kid.stream is None:
             self.content.setdefault(position, {})[kid.mcid] = owner
         if kid.direct:
-            return NumberObject(kid.mcid)
+            return _INTS.get(kid.mcid) or NumberObject(kid.mcid)
         mcr = DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/MCR"),
