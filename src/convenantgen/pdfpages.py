@@ -22,6 +22,11 @@ LibreOffice's PDF/A accessible, so this module rebuilds it:
 :func:`join` keeps neither (its caller makes its own outline). A tree is walked once per
 reader; a range only visits the elements whose pages overlap it, so splitting a batch into many
 parts costs about as much as the parts themselves.
+
+Speed (see ``benchmarks/bench_pdfpages.py``): pypdf reads objects a few bytes at a time, so the
+plain objects that make up most of a tagged batch are read here in one pass (``_preload``),
+names are written as they were read, and the cycle collector is paused while the many objects
+are made.
 """
 
 from __future__ import annotations
@@ -99,10 +104,11 @@ def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     results = []
     for pages in ranges:
         writer = PdfWriter()
+        writer.pdf_header = reader.pdf_header
         result = _Result(writer)
         result.add(source, pages)
         result.finish(source.root)
-        _copy_outline(writer, result, outline)
+        _copy_outline(writer, result, source, outline)
         _copy_destinations(writer, result, source)
         results.append(writer)
     return results
@@ -110,6 +116,8 @@ def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
 
 def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
     writer = PdfWriter()
+    if readers:
+        writer.pdf_header = readers[0].pdf_header
     result = _Result(writer)
     starts = []
     for reader in readers:
@@ -569,12 +577,12 @@ class _Result:
             copy = annot.clone(self.writer, False, ANNOT_SKIPPED)
             copy[NameObject("/P")] = page.indirect_reference
             if "/Dest" in annot:
-                dest = self._destination(source, annot["/Dest"])
+                dest = self.destination(source, annot["/Dest"])
                 if dest is not None:
                     copy[NameObject("/Dest")] = dest
             action = _resolve(annot.get("/A"))
             if action is not None and action.get("/S") == "/GoTo":
-                dest = self._destination(source, action.get("/D"))
+                dest = self.destination(source, action.get("/D"))
                 if dest is not None:
                     copy[NameObject("/A")] = DictionaryObject(
                         {NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): dest}
@@ -588,7 +596,7 @@ class _Result:
         if made:
             page[NameObject("/Annots")] = made
 
-    def _destination(self, source: _Source, dest: PdfObject | None) -> ArrayObject | None:
+    def destination(self, source: _Source, dest: PdfObject | None) -> ArrayObject | None:
         """An explicit destination in this result for ``dest`` (array or name), else None."""
         dest = dest.get_object() if dest is not None else None
         if isinstance(dest, DictionaryObject):  # a /Dests entry may be << /D [...] >>
@@ -809,23 +817,23 @@ def _outline_items(reader: PdfReader, source: _Source) -> list[_Item]:
 
 
 def _copy_outline(
-    writer: PdfWriter, result: _Result, items: list[_Item], parent: TreeObject | None = None
+    writer: PdfWriter,
+    result: _Result,
+    source: _Source,
+    items: list[_Item],
+    parent: TreeObject | None = None,
 ) -> None:
     """Add the items that point into the result, nesting kept; an item that points elsewhere is
     left out and its children move up to its parent."""
     for item in items:
-        position = result.position.get((_source_key(result), item.page))
+        position = result.position.get((id(source), item.page))
         if position is None:
-            _copy_outline(writer, result, item.children, parent)
+            _copy_outline(writer, result, source, item.children, parent)
             continue
         made = writer.add_outline_item(
             title=item.title, page_number=position, parent=parent, fit=item.fit
         )
-        _copy_outline(writer, result, item.children, made)
-
-
-def _source_key(result: _Result) -> int:
-    return id(result.pages[0][0]) if result.pages else 0
+        _copy_outline(writer, result, source, item.children, made)
 
 
 def _copy_destinations(writer: PdfWriter, result: _Result, source: _Source) -> None:
@@ -835,7 +843,7 @@ def _copy_destinations(writer: PdfWriter, result: _Result, source: _Source) -> N
         found += source.destinations_on(index)
     kept = DictionaryObject()
     for name, dest in sorted(found, key=lambda named: named[0]):
-        made = result._destination(source, dest)
+        made = result.destination(source, dest)
         if made is not None:
             kept[NameObject(name if name.startswith("/") else "/" + name)] = made
     if kept:
