@@ -238,7 +238,8 @@ class _Source:
             where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
             if where is None or "/MCID" not in value:
                 return None
-            return _Kid(where, mcid=int(value["/MCID"]), stream=value.raw_get("/Stm"))
+            stream = value.raw_get("/Stm") if "/Stm" in value else None
+            return _Kid(where, mcid=int(value["/MCID"]), stream=stream)
         if kind == "/OBJR":
             where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
             obj = value.raw_get("/Obj")
@@ -574,7 +575,9 @@ class _Result:
             annot = _resolve(ref)
             if annot is None or annot.get("/Subtype") == "/Popup":
                 continue
-            copy = annot.clone(self.writer, False, ANNOT_SKIPPED)
+            # A copy of its own even when a reader is joined twice: it gets its own /P and
+            # /StructParent.
+            copy = annot.clone(self.writer, True, ANNOT_SKIPPED)
             copy[NameObject("/P")] = page.indirect_reference
             if "/Dest" in annot:
                 dest = self.destination(source, annot["/Dest"])
