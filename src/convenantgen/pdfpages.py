@@ -354,10 +354,11 @@ def _preload(reader: PdfReader) -> None:
     unused = tree.raw_get("/ParentTree") if tree is not None and "/ParentTree" in tree else None
     skip = unused.idnum if isinstance(unused, IndirectObject) else None
     refs = _Refs(reader)
+    free = reader.xref_free_entry.get(0, {})
     for idnum, offset in reader.xref.get(0, {}).items():
         if (0, idnum) in cache or idnum in reader.xref_objStm or not isinstance(offset, int):
             continue
-        if idnum == skip:
+        if idnum == skip or free.get(idnum):
             continue
         value = _plain_object(data, offset, idnum, reader, refs)
         if value is not None:
