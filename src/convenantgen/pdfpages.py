@@ -68,6 +68,7 @@ LEAF_SIZE = 512
 # Nesting deeper than this is taken to be a loop in a damaged file.
 MAX_DEPTH = 200
 _NOWHERE = 1 << 60  # the "page" of an element without content
+_SCALARS = (NameObject, NumberObject, FloatObject)
 
 
 @contextlib.contextmanager
@@ -131,7 +132,7 @@ def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
 # The source: its pages and its tag tree, indexed by page once
 
 
-@dataclass
+@dataclass(slots=True)
 class _Elem:
     """A structure element of the source with its content in order and the pages it covers."""
 
@@ -146,7 +147,7 @@ class _Elem:
     ordered: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class _Kid:
     """Marked content (``mcid``), an annotation (``annot``) or an element (``elem``)."""
 
@@ -659,18 +660,18 @@ class _Result:
     def _copy(self, value: PdfObject) -> PdfObject:
         """``value`` for the writer: names and numbers as they are (they cannot change), an
         attribute dictionary of only such values copied directly, anything else cloned."""
-        if isinstance(value, (NameObject, NumberObject, FloatObject)):
+        if isinstance(value, _SCALARS):
             return value
         if isinstance(value, IndirectObject) and value.pdf is not self.writer:
+            key = (id(value.pdf), value.idnum)
+            done = self.copied.get(key)
+            if done is not None:
+                return done
             target = value.get_object()
             if type(target) is DictionaryObject and all(
-                isinstance(v, (NameObject, NumberObject, FloatObject)) for v in target.values()
+                isinstance(v, _SCALARS) for v in target.values()
             ):
-                done = self.copied.get((id(value.pdf), value.idnum))
-                if done is None:
-                    done = self.copied[(id(value.pdf), value.idnum)] = self.writer._add_object(
-                        DictionaryObject(target)
-                    )
+                done = self.copied[key] = self.writer._add_object(DictionaryObject(target))
                 return done
         return value.clone(self.writer)
 
