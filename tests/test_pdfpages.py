@@ -15,11 +15,13 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     Fit,
     IndirectObject,
     NameObject,
     NumberObject,
+    TextStringObject,
 )
 
 from convenantgen import pdf, pdfpages
@@ -381,3 +383,121 @@ def test_fast_reading_gives_the_objects_pypdf_reads(batch):
         "/A": [],
         "/B": "/C",
     }
+
+
+def hand_tagged() -> PdfReader:
+    """Two pages tagged by hand in the forms LibreOffice does not use: marked-content
+    references (MCR), a link annotation under a /Link element (OBJR), element ids (IDTree) and
+    a ClassMap."""
+    writer = PdfWriter()
+    pages = []
+    for text in (b"Eerste", b"Tweede"):
+        page = writer.add_blank_page(200, 200)
+        stream = DecodedStreamObject()
+        stream.set_data(b"/P <</MCID 0>> BDC BT /F1 12 Tf 10 100 Td (" + text + b") Tj ET EMC")
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        pages.append(page)
+    link = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(v) for v in (0, 0, 9, 9)]),
+                NameObject("/F"): NumberObject(4),
+                NameObject("/StructParent"): NumberObject(1),
+                NameObject("/Dest"): ArrayObject([pages[1].indirect_reference, NameObject("/Fit")]),
+            }
+        )
+    )
+    pages[0][NameObject("/Annots")] = ArrayObject([link])
+    tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    tree_ref = writer._add_object(tree)
+    doc = DictionaryObject({NameObject("/S"): NameObject("/Document")})
+    doc_ref = writer._add_object(doc)
+
+    def element(kind: str, ident: str, kids: list) -> IndirectObject:
+        made = DictionaryObject(
+            {
+                NameObject("/S"): NameObject(kind),
+                NameObject("/P"): doc_ref,
+                NameObject("/ID"): TextStringObject(ident),
+                NameObject("/C"): NameObject("/Rood"),
+                NameObject("/K"): ArrayObject(kids),
+            }
+        )
+        return writer._add_object(made)
+
+    def mcr(page: int) -> DictionaryObject:
+        return DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/MCR"),
+                NameObject("/Pg"): pages[page].indirect_reference,
+                NameObject("/MCID"): NumberObject(0),
+            }
+        )
+
+    objr = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OBJR"),
+            NameObject("/Obj"): link,
+            NameObject("/Pg"): pages[0].indirect_reference,
+        }
+    )
+    first = element("/P", "een", [mcr(0)])
+    anchor = element("/Link", "link", [objr])
+    second = element("/P", "twee", [mcr(1)])
+    doc[NameObject("/P")] = tree_ref
+    doc[NameObject("/K")] = ArrayObject([first, anchor, second])
+    ids = [TextStringObject("een"), first, TextStringObject("link"), anchor]
+    tree.update(
+        {
+            NameObject("/K"): ArrayObject([doc_ref]),
+            NameObject("/ParentTree"): DictionaryObject(
+                {
+                    NameObject("/Nums"): ArrayObject(
+                        [NumberObject(0), ArrayObject([first]), NumberObject(1), anchor]
+                        + [NumberObject(2), ArrayObject([second])]
+                    )
+                }
+            ),
+            NameObject("/IDTree"): DictionaryObject(
+                {NameObject("/Names"): ArrayObject([*ids, TextStringObject("twee"), second])}
+            ),
+            NameObject("/ClassMap"): DictionaryObject(
+                {NameObject("/Rood"): DictionaryObject({NameObject("/O"): NameObject("/Layout")})}
+            ),
+        }
+    )
+    pages[0][NameObject("/StructParents")] = NumberObject(0)
+    pages[1][NameObject("/StructParents")] = NumberObject(2)
+    writer.root_object[NameObject("/StructTreeRoot")] = tree_ref
+    data = io.BytesIO()
+    writer.write(data)
+    return PdfReader(data)
+
+
+def test_references_links_and_ids_follow_their_page():
+    reader = hand_tagged()
+    first, second = pdfpages.split(reader, [range(0, 1), range(1, 2)])
+    parts = [PdfReader(io.BytesIO(pdf.write_deterministic(w))) for w in (first, second)]
+    assert [sorted(check_tree(p)) for p in parts] == [["/P"], ["/P"]]
+    kinds = [structure_types(p.trailer["/Root"]) for p in parts]
+    assert sorted(kinds[0]) == ["/Document", "/Link", "/P"]
+    assert sorted(kinds[1]) == ["/Document", "/P"]
+    ids = [p.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"][0::2] for p in parts]
+    assert ids == [["een", "link"], ["twee"]]
+    link = parts[0].pages[0]["/Annots"][0].get_object()
+    assert link["/StructParent"] == 1 and "/Dest" not in link  # its target is the other part
+    for part in parts:
+        assert "/Rood" in part.trailer["/Root"]["/StructTreeRoot"]["/ClassMap"]
+    writer, starts = pdfpages.join([reader, reader])
+    joined = PdfReader(io.BytesIO(pdf.write_deterministic(writer)))
+    assert starts == [0, 2] and len(joined.pages) == 4
+    assert sorted(check_tree(joined)) == ["/P"] * 4
+    assert joined.trailer["/Root"]["/StructTreeRoot"]["/ParentTreeNextKey"] == 6
+    ids = joined.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"][0::2]
+    assert ids == ["een", "link", "twee"]  # the second copy's ids would clash: the first wins
+    links = [joined.pages[i]["/Annots"][0].get_object() for i in (0, 2)]
+    assert [a["/Dest"][0].idnum for a in links] == [
+        joined.pages[i].indirect_reference.idnum for i in (1, 3)
+    ]

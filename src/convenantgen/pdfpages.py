@@ -22,6 +22,11 @@ LibreOffice's PDF/A accessible, so this module rebuilds it:
 :func:`join` keeps neither (its caller makes its own outline). A tree is walked once per
 reader; a range only visits the elements whose pages overlap it, so splitting a batch into many
 parts costs about as much as the parts themselves.
+
+Speed (see ``benchmarks/bench_pdfpages.py``): pypdf reads objects a few bytes at a time, so the
+plain objects that make up most of a tagged batch are read here in one pass (``_preload``),
+names are written as they were read, and the cycle collector is paused while the many objects
+are made.
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ LEAF_SIZE = 512
 # Nesting deeper than this is taken to be a loop in a damaged file.
 MAX_DEPTH = 200
 _NOWHERE = 1 << 60  # the "page" of an element without content
+_SCALARS = (NameObject, NumberObject, FloatObject)
 
 
 @contextlib.contextmanager
@@ -99,10 +105,11 @@ def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     results = []
     for pages in ranges:
         writer = PdfWriter()
+        writer.pdf_header = reader.pdf_header
         result = _Result(writer)
         result.add(source, pages)
         result.finish(source.root)
-        _copy_outline(writer, result, outline)
+        _copy_outline(writer, result, source, outline)
         _copy_destinations(writer, result, source)
         results.append(writer)
     return results
@@ -110,6 +117,8 @@ def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
 
 def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
     writer = PdfWriter()
+    if readers:
+        writer.pdf_header = readers[0].pdf_header
     result = _Result(writer)
     starts = []
     for reader in readers:
@@ -123,7 +132,7 @@ def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
 # The source: its pages and its tag tree, indexed by page once
 
 
-@dataclass
+@dataclass(slots=True)
 class _Elem:
     """A structure element of the source with its content in order and the pages it covers."""
 
@@ -138,7 +147,7 @@ class _Elem:
     ordered: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class _Kid:
     """Marked content (``mcid``), an annotation (``annot``) or an element (``elem``)."""
 
@@ -160,6 +169,7 @@ class _Source:
     def __init__(self, reader: PdfReader) -> None:
         self.reader = reader
         _preload(reader)
+        self.cache = reader.resolved_objects
         self.root = reader.trailer["/Root"]
         self.pages = list(reader.pages)
         self.page_of: dict[int, int] = {
@@ -216,7 +226,10 @@ class _Source:
             if item.idnum in seen:  # a loop or an element listed twice: kept once
                 return None
             seen.add(item.idnum)
-        value = item.get_object()
+            # Straight from the cache that _preload filled, else through pypdf.
+            value = self.cache.get((item.generation, item.idnum)) or item.get_object()
+        else:
+            value = item
         if isinstance(value, int):  # NumberObject: marked content on the element's page
             return _Kid(page, mcid=int(value), direct=True) if page is not None else None
         if not isinstance(value, DictionaryObject):
@@ -226,11 +239,8 @@ class _Source:
             where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
             if where is None or "/MCID" not in value:
                 return None
-            return _Kid(
-                where,
-                mcid=int(value["/MCID"]),
-                stream=value.raw_get("/Stm") if "/Stm" in value else None,
-            )
+            stream = value.raw_get("/Stm") if "/Stm" in value else None
+            return _Kid(where, mcid=int(value["/MCID"]), stream=stream)
         if kind == "/OBJR":
             where = self.page_index(value.raw_get("/Pg")) if "/Pg" in value else page
             obj = value.raw_get("/Obj")
@@ -340,16 +350,45 @@ def _preload(reader: PdfReader) -> None:
         data = stream.read()
         stream.seek(here)
     cache = reader.resolved_objects
+    # The old ParentTree is rebuilt, never read: its nested arrays would take the slow way.
+    tree = _resolve(reader.trailer["/Root"].get("/StructTreeRoot"))
+    unused = tree.raw_get("/ParentTree") if tree is not None and "/ParentTree" in tree else None
+    skip = unused.idnum if isinstance(unused, IndirectObject) else None
+    refs = _Refs(reader)
+    free = reader.xref_free_entry.get(0, {})
     for idnum, offset in reader.xref.get(0, {}).items():
         if (0, idnum) in cache or idnum in reader.xref_objStm or not isinstance(offset, int):
             continue
-        value = _plain_object(data, offset, idnum, reader)
+        if idnum == skip or free.get(idnum):
+            continue
+        value = _plain_object(data, offset, idnum, reader, refs)
         if value is not None:
-            reader.cache_indirect_object(0, idnum, value)
+            cache[(0, idnum)] = value
+            value.indirect_reference = refs[idnum]
 
 
-def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> PdfObject | None:
+class _Refs(dict):
+    """One reference object per object number of a reader, shared (pypdf never changes one):
+    a batch refers to its pages and parent elements thousands of times."""
+
+    def __init__(self, reader: PdfReader) -> None:
+        super().__init__()
+        self.reader = reader
+
+    def __missing__(self, idnum: int) -> IndirectObject:
+        made = self[idnum] = IndirectObject(idnum, 0, self.reader)
+        return made
+
+
+def _ref(num: bytes, gen: bytes, refs: _Refs) -> IndirectObject:
+    return refs[int(num)] if gen == b"0" else IndirectObject(int(num), int(gen), refs.reader)
+
+
+def _plain_object(
+    data: bytes, offset: int, idnum: int, reader: PdfReader, refs: _Refs | None = None
+) -> PdfObject | None:
     """Object ``idnum`` at ``offset`` when it is in plain syntax, else None."""
+    refs = refs if refs is not None else _Refs(reader)
     head = _HEADER.match(data, offset)
     if head is None or int(head.group(1)) != idnum:
         return None
@@ -358,7 +397,7 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
         pos += 1
     flat = _FLAT.match(data, pos)
     if flat is not None:
-        return _flat_dictionary(data[pos : flat.end()], reader)
+        return _flat_dictionary(data[pos : flat.end()], refs)
     stack: list[list] = []  # open containers, each a list of the values read so far
     value: PdfObject | None = None
     while True:
@@ -387,7 +426,7 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
             else:
                 return None
         elif kind == "ref":
-            made = IndirectObject(int(token.group("num1")), int(token.group("gen")), reader)
+            made = _ref(token.group("num1"), token.group("gen"), refs)
         elif kind == "number":
             text = token.group(kind)
             made = FloatObject(text) if b"." in text else NumberObject(text)
@@ -404,7 +443,7 @@ def _plain_object(data: bytes, offset: int, idnum: int, reader: PdfReader) -> Pd
             return None  # two values: not an object we understand
 
 
-def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
+def _flat_dictionary(text: bytes, refs: _Refs) -> DictionaryObject:
     """The dictionary of a ``_FLAT`` match, entry by entry; arrays of references or of integers
     (the kids of structure elements, the ParentTree) are read in one go."""
     made = DictionaryObject()
@@ -415,17 +454,17 @@ def _flat_dictionary(text: bytes, reader: PdfReader) -> DictionaryObject:
         if name:
             value = names.get(name) or _name(name)
         elif num:
-            value = IndirectObject(int(num), int(gen), reader)
+            value = _ref(num, gen, refs)
         elif number:
             value = FloatObject(number) if b"." in number else NumberObject(number)
         else:
             inner = array[1:-1]
             if _ALL_REFS.fullmatch(inner):
-                items = [IndirectObject(int(a), int(b), reader) for a, b in _REFS.findall(inner)]
+                items = [_ref(a, b, refs) for a, b in _REFS.findall(inner)]
             elif _ALL_INTS.fullmatch(inner):
-                items = [NumberObject(n) for n in inner.split()]
+                items = [_INTS.get(n) or NumberObject(n) for n in inner.split()]
             else:
-                items = [_atom(m.group(), reader) for m in _ATOMS.finditer(inner)]
+                items = [_atom(m.group(), refs) for m in _ATOMS.finditer(inner)]
             value = ArrayObject(items)
         put(made, names.get(key) or _name(key), value)
     return made
@@ -454,15 +493,19 @@ def _name(text: bytes) -> NameObject:
 
 _NAMES: dict[bytes, NameObject] = {}
 MAX_NAMES = 10_000
+# Marked-content ids, the kids of structure elements: numbers are immutable, so shared.
+_INTS: dict[bytes | int, NumberObject] = {
+    key: NumberObject(n) for n in range(1000) for key in (n, str(n).encode())
+}
 _TYPE, _STRUCT_ELEM, _P, _PG, _K = map(_name, (b"/Type", b"/StructElem", b"/P", b"/Pg", b"/K"))
 
 
-def _atom(text: bytes, reader: PdfReader) -> PdfObject:
+def _atom(text: bytes, refs: _Refs) -> PdfObject:
     if text[:1] == b"/":
         return _name(text)
     if text[-1:] == b"R":
         number, generation = text[:-1].split()
-        return IndirectObject(int(number), int(generation), reader)
+        return _ref(number, generation, refs)
     return FloatObject(text) if b"." in text else NumberObject(text)
 
 
@@ -534,15 +577,17 @@ class _Result:
             annot = _resolve(ref)
             if annot is None or annot.get("/Subtype") == "/Popup":
                 continue
-            copy = annot.clone(self.writer, False, ANNOT_SKIPPED)
+            # A copy of its own even when a reader is joined twice: it gets its own /P and
+            # /StructParent.
+            copy = annot.clone(self.writer, True, ANNOT_SKIPPED)
             copy[NameObject("/P")] = page.indirect_reference
             if "/Dest" in annot:
-                dest = self._destination(source, annot["/Dest"])
+                dest = self.destination(source, annot["/Dest"])
                 if dest is not None:
                     copy[NameObject("/Dest")] = dest
             action = _resolve(annot.get("/A"))
             if action is not None and action.get("/S") == "/GoTo":
-                dest = self._destination(source, action.get("/D"))
+                dest = self.destination(source, action.get("/D"))
                 if dest is not None:
                     copy[NameObject("/A")] = DictionaryObject(
                         {NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): dest}
@@ -556,7 +601,7 @@ class _Result:
         if made:
             page[NameObject("/Annots")] = made
 
-    def _destination(self, source: _Source, dest: PdfObject | None) -> ArrayObject | None:
+    def destination(self, source: _Source, dest: PdfObject | None) -> ArrayObject | None:
         """An explicit destination in this result for ``dest`` (array or name), else None."""
         dest = dest.get_object() if dest is not None else None
         if isinstance(dest, DictionaryObject):  # a /Dests entry may be << /D [...] >>
@@ -615,18 +660,18 @@ class _Result:
     def _copy(self, value: PdfObject) -> PdfObject:
         """``value`` for the writer: names and numbers as they are (they cannot change), an
         attribute dictionary of only such values copied directly, anything else cloned."""
-        if isinstance(value, (NameObject, NumberObject, FloatObject)):
+        if isinstance(value, _SCALARS):
             return value
         if isinstance(value, IndirectObject) and value.pdf is not self.writer:
+            key = (id(value.pdf), value.idnum)
+            done = self.copied.get(key)
+            if done is not None:
+                return done
             target = value.get_object()
             if type(target) is DictionaryObject and all(
-                isinstance(v, (NameObject, NumberObject, FloatObject)) for v in target.values()
+                isinstance(v, _SCALARS) for v in target.values()
             ):
-                done = self.copied.get((id(value.pdf), value.idnum))
-                if done is None:
-                    done = self.copied[(id(value.pdf), value.idnum)] = self.writer._add_object(
-                        DictionaryObject(target)
-                    )
+                done = self.copied[key] = self.writer._add_object(DictionaryObject(target))
                 return done
         return value.clone(self.writer)
 
@@ -652,7 +697,7 @@ class _Result:
         if kid.stream is None:
             self.content.setdefault(position, {})[kid.mcid] = owner
         if kid.direct:
-            return NumberObject(kid.mcid)
+            return _INTS.get(kid.mcid) or NumberObject(kid.mcid)
         mcr = DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/MCR"),
@@ -777,23 +822,23 @@ def _outline_items(reader: PdfReader, source: _Source) -> list[_Item]:
 
 
 def _copy_outline(
-    writer: PdfWriter, result: _Result, items: list[_Item], parent: TreeObject | None = None
+    writer: PdfWriter,
+    result: _Result,
+    source: _Source,
+    items: list[_Item],
+    parent: TreeObject | None = None,
 ) -> None:
     """Add the items that point into the result, nesting kept; an item that points elsewhere is
     left out and its children move up to its parent."""
     for item in items:
-        position = result.position.get((_source_key(result), item.page))
+        position = result.position.get((id(source), item.page))
         if position is None:
-            _copy_outline(writer, result, item.children, parent)
+            _copy_outline(writer, result, source, item.children, parent)
             continue
         made = writer.add_outline_item(
             title=item.title, page_number=position, parent=parent, fit=item.fit
         )
-        _copy_outline(writer, result, item.children, made)
-
-
-def _source_key(result: _Result) -> int:
-    return id(result.pages[0][0]) if result.pages else 0
+        _copy_outline(writer, result, source, item.children, made)
 
 
 def _copy_destinations(writer: PdfWriter, result: _Result, source: _Source) -> None:
@@ -803,7 +848,7 @@ def _copy_destinations(writer: PdfWriter, result: _Result, source: _Source) -> N
         found += source.destinations_on(index)
     kept = DictionaryObject()
     for name, dest in sorted(found, key=lambda named: named[0]):
-        made = result._destination(source, dest)
+        made = result.destination(source, dest)
         if made is not None:
             kept[NameObject(name if name.startswith("/") else "/" + name)] = made
     if kept:
