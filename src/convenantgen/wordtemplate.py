@@ -83,9 +83,10 @@ class PreparedTemplate:
         self._footnotes = {name: _compile(env, source) for name, source in footnotes.items()}
         parts = _package_parts(tpl)
         self._core = parts[self._core_name]
-        self._root = parse_xml(parts["word/document.xml"])
+        self._main = tpl.docx.part.partname.membername  # word/document.xml, usually
+        self._root = parse_xml(parts[self._main])
         self._current = self._root.find(_W_BODY)
-        self._changing = {"word/document.xml", self._core_name, *self._hdrftr, *self._footnotes}
+        self._changing = {self._main, self._core_name, *self._hdrftr, *self._footnotes}
         self._fixed = {
             name: _Entry.of(blob) for name, blob in parts.items() if name not in self._changing
         }
@@ -114,7 +115,7 @@ class PreparedTemplate:
             self._current = body
             if body_hook is not None:
                 body_hook(body)
-            changed["word/document.xml"] = serialize_part_xml(self._root)
+            changed[self._main] = serialize_part_xml(self._root)
         entries = dict(self._fixed)
         entries.update((name, _Entry.of(blob, shared=False)) for name, blob in changed.items())
         return zip_entries(entries)
