@@ -7,11 +7,13 @@ footers, the footnotes and the core properties differ between documents of one t
 
 :class:`PreparedTemplate` does docxtpl's work in two halves. Once per template: open it with
 python-docx and docxtpl, take the Jinja source docxtpl would render from each templated part
-(``patch_xml``), compile it, and keep every other part as the bytes python-docx would write,
-already compressed. Per document: render those sources with docxtpl's own post-processing
+(``patch_xml``), compile it, drop what no document can use (unused styles, Word-only parts:
+:mod:`.lean`), and keep every other part as the bytes python-docx would write, already
+compressed. Per document: render those sources with docxtpl's own post-processing
 (``resolve_listing``, ``fix_tables``, ``docPr`` ids), serialise the changed parts as
 python-docx would, set the core properties, and zip. The bytes are the same as those of
-docxtpl's ``render`` and python-docx's ``save`` followed by a deterministic re-zip.
+docxtpl's ``render`` and python-docx's ``save`` of the lean template (:func:`lean_docx`),
+followed by a deterministic re-zip (:func:`render_with_docxtpl`).
 
 What the engine never uses is not supported: images or sub-documents added from the context
 (``InlineImage``, ``Subdoc``) and docxtpl's media replacement.
@@ -40,6 +42,8 @@ from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
+
+from .lean import slim
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LEVEL = 9  # deflate level of every part (what zipfile's ZIP_DEFLATED with level 9 writes)
@@ -72,23 +76,17 @@ class PreparedTemplate:
         self._tpl = tpl
         package = tpl.docx.part.package
         self._core_name = package._core_properties_part.partname.membername  # made if missing
-        # The Jinja sources, as docxtpl's render would build them.
-        self._body = _compile(env, tpl.patch_xml(tpl.get_xml()))
-        self._hdrftr: dict[str, Any] = {}
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _, part in tpl.get_headers_footers(uri):
-                source = tpl.patch_xml(tpl.get_part_xml(part))
-                self._hdrftr[part.partname.membername] = _compile(env, source)
-        self._footnotes: dict[str, Any] = {}
-        for part in package.parts:
-            if part.content_type == CT.WML_FOOTNOTES:
-                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                self._footnotes[part.partname.membername] = _compile(env, tpl.patch_xml(blob))
+        body, hdrftr, footnotes = _sources(tpl)
+        slim(tpl.docx, [body, *hdrftr.values(), *footnotes.values()])
+        self._body = _compile(env, body)
+        self._hdrftr = {name: _compile(env, source) for name, source in hdrftr.items()}
+        self._footnotes = {name: _compile(env, source) for name, source in footnotes.items()}
         parts = _package_parts(tpl)
         self._core = parts[self._core_name]
-        self._root = parse_xml(parts["word/document.xml"])
+        self._main = tpl.docx.part.partname.membername  # word/document.xml, usually
+        self._root = parse_xml(parts[self._main])
         self._current = self._root.find(_W_BODY)
-        self._changing = {"word/document.xml", self._core_name, *self._hdrftr, *self._footnotes}
+        self._changing = {self._main, self._core_name, *self._hdrftr, *self._footnotes}
         self._fixed = {
             name: _Entry.of(blob) for name, blob in parts.items() if name not in self._changing
         }
@@ -117,10 +115,35 @@ class PreparedTemplate:
             self._current = body
             if body_hook is not None:
                 body_hook(body)
-            changed["word/document.xml"] = serialize_part_xml(self._root)
+            changed[self._main] = serialize_part_xml(self._root)
         entries = dict(self._fixed)
         entries.update((name, _Entry.of(blob, shared=False)) for name, blob in changed.items())
         return zip_entries(entries)
+
+
+def lean_docx(data: bytes) -> bytes:
+    """A template without what no document made from it can use (see :mod:`.lean`)."""
+    tpl = DocxTemplate(io.BytesIO(data))
+    tpl.render_init()
+    body, hdrftr, footnotes = _sources(tpl)
+    slim(tpl.docx, [body, *hdrftr.values(), *footnotes.values()])
+    return zip_parts(_package_parts(tpl))
+
+
+def _sources(tpl: DocxTemplate) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The Jinja sources docxtpl's render builds: of the body, and by part name of the headers
+    and footers, and of the footnotes."""
+    body = tpl.patch_xml(tpl.get_xml())
+    hdrftr = {}
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            hdrftr[part.partname.membername] = tpl.patch_xml(tpl.get_part_xml(part))
+    footnotes = {}
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == CT.WML_FOOTNOTES:
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            footnotes[part.partname.membername] = tpl.patch_xml(blob)
+    return body, hdrftr, footnotes
 
 
 def _compile(env: Environment, source: str):
