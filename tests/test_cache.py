@@ -230,12 +230,16 @@ def test_the_build_reports_what_it_reused(project, capsys):
 
 
 def test_cache_clear_and_info(project, capsys):
+    compiled = len(list((project / CACHE_FOLDER / LAYOUT / "jinja").rglob("*.cache")))
+    assert compiled > 10
     assert main(["--project", str(project), "cache", "info"]) == 0
     info = capsys.readouterr().out
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
-    # docx, pdf, package, site, the remembered LibreOffice version and valid files
-    assert capsys.readouterr().out.startswith(f"removed {2 * DOCUMENTS + 3 + FILES} entries")
+    # docx, pdf, package, site, the remembered LibreOffice version, valid files and the site
+    # engine's compiled templates
+    removed = 2 * DOCUMENTS + 3 + FILES + compiled
+    assert capsys.readouterr().out.startswith(f"removed {removed} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))
         and Cache(project / CACHE_FOLDER).info() == {}

@@ -467,7 +467,10 @@ def _write_site(
     if archive is not None:
         unpack_folder(archive, site_dir)
     else:
-        build_site(docs_dir, site_dir, project=project, engine=options.engine)
+        bytecode = cache.folder("jinja") if cache is not None else None
+        build_site(
+            docs_dir, site_dir, project=project, engine=options.engine, bytecode_dir=bytecode
+        )
         if cache is not None:
             cache.put("site", key, pack_folder(site_dir))
     for artifact in [a for a in listed if not early(a.path)]:

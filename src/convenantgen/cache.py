@@ -108,6 +108,11 @@ class Cache:
     def path(self, kind: str, key: str) -> Path:
         return self.root / LAYOUT / kind / key[:2] / key
 
+    def folder(self, kind: str) -> Path:
+        """A folder that another cache manages in its own way inside this one (the site
+        engine's compiled templates): counted, evicted and cleared with the entries."""
+        return self.root / LAYOUT / kind / "files"
+
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry's content, or None (missing, or damaged: then it is removed)."""
         data = self._pending.get((kind, key))
