@@ -21,12 +21,13 @@ from dossier_factory import base_files, replace, write
 from convenantgen.build import BuildOptions, run_build
 from convenantgen.cache import CACHE_FOLDER, LAYOUT, Cache, _wrap
 from convenantgen.cli import main
-from convenantgen.errors import ConvenantgenError
+from convenantgen.errors import CheckFailed, ConvenantgenError
 from convenantgen.project import find_project
 
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
 BATCHES = 8  # converted together: the two consents
+FILES = len(base_files())  # YAML files: each one's passed validation is remembered ("meta")
 
 
 def _project(folder: Path) -> Path:
@@ -81,7 +82,7 @@ def warm(tmp_path_factory) -> Path:
         "pdf": DOCUMENTS,
         "package": 1,
         "site": 1,
-        "meta": 1,
+        "meta": 1 + FILES,
     }
     return project
 
@@ -97,7 +98,9 @@ def project(warm, tmp_path) -> Path:
 def test_rebuild_reuses_everything_and_equals_a_cold_build(project):
     stats = _build(project, "warm").stats
     assert stats.misses == {}
-    assert stats.hits == {"docx": DOCUMENTS, "pdf": DOCUMENTS, "package": 1, "site": 1, "meta": 1}
+    assert stats.hits == {
+        "docx": DOCUMENTS, "pdf": DOCUMENTS, "package": 1, "site": 1, "meta": 1 + FILES
+    }  # fmt: skip
     _same_trees(project / "cold", project / "warm")
     # And a build that does not use the cache at all makes the same bytes.
     assert _build(project, "fresh", cache=None) is None
@@ -141,6 +144,42 @@ def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(projec
         assert data == (project / "cold" / name).read_bytes(), name
     # The two entries are sound again: the next build reuses all.
     assert _build(project, "third", site=False).stats.misses == {}
+
+
+def test_a_file_that_passed_is_not_validated_again_and_an_error_always_is(project, monkeypatch):
+    import convenantgen.pipeline
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(convenantgen.pipeline, "validate", no_validation)
+        stats = _build(project, "zelfde", pdf=False, site=False).stats
+    assert stats.hits["meta"] == FILES
+    # A schema error is found, and found again: findings are never taken from the cache.
+    broken = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: veertig\n")
+    write(project / "content" / "proef", broken)
+    for attempt in ("een", "twee"):
+        with pytest.raises(CheckFailed, match=r"check found 1 error\(s\)"):
+            _build(project, attempt, pdf=False, site=False)
+
+
+def test_downloads_in_the_site_are_the_build_s_own_files(warm):
+    """The site's downloads are second names (or copies) of the build's files: real files
+    with the same bytes, each listed in the manifest with its SHA-256."""
+    import hashlib
+    import json
+
+    out = warm / "cold"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    assert len(manifest) > DOCUMENTS
+    for item in manifest:
+        data = (out / item["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == item["sha256"], item["path"]
+        if not item["path"].endswith(".md"):
+            download = out / "site" / "downloads" / item["path"]
+            assert download.is_file() and not download.is_symlink()
+            assert download.read_bytes() == data
 
 
 def test_a_failed_build_leaves_the_cache_as_it_was(project):
@@ -202,18 +241,22 @@ def test_the_build_reports_what_it_reused(project, capsys):
 
 
 def test_cache_clear_and_info(project, capsys):
+    compiled = len(list((project / CACHE_FOLDER / LAYOUT / "jinja").rglob("*.cache")))
+    assert compiled > 10
     assert main(["--project", str(project), "cache", "info"]) == 0
     info = capsys.readouterr().out
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
-    # docx, batch, pdf, package, site and the remembered LibreOffice version
-    assert capsys.readouterr().out.startswith(f"removed {2 * DOCUMENTS + BATCHES + 3} entries")
+    # docx, batch, pdf, package, site, the remembered LibreOffice version, valid files and the
+    # site engine's compiled templates
+    removed = 2 * DOCUMENTS + BATCHES + 3 + FILES + compiled
+    assert capsys.readouterr().out.startswith(f"removed {removed} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))
         and Cache(project / CACHE_FOLDER).info() == {}
     )
     stats = _build(project, "leeg", pdf=False, site=False).stats
-    assert stats.hits == {} and stats.misses == {"docx": DOCUMENTS}
+    assert stats.hits == {} and stats.misses == {"docx": DOCUMENTS, "meta": FILES}
 
 
 def test_eviction_removes_the_least_recently_used_entries(tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -28,7 +27,7 @@ from .context import DossierContext, build_context
 from .domain import package_stem
 from .errors import CheckFailed, Report
 from .fingerprint import digest
-from .outputs import Artifact, StagingArea, staged_output
+from .outputs import Artifact, StagingArea, link_or_copy, staged_output
 from .pipeline import Loaded, load_content
 from .progress import Progress
 from .project import Project
@@ -75,6 +74,7 @@ def run_build(
         list(options.dossiers) or None,
         project=project,
         day=options.reference_date,
+        cache=cache,
     )
     if on_report is not None:
         on_report(loaded.report)
@@ -514,21 +514,20 @@ def _write_site(
 
     listed = [a for a in staging.artifacts if not a.path.endswith(".md")]
     for artifact in [a for a in listed if early(a.path)]:
-        target = docs_dir / "downloads" / artifact.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(staging.root / artifact.path, target)
+        link_or_copy(staging.root / artifact.path, docs_dir / "downloads" / artifact.path)
     key = site_key(docs_dir, project, options.engine) if cache is not None else ""
     archive = cache.get("site", key) if cache is not None else None
     if archive is not None:
         unpack_folder(archive, site_dir)
     else:
-        build_site(docs_dir, site_dir, project=project, engine=options.engine)
+        bytecode = cache.folder("jinja") if cache is not None else None
+        build_site(
+            docs_dir, site_dir, project=project, engine=options.engine, bytecode_dir=bytecode
+        )
         if cache is not None:
             cache.put("site", key, pack_folder(site_dir))
     for artifact in [a for a in listed if not early(a.path)]:
-        target = site_dir / "downloads" / artifact.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(staging.root / artifact.path, target)
+        link_or_copy(staging.root / artifact.path, site_dir / "downloads" / artifact.path)
 
 
 def preview_downloads(

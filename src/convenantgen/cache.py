@@ -54,6 +54,7 @@ _TEMP_PREFIX = ".tmp-"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Libraries whose version can change the bytes of an output.
 _LIBRARIES = (
+    "cerberus",  # and of what validation finds
     "docxtpl",
     "python-docx",
     "jinja2",
@@ -106,6 +107,11 @@ class Cache:
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / LAYOUT / kind / key[:2] / key
+
+    def folder(self, kind: str) -> Path:
+        """A folder that another cache manages in its own way inside this one (the site
+        engine's compiled templates): counted, evicted and cleared with the entries."""
+        return self.root / LAYOUT / kind / "files"
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry's content, or None (missing, or damaged: then it is removed)."""
@@ -239,7 +245,19 @@ def _unwrap(raw: bytes) -> bytes | None:
             return None
     except ValueError:
         return None
-    return data if hashlib.sha256(data).hexdigest() == checksum else None
+    return CheckedBytes(data, checksum) if hashlib.sha256(data).hexdigest() == checksum else None
+
+
+class CheckedBytes(bytes):
+    """An entry's content with the SHA-256 it was just verified against, so writing it into
+    the output (whose manifest lists every file's SHA-256) does not hash it again."""
+
+    sha256: str
+
+    def __new__(cls, data: bytes, sha256: str) -> CheckedBytes:
+        made = super().__new__(cls, data)
+        made.sha256 = sha256
+        return made
 
 
 def _read_entry(path: Path) -> bytes | None:

@@ -36,7 +36,20 @@ class Artifact:
 
 
 def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """The hex SHA-256 of ``data``; bytes from the build cache bring theirs along."""
+    known = getattr(data, "sha256", None)
+    return known if isinstance(known, str) else hashlib.sha256(data).hexdigest()
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a second name of ``source`` (a hard link) where the file system allows,
+    else a copy. Either way a real file: outputs are written once and never changed in
+    place, so two names of one file cannot drift apart."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def safe_relative(path: str) -> Path:
@@ -53,10 +66,13 @@ class Staging:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.artifacts: list[Artifact] = []
+        self._folders: set[Path] = set()  # made already: a thousand files share a few
 
     def write(self, rel: str, data: bytes, *, dossier: str, kind: str, title: str) -> Artifact:
         target = self.root / safe_relative(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_bytes(data)
         artifact = Artifact(dossier, kind, rel, sha256(data), title)
         self.artifacts.append(artifact)

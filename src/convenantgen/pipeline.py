@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache, engine_fingerprint
 from .checks import known_codes, run_checks
 from .errors import Diagnostic, Report, Severity, UsageError, Where, did_you_mean
+from .fingerprint import digest
 from .model import Dossier, build_dossier
 from .project import Project
-from .schemas import KINDS, validate
+from .schemas import KINDS, schema_fingerprint, validate
 from .sources import Locator, Source, load_file, one_line
 from .wording import check_entries
 
@@ -62,7 +64,11 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def load_dossier(
-    folder: Path, locator: Locator, day: dt.date | None = None, profile: str | None = None
+    folder: Path,
+    locator: Locator,
+    day: dt.date | None = None,
+    profile: str | None = None,
+    cache: Cache | None = None,
 ) -> tuple[Dossier | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     docs: list[tuple[str, Path, object]] = []
@@ -77,7 +83,7 @@ def load_dossier(
         if kind not in KINDS:
             diagnostics.append(_kind_problem(source, kind))
             continue
-        problems = validate(source.data, kind, path, codes)
+        problems = _validated(source, kind, codes, cache)
         if not problems and isinstance(source.data.get("formulas"), dict):
             # An agreement's own formulas are wording: held against the same contract.
             problems = check_entries(
@@ -114,6 +120,25 @@ def load_dossier(
     return dossier, diagnostics + run_checks(dossier, day, profile)
 
 
+def _validated(source: Source, kind: str, codes: frozenset[str], cache: Cache | None) -> list:
+    """The schema's findings for one file. A file whose very bytes passed before, under the
+    same schemas, engine and check codes, passes again: the build cache remembers that, which
+    spares loading the schemas into Cerberus (most of a no-change build's reading time).
+    Findings are never cached: a file with errors is validated every time."""
+    if cache is None or not source.sha256:
+        return validate(source.data, kind, source.path, codes)
+    key = digest("valid", engine_fingerprint(), schema_fingerprint(), kind, source.sha256, codes)
+    if cache.get("meta", key) == _CLEAN:
+        return []
+    problems = validate(source.data, kind, source.path, codes)
+    if not problems:
+        cache.put("meta", key, _CLEAN)
+    return problems
+
+
+_CLEAN = b"valid"
+
+
 def _kind_problem(source: Source, kind: object) -> Diagnostic:
     where = Where(source.path, ("kind",) if "kind" in source.data else ())
     if kind is None:
@@ -131,9 +156,11 @@ def load_content(
     project: Project | None = None,
     day: dt.date | None = None,
     profile: str | None = None,
+    cache: Cache | None = None,
 ) -> Loaded:
     """Read and check every dossier below ``content_dir`` (or just the ids in ``only``), and
-    the project's own templates, on ``day`` (default today) with the rules of ``profile``."""
+    the project's own templates, on ``day`` (default today) with the rules of ``profile``;
+    with ``cache``, files that passed the schemas before are not validated again."""
     loaded = Loaded(content_dir=content_dir)
     if project is not None:
         from .templating import check_templates
@@ -150,7 +177,7 @@ def load_content(
         folders = [f for f in folders if f.name in only]
     ids: dict[str, Path] = {}
     for folder in folders:
-        dossier, diagnostics = load_dossier(folder, loaded.locator, day, profile)
+        dossier, diagnostics = load_dossier(folder, loaded.locator, day, profile, cache)
         loaded.report.extend(loaded.locator.resolve(d) for d in diagnostics)
         if dossier is None:
             continue

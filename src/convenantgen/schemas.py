@@ -9,6 +9,7 @@ where it helps, "Did you mean ...?".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from babel.dates import format_date
 from cerberus import Validator
 from cerberus import errors as cerrors
@@ -172,16 +174,34 @@ def _to_plain(data: Any) -> Any:
     return data
 
 
+def read_schema_file(path: Path) -> Any:
+    """One of the engine's own schema files as plain data. libyaml (through PyYAML) reads them
+    in a tenth of ruamel's time, which every command pays at start; they are plain YAML that
+    both read alike (tested), so ruamel only stands in where libyaml is missing."""
+    text = path.read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - the safe loader
+    return _to_plain(YAML(typ="safe").load(text))
+
+
+@cache
+def schema_fingerprint(directory: Path | None = None) -> str:
+    """SHA-256 over the schema files' names and bytes (they live outside the package in a
+    source checkout, so the engine's fingerprint does not cover them)."""
+    directory = directory or schema_dir()
+    h = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 @cache
 def load_schemas(directory: Path | None = None) -> SchemaSet:
     """Read ``schema/*.yaml``; a broken schema is a programming error and raises."""
     directory = directory or schema_dir()
-    yaml = YAML(typ="safe")
-    common = _to_plain(yaml.load((directory / "common.yaml").read_text("utf-8")))
-    schemas = {
-        kind: _to_plain(yaml.load((directory / f"{kind}.yaml").read_text("utf-8")))
-        for kind in SCHEMA_NAMES
-    }
+    common = read_schema_file(directory / "common.yaml")
+    schemas = {kind: read_schema_file(directory / f"{kind}.yaml") for kind in SCHEMA_NAMES}
     return SchemaSet(schemas, common["rules"], common["schemas"])
 
 

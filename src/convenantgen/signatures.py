@@ -23,7 +23,6 @@ from pathlib import Path
 
 from . import formatting as fmt
 from .errors import ConvenantgenError, UsageError
-from .package import FIELD_PREFIX
 
 
 class SignatureReadError(ConvenantgenError):
@@ -44,6 +43,9 @@ class FieldSignature:
     @property
     def party(self) -> str | None:
         """The party id the field belongs to (``handtekening-<id>`` or ``…-<id>-2``)."""
+        # Imported here: package.py loads pypdf, which every command would pay for at start.
+        from .package import FIELD_PREFIX
+
         if not self.field.startswith(FIELD_PREFIX):
             return None
         return self.field[len(FIELD_PREFIX) :]

@@ -49,6 +49,7 @@ from .site_context import (
     site_dossier,
     site_downloads,
 )
+from .site_hooks import CACHE_VARIABLE
 from .site_pages import Pages
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -100,8 +101,12 @@ def render_site_sources(
         contexts = [build_context(d, wording) for d in dossiers]
     render = Pages(templates_folder).render
     facts = [DossierFacts.of(d, reference_date) for d in dossiers]
+    # Grouped once: looking a dossier's files up in all downloads grows with the square.
+    by_dossier: dict[str, list[dict]] = {}
+    for item in downloads:
+        by_dossier.setdefault(str(item.get("dossier") or ""), []).append(item)
     views = [
-        site_dossier(f, ctx, [x for x in downloads if x.get("dossier") == f.id], agreement_markdown)
+        site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown)
         for f, ctx in zip(facts, contexts, strict=True)
     ]
     schemas = _schema_files()
@@ -151,9 +156,6 @@ def render_site_sources(
     )
     files[FEED_FILE] = render("site/feed.xml", feed=feed)
     names = {d.id: d.display_title for d in views}
-    by_dossier: dict[str, list[dict]] = {}
-    for item in downloads:
-        by_dossier.setdefault(str(item.get("dossier") or ""), []).append(item)
     groups = tuple(
         DownloadGroup(names.get(key, key or "Overig"), site_downloads(by_dossier[key], "../"))
         for key in sorted(by_dossier, key=lambda k: (k not in names, k))
@@ -290,6 +292,7 @@ def write_derived_config(
         "site_dir": str(Path(site_dir).resolve()),
     }
     config["theme"]["custom_dir"] = str(theme or THEME_DIR)
+    config["hooks"] = [str(_PACKAGE / "site_hooks.py")]
     sidecar = _sidecar(Path(docs_dir))
     if "nav" in sidecar:
         config["nav"] = sidecar["nav"]
@@ -321,13 +324,19 @@ ENGINES = ("mkdocs", "zensical")
 
 
 def build_site(
-    docs_dir: Path, site_dir: Path, *, project: Project | None = None, engine: str = "mkdocs"
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    project: Project | None = None,
+    engine: str = "mkdocs",
+    bytecode_dir: Path | None = None,
 ) -> None:
     """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict`` or
     ``zensical build --strict`` (Material's successor).
 
     The engine runs in a subprocess: its logging, plugins and global state stay out of ours,
-    and its messages come back as the error text when the build fails.
+    and its messages come back as the error text when the build fails. MkDocs keeps the theme's
+    compiled Jinja templates in ``bytecode_dir`` when one is given (see :mod:`.site_hooks`).
     """
     docs_dir, site_dir = Path(docs_dir), Path(site_dir)
     if not docs_dir.is_dir():
@@ -342,7 +351,9 @@ def build_site(
         epoch = _source_date_epoch(docs_dir)
         if epoch and "SOURCE_DATE_EPOCH" not in env:
             env["SOURCE_DATE_EPOCH"] = epoch
-        env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+        env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", CACHE_VARIABLE)}
+        if bytecode_dir is not None:
+            env[CACHE_VARIABLE] = str(bytecode_dir)
         if engine == "mkdocs":
             theme = theme_dir(project, work)
             cfg = write_derived_config(

@@ -8,6 +8,7 @@ validates them so that ``2025-02-31`` is reported, not raised.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Source:
 
     path: Path
     data: Any
+    sha256: str = ""  # of the file's bytes: what a cached validation result is keyed by
 
 
 def one_line(text: str) -> str:
@@ -296,7 +298,7 @@ def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         return None, [
             _diag(path, 1, 1, "yaml-structure", f"file holds {kind}; expected a mapping of keys")
         ]
-    return Source(path, data), []
+    return Source(path, data, hashlib.sha256(raw).hexdigest()), []
 
 
 def _reader_problem(exc: ReaderError, text: str, path: Path) -> Diagnostic:
