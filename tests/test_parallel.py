@@ -42,3 +42,26 @@ def test_workers_stop_without_a_traceback_under_the_commands_sigterm_handler():
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "done"
     assert "Traceback" not in run.stderr and "KeyboardInterrupt" not in run.stderr, run.stderr
+
+
+def _pid_of(_: int) -> int:
+    import os
+    import time
+
+    time.sleep(0.05)  # long enough that the parent's own work overlaps the workers'
+    return os.getpid()
+
+
+def test_while_waiting_runs_once_in_this_process_while_the_workers_work():
+    import os
+
+    seen: list[int] = []
+    workers = parallel_map(
+        _pid_of, list(range(20)), workers=2, while_waiting=lambda: seen.append(os.getpid())
+    )
+    assert seen == [os.getpid()]
+    assert os.getpid() not in workers  # the items went to the workers
+    # Too little work for a pool: it still runs, once, after the items.
+    seen.clear()
+    assert parallel_map(_square, [3], workers=2, while_waiting=lambda: seen.append(1)) == [9]
+    assert seen == [1]

@@ -33,6 +33,9 @@ from .progress import Progress
 from .project import Project
 from .templating import Templates
 
+# Documents split per round of the worker pool: bounds the PDFs held in memory at once.
+SPLIT_DOCUMENTS = 2000
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -297,7 +300,19 @@ def _write_pdfs(
             converted[n] = result
             if cache is not None:
                 cache.put("batch", batches[n].key, result.pack())
-    _split(batches, converted, pdfs, metadata, ids, keys, options, progress, cache)
+
+    def assemble() -> None:
+        for step, package in enumerate(packages, start=1):
+            progress.step("package", step, len(packages), package.dossier)
+            if package.data is None:
+                package.data = assemble_package(
+                    [converted[n] for n in package.batches], **package.settings
+                )
+                if cache is not None:
+                    cache.put("package", package.key, package.data)
+
+    # The packages are joined in this process while the workers split the batches.
+    _split(batches, converted, pdfs, metadata, ids, keys, options, progress, cache, assemble)
     for i, doc in enumerate(rendered):
         staging.write(
             f"{doc.dossier}/{doc.name}.pdf",
@@ -306,14 +321,7 @@ def _write_pdfs(
             kind=f"{doc.kind}-pdf",
             title=doc.title,
         )
-    for step, package in enumerate(packages, start=1):
-        progress.step("package", step, len(packages), package.dossier)
-        if package.data is None:
-            package.data = assemble_package(
-                [converted[n] for n in package.batches], **package.settings
-            )
-            if cache is not None:
-                cache.put("package", package.key, package.data)
+    for package in packages:
         staging.write(
             f"{package.dossier}/{package_stem(package.dossier)}.pdf",
             package.data,
@@ -333,17 +341,24 @@ def _split(
     options: BuildOptions,
     progress: Progress,
     cache: Cache | None,
+    while_waiting: Callable[[], None],
 ) -> None:
-    """Split the converted batches that hold a document not in ``pdfs``; over the cores, a
-    few batches at a time (their PDFs are held in memory until written)."""
+    """Split the converted batches that hold a document not in ``pdfs``; over the cores, in
+    groups of at most SPLIT_DOCUMENTS documents (their PDFs are held in memory until written).
+    ``while_waiting`` runs in this process during the first group."""
     from .batches import split_documents
-    from .parallel import cores, parallel_map
+    from .parallel import parallel_map
 
     todo = [n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)]
-    step = 4 * (options.jobs or cores())
-    for start in range(0, len(todo), step):
-        group = todo[start : start + step]
-        progress.step("pdf", start, len(todo), "splitting")
+    groups: list[list[int]] = []
+    for n in todo:
+        if not groups or sum(len(batches[m].members) for m in groups[-1]) >= SPLIT_DOCUMENTS:
+            groups.append([])
+        groups[-1].append(n)
+    if not groups:
+        while_waiting()
+    for number, group in enumerate(groups):
+        progress.step("pdf", number, len(groups), "splitting")
         items = [
             (
                 converted[n],
@@ -352,9 +367,14 @@ def _split(
             )
             for n in group
         ]
-        for n, datas in zip(
-            group, parallel_map(split_documents, items, options.jobs, min_items=2), strict=True
-        ):
+        made = parallel_map(
+            split_documents,
+            items,
+            options.jobs,
+            min_items=2,
+            while_waiting=while_waiting if number == 0 else None,
+        )
+        for n, datas in zip(group, made, strict=True):
             for i, data in zip(batches[n].members, datas, strict=True):
                 pdfs[i] = data
                 if cache is not None:

@@ -50,9 +50,14 @@ def parallel_map(
     workers: int | None = None,
     *,
     min_items: int = MIN_ITEMS,
+    while_waiting: Callable[[], None] | None = None,
 ) -> list[R]:
     """``[func(x) for x in items]``, in ``workers`` processes (default: the cores); in this
-    process when there are fewer than ``min_items`` items (lower it for heavy items)."""
+    process when there are fewer than ``min_items`` items (lower it for heavy items).
+
+    ``while_waiting`` is called in this process while the workers run (after they were
+    forked, so they do not see what it does): other work that would otherwise wait its turn.
+    """
     global _WORK
     workers = max(1, min(workers or cores(), len(items)))
     if (
@@ -60,14 +65,20 @@ def parallel_map(
         or len(items) < min_items
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return [func(x) for x in items]
+        results = [func(x) for x in items]
+        if while_waiting is not None:
+            while_waiting()
+        return results
     # A few chunks per worker, so a worker that gets the long documents does not hold up the end.
     size = max(1, -(-len(items) // (workers * 4))) if len(items) >= MIN_ITEMS else 1
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _WORK = (func, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
-            chunks = pool.map(_run, bounds, chunksize=1)
+            pending = pool.map_async(_run, bounds, chunksize=1)
+            if while_waiting is not None:
+                while_waiting()
+            chunks = pending.get()
     finally:
         _WORK = None
     return [result for chunk in chunks for result in chunk]
