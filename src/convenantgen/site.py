@@ -409,10 +409,13 @@ def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Pa
         shutil.copytree(
             own_overrides, theme_root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*")
         )
+    # Zensical's navigation is one tree that its pages expand in the browser: pruning (for
+    # MkDocs' page size) would leave every section empty.
+    features = [f for f in base["theme"].get("features", []) if f != "navigation.prune"]
     config = {
         **base,
         **{k: v for k, v in own.items() if k != "theme"},
-        "theme": {**base["theme"], **own["theme"], "custom_dir": "theme"},
+        "theme": {**base["theme"], **own["theme"], "custom_dir": "theme", "features": features},
         "docs_dir": "docs",
         "site_dir": "site",
     }
