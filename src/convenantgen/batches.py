@@ -27,6 +27,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -68,6 +69,11 @@ class Converted:
     starts: tuple[int, ...]
     pages: int
     signatures: tuple[tuple[str, int, float, float], ...]
+
+    @cached_property
+    def reader(self) -> PdfReader:
+        """The PDF, read once (the package and :func:`.pdfpages.prepare` share it)."""
+        return PdfReader(io.BytesIO(self.pdf))
 
     def ranges(self) -> list[range]:
         ends = [*self.starts[1:], self.pages]

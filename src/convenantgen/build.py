@@ -286,8 +286,27 @@ def _write_pdfs(
         # The timeout is per document: a batch gets a second more per further document.
         limit = options.timeout + max(len(batches[n].members) for n in todo) - 1
 
+        def prepare() -> None:
+            # While LibreOffice works: read the batches the packages take from the cache.
+            from .pdfpages import prepare
+
+            for package in packages:
+                for n in package.batches:
+                    if package.data is None and n in converted:
+                        prepare(converted[n].reader)
+
+        waiting = [prepare]
+
         def convert(sources: list[Path], out: Path) -> list[Path]:
-            return convert_to_pdf(sources, out, jobs=options.jobs, timeout=limit)
+            hook = waiting.pop() if waiting else None
+            return convert_to_pdf(
+                sources,
+                out,
+                jobs=options.jobs,
+                timeout=limit,
+                while_waiting=hook,
+                profiles=cache.profiles if cache is not None else None,
+            )
 
         made = convert_batches(
             [batches[n] for n in todo],

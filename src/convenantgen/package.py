@@ -18,7 +18,6 @@ PDF. The same parts give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import tempfile
 from collections.abc import Sequence
@@ -187,7 +186,7 @@ def assemble_package(
     ``identifier`` (16 bytes, a digest of what the package is made of) saves writing the
     package twice to derive its file identifier from its bytes."""
     try:
-        readers = [PdfReader(io.BytesIO(piece.pdf)) for piece in pieces]
+        readers = [piece.reader for piece in pieces]
         writer, offsets = join(readers)
     except (PyPdfError, ValueError, KeyError) as exc:
         raise PackageError(f"the package PDF cannot be read: {exc}") from exc

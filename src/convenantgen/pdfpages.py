@@ -99,6 +99,21 @@ def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
         return _join(readers)
 
 
+def prepare(reader: PdfReader) -> None:
+    """Read and index ``reader`` now (its objects, pages and tag tree), so that a later
+    :func:`join` with it has less to do: for work that can be done while waiting."""
+    with _no_collection():
+        _source(reader)
+
+
+def _source(reader: PdfReader) -> _Source:
+    source = getattr(reader, "_convenantgen_source", None)
+    if source is None:
+        source = _Source(reader)
+        reader._convenantgen_source = source  # type: ignore[attr-defined]
+    return source
+
+
 def _split(reader: PdfReader, ranges: Sequence[range]) -> list[PdfWriter]:
     source = _Source(reader)
     outline = _outline_items(reader, source)
@@ -123,7 +138,7 @@ def _join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
     starts = []
     for reader in readers:
         starts.append(len(writer.pages))
-        result.add(_Source(reader), range(len(reader.pages)))
+        result.add(_source(reader), range(len(reader.pages)))
     result.finish(readers[0].trailer["/Root"] if readers else DictionaryObject())
     return writer, starts
 
