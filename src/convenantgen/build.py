@@ -35,6 +35,8 @@ from .templating import Templates
 
 # Documents split per round of the worker pool: bounds the PDFs held in memory at once.
 SPLIT_DOCUMENTS = 2000
+# Fewer documents to convert than this go to one LibreOffice process (see _write_pdfs).
+ONE_PROCESS = 30
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,12 @@ def run_build(
         if cache is not None:
             # New entries wait in the staging folder: a failed build leaves the cache alone.
             cache.spool_in(staging.work / "cache")
-        _write_documents(staging, contexts, rendered)
+        documents = partial(_write_documents, staging, contexts, rendered)
         if options.pdf:
-            _write_pdfs(staging, loaded, contexts, rendered, options, progress, cache)
+            # The documents are written while LibreOffice converts.
+            _write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, documents)
+        else:
+            documents()
         if options.site:
             _write_site(staging, loaded, contexts, options, progress, project, cache)
         staging.write_manifest()
@@ -252,9 +257,11 @@ def _write_pdfs(
     options: BuildOptions,
     progress: Progress,
     cache: Cache | None,
+    meanwhile: Callable[[], None],
 ) -> None:
     """Every document's PDF and each dossier's signing package, from batches (see
-    :mod:`.batches`): from the cache what did not change, the rest converted and split."""
+    :mod:`.batches`): from the cache what did not change, the rest converted and split.
+    ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not)."""
     from .batches import Converted, convert_batches, plan
     from .package import assemble_package
     from .parallel import parallel_map
@@ -287,9 +294,11 @@ def _write_pdfs(
         limit = options.timeout + max(len(batches[n].members) for n in todo) - 1
 
         def prepare() -> None:
-            # While LibreOffice works: read the batches the packages take from the cache.
+            # While LibreOffice works: the other work, and reading the batches the packages
+            # take from the cache.
             from .pdfpages import prepare
 
+            meanwhile()
             for package in packages:
                 for n in package.batches:
                     if package.data is None and n in converted:
@@ -297,12 +306,16 @@ def _write_pdfs(
 
         waiting = [prepare]
 
+        # Below ONE_PROCESS documents one LibreOffice is quicker than several: each start costs
+        # about as much CPU as converting thirty documents.
+        few = sum(len(batches[n].members) for n in todo) < ONE_PROCESS
+
         def convert(sources: list[Path], out: Path) -> list[Path]:
             hook = waiting.pop() if waiting else None
             return convert_to_pdf(
                 sources,
                 out,
-                jobs=options.jobs,
+                jobs=1 if few else options.jobs,
                 timeout=limit,
                 while_waiting=hook,
                 profiles=cache.profiles if cache is not None else None,
@@ -319,6 +332,8 @@ def _write_pdfs(
             converted[n] = result
             if cache is not None:
                 cache.put("batch", batches[n].key, result.pack())
+    else:
+        meanwhile()
 
     def assemble() -> None:
         for step, package in enumerate(packages, start=1):
