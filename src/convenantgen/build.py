@@ -267,7 +267,7 @@ def _write_pdfs(
     from .parallel import parallel_map
 
     batches = plan([(d.dossier, d.kind, d.docx) for d in rendered], _pdf_salt(cache))
-    metadata = [_metadata(loaded, d) for d in rendered]
+    metadata = _metadata(loaded, rendered)
     ids = _pdf_ids(batches, metadata)
     keys = {i: digest("pdf", b.key, ids[i]) for b in batches for i in b.members}
     found = {i: cache.get("pdf", keys[i]) for i in keys} if cache is not None else {}
@@ -452,11 +452,13 @@ def _packages(
     from .pdf import PdfMetadata
 
     out = []
+    # The texts in force are for reading, not for signing.
+    signed: dict[str, list[int]] = {}
+    for n, b in enumerate(batches):
+        if b.kind != "consolidated":
+            signed.setdefault(b.dossier, []).append(n)
     for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
-        # The texts in force are for reading, not for signing.
-        own = [
-            n for n, b in enumerate(batches) if b.dossier == dossier.id and b.kind != "consolidated"
-        ]
+        own = signed.get(dossier.id, [])
         if not own:
             continue
         settings = _package_settings(dossier, ctx)
@@ -478,15 +480,17 @@ def _packages(
     return out
 
 
-def _metadata(loaded: Loaded, doc: _Rendered) -> dict:
-    dossier = next(d for d in loaded.dossiers if d.id == doc.dossier)
-    penvoerder = dossier.penvoerder
-    return {
-        "title": doc.title,
-        "subject": dossier.title,
-        "author": penvoerder.name if penvoerder else dossier.title,
-        "date": _dossier_date(dossier),
-    }
+def _metadata(loaded: Loaded, docs: list[_Rendered]) -> list[dict]:
+    """Each document's PDF metadata: its title, and its dossier's title, penvoerder, date."""
+    common = {}
+    for dossier in loaded.dossiers:
+        penvoerder = dossier.penvoerder
+        common[dossier.id] = {
+            "subject": dossier.title,
+            "author": penvoerder.name if penvoerder else dossier.title,
+            "date": _dossier_date(dossier),
+        }
+    return [{"title": doc.title, **common[doc.dossier]} for doc in docs]
 
 
 def _dossier_date(dossier) -> dt.date:
@@ -622,7 +626,7 @@ def preview_downloads(
         [(d.dossier, d.kind, data) for d, data in zip(everything, found, strict=True)],
         _pdf_salt(cache),
     )
-    metadata = [_metadata(loaded, d) for d in everything]
+    metadata = _metadata(loaded, everything)
     ids = _pdf_ids(batches, metadata)
     for b in [b for b in batches if b.key]:
         for i in b.members:

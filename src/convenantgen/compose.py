@@ -1,7 +1,7 @@
-"""One Word document from the signing package's parts, so LibreOffice converts it once.
+"""One Word document from many (a batch, see :mod:`.batches`), so LibreOffice converts it once.
 
-Converted together, the package is one tagged PDF/A with every font embedded once, instead of
-the parts' PDFs glued together with a font subset per part. Each part becomes a section of its
+Converted together, the parts make one tagged PDF/A with every font embedded once, and
+LibreOffice pays its cost per opened document once per batch. Each part becomes a section of its
 own that starts on a new page, restarts its page numbers and keeps its own headers and footers;
 a ``NUMPAGES`` field in them ("pagina 2 van 3") becomes the part's own page count when it is
 known, as a whole document would otherwise count the package's pages.
