@@ -311,33 +311,3 @@ def test_pdf_date_never_uses_the_clock(monkeypatch: pytest.MonkeyPatch):
     assert pdf_date(None) == "D:20000101000000+00'00'"
     tz = dt.timezone(dt.timedelta(hours=2))
     assert pdf_date(dt.datetime(2025, 6, 1, 12, 30, tzinfo=tz)) == "D:20250601103000+00'00'"
-
-
-def test_kept_profiles_are_reused_one_process_at_a_time_and_a_damaged_one_goes(
-    tmp_path: Path, docs: list[Path], monkeypatch: pytest.MonkeyPatch
-):
-    import fcntl
-
-    log = tmp_path / "calls.log"
-    logging = make_script(
-        tmp_path / "soffice-logging", f'echo "$1" >> "{log}"\nexec "{REAL_SOFFICE}" "$@"\n'
-    )
-    monkeypatch.setenv("CONVENANTGEN_SOFFICE", str(logging))
-    kept = tmp_path / "profiles"
-    convert_to_pdf(docs[:1], tmp_path / "een", jobs=1, profiles=kept)
-    assert (kept / "slot0" / "user").is_dir()  # LibreOffice made its profile there, and kept it
-    # Another process holds slot 0 (as a build running at the same time would): slot 1.
-    with open(kept / "slot0.lock", "a+b") as busy:
-        fcntl.flock(busy, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        pdfs = convert_to_pdf(docs, tmp_path / "twee", jobs=1, profiles=kept)
-    assert "Stichting Één & Co" in pdf_text(pdfs[1])
-    convert_to_pdf(docs[1:], tmp_path / "drie", jobs=1, profiles=kept)
-    used = [line.removeprefix("-env:UserInstallation=file://") for line in log.read_text().split()]
-    assert used == [str(kept / "slot0"), str(kept / "slot1"), str(kept / "slot0")]
-    # A conversion that fails removes the profile it used (it may be what broke), then the
-    # second try starts from a fresh one.
-    broken = tmp_path / "kapot.docx"
-    broken.write_bytes(b"PK\x03\x04 geen zip")
-    with pytest.raises(ConversionError):
-        convert_to_pdf([broken], tmp_path / "vier", jobs=1, profiles=kept)
-    assert not (kept / "slot0").exists()

@@ -318,7 +318,6 @@ def _write_pdfs(
                 jobs=1 if few else options.jobs,
                 timeout=limit,
                 while_waiting=hook,
-                profiles=cache.profiles if cache is not None else None,
             )
 
         made = convert_batches(

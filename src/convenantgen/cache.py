@@ -212,19 +212,12 @@ class Cache:
             total -= st.st_size
         return removed
 
-    @property
-    def profiles(self) -> Path:
-        """Where LibreOffice's user profiles are kept between builds (see pdf.py): not
-        entries, never evicted; ``clear`` removes them."""
-        return self.root / "libreoffice"
-
     def clear(self) -> tuple[int, int]:
         """Remove every entry; returns (entries, bytes) removed."""
         entries = [(p, st) for p, st in self.entries() if not p.name.startswith(_TEMP_PREFIX)]
         size = sum(st.st_size for _, st in entries)
         if self.root.is_dir():
             shutil.rmtree(self.root / LAYOUT, ignore_errors=True)
-            shutil.rmtree(self.profiles, ignore_errors=True)
         return len(entries), size
 
     def info(self) -> dict[str, tuple[int, int]]:

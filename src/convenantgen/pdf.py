@@ -1,12 +1,10 @@
 """Stage "pdf": DOCX → PDF with headless LibreOffice, and reproducible PDF bytes.
 
 ``convert_to_pdf`` hands LibreOffice many documents per call (each start costs about a second)
-and runs a few calls side by side. Every process gets a user profile of its own: two
-LibreOffice processes that share a profile fail silently (exit 1, no PDF). A profile is a
-throw-away one, or one kept between calls (the build keeps them beside its cache), locked by
-one process at a time. LibreOffice's exit code says little, so each expected PDF is checked;
-documents that failed get one more try with a fresh profile before the run stops with
-:class:`ConversionError`.
+and runs a few calls side by side. Every call gets its own throw-away user profile: two
+LibreOffice processes that share a profile fail silently (exit 1, no PDF). LibreOffice's exit
+code says little, so each expected PDF is checked; documents that failed get one more try with a
+fresh profile before the run stops with :class:`ConversionError`.
 
 ``normalize_pdf`` rewrites a PDF through pypdf with fixed metadata and a file identifier taken
 from a hash of the content, so the same DOCX gives the same PDF bytes on every run.
@@ -16,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import json
@@ -33,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -77,8 +74,6 @@ EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": kind, "value": value} for name, (kind, value) in EXPORT_OPTIONS.items()},
     separators=(",", ":"),
 )
-# Kept profiles (see convert_to_pdf's ``profiles``): more than LibreOffice processes run at once.
-PROFILE_SLOTS = 8
 # Used when neither the caller nor SOURCE_DATE_EPOCH gives a date: fixed, never "now".
 FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -125,15 +120,11 @@ def convert_to_pdf(
     timeout: float = 120,
     soffice: str | Path | None = None,
     while_waiting: Callable[[], None] | None = None,
-    profiles: Path | None = None,
 ) -> list[Path]:
     """Convert DOCX files to ``out_dir/<stem>.pdf``; returns the PDFs in input order.
 
     ``while_waiting`` is called once while the first LibreOffice processes run: other work
-    that need not wait for them. ``profiles`` is a folder where LibreOffice's user profiles
-    are kept between calls (a process starts faster with one it made before); each is used
-    by one process at a time (a file lock), a damaged one is removed, and the second try
-    always starts from a fresh profile.
+    that need not wait for them.
 
     The files are split into ``jobs`` batches (default: the number of CPU cores; more batches
     if one would hold over ``MAX_BATCH`` documents), one LibreOffice process per batch, at
@@ -154,13 +145,7 @@ def convert_to_pdf(
     with tempfile.TemporaryDirectory(prefix=".convenantgen-pdf-", dir=out_dir) as staging:
         stage = Path(staging)
         outcome = _run_batches(
-            program,
-            _batches(files, workers),
-            stage / "try1",
-            workers,
-            timeout,
-            while_waiting,
-            profiles,
+            program, _batches(files, workers), stage / "try1", workers, timeout, while_waiting
         )
         if outcome.failed:
             rest = [f for f in files if f in outcome.failed and f not in outcome.suspects]
@@ -212,7 +197,6 @@ def _run_batches(
     workers: int,
     timeout: float,
     while_waiting: Callable[[], None] | None = None,
-    profiles: Path | None = None,
 ) -> _Outcome:
     if not batches:
         if while_waiting is not None:
@@ -221,9 +205,7 @@ def _run_batches(
     with ThreadPoolExecutor(max_workers=min(workers, len(batches))) as pool:
         try:
             running = pool.map(
-                lambda ib: _convert_batch(
-                    program, ib[1], stage / f"batch{ib[0]}", timeout, profiles
-                ),
+                lambda ib: _convert_batch(program, ib[1], stage / f"batch{ib[0]}", timeout),
                 enumerate(batches),
             )
             if while_waiting is not None:
@@ -245,45 +227,16 @@ def _run_batches(
     return _Outcome(done, failed, frozenset(suspects))
 
 
-def _kept_profile(profiles: Path | None) -> tuple[Path, IO[bytes]] | None:
-    """A kept profile below ``profiles`` that no other LibreOffice uses now, with the open
-    file whose lock says so (closing it frees the profile); None when all are taken."""
-    if profiles is None:
-        return None
-    try:
-        profiles.mkdir(parents=True, exist_ok=True)
-        for slot in range(PROFILE_SLOTS):
-            handle = open(profiles / f"slot{slot}.lock", "a+b")  # noqa: SIM115
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                continue
-            return profiles / f"slot{slot}", handle
-    except OSError:
-        pass
-    return None
-
-
-def _convert_batch(
-    program: Path, files: list[Path], work: Path, timeout: float, profiles: Path | None = None
-) -> _Outcome:
-    """One LibreOffice process with a profile of its own (a kept one from ``profiles`` when
-    one is free, else a throw-away one), converting ``files`` into ``work``."""
+def _convert_batch(program: Path, files: list[Path], work: Path, timeout: float) -> _Outcome:
+    """One LibreOffice process with a private throw-away profile, converting ``files`` into
+    ``work``."""
     out = work / "out"
-    kept = _kept_profile(profiles)
-    profile = kept[0] if kept else work / "profile"
+    profile = work / "profile"
     out.mkdir(parents=True)
-    outcome: _Outcome | None = None
     try:
-        outcome = _run_soffice(program, files, out, profile, timeout)
+        return _run_soffice(program, files, out, profile, timeout)
     finally:
-        if kept is None or outcome is None or outcome.failed:
-            # A throw-away profile goes; a kept one that saw a failure may be damaged.
-            shutil.rmtree(profile, ignore_errors=True)
-        if kept is not None:
-            kept[1].close()
-    return outcome
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _run_soffice(
