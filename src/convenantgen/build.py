@@ -269,7 +269,7 @@ def _write_pdfs(
     batches = plan([(d.dossier, d.kind, d.docx) for d in rendered], _pdf_salt(cache))
     metadata = _metadata(loaded, rendered)
     ids = _pdf_ids(batches, metadata)
-    keys = {i: digest("pdf", b.key, ids[i]) for b in batches for i in b.members}
+    keys = _pdf_keys(batches, ids)
     found = {i: cache.get("pdf", keys[i]) for i in keys} if cache is not None else {}
     pdfs = {i: data for i, data in found.items() if data is not None}
     packages = _packages(loaded, contexts, rendered, batches)
@@ -347,21 +347,29 @@ def _write_pdfs(
     # The packages are joined in this process while the workers split the batches.
     _split(batches, converted, pdfs, metadata, ids, keys, options, progress, cache, assemble)
     for i, doc in enumerate(rendered):
-        staging.write(
-            f"{doc.dossier}/{doc.name}.pdf",
-            pdfs.pop(i),
-            dossier=doc.dossier,
-            kind=f"{doc.kind}-pdf",
-            title=doc.title,
-        )
+        _write_pdf(staging, doc, pdfs.pop(i))
     for package in packages:
-        staging.write(
-            f"{package.dossier}/{package_stem(package.dossier)}.pdf",
-            package.data,
-            dossier=package.dossier,
-            kind="signing-package",
-            title=package.settings["metadata"].title,
-        )
+        _write_package(staging, package, package.data)
+
+
+def _write_pdf(staging: StagingArea, doc: _Rendered, data: bytes) -> None:
+    rel = f"{doc.dossier}/{doc.name}.pdf"
+    staging.write(rel, data, dossier=doc.dossier, kind=f"{doc.kind}-pdf", title=doc.title)
+
+
+def _write_package(staging: StagingArea, package: _Package, data: bytes) -> None:
+    staging.write(
+        f"{package.dossier}/{package_stem(package.dossier)}.pdf",
+        data,
+        dossier=package.dossier,
+        kind="signing-package",
+        title=package.settings["metadata"].title,
+    )
+
+
+def _pdf_keys(batches: list, ids: dict[int, str]) -> dict[int, str]:
+    """Each document's cache key: its batch's key and what else its PDF depends on."""
+    return {i: digest("pdf", b.key, ids[i]) for b in batches for i in b.members}
 
 
 def _split(
@@ -626,26 +634,15 @@ def preview_downloads(
         _pdf_salt(cache),
     )
     metadata = _metadata(loaded, everything)
-    ids = _pdf_ids(batches, metadata)
-    for b in [b for b in batches if b.key]:
-        for i in b.members:
-            data = cache.get("pdf", digest("pdf", b.key, ids[i]))
-            if data is not None:
-                doc = everything[i]
-                rel = f"{doc.dossier}/{doc.name}.pdf"
-                staging.write(
-                    rel, data, dossier=doc.dossier, kind=f"{doc.kind}-pdf", title=doc.title
-                )
+    keys = _pdf_keys([b for b in batches if b.key], _pdf_ids(batches, metadata))
+    for i, key in keys.items():
+        data = cache.get("pdf", key)
+        if data is not None:
+            _write_pdf(staging, everything[i], data)
     for package in _packages(loaded, contexts, everything, batches):
         if not all(batches[n].key for n in package.batches):
             continue
         data = cache.get("package", package.key)
         if data is not None:
-            staging.write(
-                f"{package.dossier}/{package_stem(package.dossier)}.pdf",
-                data,
-                dossier=package.dossier,
-                kind="signing-package",
-                title=package.settings["metadata"].title,
-            )
+            _write_package(staging, package, data)
     return staging.artifacts
