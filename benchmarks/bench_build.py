@@ -4,7 +4,7 @@ The dossier is the Almere example grown to ``--parties`` parties (extra school b
 through their representative) with ``--accessions`` accession requests. It must pass
 ``load_content`` without errors; its documents are rendered (one consent per current party per
 request, so the number of documents grows with both numbers) and made into PDFs as the build
-does (:mod:`convenantgen.batches`): composed per kind in batches, converted by LibreOffice,
+does (:mod:`convenantgen.render.pdf.batches`): composed per kind in batches, converted by LibreOffice,
 split into one PDF per document; then the signing package is joined from the batches. Each
 stage's wall and CPU time (children included) is printed.
 
@@ -37,15 +37,15 @@ import time
 from functools import partial
 from pathlib import Path
 
-from convenantgen.batches import convert_batches, plan, split_documents
-from convenantgen.context import build_context
+from convenantgen.context.agreement import build_context
 from convenantgen.errors import ConvenantgenError
-from convenantgen.package import PackagePart, Signatory, assemble_package
 from convenantgen.parallel import parallel_map
-from convenantgen.pdf import PdfMetadata, convert_to_pdf, find_soffice
-from convenantgen.pdfa import pdfa_problems
-from convenantgen.pipeline import load_content
-from convenantgen.render_docx import document_jobs, render_job
+from convenantgen.read.load import load_content
+from convenantgen.render.docx.render import document_jobs, render_job
+from convenantgen.render.pdf.batches import convert_batches, plan, split_documents
+from convenantgen.render.pdf.convert import PdfMetadata, convert_to_pdf, find_soffice
+from convenantgen.render.pdf.package import PackagePart, Signatory, assemble_package
+from convenantgen.render.pdf.pdfa import pdfa_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "almere"

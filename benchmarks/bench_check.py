@@ -75,7 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parties", type=int, default=500)
     args = parser.parse_args()
-    from convenantgen.pipeline import load_content
+    from convenantgen.read.load import load_content
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthetic_dossier(Path(tmp) / "synthetisch", args.parties)

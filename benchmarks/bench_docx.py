@@ -28,18 +28,18 @@ import time
 import zipfile
 from pathlib import Path
 
-from convenantgen.compose import mark_signature_lines
-from convenantgen.context import build_context
-from convenantgen.pipeline import load_content
-from convenantgen.render_docx import (
+from convenantgen.context.agreement import build_context
+from convenantgen.read.load import load_content
+from convenantgen.read.templates import Templates
+from convenantgen.render.docx.compose import mark_signature_lines
+from convenantgen.render.docx.render import (
     TEMPLATES,
     core_properties,
     document_jobs,
     jinja_env,
     render_job,
 )
-from convenantgen.templating import Templates
-from convenantgen.wordtemplate import render_with_docxtpl
+from convenantgen.render.docx.template import render_with_docxtpl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

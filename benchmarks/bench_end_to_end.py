@@ -148,7 +148,7 @@ def case_cold(args) -> bool:
         package = next((root / "uit").glob("*/*-ondertekenpakket.pdf"))
         step = max(1, len(docs) // args.sample)
         sample = docs[::step][: args.sample]
-        from convenantgen.pdf import find_soffice
+        from convenantgen.render.pdf.convert import find_soffice
 
         single = bench_build.one_call_each(
             find_soffice(), sample, Path(tmp) / "single", Path(tmp) / "profile"

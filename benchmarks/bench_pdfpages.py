@@ -32,9 +32,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from convenantgen import pdf, pdfpages
-from convenantgen.build import BuildOptions, run_build
-from convenantgen.compose import ComposeInput, compose
+from convenantgen.build.run import BuildOptions, run_build
+from convenantgen.render.docx.compose import ComposeInput, compose
+from convenantgen.render.pdf import convert as pdf
+from convenantgen.render.pdf import pages as pdfpages
 
 ROOT = Path(__file__).resolve().parents[1]
 SPLIT_TARGET = 4.0

@@ -16,7 +16,7 @@ Conventions, so that rendering stays predictable:
 - Calibri for text and Cambria for headings (Carlito and Caladea render them identically);
 - lean: only the styles a template uses (with what they are based on, linked to or followed by,
   and the defaults), no ``latentStyles``, no ``stylesWithEffects.xml``, thumbnail or
-  ``customXml`` (see ``convenantgen.lean``), so a rendered document is about 40 KB of XML
+  ``customXml`` (see ``convenantgen.render.docx.slim``), so a rendered document is about 40 KB of XML
   instead of 830 KB for Word or LibreOffice to read.
 """
 
@@ -37,7 +37,7 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from convenantgen.wordtemplate import lean_docx  # noqa: E402
+from convenantgen.render.docx.template import lean_docx  # noqa: E402
 
 OUT = ROOT / "src" / "convenantgen" / "templates"
 BODY_FONT = "Calibri"

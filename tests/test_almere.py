@@ -10,7 +10,7 @@ import pytest
 from dossier_factory import line_of
 
 from convenantgen.cli import main
-from convenantgen.pipeline import load_content
+from convenantgen.read.load import load_content
 
 ALMERE = Path(__file__).resolve().parents[1] / "content" / "almere"
 

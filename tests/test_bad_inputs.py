@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from convenantgen.pipeline import load_content
-from convenantgen.references import build_index, render_text
-from convenantgen.schemas import validate
+from convenantgen.model.references import build_index, render_text
+from convenantgen.read.load import load_content
+from convenantgen.read.schemas import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from convenantgen.batches import Converted, convert_batches, plan, split_documents
-from convenantgen.pdf import PdfMetadata, convert_to_pdf
-from convenantgen.pdfa import pdfa_problems
-from convenantgen.pipeline import load_content
-from convenantgen.render_docx import render_documents
+from convenantgen.read.load import load_content
+from convenantgen.render.docx.render import render_documents
+from convenantgen.render.pdf.batches import Converted, convert_batches, plan, split_documents
+from convenantgen.render.pdf.convert import PdfMetadata, convert_to_pdf
+from convenantgen.render.pdf.pdfa import pdfa_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 META = PdfMetadata("Proef", "Convenant", "Gemeente Almere")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from convenantgen.pipeline import load_content
+from convenantgen.read.load import load_content
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

@@ -17,7 +17,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from convenantgen.cli import main
-from convenantgen.pdfa import pdfa_problems
+from convenantgen.render.pdf.pdfa import pdfa_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 ALMERE = ROOT / "content" / "almere"

@@ -18,11 +18,11 @@ import pytest
 from docx import Document
 from dossier_factory import base_files, replace, write
 
-from convenantgen.build import BuildOptions, run_build
+from convenantgen.build.run import BuildOptions, run_build
 from convenantgen.cache import CACHE_FOLDER, LAYOUT, Cache, _wrap
 from convenantgen.cli import main
 from convenantgen.errors import CheckFailed, ConvenantgenError
-from convenantgen.project import find_project
+from convenantgen.read.project import find_project
 
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
@@ -147,13 +147,13 @@ def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(projec
 
 
 def test_a_file_that_passed_is_not_validated_again_and_an_error_always_is(project, monkeypatch):
-    import convenantgen.pipeline
+    import convenantgen.read.load
 
     def no_validation(*args, **kwargs):
         raise AssertionError("validated again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(convenantgen.pipeline, "validate", no_validation)
+        patched.setattr(convenantgen.read.load, "validate", no_validation)
         stats = _build(project, "zelfde", pdf=False, site=False).stats
     assert stats.hits["meta"] == FILES
     # A schema error is found, and found again: findings are never taken from the cache.
@@ -291,7 +291,7 @@ def test_an_entry_is_whole_and_verified(tmp_path):
 
 
 def test_serve_offers_the_downloads_from_the_cache(project):
-    from convenantgen.site import SiteWatcher
+    from convenantgen.site.engine import SiteWatcher
 
     cache = Cache(project / CACHE_FOLDER)
     docs = project / "serve-docs"
@@ -325,7 +325,7 @@ def test_serve_offers_the_downloads_from_the_cache(project):
 
 
 def test_the_cache_size_is_a_project_setting(tmp_path):
-    from convenantgen.build import open_cache
+    from convenantgen.build.run import open_cache
     from convenantgen.errors import CheckFailed
 
     folder = _project(tmp_path / "project")

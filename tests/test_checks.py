@@ -10,7 +10,7 @@ import pytest
 from dossier_factory import base_files, line_of, replace, write
 
 from convenantgen.cli import main
-from convenantgen.pipeline import load_content
+from convenantgen.read.load import load_content
 
 
 def run(tmp_path, files):

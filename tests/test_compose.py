@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
-from convenantgen.compose import ComposeError, ComposeInput, compose
+from convenantgen.render.docx.compose import ComposeError, ComposeInput, compose
 
 
 def docx_bytes(document) -> bytes:

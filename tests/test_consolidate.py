@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from dossier_factory import CONVENANT, base_files, line_of, replace, write
 
-from convenantgen.consolidate import as_dossier, change_dates, compose
-from convenantgen.context import agreement_context
-from convenantgen.pipeline import load_content
+from convenantgen.context.agreement import agreement_context
+from convenantgen.model.in_force import as_dossier, change_dates, compose
+from convenantgen.read.load import load_content
 
 D = dt.date
 

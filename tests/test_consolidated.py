@@ -19,10 +19,10 @@ from pypdf import PdfReader
 from test_consolidate import amended_files, load
 
 from convenantgen.cli import main
-from convenantgen.consolidated import consolidation_context
-from convenantgen.pipeline import load_content
-from convenantgen.site import render_site_sources
-from convenantgen.wording import Wording
+from convenantgen.context.in_force import consolidation_context
+from convenantgen.read.load import load_content
+from convenantgen.site.engine import render_site_sources
+from convenantgen.text.wording import Wording
 
 ROOT = Path(__file__).resolve().parents[1]
 TWENTE = ROOT / "content" / "vervangingspool-twente"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from dossier_factory import base_files, replace, write
 
-from convenantgen.context import build_context, sources_hash
-from convenantgen.pipeline import load_content
-from convenantgen.wording import Wording
+from convenantgen.context.agreement import build_context, sources_hash
+from convenantgen.read.load import load_content
+from convenantgen.text.wording import Wording
 
 BLANK = Wording.default().text("agreement.blank")
 

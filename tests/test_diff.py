@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from convenantgen.authoring.diff import redline
 from convenantgen.cli import main
-from convenantgen.diff import redline
-from convenantgen.pipeline import load_content
+from convenantgen.read.load import load_content
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

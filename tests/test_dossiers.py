@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from convenantgen.errors import Severity
-from convenantgen.pipeline import load_content
-from convenantgen.references import build_index
+from convenantgen.model.references import build_index
+from convenantgen.read.load import load_content
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

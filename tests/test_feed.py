@@ -15,9 +15,9 @@ from urllib.parse import urljoin
 import pytest
 from test_site import CONTENT, REFERENCE_DATE, _build
 
-from convenantgen.pipeline import load_content
-from convenantgen.project import Project, Settings
-from convenantgen.site import render_site_sources
+from convenantgen.read.load import load_content
+from convenantgen.read.project import Project, Settings
+from convenantgen.site.engine import render_site_sources
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00Z$")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dossier_factory import base_files, line_of, replace, write
 
-from convenantgen import formatting as fmt
-from convenantgen.context import build_context
-from convenantgen.pipeline import load_content
+from convenantgen.context.agreement import build_context
+from convenantgen.read.load import load_content
+from convenantgen.text import formatting as fmt
 
 # An article with ceilings per sector (with a "waarvan" part), an article with shares, and an
 # article with obligations, added to the base covenant.

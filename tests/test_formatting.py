@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from convenantgen import formatting as fmt
+from convenantgen.text import formatting as fmt
 
 
 def test_dates_are_written_out_in_dutch():

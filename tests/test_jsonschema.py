@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema as js
 import pytest
 
-from convenantgen import jsonschema as gen
 from convenantgen.cli import main
-from convenantgen.schemas import KINDS, _to_plain
-from convenantgen.sources import load_file
+from convenantgen.read import jsonschema as gen
+from convenantgen.read.schemas import KINDS, _to_plain
+from convenantgen.read.sources import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT_FILES = sorted((ROOT / "content").glob("*/*.yaml"))

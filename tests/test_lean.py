@@ -15,8 +15,8 @@ from lxml import etree
 from test_render_docx import CONTENT, docx_text, load
 from test_wordtemplate import render_project
 
-from convenantgen.context import build_context
-from convenantgen.render_docx import TEMPLATES, render_documents
+from convenantgen.context.agreement import build_context
+from convenantgen.render.docx.render import TEMPLATES, render_documents
 from convenantgen.resources import templates_dir
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

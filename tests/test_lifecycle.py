@@ -12,9 +12,9 @@ import pytest
 from dossier_factory import base_files, line_of, replace, write
 
 from convenantgen.cli import main
-from convenantgen.domain import agreement_stage
-from convenantgen.pipeline import load_content
-from convenantgen.references import build_index
+from convenantgen.model.derive import agreement_stage
+from convenantgen.model.references import build_index
+from convenantgen.read.load import load_content
 
 UNSIGNED = ("convenant.yaml", "  date: 2024-06-01\n", "")
 UNPUBLISHED = ("convenant.yaml", 'citation: {year: 2024, number: "12345"}\n', "")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from convenantgen.build.staging import safe_relative, staged_output
 from convenantgen.errors import UsageError
-from convenantgen.outputs import safe_relative, staged_output
 
 
 def _snapshot(folder):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from dossier_factory import base_files, line_of, replace, write
 
-from convenantgen.pipeline import load_content
+from convenantgen.read.load import load_content
 
 OLD_TEXT = "        text: De looptijd wordt verlengd tot en met {date:verlenging.end}.\n"
 
@@ -82,7 +82,7 @@ def cite_files(text: str, session: str = "2014/15"):
 
 
 def test_a_preceding_covenant_cited_by_kamerstuk_and_staatscourant(tmp_path):
-    from convenantgen.context import build_context
+    from convenantgen.context.agreement import build_context
 
     files = cite_files(
         "Dit vervangt het {cite:vorig-convenant}; zie ook het {cite:stcrt-convenant}."

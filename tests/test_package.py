@@ -20,7 +20,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Pt, RGBColor
 from pypdf import PdfReader
 
-from convenantgen.package import (
+from convenantgen.render.pdf.convert import PdfMetadata, convert_to_pdf
+from convenantgen.render.pdf.package import (
     PackageError,
     PackagePart,
     Signatory,
@@ -28,8 +29,7 @@ from convenantgen.package import (
     compose_package,
     finish_package,
 )
-from convenantgen.pdf import PdfMetadata, convert_to_pdf
-from convenantgen.pdfa import pdfa_problems, structure_types
+from convenantgen.render.pdf.pdfa import pdfa_problems, structure_types
 
 SIGNATORIES = [
     Signatory("gemeente-almere", "Gemeente Almere"),

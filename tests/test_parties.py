@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dossier_factory import base_files, line_of, replace, write
 
-from convenantgen.context import build_context
-from convenantgen.pipeline import load_content
-from convenantgen.schemas import load_schemas
-from convenantgen.wording import PARTY_KINDS, Wording
+from convenantgen.context.agreement import build_context
+from convenantgen.read.load import load_content
+from convenantgen.read.schemas import load_schemas
+from convenantgen.text.wording import PARTY_KINDS, Wording
 
 # A minister signing through an official under mandate, and a sector group in a numbered list
 # with one designation for all parties; one party with a chair and a vice-chair, one that also

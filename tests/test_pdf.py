@@ -20,7 +20,13 @@ from docx import Document
 from pypdf import PdfReader, PdfWriter
 
 from convenantgen.errors import ConversionError, ToolMissing
-from convenantgen.pdf import PdfMetadata, convert_to_pdf, find_soffice, normalize_pdf, pdf_date
+from convenantgen.render.pdf.convert import (
+    PdfMetadata,
+    convert_to_pdf,
+    find_soffice,
+    normalize_pdf,
+    pdf_date,
+)
 
 REAL_SOFFICE = shutil.which("soffice")
 META = PdfMetadata(

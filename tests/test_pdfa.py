@@ -1,7 +1,7 @@
 """PDF/A-2: what LibreOffice exports and ``normalize_pdf`` keeps, checked part by part.
 
 No PDF/A validator can be installed from the registries this project uses (veraPDF is Java and
-in none of them), so :func:`convenantgen.pdfa.pdfa_problems` checks the required parts
+in none of them), so :func:`convenantgen.render.pdf.pdfa.pdfa_problems` checks the required parts
 explicitly; the last tests show that each check finds what it is there for.
 """
 
@@ -16,8 +16,13 @@ from docx import Document
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from convenantgen.pdf import EXPORT_FILTER, PdfMetadata, convert_to_pdf, normalize_pdf
-from convenantgen.pdfa import pdfa_problems, structure_types, xmp_value
+from convenantgen.render.pdf.convert import (
+    EXPORT_FILTER,
+    PdfMetadata,
+    convert_to_pdf,
+    normalize_pdf,
+)
+from convenantgen.render.pdf.pdfa import pdfa_problems, structure_types, xmp_value
 
 META = PdfMetadata(
     title="Verklaring van toetreding – Stichting Één & <Co>",

@@ -24,10 +24,11 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from convenantgen import pdf, pdfpages
-from convenantgen.build import BuildOptions, run_build
-from convenantgen.compose import ComposeInput, compose
-from convenantgen.pdfa import pdfa_problems, structure_types
+from convenantgen.build.run import BuildOptions, run_build
+from convenantgen.render.docx.compose import ComposeInput, compose
+from convenantgen.render.pdf import convert as pdf
+from convenantgen.render.pdf import pages as pdfpages
+from convenantgen.render.pdf.pdfa import pdfa_problems, structure_types
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = (

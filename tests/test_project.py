@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from convenantgen.cli import main
-from convenantgen.templating import check_template, default_path, specs
+from convenantgen.read.templates import check_template, default_path, specs
 
 ROOT = Path(__file__).resolve().parents[1]
 

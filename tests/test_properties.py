@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 
 from convenantgen import cli
 from convenantgen.errors import Severity
-from convenantgen.pipeline import load_content
-from convenantgen.schemas import ID_RE, KINDS, load_schemas, validate
-from convenantgen.sources import MAX_DEPTH, load_file, one_line
+from convenantgen.read.load import load_content
+from convenantgen.read.schemas import ID_RE, KINDS, load_schemas, validate
+from convenantgen.read.sources import MAX_DEPTH, load_file, one_line
 
 BASE = Path(__file__).resolve().parent / "bad_inputs" / "_base"
 LINE_RE = re.compile(r"^[^\s:][^:]*:\d+:\d+: (error|warning|acknowledged) \[[a-z0-9-]+\] .+$")
@@ -474,7 +474,7 @@ def test_null_value_points_at_its_key(tmp_path):
     path = tmp_path / "d.yaml"
     path.write_text("kind: dossier\nid: proef\ntitle:\npillars: []\n")
     source, _ = load_file(path)
-    from convenantgen.sources import position
+    from convenantgen.read.sources import position
 
     assert position(source.data, ("title",)) == (3, 1)
     assert position(source.data, ("id",)) == (2, 5)
@@ -540,7 +540,7 @@ def test_markdown_escaper_makes_any_text_inert(text):
 
     import markdown
 
-    from convenantgen.markdown import md
+    from convenantgen.text.markdown import md
 
     rendered = markdown.markdown(md(text), extensions=["tables", "attr_list", "md_in_html"])
     words = " ".join(text.split())

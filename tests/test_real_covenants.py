@@ -15,10 +15,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from convenantgen.context import build_context
+from convenantgen.context.agreement import build_context
 from convenantgen.errors import Severity
-from convenantgen.pipeline import load_content
-from convenantgen.render_docx import agreement_documents
+from convenantgen.read.load import load_content
+from convenantgen.render.docx.render import agreement_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = Path(__file__).parent / "sources"

@@ -14,9 +14,9 @@ from docx.oxml.ns import qn
 from dossier_factory import base_files, write
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from convenantgen.context import build_context
-from convenantgen.pipeline import load_content
-from convenantgen.render_docx import (
+from convenantgen.context.agreement import build_context
+from convenantgen.read.load import load_content
+from convenantgen.render.docx.render import (
     TEMPLATES,
     agreement_documents,
     jinja_env,

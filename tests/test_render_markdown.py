@@ -15,10 +15,10 @@ from pathlib import Path
 import markdown
 import pytest
 
-from convenantgen.context import build_context
-from convenantgen.markdown import md as escape
-from convenantgen.pipeline import load_content
-from convenantgen.render_markdown import agreement_markdown, agreement_text
+from convenantgen.context.agreement import build_context
+from convenantgen.read.load import load_content
+from convenantgen.render.markdown import agreement_markdown, agreement_text
+from convenantgen.text.markdown import md as escape
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

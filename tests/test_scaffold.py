@@ -9,12 +9,12 @@ from pathlib import Path
 import jsonschema as js
 import pytest
 
+from convenantgen.authoring.scaffold import next_school_year, write_new
 from convenantgen.cli import main
 from convenantgen.errors import ConvenantgenError, Severity
-from convenantgen.pipeline import load_content
-from convenantgen.scaffold import next_school_year, write_new
-from convenantgen.schemas import _to_plain
-from convenantgen.sources import load_file
+from convenantgen.read.load import load_content
+from convenantgen.read.schemas import _to_plain
+from convenantgen.read.sources import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from ruamel.yaml import YAML
 
+from convenantgen.read.schemas import _to_plain, read_schema_file
 from convenantgen.resources import schema_dir
-from convenantgen.schemas import _to_plain, read_schema_file
 
 
 @pytest.mark.parametrize("path", sorted(schema_dir().glob("*.yaml")), ids=lambda p: p.name)

@@ -20,9 +20,9 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from test_package import marked
 
+from convenantgen.authoring.signatures import read_signatures
 from convenantgen.cli import main
-from convenantgen.package import PackagePart, Signatory, build_signing_package
-from convenantgen.signatures import read_signatures
+from convenantgen.render.pdf.package import PackagePart, Signatory, build_signing_package
 
 
 def signature_page() -> bytes:
@@ -107,7 +107,7 @@ def test_cli_reports_per_field(signed_package, capsys):
     assert main(["signatures", str(signed_package)]) == 0
     out, err = capsys.readouterr()
     today = dt.datetime.now(dt.UTC).date()
-    from convenantgen.formatting import date_long
+    from convenantgen.text.formatting import date_long
 
     assert out.splitlines() == [
         "handtekening-bestuur-a: signed by Organization: Stichting Alfa, Common Name: A. Jansen, "
@@ -144,7 +144,7 @@ def test_compare_with_the_records(signed_package, tmp_path, capsys):
     )
     folder = write(tmp_path / "tweede" / "proef", {**base_files(), "levensloop.yaml": records})
     assert main(["signatures", str(signed_package), str(folder), "--dossier", "proef"]) == 1
-    from convenantgen.formatting import date_long
+    from convenantgen.text.formatting import date_long
 
     assert [line for line in capsys.readouterr().out.splitlines() if "mismatch" in line] == [
         f"mismatch: handtekening-bestuur-a: signed on {date_long(today)}, but the records say "

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from convenantgen import domain, site, site_context
+from convenantgen.context import site as site_context
 from convenantgen.errors import ConvenantgenError
-from convenantgen.markdown import md
-from convenantgen.pipeline import load_content
-from convenantgen.site import build_site, write_site_sources
+from convenantgen.model import derive as domain
+from convenantgen.read.load import load_content
+from convenantgen.site import engine as site
+from convenantgen.site.engine import build_site, write_site_sources
+from convenantgen.text.markdown import md
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -227,7 +229,7 @@ def test_measure_with_results_shows_an_accessible_chart(built_site):
 
 
 def test_chart_says_when_a_target_is_missed():
-    from convenantgen.charts import ChartPoint, met, results_chart
+    from convenantgen.context.charts import ChartPoint, met, results_chart
 
     assert met(12, "<", 10) is False and met(8, "<", 10) is True
     assert met(4.0, "=", 4) is True and met(None or 0, None, 10) is None
@@ -343,7 +345,7 @@ def test_measure_page_shows_each_targets_latest_result(built_site):
     ],
 )
 def test_glance_words_agree_with_the_numbers(counts, expected):
-    from convenantgen.site_pages import Pages
+    from convenantgen.site.pages import Pages
 
     glance = site_context.SiteGlance(
         sum(c[1] for c in counts), tuple(site_context.SiteCount(*c) for c in counts)
@@ -479,7 +481,7 @@ def test_json_schemas_are_copied_when_they_exist(built_site):
 
 
 def test_schema_link_is_left_out_when_there_are_no_schemas(monkeypatch):
-    from convenantgen import site
+    from convenantgen.site import engine as site
 
     monkeypatch.setattr(site, "_schema_files", lambda: [])
     dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
@@ -723,7 +725,7 @@ def test_a_dossier_without_agreements_or_penvoerder_builds(tmp_path):
 
 
 def test_sync_folder_touches_only_what_changed(tmp_path):
-    from convenantgen.site import sync_folder
+    from convenantgen.site.engine import sync_folder
 
     docs = tmp_path / "docs"
     assert sync_folder({"a.md": "A", "sub/b.md": "B"}, docs)

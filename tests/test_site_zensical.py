@@ -21,7 +21,7 @@ import pytest
 from test_site import _build, _fake_downloads
 from test_site_browser import _is_page, _QuietHandler, _status
 
-from convenantgen.site import build_site
+from convenantgen.site.engine import build_site
 
 
 @pytest.fixture(scope="module")

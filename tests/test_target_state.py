@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from convenantgen import domain
-from convenantgen.model import Result
-from convenantgen.pipeline import load_content
+from convenantgen.model import derive as domain
+from convenantgen.model.dossier import Result
+from convenantgen.read.load import load_content
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

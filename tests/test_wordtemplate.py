@@ -21,17 +21,17 @@ from docx.opc.part import Part
 from docx.shared import Cm
 from test_render_docx import CONTENT, docx_text, load
 
-from convenantgen.compose import mark_signature_lines
-from convenantgen.context import build_context
-from convenantgen.render_docx import (
+from convenantgen.context.agreement import build_context
+from convenantgen.read.templates import Templates
+from convenantgen.render.docx.compose import mark_signature_lines
+from convenantgen.render.docx.render import (
     core_properties,
     jinja_env,
     render_documents,
     render_template,
 )
+from convenantgen.render.docx.template import PreparedTemplate, lean_docx, render_with_docxtpl
 from convenantgen.resources import templates_dir
-from convenantgen.templating import Templates
-from convenantgen.wordtemplate import PreparedTemplate, lean_docx, render_with_docxtpl
 
 FOOTNOTES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -141,8 +141,8 @@ def test_a_changed_template_file_is_prepared_again(tmp_path, almere):
 
 SCRIPT = """
 import hashlib, sys
-from convenantgen.pipeline import load_content
-from convenantgen.render_docx import render_documents
+from convenantgen.read.load import load_content
+from convenantgen.render.docx.render import render_documents
 from pathlib import Path
 for doc in render_documents(load_content(Path(sys.argv[1])).dossiers[0]):
     print(doc.name, hashlib.sha256(doc.data).hexdigest())

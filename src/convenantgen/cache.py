@@ -341,7 +341,7 @@ def site_key(docs_dir: Path, project, engine: str) -> str:
     """What the built site depends on besides the engine: its sources (pages, charts, open
     data and, for Zensical, the downloads), MkDocs' configuration, the project's settings and
     theme overrides, the site engine and $SOURCE_DATE_EPOCH."""
-    from .site import config_file, project_config
+    from .site.engine import config_file, project_config
 
     overrides = project.overrides_dir if project is not None else None
     return digest(

@@ -85,7 +85,7 @@ def make_sandbox(root: Path) -> Path:
     build = sandbox / "project" / "build"
     build.mkdir()
     # A previous build as convenantgen leaves it: its marker and a file to recognise it by.
-    from convenantgen.outputs import MARKER, MARKER_TEXT
+    from convenantgen.build.staging import MARKER, MARKER_TEXT
 
     (build / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     (build / PREVIOUS).write_text("de vorige build\n", encoding="utf-8")

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..errors import Diagnostic, Severity
-from ..model import Dossier
-from ..references import Index, build_index
+from ..model.dossier import Dossier
+from ..model.references import Index, build_index
 from .amendments import check_amendments
 from .dates import (
     check_accessions,

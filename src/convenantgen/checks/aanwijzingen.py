@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..domain import covenant, signatories
 from ..errors import Where
-from ..model import Agreement, Dossier
-from ..references import Index
+from ..model.derive import covenant, signatories
+from ..model.dossier import Agreement, Dossier
+from ..model.references import Index
 from .lifecycle import has_topic
 from .registry import Sink
 

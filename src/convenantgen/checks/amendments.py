@@ -1,6 +1,6 @@
 """Rules on amendment instructions: each one must apply to the text as it reads on its date.
 
-The instructions are replayed in order with :func:`convenantgen.consolidate.apply`, the same
+The instructions are replayed in order with :func:`convenantgen.model.in_force.apply`, the same
 function that composes the text in force, so what the checks accept is what is rendered.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import formatting as fmt
-from ..consolidate import Step, apply, base_text, start_state, steps
-from ..domain import ONE_DAY, dossier_term
-from ..model import Dossier
-from ..references import Index
+from ..model.derive import ONE_DAY, dossier_term
+from ..model.dossier import Dossier
+from ..model.in_force import Step, apply, base_text, start_state, steps
+from ..model.references import Index
+from ..text import formatting as fmt
 from .registry import Sink
 
 # Actions that may name the same article on the same day: their order does not matter.

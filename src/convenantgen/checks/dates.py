@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import formatting as fmt
-from ..domain import (
+from ..model.derive import (
     ONE_DAY,
     extended,
     last_signature,
@@ -15,8 +14,9 @@ from ..domain import (
     target_period,
     term_of_measure,
 )
-from ..model import Dossier
-from ..references import Index
+from ..model.dossier import Dossier
+from ..model.references import Index
+from ..text import formatting as fmt
 from .registry import Sink, days
 
 

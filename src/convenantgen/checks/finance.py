@@ -4,10 +4,10 @@ deadlines. Rounded amounts (``approximate``) may differ by the finance's ``toler
 from __future__ import annotations
 
 from ..errors import did_you_mean
-from ..finance import Finance, MoneyItem, session_problem, value_text
-from ..formatting import date_long, period_text
-from ..model import Dossier
-from ..references import Index
+from ..model.dossier import Dossier
+from ..model.finance import Finance, MoneyItem, session_problem, value_text
+from ..model.references import Index
+from ..text.formatting import date_long, period_text
 from .registry import Sink
 
 

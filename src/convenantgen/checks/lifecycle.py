@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import formatting as fmt
-from ..domain import (
+from ..model.derive import (
     accession_step,
     agreement_stage,
     current_parties,
@@ -19,8 +18,9 @@ from ..domain import (
     left_on,
     signatories,
 )
-from ..model import Agreement, Dossier
-from ..references import Index
+from ..model.dossier import Agreement, Dossier
+from ..model.references import Index
+from ..text import formatting as fmt
 from .registry import Sink
 
 

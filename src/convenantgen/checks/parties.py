@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..domain import signatories
-from ..model import Dossier
-from ..references import Index
+from ..model.derive import signatories
+from ..model.dossier import Dossier
+from ..model.references import Index
 from .registry import Sink
 
 

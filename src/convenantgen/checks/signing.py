@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .. import formatting as fmt
-from ..domain import signatories, signer_count
-from ..model import Dossier
-from ..references import Index
+from ..model.derive import signatories, signer_count
+from ..model.dossier import Dossier
+from ..model.references import Index
+from ..text import formatting as fmt
 from .registry import Sink
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from .. import formatting as fmt
-from ..domain import target_period
-from ..model import Dossier, Target
-from ..references import TARGET_PLACEHOLDER_RE, Index
+from ..model.derive import target_period
+from ..model.dossier import Dossier, Target
+from ..model.references import TARGET_PLACEHOLDER_RE, Index
+from ..text import formatting as fmt
 from .registry import Sink
 
 DOMAINS: dict[str, tuple[float | None, float | None]] = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..domain import MEASURE_PAGES_TAKEN, SITE_FOLDERS, output_stems
 from ..errors import Where, did_you_mean
-from ..model import Dossier
-from ..references import (
+from ..model.derive import MEASURE_PAGES_TAKEN, SITE_FOLDERS, output_stems
+from ..model.dossier import Dossier
+from ..model.references import (
     ANY_PLACEHOLDER_RE,
     HARDCODED_ARTICLE_RE,
     PLACEHOLDER_RE,

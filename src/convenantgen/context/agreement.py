@@ -1,0 +1,819 @@
+"""Stage 5, context: everything a document shows, already formatted in Dutch.
+
+Pure functions from the model (:class:`~convenantgen.model.dossier.Dossier`) to frozen dataclasses.
+Numbers and letters come from :mod:`convenantgen.model.references`, dates and quantities from
+:mod:`convenantgen.text.formatting`; the templates (DOCX, Markdown, the site) only place these
+strings, they format nothing and decide nothing. User text stays data: it is never turned into
+template source here, and escaping is the renderer's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from ..fingerprint import content_digest
+from ..model.derive import (
+    agreement_start,
+    current_parties,
+    members_on,
+    signatories,
+    signer_count,
+    target_period,
+)
+from ..model.dossier import (
+    Agreement,
+    Clause,
+    Dossier,
+    Group,
+    Measure,
+    Party,
+    Representative,
+    Section,
+    Target,
+)
+from ..model.finance import finance_paragraphs, obligation_text
+from ..model.references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
+from ..read.project import Settings
+from ..text import formatting as fmt
+from ..text.wording import Wording
+
+if TYPE_CHECKING:
+    from .in_force import ConsolidationContext
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One list entry; ``label`` is ``"1."`` in an ordered list, ``""`` for a bullet."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ListContext:
+    title: str
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    id: str
+    letter: str  # "A"
+    title: str
+    heading: str  # "Maatregel A: Opzetten ..."
+    description: tuple[str, ...]
+    lists: tuple[ListContext, ...]  # worked, strengthen, extra titled sections (non-empty only)
+    result_heading: str
+    targets: tuple[str, ...]  # target texts with {value} and {period} filled in
+
+
+@dataclass(frozen=True)
+class PartContext:
+    id: str
+    number: str  # "3.1"
+    heading: str  # "Artikel 3.1" or "Artikel 3.2 Onderwijsregio Almere"
+    paragraphs: tuple[str, ...]
+    measures: tuple[MeasureContext, ...]
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    heading: str  # "Artikel 3 Maatregelen en resultaten"
+    parts: tuple[PartContext, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionContext:
+    id: str
+    letter: str  # "g"
+    label: str  # "g."
+    term: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClauseContext:
+    id: str
+    number: str  # "3.1"; "" in an unnumbered section
+    label: str  # "3.1."; ""
+    paragraphs: tuple[str, ...]  # the clause text, or the amendment instruction
+    definitions: tuple[DefinitionContext, ...] = ()
+    article: ArticleContext | None = None
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    id: str
+    number: str  # "1"
+    title: str
+    heading: str  # "1. Definities"
+    clauses: tuple[ClauseContext, ...]
+
+
+@dataclass(frozen=True)
+class PartyBlock:
+    """One group in the parties block: intro line, listed member names, closing line."""
+
+    group: str
+    intro: str
+    members: tuple[str, ...] = ()
+    closing: str = ""
+
+
+@dataclass(frozen=True)
+class Signatory:
+    party_id: str
+    group: str
+    organisation: str  # the party's name
+    on_behalf_of: str  # "namens de schoolbesturen" for a group representative, else ""
+    name: str  # the person signing, or BLANK
+    title: str  # "mevrouw", "de heer" or ""
+    role: str  # "de wethouder ...", or BLANK
+    place: str  # or BLANK
+    marker: str  # "sigfield:<party-id>": where the PDF stage puts the signature field
+
+
+@dataclass(frozen=True)
+class SignatureGroup:
+    group: str
+    intro: str  # as in the closing of the covenant text
+    signatories: tuple[Signatory, ...]
+
+
+@dataclass(frozen=True)
+class AgreementContext:
+    dossier: str
+    id: str
+    kind: str
+    title: str
+    short_title: str  # file-name friendly, e.g. "addendum-2024"
+    parties_heading: str  # "Partijen,"
+    parties: tuple[PartyBlock, ...]
+    separator: str  # "En"
+    considerations_heading: str  # "" when there are no considerations
+    considerations: tuple[str, ...]
+    agreement_heading: str  # "Spreken het volgende af:"
+    sections: tuple[SectionContext, ...]
+    closing: str  # "Aldus overeengekomen en in vijfvoud ondertekend, te Den Haag"
+    signature_groups: tuple[SignatureGroup, ...]
+    version: str  # text_version: a hash of what the text shows
+    footer: str  # "Versie abcdef123456"
+    date: dt.date  # for document metadata: signing date, else start of the term
+    date_text: str
+    author: str  # penvoerder name, for document metadata
+
+    @property
+    def signatories(self) -> tuple[Signatory, ...]:
+        return tuple(s for g in self.signature_groups for s in g.signatories)
+
+
+@dataclass(frozen=True)
+class ConsentContext:
+    """One 'verklaring van instemming tot toetreding' by a current party."""
+
+    signatory: Signatory
+    statement: str
+
+
+@dataclass(frozen=True)
+class AccessionContext:
+    dossier: str
+    id: str
+    agreement_id: str
+    agreement_title: str
+    covenant_title: str  # the covenant joined, with its citation
+    party: Signatory  # the joining party, as it signs its declaration
+    party_name: str
+    requested: str  # "15 mei 2025"
+    effective: str  # "1 augustus 2025"
+    clause_number: str  # "3.1"
+    clause_label: str  # "artikel 3.1"
+    clause_heading: str  # "Artikel 3.1 van het addendum"
+    clause_text: str
+    declaration_title: str
+    declaration: tuple[str, ...]  # paragraphs of the joining party's declaration
+    consent_title: str
+    consents: tuple[ConsentContext, ...]  # one per current party at the request date
+    penvoerder: Signatory | None
+    send_to: str
+    address: tuple[str, ...]
+    letter_subject: str
+    letter: tuple[str, ...]  # paragraphs of the cover letter
+    enclosures: tuple[str, ...]
+    notice_title: str
+    notice: tuple[str, ...]  # paragraphs of the Staatscourant notice
+    illustrative: bool
+    version: str
+    footer: str
+    date: dt.date
+    author: str
+
+
+@dataclass(frozen=True)
+class DossierContext:
+    id: str
+    title: str
+    display_title: str
+    version: str
+    agreements: tuple[AgreementContext, ...]
+    accessions: tuple[AccessionContext, ...]
+    # The text in force per date of change (consolidated.py); None for a dossier without addenda.
+    consolidation: ConsolidationContext | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def sources_hash(dossier: Dossier) -> str:
+    """Short version id: SHA-256 over the dossier's files (name and bytes), sorted by name.
+
+    Names are taken relative to the dossier folder so the id does not depend on where the
+    content sits on disk.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(dossier.files, key=lambda p: _relative(p, dossier.folder)):
+        digest.update(_relative(path, dossier.folder).encode() + b"\0")
+        digest.update(Path(path).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def text_version(ctx: AgreementContext | AccessionContext) -> str:
+    """The version id of a text: the first 12 hex digits of a SHA-256 over everything its
+    documents show (the context without the version itself).
+
+    An agreement's text and signature pages share it, as do an accession request's
+    declaration, consents, letter and notice. A text that did not change keeps its id when
+    something else in the dossier changes, so consents already signed stay valid when a
+    target value is edited, and the build can reuse their documents."""
+    return content_digest(ctx, skip=("version", "footer"))[:12]
+
+
+_Text = TypeVar("_Text", AgreementContext, AccessionContext)
+
+
+def _versioned(ctx: _Text, version: str | None, w: Wording) -> _Text:
+    version = version or text_version(ctx)
+    return replace(ctx, version=version, footer=w.text("agreement.footer", version=version))
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def build_context(
+    dossier: Dossier, wording: Wording | None = None, *, settings: Settings | None = None
+) -> DossierContext:
+    """The context of one dossier, computed once per build and handed to every renderer."""
+    wording = wording or Wording.default()
+    index = build_index(dossier)
+    version = sources_hash(dossier)
+    # Each text gets the version id of what it shows (see text_version), not the dossier's.
+    opts = {"index": index, "wording": wording, "settings": settings}
+    agreements = tuple(agreement_context(dossier, a, **opts) for a in dossier.agreements)
+    accessions = tuple(
+        ctx
+        for acc in dossier.accessions
+        if (ctx := accession_context(dossier, acc.id, **opts)) is not None
+    )
+    from .in_force import consolidation_context  # it builds on this module
+
+    return DossierContext(
+        id=dossier.id,
+        title=dossier.title,
+        display_title=dossier.display_title,
+        version=version,
+        agreements=agreements,
+        accessions=accessions,
+        consolidation=consolidation_context(dossier, wording, version),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement
+
+
+def agreement_title(dossier: Dossier, agreement: Agreement, wording: Wording | None = None) -> str:
+    """The generated title; an agreement's own ``title`` overrides it for an addendum."""
+    if agreement.kind != "addendum":
+        return agreement.title or dossier.title
+    if agreement.title:
+        return agreement.title
+    words = wording or Wording.default()
+    return words.text("agreement.addendum_title", covenant=covenant_title(dossier, agreement))
+
+
+def covenant_title(dossier: Dossier, agreement: Agreement) -> str:
+    """Title of the covenant an agreement belongs to, with its citation when published."""
+    base = dossier.document(agreement.amends) if agreement.amends else agreement
+    if base is None:
+        return dossier.title
+    title = base.title or dossier.title
+    return f"{title} ({base.citation})" if base.citation else title
+
+
+def agreement_context(
+    dossier: Dossier,
+    agreement: Agreement,
+    *,
+    index: Index | None = None,
+    version: str | None = None,
+    wording: Wording | None = None,
+    settings: Settings | None = None,
+) -> AgreementContext:
+    index = index or build_index(dossier)
+    w = (wording or Wording.default()).formulas(agreement.formulas)
+
+    def text(value: str) -> str:
+        return render_text(value, index, dossier, strict=False)
+
+    people = signatories(dossier, agreement)
+    signing = agreement.signing
+    place = signing.place if signing else ""
+    closing = w.text(
+        "agreement.closing",
+        copies=fmt.copies_word(signer_count(people)),
+        place=place,
+        date=fmt.date_long(signing.date) if signing and signing.date else "",
+    )
+    default_place = place or (settings.signing_place if settings else None) or ""
+    day = (signing.date if signing else None) or agreement_start(agreement)
+    penvoerder = dossier.penvoerder
+    made = AgreementContext(
+        dossier=dossier.id,
+        id=agreement.id,
+        kind=agreement.kind,
+        title=agreement_title(dossier, agreement, w),
+        short_title=agreement.id,
+        parties_heading=w.text("agreement.parties_heading"),
+        parties=tuple(_party_blocks(dossier, agreement, w)),
+        separator=w.text("agreement.separator"),
+        considerations_heading=(
+            w.text("agreement.considerations_heading") if agreement.considerations else ""
+        ),
+        considerations=tuple(text(c.text) for c in agreement.considerations),
+        agreement_heading=w.text("agreement.agreement_heading"),
+        sections=tuple(
+            _section(dossier, agreement, s, n, index, text, w)
+            for n, s in enumerate(agreement.sections, start=1)
+        ),
+        closing=closing,
+        signature_groups=tuple(_signature_groups(dossier, agreement, people, default_place, w)),
+        version="",
+        footer="",
+        date=day,
+        date_text=fmt.date_long(day),
+        author=penvoerder.name if penvoerder else dossier.title,
+    )
+    return _versioned(made, version, w)
+
+
+def _paragraphs(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(p.strip() for p in value.split("\n\n") if p.strip())
+
+
+def _section(dossier, agreement, section: Section, number: int, index: Index, text, w: Wording):
+    clauses = tuple(
+        _clause(dossier, agreement, section, clause, index, text, w) for clause in section.clauses
+    )
+    return SectionContext(
+        id=section.id,
+        number=str(number),
+        title=section.title,
+        heading=w.text("agreement.section_heading", number=str(number), title=section.title),
+        clauses=clauses,
+    )
+
+
+def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, text, w: Wording):
+    ref = index.get(clause.id)
+    number = ref.number if ref is not None and section.numbered else ""
+    paragraphs = tuple(text(p) for p in _paragraphs(clause.text))
+    paragraphs += _money_and_duties(dossier, clause, text, w)
+    if clause.amend_article:
+        paragraphs = (_instruction(dossier, agreement, clause, index, w), *paragraphs)
+    definitions = tuple(
+        DefinitionContext(
+            id=d.id,
+            letter=(letter := _number(index, d.id)),
+            label=f"{letter}.",
+            term=d.term,
+            text=text(d.text),
+        )
+        for d in clause.definitions
+    )
+    article = None
+    if clause.parts:
+        base = dossier.article(clause.amend_article)
+        art_no = base.number if base else number
+        title = clause.article_title or (base.title if base else "")
+        article = ArticleContext(
+            heading=w.text("agreement.article_heading", number=art_no, title=title or ""),
+            parts=tuple(_part(dossier, part, index, text, w) for part in clause.parts),
+        )
+    return ClauseContext(
+        id=clause.id,
+        number=number,
+        label=f"{number}." if number else "",
+        paragraphs=paragraphs,
+        definitions=definitions,
+        article=article,
+    )
+
+
+def _money_and_duties(dossier: Dossier, clause: Clause, text, w: Wording) -> tuple[str, ...]:
+    """A clause's financial arrangement and obligations as plain article text."""
+    out = finance_paragraphs(clause.finance, w) if clause.finance else ()
+    for duty in clause.obligations:
+        party, group = dossier.party(duty.owner), dossier.group(duty.owner)
+        named = (group.designation or group.heading or "").rstrip(":,; ") if group else ""
+        owner = party.name if party else named
+        out += (text(obligation_text(duty, owner or duty.owner, w)),)
+    return out
+
+
+def _number(index: Index, ref_id: str) -> str:
+    ref = index.get(ref_id)
+    return ref.number if ref is not None else ""
+
+
+def _amended_name(dossier: Dossier, agreement: Agreement, w: Wording) -> str:
+    base = dossier.document(agreement.amends) if agreement.amends else None
+    if base is None or base.kind == "convenant":
+        return w.text("agreement.amended_covenant")
+    return w.text("agreement.amended_addendum")
+
+
+def _instruction(dossier, agreement, clause: Clause, index: Index, w: Wording) -> str:
+    """``Aan artikel 1 van het Convenant wordt toegevoegd:`` / ``... komt te luiden:``."""
+    base = dossier.article(clause.amend_article)
+    number = base.number if base else _number(index, clause.amend_article or "")
+    key = "add" if clause.amend_action == "add" else "replace"
+    return w.text(
+        f"agreement.instruction_{key}", number=number, amended=_amended_name(dossier, agreement, w)
+    )
+
+
+def _part(dossier: Dossier, part, index: Index, text, w: Wording) -> PartContext:
+    number = _number(index, part.id)
+    heading = w.text("agreement.article_heading", number=number, title=part.title or "")
+    measures = tuple(
+        _measure(dossier, m, index, text, w) for mid in part.measures if (m := dossier.measure(mid))
+    )
+    return PartContext(
+        id=part.id,
+        number=number,
+        heading=heading,
+        paragraphs=tuple(text(p) for p in _paragraphs(part.text)),
+        measures=measures,
+    )
+
+
+def _measure(dossier: Dossier, measure: Measure, index: Index, text, w: Wording) -> MeasureContext:
+    letter = index.measure_letters.get(measure.id, "")
+    lists = []
+    if measure.worked:
+        lists.append(_list(w.text("agreement.worked_heading"), measure.worked, False, text))
+    if measure.strengthen:
+        lists.append(_list(w.text("agreement.strengthen_heading"), measure.strengthen, False, text))
+    lists += [_list(s.title, s.items, s.ordered, text) for s in measure.sections]
+    return MeasureContext(
+        id=measure.id,
+        letter=letter,
+        title=measure.title,
+        heading=w.text("agreement.measure_heading", letter=letter, title=measure.title),
+        description=tuple(text(p) for p in measure.description),
+        lists=tuple(lists),
+        result_heading=w.text("agreement.result_heading"),
+        targets=tuple(target_text(dossier, t, index) for t in measure.targets),
+    )
+
+
+def _list(title: str, items, ordered: bool, text) -> ListContext:
+    return ListContext(
+        title=title,
+        items=tuple(
+            ListItem(f"{n}." if ordered else "", text(item)) for n, item in enumerate(items, 1)
+        ),
+        ordered=ordered,
+    )
+
+
+def target_text(dossier: Dossier, target: Target, index: Index | None = None) -> str:
+    """The target's text with ``{value}`` and ``{period}`` filled in from its data."""
+    index = index or build_index(dossier)
+    indicator = dossier.indicator(target.indicator) if target.indicator else None
+
+    def fill(match) -> str:
+        if match.group(1) == "value":
+            if target.value is None or indicator is None:
+                return match.group(0)
+            return fmt.indicator_quantity(target.value, indicator)
+        span = target_period(dossier, target)
+        return fmt.period_text(*span) if span else match.group(0)
+
+    filled = TARGET_PLACEHOLDER_RE.sub(fill, target.text)
+    return render_text(filled, index, dossier, strict=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties and signatures
+
+
+def _lower_article(name: str) -> str:
+    """'De Minister ...' -> 'de Minister ...' when it follows 'en' inside a sentence."""
+    for article in ("De ", "Het "):
+        if name.startswith(article):
+            return article.lower() + name[len(article) :]
+    return name
+
+
+def _person_of(rep: Representative) -> str:
+    return f"{rep.title} {rep.name}" if rep.title else rep.name
+
+
+def _person(party: Party) -> str:
+    return _person_of(party.representative) if party.representative else ""
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _represented(party: Party, w: Wording, *, named: bool = False) -> str:
+    """'te dezen vertegenwoordigd door <role>, <person> [en ...]' for every listed signer.
+
+    ``named``: the party's name was written just before, so a signer without a role is
+    written without one (the name is never repeated); otherwise the name stands in for it.
+    """
+    people = [r for r in party.representatives if r.listed]
+    if not people:
+        return ""
+    texts = [
+        w.text(
+            "agreement.representative",
+            role=r.role or ("" if named else party.name),
+            person=_person_of(r),
+            authority=r.authority or "",
+        )
+        for r in people
+    ]
+    first = people[0]
+    return w.text(
+        "agreement.represented",
+        people=_and(texts),
+        by=first.role or ("" if named else party.name),
+        person=_person_of(first),
+        also_for=party.also_on_behalf_of or "",
+    )
+
+
+def _member_phrase(party: Party, first: bool, w: Wording) -> str:
+    name = party.name if first else _lower_article(party.name)
+    if party.capacity:
+        name += f", {party.capacity}"
+    rep = party.representative
+    if party.kind == "minister" and not party.mandate:
+        # Ministers act themselves: "De Minister van ..., R. Dijkgraaf".
+        return f"{name}, {rep.name}" if rep and rep.listed else name
+    represented = _represented(party, w, named=True)
+    return f"{name}, {represented}" if represented else name
+
+
+def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[PartyBlock]:
+    day = agreement_start(agreement)
+    groups = [g for gid in agreement.parties if (g := dossier.group(gid)) is not None]
+    blocks = []
+    counter = 0  # numbering continues over the numbered groups
+    for n, group in enumerate(groups):
+        members = members_on(dossier, group.id, day)
+        closings = []
+        if group.designation:
+            closings.append(w.text("agreement.party_closing", designation=group.designation))
+        if agreement.collective_designation and n == len(groups) - 1:
+            closings.append(
+                w.text("agreement.collective_closing", designation=agreement.collective_designation)
+            )
+        closing = " ".join(closings)
+        if group.heading or group.numbered:
+            rep = dossier.party(group.representative_party or "")
+            intro = group.heading or ""
+            if group.signing == "representative" and rep is not None and rep.representative:
+                intro += ", " + _represented(rep, w)
+            if intro and intro[-1] not in ":,;":
+                intro += ","
+            names = [
+                p.name if group.signing == "representative" else _member_phrase(p, True, w)
+                for p in members
+            ]
+            if group.numbered:
+                names = [
+                    w.text("agreement.numbered_member", number=str(counter + i), member=name)
+                    for i, name in enumerate(names, start=1)
+                ]
+                counter += len(names)
+            else:
+                names = [w.text("agreement.listed_member", member=name) for name in names]
+            blocks.append(PartyBlock(group.id, intro, tuple(names), closing))
+            continue
+        phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))
+        if group.capacity:
+            phrase += f", {group.capacity}"
+        blocks.append(PartyBlock(group.id, f"{phrase}, {closing}" if closing else f"{phrase};"))
+    return blocks
+
+
+def signatory(
+    party: Party,
+    group: Group | None,
+    place: str,
+    *,
+    on_behalf: bool,
+    w: Wording,
+    person: Representative | None = None,
+    number: int = 1,
+) -> Signatory:
+    """One signature line: ``person`` (default: the party's first signer) signs for ``party``.
+
+    The marker is ``sigfield:<party-id>`` for a party's first signer and
+    ``sigfield:<party-id>:<n>`` for the n-th, so every signer gets a field of their own.
+    """
+    rep = person or party.representative
+    # Unknown on paper: a dotted line the signatory fills in by hand.
+    blank = w.text("agreement.blank")
+    designation = (group.designation or group.heading) if group else None
+    return Signatory(
+        party_id=party.id,
+        group=group.id if group else party.group,
+        organisation=party.name,
+        on_behalf_of=(
+            w.text("agreement.on_behalf", designation=designation)
+            if on_behalf and designation
+            else ""
+        ),
+        name=rep.name if rep else blank,
+        title=(rep.title or "") if rep else "",
+        role=(rep.role if rep else None) or blank,
+        place=place or blank,
+        marker=f"sigfield:{party.id}" + (f":{number}" if number > 1 else ""),
+    )
+
+
+def _party_signatories(party: Party, group: Group | None, place: str, on_behalf: bool, w):
+    people = party.representatives or (None,)
+    return tuple(
+        signatory(party, group, place, on_behalf=on_behalf, w=w, person=r, number=n)
+        for n, r in enumerate(people, start=1)
+    )
+
+
+def _signature_groups(
+    dossier: Dossier, agreement: Agreement, people, place: str, w: Wording
+) -> list[SignatureGroup]:
+    order: list[str] = []
+    for gid, _ in people:
+        if gid not in order:
+            order.append(gid)
+    out = []
+    for gid in order:
+        group = dossier.group(gid)
+        parties = [p for g, p in people if g == gid]
+        representative = group is not None and group.signing == "representative"
+        sigs = [_party_signatories(p, group, p.place or place, representative, w) for p in parties]
+        if representative and group is not None:
+            rep = parties[0]
+            by = (rep.representative.role if rep.representative else None) or rep.name
+            intro = w.text(
+                "agreement.group_signature", group=group.heading or group.designation, by=by
+            )
+            out.append(SignatureGroup(gid, intro, tuple(s for ss in sigs for s in ss)))
+        elif all(p.kind == "minister" and not p.mandate for p in parties):
+            intro = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(parties))
+            if group is not None and group.capacity:
+                intro += f", {group.capacity}"
+            out.append(SignatureGroup(gid, intro + ",", tuple(s for ss in sigs for s in ss)))
+        else:
+            # Every party signs for itself, as the gemeente does in the published text.
+            for p, own in zip(parties, sigs, strict=True):
+                if p.mandate:
+                    intro = w.text("agreement.mandate_signature", party=p.name)
+                else:
+                    by = _and([r.role or _person_of(r) for r in p.representatives] or [p.name])
+                    intro = w.text("agreement.party_signature", party=p.name, by=by)
+                out.append(SignatureGroup(gid, intro, own))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Accession
+
+
+def accession_context(
+    dossier: Dossier,
+    accession_id: str,
+    *,
+    index: Index | None = None,
+    version: str | None = None,
+    wording: Wording | None = None,
+    settings: Settings | None = None,
+) -> AccessionContext | None:
+    """The documents of one accession request; ``None`` when its references do not resolve."""
+    acc = next((a for a in dossier.accessions if a.id == accession_id), None)
+    if acc is None:
+        return None
+    agreement = dossier.document(acc.document)
+    party = dossier.party(acc.party)
+    if agreement is None or party is None:
+        return None
+    index = index or build_index(dossier)
+    w = wording or Wording.default()
+    rule = agreement.accession
+    clause_ref = index.get(rule.clause) if rule else None
+    clause_number = clause_ref.number if clause_ref else ""
+    clause_label = clause_ref.article_label if clause_ref else w.text("accession.default_clause")
+    clause = next((c for _, c in agreement.clauses() if rule and c.id == rule.clause), None)
+    clause_text = render_text(clause.text or "", index, dossier, strict=False) if clause else ""
+    title = agreement_title(dossier, agreement, w)
+    covenant = covenant_title(dossier, agreement)
+    of_agreement = w.text("accession.of_agreement", kind=agreement.kind)
+    penvoerder = dossier.penvoerder
+
+    def sign(p: Party) -> Signatory:
+        # Declarations are signed by each party at home: no default place.
+        return signatory(p, dossier.group(p.group), p.place or "", on_behalf=False, w=w)
+
+    joining_by = _represented(party, w, named=True)
+    consenting = [p for p in current_parties(dossier, agreement, acc.requested) if p.id != party.id]
+    words = {
+        "party": party.name,
+        "covenant": covenant,
+        "effective": fmt.date_long(acc.effective),
+        "requested": fmt.date_long(acc.requested),
+        "clause": clause_label,
+        "of_agreement": of_agreement,
+        "kind": agreement.kind,
+        "penvoerder": penvoerder.name if penvoerder else "",
+        "consents": len(consenting),
+    }
+    consents = tuple(
+        ConsentContext(
+            signatory=sign(p),
+            statement=w.text("accession.consent", consenting=p.name, **words),
+        )
+        for p in consenting
+    )
+    joining = f"{party.name}, {joining_by}" if joining_by else party.name
+    send_to = (rule.send_to if rule else None) or w.text("accession.send_to")
+    address = tuple(rule.send_to_address) if rule else ()
+    made = AccessionContext(
+        dossier=dossier.id,
+        id=acc.id,
+        agreement_id=agreement.id,
+        agreement_title=title,
+        covenant_title=covenant,
+        party=sign(party),
+        party_name=party.name,
+        requested=words["requested"],
+        effective=words["effective"],
+        clause_number=clause_number,
+        clause_label=clause_label,
+        clause_heading=w.text(
+            "accession.clause_heading", clause=clause_label, of_agreement=of_agreement
+        ),
+        clause_text=clause_text,
+        declaration_title=w.text("accession.declaration_title"),
+        declaration=w.paragraphs("accession.declaration", joining=joining, **words),
+        consent_title=w.text("accession.consent_title"),
+        consents=consents,
+        penvoerder=sign(penvoerder) if penvoerder else None,
+        send_to=send_to,
+        address=address,
+        letter_subject=w.text("accession.letter_subject", **words),
+        letter=w.paragraphs("accession.letter", **words),
+        enclosures=(
+            w.text("accession.enclosure_declaration", **words),
+            *(
+                w.text("accession.enclosure_consent", consenting=p.name, **words)
+                for p in consenting
+            ),
+        ),
+        notice_title=w.text("accession.notice_title", **words),
+        notice=w.paragraphs("accession.notice", **words),
+        illustrative=acc.illustrative,
+        version="",
+        footer="",
+        date=acc.requested,
+        author=penvoerder.name if penvoerder else dossier.title,
+    )
+    return _versioned(made, version, w)

@@ -1,0 +1,433 @@
+"""Stage 3b, derive: the domain facts every later stage shares.
+
+Computed from the model only, never from text or layout: the covenant's term with its
+extensions, the status on a date, school years, the period a target applies to, how a target is
+doing on a date (met, on track, behind, missed, not yet measured), who signs an agreement and
+who is a party on a given day. The checks (stage 4), the context (stage 5) and
+every renderer use these functions; none of them recomputes a fact on its own, so the
+documents, the site, open data and ``diff`` cannot disagree about a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from .dossier import ACCESSION_STEPS, Agreement, Citation, Dossier, Party, Period, Result, Target
+from .references import Index
+
+ONE_DAY = dt.timedelta(days=1)
+
+# The states of a covenant on a date, in the order they occur.
+STATUS_LABELS = ("in voorbereiding", "lopend", "verlengd", "afgelopen")
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms
+
+
+@dataclass(frozen=True)
+class Term:
+    """The covenant's term: start (may be unknown), original end, and its extensions."""
+
+    start: dt.date | None
+    end: dt.date
+    extensions: tuple[Period, ...]
+
+    @property
+    def final_end(self) -> dt.date:
+        return max([self.end, *(p.end for p in self.extensions)])
+
+
+def covenant(dossier: Dossier) -> Agreement | None:
+    """The base covenant of a dossier: its document of kind ``convenant``, else the first."""
+    return next((d for d in dossier.documents if d.kind == "convenant"), None) or next(
+        iter(dossier.documents), None
+    )
+
+
+def dossier_term(dossier: Dossier, index: Index) -> Term | None:
+    """The covenant's term with every extension of it (extensions of extensions included),
+    or ``None`` for a dossier without documents."""
+    base = covenant(dossier)
+    if base is None:
+        return None
+    # An extension names the period it extends; follow the chain from the covenant's term.
+    by_base: dict[str, list[str]] = {}
+    for doc in dossier.documents:
+        if doc.extension and doc.extension.id in index.periods:
+            by_base.setdefault(doc.extension.extends, []).append(doc.extension.id)
+    chain: list[Period] = []
+    queue, seen = [base.in_force.id], {base.in_force.id}
+    while queue:
+        for ext_id in by_base.get(queue.pop(0), ()):
+            if ext_id not in seen:
+                seen.add(ext_id)
+                chain.append(index.periods[ext_id])
+                queue.append(ext_id)
+    return Term(base.in_force.start, base.in_force.end, tuple(chain))
+
+
+def extended(period: Period, index: Index) -> Period:
+    """The period as extended by the periods that follow directly on it (an extension, or an
+    addendum's term that starts no later than the day after it ends)."""
+    end = period.end
+    for other in index.periods.values():
+        follows_on = other.follows == period.id and other.id != period.id
+        if follows_on and other.start is not None and other.start <= end + ONE_DAY:
+            end = max(end, other.end)
+    return Period(period.id, period.start, end, period.where, period.follows)
+
+
+def status(term: Term | None, day: dt.date) -> str:
+    """in voorbereiding / lopend / verlengd / afgelopen on ``day``; "onbekend" without a term."""
+    if term is None:
+        return "onbekend"
+    if term.start is not None and day < term.start:
+        return "in voorbereiding"
+    if day <= term.end:
+        return "lopend"
+    if day <= term.final_end:
+        return "verlengd"
+    return "afgelopen"
+
+
+# ---------------------------------------------------------------------------------------------
+# School years and target periods
+
+
+def school_years(start: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.date, bool]]:
+    """School years (1 August - 31 July) meeting [start, end]: (year, from, to, complete)."""
+    first = start.year if start.month >= 8 else start.year - 1
+    out = []
+    year = first
+    while dt.date(year, 8, 1) <= end:
+        sy_start, sy_end = dt.date(year, 8, 1), dt.date(year + 1, 7, 31)
+        lo, hi = max(sy_start, start), min(sy_end, end)
+        out.append((year, lo, hi, lo == sy_start and hi == sy_end))
+        year += 1
+    return out
+
+
+def term_of_measure(dossier: Dossier, measure_id: str) -> Period | None:
+    """The term of the agreement that lists the measure, else of the first document."""
+    for add in dossier.agreements:
+        for _, clause in add.clauses():
+            if any(measure_id in p.measures for p in clause.parts):
+                return add.in_force
+    for doc in (*dossier.agreements, *dossier.documents):
+        return doc.in_force
+    return None
+
+
+def target_period(dossier: Dossier, target: Target) -> tuple[dt.date, dt.date] | None:
+    """The target's own period, else the term of the agreement its measure belongs to."""
+    if target.period:
+        return target.period
+    term = term_of_measure(dossier, target.measure)
+    if term is None or term.start is None:
+        return None
+    return term.start, term.end
+
+
+# ---------------------------------------------------------------------------------------------
+# How a target is doing on a date
+
+
+# The states of a target on a date; the site's templates say them in Dutch.
+MET, ON_TRACK, BEHIND, MISSED, UNMEASURED, NO_NORM = (
+    "met",
+    "on-track",
+    "behind",
+    "missed",
+    "unmeasured",
+    "no-norm",
+)
+TARGET_STATES = (MET, ON_TRACK, BEHIND, MISSED, UNMEASURED, NO_NORM)
+
+
+def school_year_span(label: str) -> tuple[dt.date, dt.date] | None:
+    """``2024-2025`` -> 1 August 2024 to 31 July 2025; None for a label of another form."""
+    start, _, _ = label.partition("-")
+    if not start.isdigit():
+        return None
+    return dt.date(int(start), 8, 1), dt.date(int(start) + 1, 7, 31)
+
+
+def meets(value: float, comparator: str | None, norm: float | None) -> bool | None:
+    """Whether ``value`` meets the norm under the comparator; None when there is no norm."""
+    if comparator is None or norm is None:
+        return None
+    return {
+        "<": value < norm,
+        "<=": value <= norm,
+        ">": value > norm,
+        ">=": value >= norm,
+        "=": math.isclose(value, norm),
+    }[comparator]
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """A target on a date: its state, and the result that decided it (None: no result)."""
+
+    state: str  # one of TARGET_STATES
+    result: Result | None
+    illustrative: bool  # the deciding result is illustrative (made up)
+    period_end: dt.date | None  # end of the period the deciding result is measured against
+
+
+def target_state(dossier: Dossier, target: Target, day: dt.date) -> TargetState:
+    """How ``target`` is doing on ``day``, from its latest result.
+
+    The rule: only results of school years that have begun by ``day`` count, and the latest
+    of those decides. A target without a norm (comparator and value) is ``no-norm``; one
+    without a counting result is ``unmeasured``. Otherwise the result is measured against
+    the end of its period: the school year of the result for a target per school year, else
+    the target's period (its own, or the term of its agreement). After that end the target
+    is ``met`` or ``missed``; up to and including that day it is ``on-track`` when the
+    latest result already meets the norm and ``behind`` when it does not. A period whose
+    end is unknown has not ended.
+    """
+    results = [
+        r
+        for r in target.results
+        if (span := school_year_span(r.school_year)) is None or span[0] <= day
+    ]
+    latest = max(results, key=lambda r: r.school_year, default=None)
+    if target.comparator is None or target.value is None:
+        return TargetState(NO_NORM, latest, bool(latest and latest.illustrative), None)
+    if latest is None:
+        return TargetState(UNMEASURED, None, False, None)
+    if target.per_school_year:
+        span = school_year_span(latest.school_year)
+        end = span[1] if span else None
+    else:
+        period = target_period(dossier, target)
+        end = period[1] if period else None
+    ok = meets(float(latest.value), target.comparator, target.value)
+    ended = end is not None and day > end
+    state = (MET if ok else MISSED) if ended else (ON_TRACK if ok else BEHIND)
+    return TargetState(state, latest, latest.illustrative, end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties and signatories
+
+
+def members_on(dossier: Dossier, group_id: str, day: dt.date) -> list[Party]:
+    """Members of a party group who are a party on ``day``."""
+    return [p for p in dossier.members(group_id) if p.member_on(day)]
+
+
+def agreement_start(agreement: Agreement) -> dt.date:
+    """The day an agreement's parties are counted on: its start, else its end."""
+    return agreement.in_force.start or agreement.in_force.end
+
+
+def signatories(dossier: Dossier, agreement: Agreement) -> list[tuple[str, Party]]:
+    """(group id, Party) of every party that signs, in signing order."""
+    out: list[tuple[str, Party]] = []
+    day = agreement_start(agreement)
+    for gid in (agreement.signing.groups if agreement.signing else None) or agreement.parties:
+        group = dossier.group(gid)
+        if group is None:
+            continue
+        if group.signing == "representative":
+            rep = dossier.party(group.representative_party or "")
+            if rep is not None:
+                out.append((gid, rep))
+        else:
+            out.extend((gid, p) for p in members_on(dossier, gid, day))
+    return out
+
+
+def signer_count(people: list[tuple[str, Party]]) -> int:
+    """The people who sign (a party with a chair and a vice-chair counts twice): the N of
+    "in N-voud"."""
+    return sum(max(1, len(p.representatives)) for _, p in people)
+
+
+def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> list[Party]:
+    """Parties bound by the agreement on ``day``, in the order of its parties block."""
+    out: list[Party] = []
+    for gid in agreement.parties:
+        out += members_on(dossier, gid, day)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Output names: one place, so a check can find collisions before a build overwrites anything
+
+# Top-level folders of the public site; a dossier id (its folder) must not take one.
+# "site" is where the build puts the site beside the dossiers' folders.
+SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index", "site"})
+# Names of a dossier's measures folder that a measure id (its page) must not take.
+MEASURE_PAGES_TAKEN = frozenset({"index", "charts"})
+
+
+def agreement_stem(dossier_id: str, agreement_id: str) -> str:
+    return f"{dossier_id}-{agreement_id}"
+
+
+def signatures_stem(dossier_id: str, agreement_id: str) -> str:
+    return f"{dossier_id}-handtekeningen-{agreement_id}"
+
+
+def accession_stem(dossier_id: str, accession_id: str) -> str:
+    return f"{dossier_id}-toetreding-{accession_id}"
+
+
+ACCESSION_PARTS = ("verklaring", "begeleidende-brief", "staatscourant")
+
+
+def package_stem(dossier_id: str) -> str:
+    return f"{dossier_id}-ondertekenpakket"
+
+
+def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
+    """(file stem, id it comes from, where that id is) of every document a build writes."""
+    d = dossier.id
+    out: list[tuple[str, str, object]] = [(package_stem(d), d, dossier.where)]
+    for a in dossier.agreements:
+        out.append((agreement_stem(d, a.id), a.id, a.where))
+        out.append((signatures_stem(d, a.id), a.id, a.where))
+    for acc in dossier.accessions:
+        stem = accession_stem(d, acc.id)
+        out += [(f"{stem}-{part}", acc.id, acc.where) for part in ACCESSION_PARTS]
+        agreement = dossier.document(acc.document)
+        if agreement is not None:
+            out += [
+                (f"{stem}-instemming-{p.id}", acc.id, acc.where)
+                for p in current_parties(dossier, agreement, acc.requested)
+            ]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle: where an agreement stands, from its recorded events and the calendar
+
+# The stages of an agreement, in the order they occur.
+STAGES = (
+    "in voorbereiding",
+    "ter ondertekening",
+    "getekend",
+    "gepubliceerd",
+    "in werking",
+    "afgelopen",
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """An agreement's stage on a day, with the facts it was derived from."""
+
+    label: str  # one of STAGES
+    signed: tuple[str, ...]  # ids of signatories with a recorded signature (or all, by date)
+    unsigned: tuple[str, ...]  # ids of signatories still to sign
+    last_signature: dt.date | None
+    published: dt.date | None
+    citation: Citation | None
+    end: dt.date  # last day of its term (extensions included) or termination; once concluded
+
+    @property
+    def rank(self) -> int:
+        return STAGES.index(self.label)
+
+    def at_least(self, label: str) -> bool:
+        return self.rank >= STAGES.index(label)
+
+
+def last_signature(
+    dossier: Dossier, agreement: Agreement, day: dt.date | None = None
+) -> dt.date | None:
+    """The day the last signatory signed (by ``day``, when given): from the signature
+    records, else ``signing.date``; ``None`` while someone has still to sign."""
+    record = dossier.lifecycle(agreement.id)
+    if record and record.signatures:
+        done = [s for s in record.signatures if day is None or s.date <= day]
+        people = {p.id for _, p in signatories(dossier, agreement)}
+        if not done or (people and not people <= {s.party for s in done}):
+            return None  # not everyone has signed yet
+        return max(s.date for s in done)
+    signed = agreement.signing.date if agreement.signing else None
+    return signed if signed is None or day is None or signed <= day else None
+
+
+def publication_of(
+    dossier: Dossier, agreement: Agreement
+) -> tuple[dt.date | None, Citation | None]:
+    """Date and Staatscourant reference of the agreement's publication, where known."""
+    record = dossier.lifecycle(agreement.id)
+    if record and record.publication:
+        return record.publication.date, record.publication.citation
+    pub = agreement.publication
+    citation = (pub.citation if pub else None) or agreement.citation
+    return (pub.published if pub else None), citation
+
+
+def agreement_end(dossier: Dossier, agreement: Agreement, index: Index) -> dt.date:
+    """Last day the agreement binds: its (extended) term, or the day before it was terminated."""
+    record = dossier.lifecycle(agreement.id)
+    if record and record.terminated:
+        return record.terminated - ONE_DAY
+    if agreement is covenant(dossier):
+        term = dossier_term(dossier, index)
+        if term is not None:
+            return term.final_end
+    return extended(agreement.in_force, index).end
+
+
+def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: dt.date) -> Stage:
+    """in voorbereiding → ter ondertekening → getekend → gepubliceerd → in werking → afgelopen.
+
+    Signing and publication come from the records; being in force and having ended come from
+    the calendar once the agreement is signed or published. A covenant known only by its
+    Staatscourant reference counts as published.
+    """
+    record = dossier.lifecycle(agreement.id)
+    people = [p.id for _, p in signatories(dossier, agreement)]
+    recorded = (
+        {s.party: s.date for s in (record.signatures or ()) if s.date <= day} if record else {}
+    )
+    dated = bool(agreement.signing and agreement.signing.date and agreement.signing.date <= day)
+    signed = tuple(p for p in people if p in recorded or dated)
+    unsigned = tuple(p for p in people if p not in signed)
+    published, citation = publication_of(dossier, agreement)
+    if published is not None and published > day:
+        published, citation = None, None
+    last = last_signature(dossier, agreement, day)
+    if published is not None or citation is not None:
+        label = "gepubliceerd"
+    elif (people and not unsigned) or (not people and last is not None):
+        label = "getekend"
+    elif signed or (record is not None and record.signatures == ()):
+        # An empty list of signatures: sent out for signing, nobody has signed yet.
+        label = "ter ondertekening"
+    else:
+        label = "in voorbereiding"
+    # The (extended) end is looked up only once the agreement is concluded: with thousands of
+    # unsigned documents the lookup per document would make the checks quadratic.
+    end = agreement.in_force.end
+    if label in ("getekend", "gepubliceerd"):
+        end = agreement_end(dossier, agreement, index)
+        start = agreement.in_force.start
+        if day > end:
+            label = "afgelopen"
+        elif start is None or day >= start:
+            label = "in werking"
+    return Stage(label, signed, unsigned, last, published, citation, end)
+
+
+def accession_step(status: str) -> int:
+    """Position of an accession status in ACCESSION_STEPS."""
+    return ACCESSION_STEPS.index(status)
+
+
+def left_on(dossier: Dossier, party_id: str) -> dt.date | None:
+    """The first day a party is no longer bound: registry ``left`` or a recorded withdrawal."""
+    party = dossier.party(party_id)
+    days = [party.left] if party and party.left else []
+    days += [w.effective for r in dossier.lifecycles for w in r.withdrawals if w.party == party_id]
+    return min(days) if days else None

@@ -1,0 +1,169 @@
+"""Stage 6, render: an agreement as Markdown (git review, public site) and as plain text.
+
+Both walk the same :class:`~convenantgen.context.agreement.AgreementContext`, so they show the same
+words in the same order as the DOCX. Markdown escapes all user text with
+:func:`convenantgen.text.markdown.md`, the one escaper, so ``<script>`` in YAML shows as text and
+never reaches a page as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..context.agreement import AgreementContext, ListContext, MeasureContext, PartContext
+from ..text.markdown import md
+
+
+def _list_md(lst: ListContext) -> Iterator[str]:
+    yield f"**{md(lst.title)}**"
+    yield ""
+    for n, item in enumerate(lst.items, start=1):
+        marker = f"{n}." if lst.ordered else "-"
+        yield f"{marker} {md(item.text)}"
+    yield ""
+
+
+def _measure_md(m: MeasureContext) -> Iterator[str]:
+    yield f"##### {md(m.heading)}"
+    yield ""
+    for paragraph in m.description:
+        yield md(paragraph)
+        yield ""
+    for lst in m.lists:
+        yield from _list_md(lst)
+    if m.targets:
+        yield f"**{md(m.result_heading)}**"
+        yield ""
+        yield from (f"- {md(t)}" for t in m.targets)
+        yield ""
+
+
+def _part_md(part: PartContext) -> Iterator[str]:
+    yield f"#### {md(part.heading)}"
+    yield ""
+    for measure in part.measures:
+        yield from _measure_md(measure)
+    for paragraph in part.paragraphs:
+        yield md(paragraph)
+        yield ""
+
+
+def bullets_markdown(heading: str, items) -> list[str]:
+    """A bold heading over a bullet list; nothing for an empty list."""
+    if not items:
+        return []
+    return [f"**{md(heading)}**", "", *(f"- {md(x)}" for x in items), ""]
+
+
+def clause_markdown(clause, paragraph: Callable[[Any], str] = md) -> list[str]:
+    """A numbered clause: its paragraphs (each through ``paragraph``), definitions and article
+    text. Takes a ClauseContext, or a consolidated text's marked clause (same fields)."""
+    lines: list[str] = []
+    for n, text in enumerate(clause.paragraphs):
+        label = f"**{clause.label}** " if clause.label and n == 0 else ""
+        lines += [label + paragraph(text), ""]
+    for d in clause.definitions:
+        lines += [f"{d.label} *{md(d.term)}*: {md(d.text)}", ""]
+    if clause.article:
+        lines += [f"### {md(clause.article.heading)}", ""]
+        for part in clause.article.parts:
+            lines += list(_part_md(part))
+    return lines
+
+
+def agreement_markdown(ctx: AgreementContext) -> str:
+    lines: list[str] = [f"# {md(ctx.title)}", "", md(ctx.parties_heading), ""]
+    for i, block in enumerate(ctx.parties):
+        if i:
+            lines += [md(ctx.separator), ""]
+        lines += [md(block.intro), ""]
+        if block.members:
+            lines += [f"- {md(name)}" for name in block.members] + [""]
+        if block.closing:
+            lines += [md(block.closing), ""]
+    lines += bullets_markdown(ctx.considerations_heading, ctx.considerations)
+    lines += [f"**{md(ctx.agreement_heading)}**", ""]
+    for section in ctx.sections:
+        lines += [f"## {md(section.heading)}", ""]
+        for clause in section.clauses:
+            lines += clause_markdown(clause)
+    lines += [md(ctx.closing), ""]
+    for group in ctx.signature_groups:
+        lines += [md(group.intro), ""]
+        for s in group.signatories:
+            lines += [f"- {md(s.name)}"]
+        lines += [""]
+    lines += ["---", "", f"*{md(ctx.footer)}*", ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text
+
+
+def _list_text(lst: ListContext) -> Iterator[str]:
+    yield lst.title
+    yield ""
+    for item in lst.items:
+        yield f"{item.label or '-'} {item.text}"
+    yield ""
+
+
+def _measure_text(m: MeasureContext) -> Iterator[str]:
+    yield m.heading
+    yield ""
+    for paragraph in m.description:
+        yield paragraph
+        yield ""
+    for lst in m.lists:
+        yield from _list_text(lst)
+    if m.targets:
+        yield m.result_heading
+        yield ""
+        yield from (f"- {t}" for t in m.targets)
+        yield ""
+
+
+def agreement_text(ctx: AgreementContext) -> str:
+    """The agreement as plain text, laid out like the published version."""
+    lines: list[str] = [ctx.title, "", ctx.parties_heading, ""]
+    for i, block in enumerate(ctx.parties):
+        if i:
+            lines += [ctx.separator, ""]
+        lines.append(block.intro)
+        if block.members:
+            lines.append("")
+            lines += list(block.members)
+        if block.closing:
+            lines.append(block.closing)
+        lines.append("")
+    if ctx.considerations:
+        lines += [ctx.considerations_heading, ""]
+        lines += [f"- {c}" for c in ctx.considerations] + [""]
+    lines += [ctx.agreement_heading, ""]
+    for section in ctx.sections:
+        lines += [section.heading, ""]
+        for clause in section.clauses:
+            for n, paragraph in enumerate(clause.paragraphs):
+                label = f"{clause.label} " if clause.label and n == 0 else ""
+                lines += [label + paragraph, ""]
+            for d in clause.definitions:
+                lines += [f"{d.label} {d.term}: {d.text}", ""]
+            if clause.article:
+                lines += [clause.article.heading, ""]
+                for part in clause.article.parts:
+                    lines += [part.heading, ""]
+                    for measure in part.measures:
+                        lines += list(_measure_text(measure))
+                    for paragraph in part.paragraphs:
+                        lines += [paragraph, ""]
+    lines += [ctx.closing, ""]
+    for i, group in enumerate(ctx.signature_groups):
+        if i:
+            lines += [ctx.separator, ""]
+        lines.append(group.intro)
+        lines += [s.name for s in group.signatories]
+        lines.append("")
+    lines += [ctx.footer, ""]
+    return "\n".join(lines)

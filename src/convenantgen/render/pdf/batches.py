@@ -1,0 +1,227 @@
+"""Stage "pdf" in batches: many Word documents converted as one, and split again.
+
+LibreOffice spends most of its time per document it opens, not per page: a one-page consent
+costs about as much as loading a whole template. So the documents of one kind (the consents of
+an accession request, say) are composed into one Word document per batch (:mod:`.compose`:
+each part a section of its own, starting on a new page, numbering its own pages), converted
+once, and the batch's PDF is split into one PDF per document (:mod:`.pdfpages`, tags kept).
+The signing package joins the batches' PDFs, so no document is converted twice.
+
+A batch holds documents of one dossier and one kind, consecutive in the build's order, at most
+:data:`BATCH_PARTS` of them; which documents share a batch depends only on the list of
+documents, never on what the cache holds, so a build with a cache gives the same bytes as one
+without. What a batch's PDF depends on (its key): the parts' Word documents, the engine,
+LibreOffice's version and the export options. One changed document converts its batch again.
+
+"pagina 2 van 3" needs a part's own page count, which a composed document does not know: the
+composer writes the count in as text. A batch is composed with one page per part first; a part
+that turns out longer makes the batch go once more with the counts the first round found (a
+batch of one document keeps Word's own page-count field). The text of a footer does not move
+the pages of a part, so the second round's counts are the first's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from ...errors import ConversionError
+from ...fingerprint import digest
+from ..docx.compose import Composed, ComposeInput, compose
+from .convert import PdfMetadata, archive_bytes
+from .pages import split
+
+# At most this many documents in one batch. LibreOffice's time per part stays flat up to a
+# few hundred parts and then grows; a smaller batch is converted again sooner after an edit.
+BATCH_PARTS = 100
+# Rounds of conversion before page counts that keep changing count as an error.
+MAX_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Documents (indices into the build's list) converted together, and its cache key."""
+
+    dossier: str
+    kind: str
+    members: tuple[int, ...]
+    content: str  # the members' Word documents
+    key: str  # the content with what converts it (engine, LibreOffice, export options)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A batch's PDF as LibreOffice made it, and where its parts and signature lines are.
+
+    ``starts`` is the first page of each part (a part ends where the next starts, the last at
+    the end); ``signatures`` the party id of each signature line with its page and point.
+    """
+
+    pdf: bytes
+    starts: tuple[int, ...]
+    pages: int
+    signatures: tuple[tuple[str, int, float, float], ...]
+
+    @cached_property
+    def reader(self) -> PdfReader:
+        """The PDF, read once (the package and :func:`.pdfpages.prepare` share it)."""
+        return PdfReader(io.BytesIO(self.pdf))
+
+    def ranges(self) -> list[range]:
+        ends = [*self.starts[1:], self.pages]
+        return [range(a, b) for a, b in zip(self.starts, ends, strict=True)]
+
+    def pack(self) -> bytes:
+        """The cache entry: a JSON line with the places, then the PDF."""
+        head = {"starts": self.starts, "pages": self.pages, "signatures": self.signatures}
+        return json.dumps(head, separators=(",", ":")).encode() + b"\n" + self.pdf
+
+    @classmethod
+    def unpack(cls, data: bytes) -> Converted | None:
+        head, _, pdf = data.partition(b"\n")
+        try:
+            info = json.loads(head)
+            return cls(
+                pdf,
+                tuple(info["starts"]),
+                info["pages"],
+                tuple(tuple(s) for s in info["signatures"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None  # an entry of another layout: convert again
+
+
+def plan(
+    documents: Sequence[tuple[str, str, bytes | None]],
+    salt: Sequence[str],
+    size: int = BATCH_PARTS,
+) -> list[Batch]:
+    """Batches for ``documents`` (dossier, kind, Word bytes), in order; ``salt`` (engine,
+    LibreOffice, export options) goes into every key. A batch with a document whose bytes are
+    not known (``None``) has an empty key and content."""
+    runs: list[list[int]] = []
+    for i, (dossier, kind, _) in enumerate(documents):
+        if runs and documents[runs[-1][0]][:2] == (dossier, kind):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    hashes = [hashlib.sha256(d).hexdigest() if d is not None else "" for _, _, d in documents]
+    batches = []
+    for run in runs:
+        # Even sizes: 101 documents make batches of 51 and 50, not of 100 and 1.
+        count = -(-len(run) // size)
+        for n in range(count):
+            members = tuple(run[n * len(run) // count : (n + 1) * len(run) // count])
+            dossier, kind, _ = documents[members[0]]
+            if all(hashes[m] for m in members):
+                content = digest("batch", [hashes[m] for m in members])
+                key = digest(list(salt), content)
+            else:
+                content = key = ""
+            batches.append(Batch(dossier, kind, members, content, key))
+    return batches
+
+
+def _compose(item: tuple[list[bytes], list[int | None]]) -> Composed:
+    docs, pages = item
+    return compose([ComposeInput(d, p) for d, p in zip(docs, pages, strict=True)])
+
+
+def convert_batches(
+    batches: Sequence[Batch],
+    documents: Sequence[bytes],
+    work: Path,
+    convert: Callable[[list[Path], Path], list[Path]],
+    map_: Callable = map,
+) -> list[Converted]:
+    """Convert ``batches`` (Word bytes of every document in ``documents``) in ``work``.
+
+    ``convert`` is :func:`.pdf.convert_to_pdf` with its options bound (files, folder → PDFs);
+    ``map_`` spreads composing over the cores.
+    """
+    guesses = {
+        i: [None if len(b.members) == 1 else 1] * len(b.members) for i, b in enumerate(batches)
+    }
+    done: dict[int, Converted] = {}
+    for round_ in range(1, MAX_ROUNDS + 1):
+        if not guesses:
+            break
+        # Largest first: LibreOffice's processes take the files in turn, so they end together.
+        order = sorted(guesses, key=lambda i: (-len(batches[i].members), i))
+        composed = list(
+            map_(
+                _compose, [([documents[m] for m in batches[i].members], guesses[i]) for i in order]
+            )
+        )
+        folder = work / f"round{round_}"
+        folder.mkdir(parents=True)
+        sources = []
+        for i, c in zip(order, composed, strict=True):
+            path = folder / f"batch{i:05d}.docx"
+            path.write_bytes(c.docx)
+            sources.append(path)
+        pdfs = convert(sources, folder / "pdf")
+        again: dict[int, list[int | None]] = {}
+        for i, c, path in zip(order, composed, pdfs, strict=True):
+            batch = batches[i]
+            result = places(path.read_bytes(), c, f"{batch.dossier}/{batch.kind}")
+            counts = [len(r) for r in result.ranges()]
+            wanted = guesses[i]
+            if wanted[0] is None or counts == wanted:
+                done[i] = result
+            else:
+                again[i] = counts
+        guesses = again
+    if guesses:
+        names = ", ".join(f"{batches[i].dossier}/{batches[i].kind}" for i in sorted(guesses))
+        raise ConversionError(f"the page counts of a batch do not settle: {names}")
+    return [done[i] for i in range(len(batches))]
+
+
+def places(pdf: bytes, composed: Composed, what: str) -> Converted:
+    """Where the parts and signature lines of ``what``'s PDF are, by the composer's
+    bookmarks."""
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        named = reader.named_destinations
+        spots = {}
+        for name, dest in named.items():
+            page = reader.get_destination_page_number(dest)
+            left, top = dest.get("/Left"), dest.get("/Top")
+            spots[str(name).lstrip("/")] = (page, float(left or 0), float(top or 0))
+        pages = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise ConversionError(f"cannot read the PDF of {what}: {exc}") from exc
+    missing = [mark for mark in composed.parts if mark not in spots]
+    if missing:
+        raise ConversionError(f"the PDF of {what} lost the start of {len(missing)} part(s)")
+    starts = tuple(spots[mark][0] for mark in composed.parts)
+    signatures = tuple(
+        (party, *spots[mark]) for mark, party in composed.signatures if mark in spots
+    )
+    return Converted(pdf, starts, pages, signatures)
+
+
+def split_documents(
+    item: tuple[Converted, Sequence[PdfMetadata | dict], Sequence[str]],
+) -> list[bytes]:
+    """The PDF of each part of a converted batch, with its own metadata, reproducible: the
+    file identifier comes from ``ids`` (a content digest per part), not from the bytes."""
+    from .package import drop_marks
+
+    converted, metadata, ids = item
+    metadata = [m if isinstance(m, PdfMetadata) else PdfMetadata(**m) for m in metadata]
+    reader = PdfReader(io.BytesIO(converted.pdf))
+    out = []
+    for writer, meta, ident in zip(split(reader, converted.ranges()), metadata, ids, strict=True):
+        drop_marks(writer)
+        out.append(archive_bytes(writer, reader, meta, identifier=bytes.fromhex(ident)[:16]))
+    return out

@@ -1,0 +1,671 @@
+"""Stage 8, site: the public measures website, in Dutch, built with Material for MkDocs.
+
+Two steps with a plain folder of Markdown between them, so the site builds under MkDocs and
+under Zensical alike (no plugin generates pages):
+
+1. :func:`write_site_sources` turns the model into Markdown pages, SVG charts, open data
+   (JSON/CSV), the Atom feed (``feed.xml``, :mod:`convenantgen.site.feed`) and copies of the JSON
+   Schemas, in an empty staging folder. Everything is
+   rendered in memory first; files are written only once every page rendered.
+2. :func:`build_site` runs ``mkdocs build --strict`` on that folder with a configuration
+   derived from the top-level ``mkdocs.yml`` (docs_dir, site_dir and navigation filled in).
+
+:func:`serve` regenerates the Markdown when the YAML changes and lets MkDocs' own dev server
+rebuild and live-reload; on check errors it prints them and keeps serving the last good site.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from ..context.agreement import DossierContext, build_context
+from ..context.site import (
+    DossierFacts,
+    DownloadGroup,
+    OpenDataFile,
+    SiteHome,
+    site_dossier,
+    site_downloads,
+)
+from ..errors import CheckFailed, ConvenantgenError, Severity
+from ..model.derive import SITE_FOLDERS
+from ..model.dossier import Dossier
+from ..read.project import Project, Settings
+from ..render.markdown import agreement_markdown
+from ..resources import schema_dir
+from ..text import formatting as fmt
+from ..text.markdown import h
+from .feed import FEED_FILE, site_feed
+from .hooks import CACHE_VARIABLE
+from .opendata import open_data_files
+from .pages import Pages
+
+_HERE = Path(__file__).resolve().parent
+_PACKAGE = _HERE.parent
+THEME_DIR = _HERE / "theme"  # Material template overrides
+# Navigation and reference date for build_site. MkDocs skips dot files in docs_dir, so this
+# never reaches the site.
+SIDECAR = ".site.json"
+RESERVED = SITE_FOLDERS
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 1: sources
+
+
+def _schema_files() -> list[Path]:
+    """The JSON Schemas of the YAML format, when they have been generated."""
+    try:
+        folder = schema_dir() / "json"
+    except FileNotFoundError:
+        return []
+    return sorted(folder.glob("*.schema.json")) if folder.is_dir() else []
+
+
+def render_site_sources(
+    dossiers: list[Dossier],
+    *,
+    downloads: list[dict],
+    reference_date: dt.date,
+    contexts: list[DossierContext] | None = None,
+    project: Project | None = None,
+) -> tuple[dict[str, str | bytes], list]:
+    """Every file of the docs folder (relative path -> content) and the navigation."""
+    ids = [d.id for d in dossiers]
+    if len(set(ids)) != len(ids):
+        raise ConvenantgenError("two dossiers share an id; the site needs unique dossier ids")
+    taken = sorted(set(ids) & RESERVED)
+    if taken:
+        raise ConvenantgenError(
+            f"dossier id '{taken[0]}' is a folder of the site itself; rename the dossier "
+            f"(reserved: {', '.join(sorted(RESERVED))})"
+        )
+    wording, templates_folder = None, None
+    if project is not None:
+        from ..read.templates import Templates
+
+        wording = Templates.of(project).wording(project)
+        templates_folder = project.templates_dir
+    if contexts is None:
+        contexts = [build_context(d, wording) for d in dossiers]
+    render = Pages(templates_folder).render
+    facts = [DossierFacts.of(d, reference_date) for d in dossiers]
+    # Grouped once: looking a dossier's files up in all downloads grows with the square.
+    by_dossier: dict[str, list[dict]] = {}
+    for item in downloads:
+        by_dossier.setdefault(str(item.get("dossier") or ""), []).append(item)
+    views = [
+        site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown)
+        for f, ctx in zip(facts, contexts, strict=True)
+    ]
+    schemas = _schema_files()
+    files: dict[str, str | bytes] = {}
+    nav: list = [{"Start": "index.md"}]
+    for d in views:
+        base = d.id
+        files[f"{base}/index.md"] = render("site/overview.md", d=d)
+        files[f"{base}/maatregelen/index.md"] = render("site/measures.md", d=d)
+        measure_nav = [f"{base}/maatregelen/index.md"]
+        for m in d.measures:
+            src = f"{base}/maatregelen/{m.page}"
+            files[src] = render("site/measure.md", d=d, m=m)
+            for chart in m.charts:
+                files[f"{base}/maatregelen/charts/{chart.file}"] = str(chart.svg) + "\n"
+            measure_nav.append(src)
+        files[f"{base}/partijen.md"] = render("site/parties.md", d=d)
+        files[f"{base}/tijdlijn.md"] = render("site/timeline.md", d=d)
+        text_nav = []
+        for text in d.texts:
+            files[f"{base}/{text.page}"] = render("site/text.md", d=d, text=text)
+            text_nav.append(f"{base}/{text.page}")
+        text_nav += _consolidation_pages(files, d, render)
+        files[f"{base}/downloads.md"] = render("site/downloads.md", d=d)
+        nav.append(
+            {
+                str(h(d.display_title)): [
+                    f"{base}/index.md",
+                    {"Maatregelen": measure_nav},
+                    f"{base}/partijen.md",
+                    f"{base}/tijdlijn.md",
+                    *text_nav,
+                    f"{base}/downloads.md",
+                ]
+            }
+        )
+    home = SiteHome(fmt.date_long(reference_date), tuple(views), bool(schemas))
+    settings = project.settings if project is not None else Settings()
+    feed = site_feed(
+        facts,
+        {d.id: d.display_title for d in views},
+        site_name=settings.site_name,
+        description=settings.site_description,
+        author=settings.organisation or settings.site_name,
+        site_url=settings.site_url,
+        reference_date=reference_date,
+    )
+    files[FEED_FILE] = render("site/feed.xml", feed=feed)
+    names = {d.id: d.display_title for d in views}
+    groups = tuple(
+        DownloadGroup(names.get(key, key or "Overig"), site_downloads(by_dossier[key], "../"))
+        for key in sorted(by_dossier, key=lambda k: (k not in names, k))
+    )
+    files["downloads.md"] = render("site/all-downloads.md", site=home, groups=groups)
+    nav += ["downloads.md", "open-data/index.md"]
+
+    data_files = open_data_files(facts)
+    for name, text in data_files.items():
+        files[f"open-data/{name}"] = text
+    for schema in schemas:
+        files[f"open-data/schema/{schema.name}"] = schema.read_bytes()
+    listed = tuple(
+        OpenDataFile(name, name.rsplit(".", 1)[1].upper(), name.rsplit(".", 1)[0])
+        for name in data_files
+    )
+    files["open-data/index.md"] = render(
+        "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
+    )
+    files["index.md"] = render("site/home.md", site=home)
+    sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
+    files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
+    return files, nav
+
+
+def _consolidation_pages(files: dict[str, str | bytes], d, render) -> list:
+    """The dossier's "Geldende tekst": a page to choose the date, and a page per date."""
+    c = d.consolidation
+    if c is None:
+        return []
+    index = f"{d.id}/geldende-tekst.md"
+    files[index] = render("site/consolidated-index.md", d=d, c=c)
+    pages = [index]
+    for v in c.versions:
+        files[f"{d.id}/{v.page}"] = render("site/consolidated.md", d=d, c=c, v=v)
+        pages.append(f"{d.id}/{v.page}")
+    return [{str(h(c.heading)): pages}]
+
+
+def write_site_sources(
+    dossiers: list[Dossier],
+    docs_dir: Path,
+    *,
+    downloads: list[dict],
+    reference_date: dt.date,
+    contexts: list[DossierContext] | None = None,
+    project: Project | None = None,
+) -> None:
+    """Write the site's Markdown, charts, open data and schema copies into ``docs_dir``.
+
+    ``downloads`` are manifest entries (dossier, kind, path, sha256, title); the files
+    themselves are placed in ``<site_dir>/downloads/<path>`` by the build, after MkDocs ran.
+    """
+    docs_dir = Path(docs_dir)
+    if docs_dir.exists() and any(docs_dir.iterdir()):
+        raise ConvenantgenError(f"site sources folder '{docs_dir}' is not empty")
+    files, _ = render_site_sources(
+        dossiers,
+        downloads=downloads,
+        reference_date=reference_date,
+        contexts=contexts,
+        project=project,
+    )
+    _write_files(docs_dir, files)
+
+
+def _write_files(docs_dir: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in sorted(files.items()):
+        path = docs_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path.write_bytes(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: MkDocs
+
+
+def config_file() -> Path:
+    """The top-level mkdocs.yml (a source checkout) or the copy inside an installed package."""
+    for candidate in (_PACKAGE / "_data" / "mkdocs.yml", _PACKAGE.parents[1] / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    raise ConvenantgenError(f"mkdocs.yml not found next to {_PACKAGE}")
+
+
+def theme_dir(project: Project | None, work: Path) -> Path:
+    """Material's ``custom_dir``: the engine's overrides, with the project's ``overrides/``
+    copied on top (MkDocs takes one folder, so the two layers are merged into ``work``)."""
+    own = project.overrides_dir if project is not None else None
+    if own is None or not own.is_dir() or not any(own.iterdir()):
+        return THEME_DIR
+    merged = work / "theme"
+    shutil.copytree(THEME_DIR, merged, dirs_exist_ok=True)
+    shutil.copytree(own, merged, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*"))
+    return merged
+
+
+def project_config(project: Project | None) -> dict:
+    """Site settings of the project, as MkDocs configuration."""
+    settings = project.settings if project is not None else Settings()
+    config: dict = {
+        "site_name": settings.site_name,
+        "site_description": settings.site_description,
+    }
+    if settings.site_url:
+        config["site_url"] = settings.site_url
+    if settings.organisation:
+        config["copyright"] = settings.organisation
+    theme: dict = {
+        "palette": {"primary": settings.primary, "accent": settings.accent},
+        "language": settings.language,
+    }
+    if settings.logo:
+        theme["logo"] = settings.logo
+    config["theme"] = theme
+    return config
+
+
+def write_derived_config(
+    docs_dir: Path,
+    site_dir: Path,
+    target: Path,
+    *,
+    project: Project | None = None,
+    theme: Path | None = None,
+) -> Path:
+    """A config that inherits mkdocs.yml, takes the project's site settings and sets docs_dir,
+    site_dir, the theme overrides and the navigation."""
+    config: dict = {
+        "INHERIT": str(config_file()),
+        **project_config(project),
+        "docs_dir": str(Path(docs_dir).resolve()),
+        "site_dir": str(Path(site_dir).resolve()),
+    }
+    config["theme"]["custom_dir"] = str(theme or THEME_DIR)
+    config["hooks"] = [str(_HERE / "hooks.py")]
+    sidecar = _sidecar(Path(docs_dir))
+    if "nav" in sidecar:
+        config["nav"] = sidecar["nav"]
+    # JSON is valid YAML; ensure_ascii keeps the file plain ASCII for any YAML loader.
+    text = json.dumps(config, indent=1, ensure_ascii=True) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _sidecar(docs_dir: Path) -> dict:
+    path = docs_dir / SIDECAR
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _source_date_epoch(docs_dir: Path) -> str | None:
+    """The reference date as SOURCE_DATE_EPOCH, so the sitemap's dates and the gzip header are
+    the same in every build of the same content (MkDocs honours the variable)."""
+    day = _sidecar(docs_dir).get("reference_date")
+    if not day:
+        return None
+    return str(calendar.timegm(dt.date.fromisoformat(day).timetuple()))
+
+
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def build_site(
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    project: Project | None = None,
+    engine: str = "mkdocs",
+    bytecode_dir: Path | None = None,
+) -> None:
+    """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict`` or
+    ``zensical build --strict`` (Material's successor).
+
+    The engine runs in a subprocess: its logging, plugins and global state stay out of ours,
+    and its messages come back as the error text when the build fails. MkDocs keeps the theme's
+    compiled Jinja templates in ``bytecode_dir`` when one is given (see :mod:`.site_hooks`).
+    """
+    docs_dir, site_dir = Path(docs_dir), Path(site_dir)
+    if not docs_dir.is_dir():
+        raise ConvenantgenError(f"site sources folder '{docs_dir}' does not exist")
+    if engine not in ENGINES:
+        raise ConvenantgenError(
+            f"unknown site engine '{engine}' (choose from {', '.join(ENGINES)})"
+        )
+    with tempfile.TemporaryDirectory(prefix="convenantgen-site-") as tmp:
+        work = Path(tmp)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+        epoch = _source_date_epoch(docs_dir)
+        if epoch and "SOURCE_DATE_EPOCH" not in env:
+            env["SOURCE_DATE_EPOCH"] = epoch
+        env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", CACHE_VARIABLE)}
+        if bytecode_dir is not None:
+            env[CACHE_VARIABLE] = str(bytecode_dir)
+        if engine == "mkdocs":
+            theme = theme_dir(project, work)
+            cfg = write_derived_config(
+                docs_dir, site_dir, work / "mkdocs.yml", project=project, theme=theme
+            )
+            # -P: the working folder is not put on the import path, so a markdown.py (or any
+            # module) lying there is never imported; cwd: a folder of our own.
+            command = [sys.executable, "-P", "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]
+        else:
+            cfg = _zensical_project(docs_dir, work, project)
+            command = [str(_zensical()), "build", "--strict", "--clean", "-f", str(cfg)]
+        proc = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=work, check=False
+        )
+        if proc.returncode == 0 and engine == "zensical":
+            if site_dir.exists():
+                shutil.rmtree(site_dir)
+            shutil.move(str(work / "site"), site_dir)
+    output = proc.stderr + proc.stdout
+    failed = proc.returncode != 0 or (engine == "zensical" and "No issues found" not in output)
+    if failed:
+        lines = [_ANSI_RE.sub("", x).rstrip() for x in output.splitlines()]
+        problems = [x for x in lines if x.startswith(("WARNING", "ERROR", "Aborted", "Error"))]
+        detail = "\n".join(problems or lines[-20:])
+        name = "MkDocs" if engine == "mkdocs" else "Zensical"
+        raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
+
+
+def _zensical() -> Path:
+    program = Path(sys.executable).with_name("zensical")
+    found = program if program.is_file() else shutil.which("zensical")
+    if not found:
+        raise ConvenantgenError("Zensical is not installed; install it with: pip install zensical")
+    return Path(found)
+
+
+def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Path:
+    """A Zensical project in ``work``: the Markdown in docs/ beside one flat mkdocs.yml.
+
+    Zensical reads mkdocs.yml, but not ``INHERIT`` and not a docs_dir outside the project's
+    folder, so the engine's settings, the project's and the navigation are merged into one
+    file with relative folders (the layout Zensical documents). Material's search partial of
+    the engine is left out: Zensical brings its own search."""
+    from ruamel.yaml import YAML
+
+    shutil.copytree(docs_dir, work / "docs")
+    base = YAML(typ="safe").load(config_file().read_text("utf-8"))
+    own = project_config(project)
+    theme_root = work / "theme"
+    shutil.copytree(THEME_DIR, theme_root, ignore=shutil.ignore_patterns("partials"))
+    own_overrides = project.overrides_dir if project is not None else None
+    if own_overrides is not None and own_overrides.is_dir():
+        shutil.copytree(
+            own_overrides, theme_root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*")
+        )
+    # Zensical's navigation is one tree that its pages expand in the browser: pruning (for
+    # MkDocs' page size) would leave every section empty.
+    features = [f for f in base["theme"].get("features", []) if f != "navigation.prune"]
+    config = {
+        **base,
+        **{k: v for k, v in own.items() if k != "theme"},
+        "theme": {**base["theme"], **own["theme"], "custom_dir": "theme", "features": features},
+        "docs_dir": "docs",
+        "site_dir": "site",
+    }
+    sidecar = _sidecar(docs_dir)
+    if "nav" in sidecar:
+        config["nav"] = sidecar["nav"]
+    target = work / "mkdocs.yml"
+    target.write_text(json.dumps(config, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Serve: regenerate on YAML changes, MkDocs rebuilds and live-reloads
+
+
+def _snapshot(content_dir: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for path in sorted(content_dir.rglob("*")):
+        if path.suffix in {".yaml", ".yml"} and path.is_file():
+            stat = path.stat()
+            out[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+def sync_folder(files: dict[str, str | bytes], docs_dir: Path) -> bool:
+    """Make ``docs_dir`` hold exactly ``files``, touching only what changed,
+    so MkDocs' watcher rebuilds once. Returns whether anything changed."""
+    wanted: dict[str, bytes] = {
+        rel: c.encode("utf-8") if isinstance(c, str) else c for rel, c in files.items()
+    }
+    changed = False
+    for rel, data in sorted(wanted.items()):
+        path = docs_dir / rel
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        changed = True
+    for path in sorted(docs_dir.rglob("*"), reverse=True):
+        rel = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            changed = True
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
+class SiteWatcher:
+    """Regenerates the site's Markdown from ``content_dir`` into ``docs_dir`` on changes."""
+
+    def __init__(
+        self,
+        content_dir: Path,
+        docs_dir: Path,
+        *,
+        reference_date: dt.date | None,
+        on_config=None,
+        out=sys.stderr,
+        project: Project | None = None,
+        cache=None,
+    ) -> None:
+        self.project = project
+        self.cache = cache  # the build cache: downloads of unchanged documents are reused
+        self.content_dir = Path(content_dir)
+        self.docs_dir = Path(docs_dir)
+        self.reference_date = reference_date
+        self.on_config = on_config
+        self.out = out
+        self.stop = threading.Event()
+        self._seen = _snapshot(self.content_dir)
+
+    def regenerate(self) -> bool:
+        """Load, check and write the sources; on errors print them and leave docs_dir alone."""
+        from ..read.load import load_content
+
+        try:
+            loaded = load_content(self.content_dir, project=self.project)
+        except ConvenantgenError as exc:
+            print(f"convenantgen: error: {exc}", file=self.out)
+            return False
+        for diag in loaded.report.sorted():
+            if diag.severity is not Severity.ACKNOWLEDGED:
+                print(diag.format(Path.cwd()), file=self.out)
+        if loaded.failed():
+            print(
+                f"convenantgen: {len(loaded.report.errors)} error(s); the site is not updated, "
+                "the last good version stays online",
+                file=self.out,
+            )
+            return False
+        try:
+            # The Markdown copy is for review in git; the site shows that text as a page.
+            downloads = [d for d in self._downloads(loaded) if not d["path"].endswith(".md")]
+            files, _ = render_site_sources(
+                loaded.dossiers,
+                downloads=downloads,
+                reference_date=self.reference_date or dt.date.today(),
+                project=self.project,
+            )
+            files.update({f"downloads/{d['path']}": d["data"] for d in downloads})
+        except ConvenantgenError as exc:
+            print(f"convenantgen: error: {exc}", file=self.out)
+            return False
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        if self.on_config is not None:
+            # The config first (navigation): MkDocs re-reads it on the rebuild.
+            self.on_config(files[SIDECAR])
+        sync_folder(files, self.docs_dir)
+        return True
+
+    def _downloads(self, loaded) -> list[dict]:
+        """The documents for the downloads pages: the agreements' text, and the DOCX, PDFs and
+        signing packages of the current documents that an earlier build left in the cache."""
+        from ..build.run import preview_downloads
+        from ..cache import CacheStats
+
+        if self.cache is not None:
+            self.cache.stats = CacheStats()  # what this regeneration reused
+        with tempfile.TemporaryDirectory(prefix="convenantgen-serve-") as tmp:
+            artifacts = preview_downloads(loaded, self.project, self.cache, Path(tmp))
+            items = [{**vars(a), "data": (Path(tmp) / a.path).read_bytes()} for a in artifacts]
+        if self.cache is not None:
+            self.cache.commit()
+            print(f"convenantgen: downloads: {self.cache.stats.summary()}", file=self.out)
+        return items
+
+    def poll(self) -> bool:
+        """Regenerate if any YAML file changed since the last poll; return whether it did."""
+        now = _snapshot(self.content_dir)
+        if now == self._seen:
+            return False
+        self._seen = now
+        print("convenantgen: content changed, regenerating the site", file=self.out)
+        self.regenerate()
+        return True
+
+    def run(self, interval: float = 0.5) -> None:
+        while not self.stop.wait(interval):
+            self.poll()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(
+    content_dir: Path,
+    *,
+    dev_addr: str = "127.0.0.1:8000",
+    reference_date: dt.date | None = None,
+    project: Project | None = None,
+    cache=None,
+) -> None:
+    """Serve the site with live reload until interrupted (Ctrl+C)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    work = Path(tempfile.mkdtemp(prefix="convenantgen-serve-"))
+    docs_dir = work / "docs"
+    cfg = work / "mkdocs.yml"
+    theme = theme_dir(project, work)
+
+    def on_config(sidecar: str) -> None:
+        (docs_dir / SIDECAR).write_text(sidecar, encoding="utf-8")
+        write_derived_config(docs_dir, work / "site", cfg, project=project, theme=theme)
+
+    watcher = SiteWatcher(
+        content_dir,
+        docs_dir,
+        reference_date=reference_date,
+        on_config=on_config,
+        project=project,
+        cache=cache,
+    )
+    try:
+        if not watcher.regenerate():
+            raise CheckFailed("the content has errors; fix them and run serve again")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        mk_log = logging.getLogger("mkdocs")
+        mk_log.addHandler(handler)
+        mk_log.setLevel(logging.INFO)
+        thread = threading.Thread(target=watcher.run, name="convenantgen-watch", daemon=True)
+        thread.start()
+        if threading.current_thread() is threading.main_thread():
+            # A plain `kill` stops the server like Ctrl+C does, so the temp folders go too.
+            signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            mkdocs_serve(config_file=str(cfg), livereload=True, dev_addr=dev_addr, strict=False)
+        finally:
+            watcher.stop.set()
+            thread.join(timeout=5)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: ``convenantgen serve``
+
+
+def _addr_arg(text: str) -> str:
+    import argparse
+
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not HOST:PORT, e.g. 127.0.0.1:8000")
+    return text
+
+
+def cmd_serve(args) -> int:
+    from ..build.run import open_cache
+    from ..cli import content_of, project_of
+
+    project = project_of(args)
+    content = content_of(args, project)
+    if not content.is_dir():
+        raise ConvenantgenError(f"content folder '{content}' does not exist")
+    try:
+        serve(
+            content,
+            dev_addr=args.dev_addr,
+            reference_date=args.reference_date,
+            project=project,
+            cache=None if args.no_cache else open_cache(project),
+        )
+    except OSError as exc:  # the port is taken, or the address is not ours
+        raise ConvenantgenError(f"cannot serve on {args.dev_addr}: {exc.strerror or exc}") from None
+    return 0
+
+
+def add_parser(sub) -> None:
+    from ..cli import add_no_cache_option, reference_date_arg
+
+    serve_cmd = sub.add_parser(
+        "serve",
+        help="serve the public site locally; rebuilds and reloads when the YAML changes",
+    )
+    serve_cmd.add_argument("content", nargs="?", help="content folder (default: the project's)")
+    serve_cmd.add_argument(
+        "--dev-addr",
+        type=_addr_arg,
+        default="127.0.0.1:8000",
+        help="address to serve on (default: 127.0.0.1:8000)",
+    )
+    serve_cmd.add_argument(
+        "--reference-date",
+        type=reference_date_arg,
+        help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
+    )
+    add_no_cache_option(serve_cmd)
+    serve_cmd.set_defaults(func=cmd_serve)

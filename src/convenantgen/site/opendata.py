@@ -1,0 +1,167 @@
+"""Open data for the public site: dossiers, measures, targets, results and parties as JSON and CSV.
+
+One table per file, the same records in both formats: JSON keeps types (numbers, booleans,
+lists), CSV joins lists with ``;``. Keys follow the YAML format's English names so the data
+and the source files read alike. Output is deterministic: fixed column order, ``\\n`` line
+ends, no timestamps (the reference date is the only date that is not from the content).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..context.site import DossierFacts, school_year_text, target_row
+from ..model.derive import covenant
+
+# The tables, in the order the open-data page lists them (its template describes each).
+TABLES = ("dossiers", "maatregelen", "doelen", "resultaten", "partijen")
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def records(dossiers: list[DossierFacts]) -> dict[str, list[dict]]:
+    """Every table as a list of flat records (values: str, number, bool, None or list)."""
+    from ..context.charts import met
+
+    out: dict[str, list[dict]] = {name: [] for name in TABLES}
+    for sd in dossiers:
+        d = sd.dossier
+        base = covenant(d)
+        citation = None
+        if base is not None:
+            cite = (base.publication.citation if base.publication else None) or base.citation
+            citation = str(cite) if cite else None
+        out["dossiers"].append(
+            {
+                "id": d.id,
+                "title": d.title,
+                "short_title": d.short_title,
+                "citation": citation,
+                "start": _iso(sd.term.start) if sd.term else None,
+                "end": _iso(sd.term.end) if sd.term else None,
+                "extended_end": _iso(sd.term.final_end) if sd.term else None,
+                "status": sd.status,
+                "reference_date": sd.reference_date.isoformat(),
+                "penvoerder": d.penvoerder.id if d.penvoerder else None,
+                "parties": len(d.parties),
+                "measures": len(d.measures),
+            }
+        )
+        for m in sd.measures:
+            out["maatregelen"].append(
+                {
+                    "dossier": d.id,
+                    "id": m.id,
+                    "letter": sd.letter(m),
+                    "title": m.title,
+                    "pillars": list(m.pillars),
+                    "description": "\n\n".join(m.description),
+                    "targets": len(m.targets),
+                }
+            )
+            for t in m.targets:
+                row = target_row(d, t, sd.index)
+                out["doelen"].append(
+                    {
+                        "dossier": d.id,
+                        "measure": m.id,
+                        "letter": sd.letter(m),
+                        "id": t.id,
+                        "text": row.text,
+                        "indicator": t.indicator,
+                        "indicator_label": row.indicator or None,
+                        "unit": row.unit or None,
+                        "comparator": t.comparator,
+                        "value": t.value,
+                        "value_text": row.value or None,
+                        "period_start": _iso(t.period[0]) if t.period else None,
+                        "period_end": _iso(t.period[1]) if t.period else None,
+                        "period_text": row.period or None,
+                        "per_school_year": t.per_school_year,
+                        "baseline_value": t.baseline.value if t.baseline else None,
+                        "baseline_date": _iso(t.baseline.date) if t.baseline else None,
+                        "baseline_planned": bool(t.baseline and t.baseline.planned),
+                    }
+                )
+                for r in sorted(t.results, key=lambda r: r.school_year):
+                    verdict = met(float(r.value), t.comparator, t.value)
+                    out["resultaten"].append(
+                        {
+                            "dossier": d.id,
+                            "measure": m.id,
+                            "target": t.id,
+                            "school_year": school_year_text(r.school_year),
+                            "value": r.value,
+                            "target_met": verdict,
+                            "source": r.source,
+                            "illustrative": r.illustrative,
+                        }
+                    )
+        for p in d.parties:
+            rep = p.representative
+            out["partijen"].append(
+                {
+                    "dossier": d.id,
+                    "id": p.id,
+                    "name": p.name,
+                    "short_name": p.short_name,
+                    "kind": p.kind,
+                    "group": p.group,
+                    "place": p.place,
+                    "representative_name": rep.name if rep else None,
+                    "representative_title": rep.title if rep else None,
+                    "representative_role": rep.role if rep else None,
+                    "joined": _iso(p.joined),
+                    "left": _iso(p.left),
+                    "penvoerder": p.penvoerder,
+                    "illustrative": p.illustrative,
+                    "member_on_reference_date": p.member_on(sd.reference_date),
+                }
+            )
+    return out
+
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)  # numbers stay numbers, negative ones included
+    text = ";".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    # Text from YAML is data, never a formula: a leading quote keeps spreadsheets from
+    # running it (OWASP's advice), and shows the text as typed.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row.values()])
+    return buffer.getvalue()
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def open_data_files(dossiers: list[DossierFacts]) -> dict[str, str]:
+    """Every table as JSON and CSV: file name -> text, in the order of TABLES."""
+    tables = records(dossiers)
+    out: dict[str, str] = {}
+    for name in TABLES:
+        out[f"{name}.json"] = to_json(tables[name])
+        out[f"{name}.csv"] = to_csv(tables[name])
+    return out

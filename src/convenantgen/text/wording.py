@@ -1,0 +1,289 @@
+"""Wording: every sentence the engine writes, as Jinja text in YAML a project can override.
+
+The defaults are ``templates/wording.yml`` in the package. A project replaces single entries in
+its own ``templates/wording.yml`` or under ``wording:`` in ``convenantgen.yml``; an agreement
+replaces its formulas under ``formulas:`` in its YAML. Each entry is a small template rendered
+in a sandbox with ``StrictUndefined`` and without escaping: the result is plain text, which
+every renderer escapes for its own format (XML, Markdown, HTML).
+
+:data:`VARIABLES` is the contract between the context layer and the wording: which values each
+entry may use. :func:`check_wording` holds a project's entries against it before anything is
+rendered, so a typo is a diagnostic with file and line, never a blank in a signed document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from ..errors import ConvenantgenError, Diagnostic, Severity, Where, did_you_mean
+from .sandbox import Sandbox
+
+WORDING_FILE = "wording.yml"
+
+_ACCESSION = (
+    "party",
+    "covenant",
+    "effective",
+    "requested",
+    "clause",
+    "of_agreement",
+    "kind",
+    "penvoerder",
+    "consents",
+)
+
+# The kinds of party a registry may use; their Dutch names are the wording's `kinds` section.
+PARTY_KINDS = (
+    "minister",
+    "bestuursorgaan",
+    "provincie",
+    "gemeente",
+    "waterschap",
+    "vereniging",
+    "stichting",
+    "cooperatie",
+    "onderneming",
+    "brancheorganisatie",
+    "schoolbestuur",
+    "lerarenopleiding",
+    "samenwerkingsverband",
+    "other",
+)
+
+# section -> key -> the variables the entry may use.
+VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "agreement": {
+        "parties_heading": (),
+        "separator": (),
+        "considerations_heading": (),
+        "agreement_heading": (),
+        "closing": ("copies", "place", "date"),
+        "addendum_title": ("covenant",),
+        "party_closing": ("designation",),
+        "represented": ("by", "person", "people", "also_for"),
+        "representative": ("role", "person", "authority"),
+        "collective_closing": ("designation",),
+        "numbered_member": ("number", "member"),
+        "listed_member": ("member",),
+        "mandate_signature": ("party",),
+        "group_signature": ("group", "by"),
+        "party_signature": ("party", "by"),
+        "on_behalf": ("designation",),
+        "section_heading": ("number", "title"),
+        "article_heading": ("number", "title"),
+        "measure_heading": ("letter", "title"),
+        "worked_heading": (),
+        "strengthen_heading": (),
+        "result_heading": (),
+        "amended_covenant": (),
+        "amended_addendum": (),
+        "instruction_add": ("number", "amended"),
+        "instruction_replace": ("number", "amended"),
+        "finance_item": ("label", "value", "per", "parts"),
+        "finance_part": ("label", "value"),
+        "finance_total": ("label", "value", "per"),
+        "finance_per": ("unit",),
+        "finance_approximate": ("value",),
+        "obligation": ("owner", "action", "deadline", "yearly", "per"),
+        "footer": ("version",),
+        "blank": (),
+    },
+    "consolidated": {
+        "heading": (),
+        "title": ("date",),
+        "intro": ("covenant", "date", "until"),
+        "legend": (),
+        "term": ("period",),
+        "changes_heading": ("date",),
+        "change_replace": ("label", "added", "end"),
+        "change_add_to": ("label", "added", "end"),
+        "change_insert_after": ("label", "added", "end"),
+        "change_remove": ("label", "added", "end"),
+        "change_extend": ("label", "added", "end"),
+        "changed_note": ("action", "date", "effective"),
+        "choice": ("covenant",),
+        "base_version": ("date",),
+        "unavailable": ("covenant", "citation"),
+        "no_instructions": ("covenant",),
+    },
+    # The Dutch display name of each party kind (schema/parties.yaml).
+    "kinds": {kind: () for kind in PARTY_KINDS},
+    "accession": {
+        "of_agreement": ("kind",),
+        "default_clause": (),
+        "send_to": (),
+        "clause_heading": ("clause", "of_agreement"),
+        "declaration_title": (),
+        "declaration": (*_ACCESSION, "joining"),
+        "consent_title": (),
+        "consent": (*_ACCESSION, "consenting"),
+        "letter_subject": _ACCESSION,
+        "letter": _ACCESSION,
+        "enclosure_declaration": _ACCESSION,
+        "enclosure_consent": (*_ACCESSION, "consenting"),
+        "notice_title": _ACCESSION,
+        "notice": _ACCESSION,
+    },
+}
+# Entries that are a list of paragraphs rather than one text.
+PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.notice"})
+# The agreement entries a document may replace under `formulas:`.
+FORMULAS = tuple(VARIABLES["agreement"])
+
+
+def text_env() -> Sandbox:
+    """The environment of wording templates: sandboxed and limited, strict, plain text."""
+    return Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+_ENV = text_env()
+
+
+@cache
+def _compile(source: str):
+    return _ENV.from_string(source)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The entries in force: defaults with the project's replacements applied."""
+
+    entries: Mapping[str, Any] = field(default_factory=dict)  # "section.key" -> text | list
+
+    @classmethod
+    def default(cls) -> Wording:
+        return cls(default_entries())
+
+    def with_entries(self, replacements: Mapping[str, Any]) -> Wording:
+        return Wording({**self.entries, **replacements})
+
+    def formulas(self, own: tuple[tuple[str, str], ...]) -> Wording:
+        """This wording with an agreement's own formulas applied."""
+        if not own:
+            return self
+        return self.with_entries({f"agreement.{k}": v for k, v in own})
+
+    def text(self, key: str, **values: Any) -> str:
+        """One entry rendered to text, white space as written."""
+        source = self.entries[key]
+        if isinstance(source, list):
+            return "\n\n".join(self.paragraphs(key, **values))
+        return _render(key, str(source), values).strip()
+
+    def kind_name(self, kind: str) -> str:
+        """The Dutch name of a party kind ("cooperatie" -> "coöperatie")."""
+        key = f"kinds.{kind}"
+        return self.text(key) if key in self.entries else kind
+
+    def paragraphs(self, key: str, **values: Any) -> tuple[str, ...]:
+        """A list entry rendered to its paragraphs; empty ones are left out."""
+        source = self.entries[key]
+        items = source if isinstance(source, list) else [source]
+        rendered = (_render(key, str(item), values).strip() for item in items)
+        return tuple(p for p in rendered if p)
+
+
+def _render(key: str, source: str, values: Mapping[str, Any]) -> str:
+    try:
+        return _compile(source).render(values)
+    except (UndefinedError, SecurityError, TemplateSyntaxError) as exc:
+        # check_wording holds every entry against VARIABLES first; this is the last guard.
+        raise ConvenantgenError(f"wording entry '{key}' cannot be rendered: {exc}") from None
+
+
+@cache
+def default_entries() -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    from ..resources import templates_dir
+
+    data = YAML(typ="safe").load((templates_dir() / WORDING_FILE).read_text("utf-8"))
+    return flatten(data)
+
+
+def flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    """{section: {key: value}} -> {"section.key": value}."""
+    out: dict[str, Any] = {}
+    for section, entries in (data or {}).items():
+        if isinstance(entries, Mapping):
+            for key, value in entries.items():
+                out[f"{section}.{key}"] = list(value) if isinstance(value, list) else value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a project's wording
+
+
+def check_entries(
+    data: Mapping[str, Any], file: Path, path: tuple = (), *, section: str | None = None
+) -> list[Diagnostic]:
+    """Diagnostics for a wording mapping ({section: {key: text}}, or {key: text} when
+    ``section`` is given, as under ``formulas:``). ``path`` is where the mapping sits in
+    ``file`` (for line numbers)."""
+    out: list[Diagnostic] = []
+    sections = {section: data} if section else data
+    for sec, entries in (sections or {}).items():
+        where_sec = path if section else (*path, sec)
+        if sec not in VARIABLES:
+            out.append(
+                _problem(
+                    "template-unknown",
+                    f"'{sec}' is not a section of the wording; the sections are "
+                    f"{', '.join(VARIABLES)}.{did_you_mean(sec, VARIABLES)}",
+                    Where(file, where_sec),
+                )
+            )
+            continue
+        if not isinstance(entries, Mapping):
+            continue
+        for key, value in entries.items():
+            where = Where(file, (*where_sec, key))
+            known = VARIABLES[sec]
+            if key not in known:
+                out.append(
+                    _problem(
+                        "template-unknown",
+                        f"'{key}' is not an entry of the {sec} wording.{did_you_mean(key, known)}",
+                        where,
+                    )
+                )
+                continue
+            items = value if isinstance(value, list) else [value]
+            for n, item in enumerate(items):
+                at = Where(file, (*where_sec, key, n)) if isinstance(value, list) else where
+                out += check_source(f"{sec}.{key}", str(item), known[key], at)
+    return out
+
+
+def check_source(name: str, source: str, variables: tuple[str, ...], where: Where) -> list:
+    """Syntax and variables of one entry."""
+    try:
+        ast = _ENV.parse(source)
+        _ENV.compile(ast)
+    except TemplateSyntaxError as exc:
+        return [_problem("template-syntax", f"{name}: broken Jinja: {exc.message}", where)]
+    unknown = sorted(meta.find_undeclared_variables(ast) - set(variables))
+    out = []
+    for var in unknown:
+        offer = ", ".join(variables) or "none"
+        hint = did_you_mean(var, variables)
+        out.append(
+            _problem(
+                "template-variable",
+                f"{name} uses '{var}', which it does not have (available: {offer}).{hint}",
+                where,
+            )
+        )
+    return out
+
+
+def _problem(code: str, message: str, where: Where) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, code, message, where)
