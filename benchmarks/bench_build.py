@@ -37,7 +37,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.errors import ConvenantgenError
 from convenantgen.parallel import parallel_map
 from convenantgen.read.load import load_content

@@ -28,7 +28,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
 from convenantgen.read.templates import Templates
 from convenantgen.render.docx.compose import mark_signature_lines

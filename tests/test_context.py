@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from dossier_factory import base_files, replace, write
 
-from convenantgen.context.agreement import build_context, sources_hash
+from convenantgen.context.agreement import sources_hash
+from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
 from convenantgen.text.wording import Wording
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dossier_factory import base_files, line_of, replace, write
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
 from convenantgen.text import formatting as fmt
 

@@ -15,7 +15,7 @@ from lxml import etree
 from test_render_docx import CONTENT, docx_text, load
 from test_wordtemplate import render_project
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.render.docx.render import TEMPLATES, render_documents
 from convenantgen.resources import templates_dir
 

@@ -82,7 +82,7 @@ def cite_files(text: str, session: str = "2014/15"):
 
 
 def test_a_preceding_covenant_cited_by_kamerstuk_and_staatscourant(tmp_path):
-    from convenantgen.context.agreement import build_context
+    from convenantgen.context.dossier import build_context
 
     files = cite_files(
         "Dit vervangt het {cite:vorig-convenant}; zie ook het {cite:stcrt-convenant}."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dossier_factory import base_files, line_of, replace, write
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
 from convenantgen.read.schemas import load_schemas
 from convenantgen.text.wording import PARTY_KINDS, Wording

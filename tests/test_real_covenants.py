@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.errors import Severity
 from convenantgen.read.load import load_content
 from convenantgen.render.docx.render import agreement_documents

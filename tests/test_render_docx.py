@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from dossier_factory import base_files, write
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
 from convenantgen.render.docx.render import (
     TEMPLATES,

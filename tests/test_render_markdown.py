@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
 from convenantgen.render.markdown import agreement_markdown, agreement_text
 from convenantgen.text.markdown import md as escape

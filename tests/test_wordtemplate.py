@@ -21,7 +21,7 @@ from docx.opc.part import Part
 from docx.shared import Cm
 from test_render_docx import CONTENT, docx_text, load
 
-from convenantgen.context.agreement import build_context
+from convenantgen.context.dossier import build_context
 from convenantgen.read.templates import Templates
 from convenantgen.render.docx.compose import mark_signature_lines
 from convenantgen.render.docx.render import (

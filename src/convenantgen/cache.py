@@ -337,26 +337,7 @@ def libreoffice_version(program: Path, cache: Cache | None) -> str:
     return version
 
 
-def site_key(docs_dir: Path, project, engine: str) -> str:
-    """What the built site depends on besides the engine: its sources (pages, charts, open
-    data and, for Zensical, the downloads), MkDocs' configuration, the project's settings and
-    theme overrides, the site engine and $SOURCE_DATE_EPOCH."""
-    from .site.engine import config_file, project_config
-
-    overrides = project.overrides_dir if project is not None else None
-    return digest(
-        "site",
-        engine_fingerprint(),
-        engine,
-        _folder_hashes(docs_dir),
-        config_file().read_bytes(),
-        project_config(project),
-        _folder_hashes(overrides) if overrides is not None and overrides.is_dir() else [],
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-    )
-
-
-def _folder_hashes(folder: Path) -> list[tuple[str, str]]:
+def folder_hashes(folder: Path) -> list[tuple[str, str]]:
     return [
         (p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
         for p in sorted(folder.rglob("*"))

@@ -9,7 +9,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from convenantgen import Attack
+from .harness import Attack
 
 DOSSIER = Path("project/content/voorbeeld")
 
@@ -157,7 +157,7 @@ def _kill_a_build(sandbox: Path) -> None:
     slow = sandbox / "buren" / "slow-soffice"
     slow.write_text("#!/bin/sh\nsleep 30\n", "utf-8")
     slow.chmod(0o755)
-    from convenantgen import CONVENANTGEN
+    from .harness import CONVENANTGEN
 
     env = dict(os.environ, CONVENANTGEN_SOFFICE=str(slow), TMPDIR=str(sandbox / "tmp"))
     proc = subprocess.Popen(

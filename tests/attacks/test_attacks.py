@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from convenantgen import ATTACKS, make_sandbox, run
+from .cases import ATTACKS
+from .harness import make_sandbox, run
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])

@@ -9,12 +9,12 @@ texts are shown as a word-level redline (``~~old~~ **new**`` in Markdown).
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..context.agreement import target_text
+from ..context.in_force import segments
 from ..errors import ConvenantgenError, ToolMissing, UsageError
 from ..model.derive import dossier_term
 from ..model.dossier import Dossier, Target
@@ -483,7 +483,6 @@ def diff_content(
 
 def redline(old: str, new: str, markdown: bool) -> str:
     """Word-level redline: ``~~old~~ **new**`` (Markdown) or ``[-old-] {+new+}`` (text)."""
-    from ..context.in_force import segments
 
     esc = md if markdown else (lambda s: s)
     marks = _MARKDOWN_MARKS if markdown else _TEXT_MARKS
@@ -520,37 +519,3 @@ def format_changes(items: list[DossierChanges], rev1: str, rev2: str, markdown: 
         lines += ["", f"{item.id} ({item.title})"]
         lines += [f"  - {_line(c, False)}" for c in item.changes]
     return "\n".join(lines) + "\n"
-
-
-def add_parser(sub) -> None:
-    """Register ``convenantgen diff``."""
-    parser = sub.add_parser(
-        "diff",
-        help="what changed in the dossiers between two git revisions, in words",
-        description="Compare the dossiers at two git revisions (e.g. v1.0 HEAD) and describe "
-        "the changes: targets, parties, dates, measures and a word-level redline of texts.",
-    )
-    parser.add_argument("rev1", help="the older revision (commit, tag or branch)")
-    parser.add_argument(
-        "rev2", nargs="?", help="the newer revision (default: the files in the work tree)"
-    )
-    parser.add_argument("--dossier", action="append", help="only this dossier (repeatable)")
-    parser.add_argument("--format", choices=["text", "markdown"], default="text")
-    parser.add_argument("--content", help="content folder (default: the project's)")
-    parser.set_defaults(func=cmd_diff)
-
-
-def cmd_diff(args) -> int:
-    from ..cli import content_of, project_of
-
-    cwd = Path.cwd()
-    root = repo_root(cwd)
-    content = (cwd / content_of(args, project_of(args))).resolve()
-    try:
-        content_rel = content.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise UsageError(f"content folder '{content}' is not inside the repository") from None
-    items = diff_content(root, args.rev1, args.rev2, content_rel, args.dossier)
-    rev2 = args.rev2 or WORKTREE
-    sys.stdout.write(format_changes(items, args.rev1, rev2, args.format == "markdown"))
-    return 0

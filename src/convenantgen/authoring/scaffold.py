@@ -15,17 +15,18 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConvenantgenError, UsageError
+from ..model.dates import parse_iso_date
+from ..read.jsonschema import write_all
 from ..read.load import load_content
-from ..read.schemas import ID_RE, parse_iso_date
+from ..read.project import PROJECT_FILE
+from ..read.schemas import ID_RE
 from ..read.sources import load_file
-from ..text.wording import PARTY_KINDS
-from .sector_example import next_calendar_year, sector_dossier_files
+from .sector_example import sector_dossier_files
 
 MAX_ID_LENGTH = 60
 
@@ -46,7 +47,7 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _date(value: str | None, what: str) -> dt.date | None:
+def date_option(value: str | None, what: str) -> dt.date | None:
     if value is None:
         return None
     parsed, reason = parse_iso_date(value)
@@ -531,79 +532,10 @@ accessions:
 # command line
 
 
-def add_parser(sub) -> None:
-    """Register ``convenantgen new dossier|measure|accession``."""
-    new = sub.add_parser("new", help="scaffold a dossier, a measure or an accession request")
-    kinds = new.add_subparsers(dest="what", required=True, metavar="WHAT")
-
-    dossier = kinds.add_parser("dossier", help="a new dossier folder that passes check")
-    dossier.add_argument("name", help="dossier id and folder name, e.g. 'almere'")
-    dossier.add_argument("--title", help="title of the covenant")
-    dossier.add_argument("--start", help="first day of the term (default: next 1 August)")
-    dossier.add_argument("--content", help="content folder (default: the project's)")
-    dossier.add_argument(
-        "--kind",
-        choices=("onderwijs", "sector"),
-        default="onderwijs",
-        help="starting point: onderwijs (school boards, measures with targets; the default) or "
-        "sector (a minister under mandate, sector parties, finance and obligations; a "
-        "calendar year from the next 1 January)",
-    )
-    dossier.set_defaults(func=cmd_new)
-
-    measure = kinds.add_parser("measure", help="a measure in its own file")
-    measure.add_argument("id", help="measure id, e.g. 'zij-instroom'")
-    measure.add_argument("--dossier", required=True, help="dossier name")
-    measure.add_argument("--title", help="title of the measure")
-    measure.add_argument("--content", help="content folder (default: the project's)")
-    measure.set_defaults(func=cmd_new)
-
-    accession = kinds.add_parser("accession", help="an accession request (and the party)")
-    accession.add_argument("--dossier", required=True, help="dossier name")
-    accession.add_argument("--party", required=True, help="id of the joining party")
-    accession.add_argument("--name", help="full name, when the party is not yet registered")
-    accession.add_argument("--kind", choices=PARTY_KINDS, help="kind of a new party")
-    accession.add_argument("--group", help="party group of a new party")
-    accession.add_argument("--document", help="id of the document whose accession clause is used")
-    accession.add_argument("--requested", help="date of the request (default: today)")
-    accession.add_argument(
-        "--effective", help="date the party is bound (default: the next 1 August)"
-    )
-    accession.add_argument("--content", help="content folder (default: the project's)")
-    accession.set_defaults(func=cmd_new)
-
-
-def cmd_new(args) -> int:
-    from ..cli import content_of, project_of
-
-    content = content_of(args, project_of(args))
-    out = sys.stdout
-    if args.what == "dossier":
-        first = next_calendar_year if args.kind == "sector" else next_school_year
-        start = _date(args.start, "start") or first(dt.date.today())
-        new_dossier(content, args.name, args.title, start, out, kind=args.kind)
-    elif args.what == "measure":
-        new_measure(content, args.dossier, args.id, args.title, out)
-    else:
-        new_accession(
-            content,
-            args.dossier,
-            args.party,
-            party_name=args.name,
-            kind=args.kind,
-            group=args.group,
-            document=args.document,
-            requested=_date(args.requested, "requested") or dt.date.today(),
-            effective=_date(args.effective, "effective"),
-            out=out,
-        )
-    return 0
-
-
 # ---------------------------------------------------------------------------------------------
 # init DIR: a new covenant project
 
-PROJECT_TEMPLATE = Path(__file__).resolve().parent / "project_template"
+PROJECT_TEMPLATE = Path(__file__).resolve().parents[1] / "project_template"
 EXAMPLE_DOSSIER = "voorbeeld"
 
 
@@ -611,8 +543,6 @@ def init_project(target: Path, out, *, title: str | None = None) -> Path:
     """Write a covenant project into ``target`` (new or empty): settings, one valid dossier,
     template and override folders with their README, pre-commit and CI configuration, and the
     JSON Schemas for editors. The project appears complete or not at all."""
-    from ..read.jsonschema import write_all
-    from ..read.project import PROJECT_FILE
 
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -647,18 +577,3 @@ def init_project(target: Path, out, *, title: str | None = None) -> Path:
     print(f"  {target / 'content' / EXAMPLE_DOSSIER}: an example dossier to replace", file=out)
     print(f"next: cd {target} && convenantgen check && convenantgen build", file=out)
     return target
-
-
-def add_init_parser(sub) -> None:
-    init = sub.add_parser(
-        "init",
-        help="create a covenant project: settings, an example dossier, templates and CI",
-    )
-    init.add_argument("dir", help="the new project folder (must not exist, or be empty)")
-    init.add_argument("--title", help="title of the example covenant")
-    init.set_defaults(func=cmd_init)
-
-
-def cmd_init(args) -> int:
-    init_project(Path(args.dir), sys.stdout, title=args.title)
-    return 0

@@ -17,11 +17,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConvenantgenError, UsageError
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from ..errors import ConvenantgenError
+from ..render.pdf.package import FIELD_PREFIX
 from ..text import formatting as fmt
 
 
@@ -43,9 +49,6 @@ class FieldSignature:
     @property
     def party(self) -> str | None:
         """The party id the field belongs to (``handtekening-<id>`` or ``…-<id>-2``)."""
-        # Imported here: package.py loads pypdf, which every command would pay for at start.
-        from ..render.pdf.package import FIELD_PREFIX
-
         if not self.field.startswith(FIELD_PREFIX):
             return None
         return self.field[len(FIELD_PREFIX) :]
@@ -53,12 +56,6 @@ class FieldSignature:
 
 def read_signatures(path: Path) -> list[FieldSignature]:
     """Every signature field of the PDF at ``path``, in the order of the document."""
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.fields import enumerate_sig_fields
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
     try:
         with _quiet("pyhanko", "pyhanko_certvalidator"), path.open("rb") as handle:
             reader = PdfFileReader(handle, strict=False)
@@ -152,42 +149,3 @@ def compare(dossier, fields: list[FieldSignature]) -> list[str]:
         if sig.signed and not sig.intact:
             problems.append(f"{sig.field}: the document was changed after this signature")
     return problems
-
-
-def cmd_signatures(args) -> int:
-    from ..cli import content_of, project_of
-    from ..read.load import load_content
-
-    path = Path(args.pdf)
-    fields = read_signatures(path)
-    for sig in fields:
-        print(describe(sig))
-    signed = sum(1 for s in fields if s.signed)
-    print(f"{signed} of {len(fields)} signature field(s) signed", file=sys.stderr)
-    if not args.dossier:
-        return 0 if all(s.intact for s in fields if s.signed) else 1
-    project = project_of(args)
-    loaded = load_content(content_of(args, project), [args.dossier], project=project)
-    if not loaded.dossiers:
-        raise UsageError(f"dossier '{args.dossier}' has errors; run convenantgen check first")
-    problems = compare(loaded.dossiers[0], fields)
-    for line in problems:
-        print(f"mismatch: {line}")
-    if not problems:
-        print(f"the signatures agree with the records of dossier '{args.dossier}'")
-    return 1 if problems else 0
-
-
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "signatures",
-        help="read the signatures of a signed signing package (and compare with the records)",
-    )
-    parser.add_argument("pdf", help="the signed signing package (PDF)")
-    parser.add_argument("content", nargs="?", help="content folder (default: the project's)")
-    parser.add_argument(
-        "--dossier",
-        help="compare the signed fields with this dossier's lifecycle records; exit 1 on a "
-        "mismatch",
-    )
-    parser.set_defaults(func=cmd_signatures)

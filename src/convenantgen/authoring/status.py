@@ -10,7 +10,6 @@ parties, sending, the Staatscourant notice). Everything comes from the lifecycle
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 
 from ..model.derive import accession_step, agreement_stage, current_parties, last_signature
@@ -141,39 +140,3 @@ def report(dossiers: list[Dossier], day: dt.date) -> list[str]:
         for item in sorted(items, key=lambda i: (i.due or dt.date.max, i.subject)):
             out.append(f"  - {item.subject}: {item.text}")
     return out
-
-
-def cmd_status(args) -> int:
-    from ..cli import content_of, project_of
-    from ..read.load import load_content
-
-    project = project_of(args)
-    day = args.reference_date or dt.date.today()
-    loaded = load_content(content_of(args, project), args.dossier or None, project=project, day=day)
-    for line in report(loaded.dossiers, day):
-        print(line)
-    errors = len(loaded.report.errors)
-    if errors:
-        # Overdue deadlines are errors too; status reports, check judges.
-        print(
-            f"{errors} error(s) in the content: see convenantgen check (a dossier that cannot "
-            "be read is left out)",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def add_parser(sub) -> None:
-    from ..cli import reference_date_arg
-
-    parser = sub.add_parser(
-        "status", help="per dossier: stages, who still has to sign, deadlines, accessions"
-    )
-    parser.add_argument("content", nargs="?", help="content folder (default: the project's)")
-    parser.add_argument("--dossier", action="append", help="only this dossier (repeatable)")
-    parser.add_argument(
-        "--reference-date",
-        type=reference_date_arg,
-        help="date (YYYY-MM-DD) to report on (default: today)",
-    )
-    parser.set_defaults(func=cmd_status)

@@ -20,18 +20,25 @@ from ..cache import (
     libreoffice_version,
     pack_folder,
     project_cache,
-    site_key,
     unpack_folder,
 )
-from ..context.agreement import DossierContext, build_context
-from ..errors import CheckFailed, Report
+from ..context.dossier import DossierContext, build_context
+from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
 from ..model.derive import package_stem
+from ..parallel import parallel_map
 from ..progress import Progress
-from ..read.load import Loaded, load_content
+from ..read.load import Loaded
 from ..read.project import Project
 from ..read.templates import Templates
-from .staging import Artifact, StagingArea, link_or_copy, staged_output
+from ..render.docx.render import TEMPLATES, document_jobs, render_job
+from ..render.markdown import agreement_markdown, agreement_text, consolidated_markdown
+from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
+from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
+from ..render.pdf.package import PackagePart, Signatory, assemble_package
+from ..site.engine import build_site, site_key, write_site_sources
+from .inputs import load_inputs
+from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
 
 # Documents split per round of the worker pool: bounds the PDFs held in memory at once.
 SPLIT_DOCUMENTS = 2000
@@ -74,7 +81,7 @@ def run_build(
     progress = progress or Progress(enabled=False)
     if cache is None and options.cache:
         cache = open_cache(project)
-    loaded = load_content(
+    loaded = load_inputs(
         content_dir,
         list(options.dossiers) or None,
         project=project,
@@ -90,8 +97,6 @@ def run_build(
             + "; nothing was written"
         )
     if options.pdf:
-        from ..render.pdf.convert import find_soffice
-
         find_soffice()  # fail before any work when LibreOffice is missing
     templates, contexts = _contexts(loaded, project)
     rendered = _render(contexts, templates, progress, cache, options.jobs)
@@ -150,8 +155,6 @@ def _render(
 ) -> list[_Rendered]:
     """Every Word document; from the cache when its template and context are unchanged, the
     rest rendered over the cores."""
-    from ..parallel import parallel_map
-    from ..render.docx.render import TEMPLATES, document_jobs, render_job
 
     todo = [job for ctx in contexts for job in document_jobs(ctx)]
     keys = _docx_keys(todo, templates, TEMPLATES) if cache is not None else []
@@ -207,7 +210,6 @@ def _docx_keys(jobs: list, templates: Templates, names: dict[str, str]) -> list[
 def _write_documents(
     staging: StagingArea, contexts: list[DossierContext], rendered: list[_Rendered]
 ) -> None:
-    from ..render.markdown import agreement_markdown, agreement_text
 
     for doc in rendered:
         staging.write(
@@ -237,7 +239,6 @@ def _write_documents(
 
 def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> None:
     """The text in force per date of change as Markdown, with its changes marked."""
-    from ..context.in_force import consolidated_markdown
 
     for c in ctx.consolidation.versions if ctx.consolidation else ():
         staging.write(
@@ -262,9 +263,6 @@ def _write_pdfs(
     """Every document's PDF and each dossier's signing package, from batches (see
     :mod:`.batches`): from the cache what did not change, the rest converted and split.
     ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not)."""
-    from ..parallel import parallel_map
-    from ..render.pdf.batches import Converted, convert_batches, plan
-    from ..render.pdf.package import assemble_package
 
     batches = plan([(d.dossier, d.kind, d.docx) for d in rendered], _pdf_salt(cache))
     metadata = _metadata(loaded, rendered)
@@ -288,15 +286,12 @@ def _write_pdfs(
     todo = [n for n in wanted if n not in converted]
     progress.step("pdf", 0, len(todo), f"LibreOffice ({len(rendered) - len(pdfs)} documents)")
     if todo:
-        from ..render.pdf.convert import convert_to_pdf
-
         # The timeout is per document: a batch gets a second more per further document.
         limit = options.timeout + max(len(batches[n].members) for n in todo) - 1
 
         def prepare() -> None:
             # While LibreOffice works: the other work, and reading the batches the packages
             # take from the cache.
-            from ..render.pdf.pages import prepare
 
             meanwhile()
             for package in packages:
@@ -387,8 +382,6 @@ def _split(
     """Split the converted batches that hold a document not in ``pdfs``; over the cores, in
     groups of at most SPLIT_DOCUMENTS documents (their PDFs are held in memory until written).
     ``while_waiting`` runs in this process during the first group."""
-    from ..parallel import parallel_map
-    from ..render.pdf.batches import split_documents
 
     todo = [n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)]
     groups: list[list[int]] = []
@@ -427,7 +420,6 @@ def _pdf_salt(cache: Cache | None) -> tuple[str, ...]:
     export options (pdf.py). Only cache keys need it."""
     if cache is None:
         return ()
-    from ..render.pdf.convert import EXPORT_FILTER, find_soffice
 
     return (engine_fingerprint(), libreoffice_version(find_soffice(), cache), EXPORT_FILTER)
 
@@ -455,8 +447,6 @@ def _packages(
     loaded: Loaded, contexts: list[DossierContext], rendered: list[_Rendered], batches: list
 ) -> list[_Package]:
     """Per dossier with documents to sign: its signing package's batches and settings."""
-    from ..render.pdf.convert import PdfMetadata
-    from ..render.pdf.package import PackagePart
 
     out = []
     # The texts in force are for reading, not for signing.
@@ -512,7 +502,6 @@ def _dossier_date(dossier) -> dt.date:
 
 
 def _package_settings(dossier, ctx: DossierContext) -> dict:
-    from ..render.pdf.package import Signatory
 
     # Everyone who signs a line in the package: the agreement's signatories, and per
     # accession the joining party and each consenting party. Every signature line gets a
@@ -545,7 +534,6 @@ def _write_site(
     project: Project | None,
     cache: Cache | None,
 ) -> None:
-    from ..site.engine import build_site, write_site_sources
 
     progress.step("site", 0, 1, "Markdown")
     docs_dir = staging.work / "site-docs"
@@ -565,7 +553,7 @@ def _write_site(
         loaded.dossiers,
         docs_dir,
         downloads=downloads,
-        reference_date=options.reference_date or dt.date.today(),
+        reference_date=options.reference_date,
         contexts=contexts,
         project=project,
     )
@@ -601,11 +589,6 @@ def preview_downloads(
     """For ``serve``: the text of every agreement, and the DOCX, PDFs and signing packages of
     the current documents that an earlier build left in the cache, written into ``folder``.
     Nothing is rendered or converted (``serve`` stays quick); ``build`` makes the rest."""
-    from ..errors import ToolMissing
-    from ..render.docx.render import TEMPLATES, document_jobs
-    from ..render.pdf.batches import plan
-    from ..render.pdf.convert import find_soffice
-    from .staging import Staging
 
     templates, contexts = _contexts(loaded, project)
     jobs = [job for ctx in contexts for job in document_jobs(ctx)]

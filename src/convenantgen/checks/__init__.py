@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..errors import Diagnostic, Severity
 from ..model.dossier import Dossier
 from ..model.references import Index, build_index
+from .aanwijzingen import PROFILES
 from .amendments import check_amendments
 from .dates import (
     check_accessions,
@@ -48,16 +49,11 @@ __all__ = [
 ]
 
 
-def run_checks(
-    dossier: Dossier, day: dt.date | None = None, profile: str | None = None
-) -> list[Diagnostic]:
-    """All rules over one dossier on ``day`` (default today), with the rules of ``profile``
+def run_checks(dossier: Dossier, day: dt.date, profile: str | None = None) -> list[Diagnostic]:
+    """All rules over one dossier on the reference date ``day``, with the rules of ``profile``
     when one is named; severities and acknowledgements are applied afterwards."""
-    from .aanwijzingen import PROFILES
-
     sink = Sink()
     index = build_index(dossier)
-    day = day or dt.date.today()
     for rule in RULES:
         rule(dossier, index, sink)
     for dated in DATED_RULES:

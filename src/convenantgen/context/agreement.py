@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from ..fingerprint import content_digest
 from ..model.derive import (
@@ -40,9 +40,6 @@ from ..model.references import TARGET_PLACEHOLDER_RE, Index, build_index, render
 from ..read.project import Settings
 from ..text import formatting as fmt
 from ..text.wording import Wording
-
-if TYPE_CHECKING:
-    from .in_force import ConsolidationContext
 
 
 @dataclass(frozen=True)
@@ -214,18 +211,6 @@ class AccessionContext:
     author: str
 
 
-@dataclass(frozen=True)
-class DossierContext:
-    id: str
-    title: str
-    display_title: str
-    version: str
-    agreements: tuple[AgreementContext, ...]
-    accessions: tuple[AccessionContext, ...]
-    # The text in force per date of change (consolidated.py); None for a dossier without addenda.
-    consolidation: ConsolidationContext | None = None
-
-
 # ---------------------------------------------------------------------------------------------
 
 
@@ -267,34 +252,6 @@ def _relative(path: Path, folder: Path) -> str:
         return Path(path).relative_to(folder).as_posix()
     except ValueError:
         return Path(path).name
-
-
-def build_context(
-    dossier: Dossier, wording: Wording | None = None, *, settings: Settings | None = None
-) -> DossierContext:
-    """The context of one dossier, computed once per build and handed to every renderer."""
-    wording = wording or Wording.default()
-    index = build_index(dossier)
-    version = sources_hash(dossier)
-    # Each text gets the version id of what it shows (see text_version), not the dossier's.
-    opts = {"index": index, "wording": wording, "settings": settings}
-    agreements = tuple(agreement_context(dossier, a, **opts) for a in dossier.agreements)
-    accessions = tuple(
-        ctx
-        for acc in dossier.accessions
-        if (ctx := accession_context(dossier, acc.id, **opts)) is not None
-    )
-    from .in_force import consolidation_context  # it builds on this module
-
-    return DossierContext(
-        id=dossier.id,
-        title=dossier.title,
-        display_title=dossier.display_title,
-        version=version,
-        agreements=agreements,
-        accessions=accessions,
-        consolidation=consolidation_context(dossier, wording, version),
-    )
 
 
 # ---------------------------------------------------------------------------------------------

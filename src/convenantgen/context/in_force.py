@@ -2,18 +2,18 @@
 with what changed on that date marked.
 
 Per date of change the text is composed (:func:`convenantgen.model.in_force.compose`) and turned
-into the same :class:`~convenantgen.context.agreement.AgreementContext` as any agreement, then compared
-with the text of the day before: a member that is new is *inserted*, one that is gone is
-*deleted* (shown struck through where it stood), and a changed member carries a word-level
-redline. Every article changed up to that date carries a note ("Gewijzigd bij addendum van
-1 mei 2017"). The words are the wording's (``consolidated.*`` in ``wording.yml``); the DOCX
-template ``consolidated.docx`` and the site templates place them.
-"""
+into the same :class:`~convenantgen.context.agreement.AgreementContext` as any agreement, then
+compared with the text of the day before: a member that is new is *inserted*, one that is gone
+is *deleted* (shown struck through where it stood), and a changed member carries a word-level
+redline. Every article changed up to that date carries a note ("Gewijzigd bij addendum van 1 mei
+2017"). The words are the wording's (``consolidated.*`` in ``wording.yml``); the DOCX template
+``consolidated.docx`` and the site templates place them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -21,9 +21,7 @@ from markupsafe import Markup
 from ..model.derive import covenant
 from ..model.dossier import Agreement, Dossier
 from ..model.in_force import Step, Version, as_dossier, base_text, change_dates, compose
-from ..render.markdown import bullets_markdown, clause_markdown
 from ..text import formatting as fmt
-from ..text.markdown import md
 from ..text.wording import Wording
 from .agreement import (
     AgreementContext,
@@ -325,35 +323,6 @@ def _place_deleted(clauses: list[MarkedClause], previous, new_ids: set[str]) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# Markdown (git review and the site): inserted text as <ins>, deleted text as <del>
-
-
-def _segments_md(parts: tuple[Segment, ...]) -> str:
-    out = []
-    for s in parts:
-        text = md(s.text)
-        out.append(f"<{s.kind}>{text}</{s.kind}>" if s.kind in {"ins", "del"} else text)
-    return " ".join(out)
-
-
-def consolidated_markdown(c: ConsolidatedContext, *, title: bool = True) -> str:
-    lines: list[str] = [f"# {md(c.title)}", ""] if title else []
-    lines += [f"**{md(c.covenant)}**", "", md(c.intro), "", f"*{md(c.legend)}*", ""]
-    lines += [md(c.term), ""]
-    lines += bullets_markdown(c.changes_heading, c.changes)
-    lines += bullets_markdown(c.considerations_heading, c.considerations)
-    lines += [f"**{md(c.agreement_heading)}**", ""]
-    for s in c.sections:
-        lines += [f"## {_segments_md(s.heading_segments)}", ""]
-        for note in s.notes:
-            lines += [f"*{md(note)}*", ""]
-        for clause in s.clauses:
-            lines += clause_markdown(clause, _segments_md)
-    lines += ["---", "", f"*{md(c.footer)}*", ""]
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------------------------
 # The site's view: a page per date of change and a page to choose the date
 
 
@@ -378,7 +347,11 @@ class SiteConsolidation:
     versions: tuple[SiteVersion, ...]
 
 
-def site_consolidation(c: ConsolidationContext | None) -> SiteConsolidation | None:
+def site_consolidation(
+    c: ConsolidationContext | None, markdown: Callable[[ConsolidatedContext], str]
+) -> SiteConsolidation | None:
+    """The site's view of the consolidated texts; ``markdown`` renders one (the render stage
+    hands it in: contexts hold data, renderers make text)."""
     if c is None:
         return None
     return SiteConsolidation(
@@ -395,7 +368,7 @@ def site_consolidation(c: ConsolidationContext | None) -> SiteConsolidation | No
                 v.title,
                 v.page,
                 len(v.changes),
-                Markup(consolidated_markdown(v, title=False)),
+                Markup(markdown(v)),
             )
             for v in c.versions
         ),

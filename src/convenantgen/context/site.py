@@ -1,16 +1,16 @@
 """The public site's context: what each page shows, prepared once per dossier.
 
-Built from the model, the derived domain facts (:mod:`convenantgen.model.derive`) and the dossier's
-:class:`~convenantgen.context.agreement.DossierContext` (the same one the documents are rendered from), so
-the site and the documents cannot disagree. Values are data: dates and quantities already
-formatted in Dutch, names as typed. The wording and layout of every page are in the Jinja
-Markdown templates ``templates/site/*.md`` (see :mod:`convenantgen.site.pages`), which a
-project can replace one by one.
-"""
+Built from the model, the derived domain facts (:mod:`convenantgen.model.derive`) and the
+dossier's :class:`~convenantgen.context.dossier.DossierContext` (the same one the documents are
+rendered from), so the site and the documents cannot disagree. Values are data: dates and
+quantities already formatted in Dutch, names as typed. The wording and layout of every page are
+in the Jinja Markdown templates ``templates/site/*.md`` (see :mod:`convenantgen.site.pages`),
+which a project can replace one by one."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -30,9 +30,10 @@ from ..model.dossier import Agreement, Dossier, Measure, Party, Target
 from ..model.references import Index, build_index
 from ..text import formatting as fmt
 from ..text.wording import Wording
-from .agreement import AgreementContext, DossierContext, target_text
+from .agreement import AgreementContext, target_text
 from .charts import ChartPoint, met, results_chart
-from .in_force import SiteConsolidation, SiteVersion, site_consolidation
+from .dossier import DossierContext
+from .in_force import ConsolidatedContext, SiteConsolidation, SiteVersion, site_consolidation
 from .lifecycle import SiteLifecycle, lifecycle_events, site_lifecycle
 
 # ---------------------------------------------------------------------------------------------
@@ -525,10 +526,12 @@ def site_dossier(
     facts: DossierFacts,
     ctx: DossierContext,
     downloads: list[dict],
-    agreement_markdown,
+    agreement_markdown: Callable[[AgreementContext], str],
+    consolidated_markdown: Callable[[ConsolidatedContext], str],
 ) -> SiteDossier:
     """The site's view of one dossier, from its facts and its (document) context; measure
-    headings and texts come from the context, so they read as in the agreement."""
+    headings and texts come from the context, so they read as in the agreement. The render
+    stage hands in its Markdown renderers (contexts hold data, renderers make text)."""
     d = facts.dossier
     base = covenant(d)
     day = facts.reference_date
@@ -613,7 +616,7 @@ def site_dossier(
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),
         has_illustrative=bool(prov.get("illustrative") or public.get("illustrative")),
         glance=glance(t.standing for m in measures for t in m.targets),
-        consolidation=site_consolidation(ctx.consolidation),
+        consolidation=site_consolidation(ctx.consolidation, consolidated_markdown),
         lifecycle=site_lifecycle(d, facts.index, day, lambda a: agreement_name(a, d)),
     )
 

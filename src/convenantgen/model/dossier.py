@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Where
-from ..read.schemas import parse_iso_date
+from .dates import parse_iso_date
 from .finance import Cited, Finance, Obligation, build_cites, build_finance, build_obligations
 
 

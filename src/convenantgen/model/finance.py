@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import Where
-from ..read.schemas import parse_iso_date
 from ..text import formatting as fmt
+from .dates import parse_iso_date
 
 # "per kalenderjaar": the units a recurring amount or deadline may be given per.
 PER_UNITS = ("kalenderjaar", "schooljaar", "jaar", "kwartaal", "maand")

@@ -158,14 +158,14 @@ def load_content(
     profile: str | None = None,
     cache: Cache | None = None,
 ) -> Loaded:
-    """Read and check every dossier below ``content_dir`` (or just the ids in ``only``), and
-    the project's own templates, on ``day`` (default today) with the rules of ``profile``;
+    """Read and check every dossier below ``content_dir`` (or just the ids in ``only``) on
+    ``day`` (default today) with the rules of ``profile`` (the project's templates are
+    checked by :func:`convenantgen.build.inputs.load_inputs`);
     with ``cache``, files that passed the schemas before are not validated again."""
     loaded = Loaded(content_dir=content_dir)
-    if project is not None:
-        from .templates import check_templates
-
-        loaded.report.extend(check_templates(project).diagnostics)
+    # The one default of the reference date, for callers that name none (tests, scripts);
+    # every command resolves its own once and passes it down.
+    day = day or dt.date.today()
     folders = discover(content_dir)
     if only:
         unknown = sorted(set(only) - {f.name for f in folders})

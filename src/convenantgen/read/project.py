@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CheckFailed, Diagnostic, Report, UsageError
+from ..checks import known_codes
+from ..errors import CheckFailed, Diagnostic, Report, Severity, UsageError, Where
+from ..text.wording import check_entries
+from .schemas import validate
 from .sources import Locator, load_file
 
 PROJECT_FILE = "convenantgen.yml"
@@ -125,8 +128,6 @@ def not_a_project_message(where: Path) -> str:
 
 def load_project(file: Path) -> Project:
     """Read and validate ``convenantgen.yml``; problems stop the run with file:line:col."""
-    from ..checks import known_codes
-    from .schemas import validate
 
     source, problems = load_file(file)
     report = Report()
@@ -136,8 +137,6 @@ def load_project(file: Path) -> Project:
         problems = problems + validate(source.data, "project", file, known_codes())
         problems += _path_problems(source.data, file)
         if not problems and isinstance(source.data.get("wording"), Mapping):
-            from ..text.wording import check_entries
-
             problems += check_entries(source.data["wording"], file, ("wording",))
     report.extend(locator.resolve(d) for d in problems)
     if report.errors or source is None:
@@ -147,7 +146,6 @@ def load_project(file: Path) -> Project:
 
 
 def _path_problems(data: Mapping[str, Any], file: Path) -> list[Diagnostic]:
-    from ..errors import Severity, Where
 
     out = []
     for key, value in (data.get("paths") or {}).items():

@@ -8,7 +8,6 @@ where it helps, "Did you mean ...?".
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import re
@@ -19,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel.dates import format_date
 from cerberus import Validator
 from cerberus import errors as cerrors
 from cerberus.schema import RulesSetRegistry, SchemaRegistry
 from ruamel.yaml import YAML
 
 from ..errors import Diagnostic, Severity, Where, did_you_mean
+from ..model.dates import parse_iso_date
 from ..resources import schema_dir
 from .sources import one_line
 
@@ -33,8 +32,6 @@ KINDS = ("dossier", "parties", "convenant", "addendum", "measures", "accessions"
 # Schemas besides the document kinds: the project settings (convenantgen.yml).
 SCHEMA_NAMES = (*KINDS, "project")
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: "$" would accept a final "\n"
-DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-MIN_YEAR, MAX_YEAR = 1900, 2199
 MAX_NUMBER = 10**15
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -63,34 +60,6 @@ def describe_value(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     return "a value of another kind"
-
-
-def parse_iso_date(value: str) -> tuple[dt.date | None, str]:
-    """Parse YYYY-MM-DD; on failure return the reason in words."""
-    match = DATE_RE.fullmatch(value)
-    if not match:
-        return None, f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2025-12-31"
-    year, month, day = (int(g) for g in match.groups())
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        # Also keeps date arithmetic (the day after an end, school years) inside datetime's
-        # range: 9999-12-31 + 1 day would raise.
-        return None, (
-            f"'{value}' is not a plausible date: the year must lie between {MIN_YEAR} "
-            f"and {MAX_YEAR}"
-        )
-    if not 1 <= month <= 12:
-        return None, f"'{value}' is not a date: there is no month {month}"
-    try:
-        return dt.date(year, month, day), ""
-    except ValueError:
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        days = (nxt - first).days
-        month_name = format_date(first, "LLLL yyyy", locale="nl")
-        return None, (
-            f"'{value}' does not exist: {day} {format_date(first, 'LLLL', locale='nl')} "
-            f"is past the end of the month ({month_name} has {days} days)"
-        )
 
 
 class CovenantValidator(Validator):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..context.agreement import AgreementContext, ListContext, MeasureContext, PartContext
+from ..context.in_force import ConsolidatedContext, Segment
 from ..text.markdown import md
 
 
@@ -166,4 +167,34 @@ def agreement_text(ctx: AgreementContext) -> str:
         lines += [s.name for s in group.signatories]
         lines.append("")
     lines += [ctx.footer, ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The text in force (git review and the site): inserted text as <ins>, deleted text as <del>
+
+
+def _segments_md(parts: tuple[Segment, ...]) -> str:
+    out = []
+    for s in parts:
+        text = md(s.text)
+        out.append(f"<{s.kind}>{text}</{s.kind}>" if s.kind in {"ins", "del"} else text)
+    return " ".join(out)
+
+
+def consolidated_markdown(c: ConsolidatedContext, *, title: bool = True) -> str:
+    """The text in force from one date of change, the changes marked."""
+    lines: list[str] = [f"# {md(c.title)}", ""] if title else []
+    lines += [f"**{md(c.covenant)}**", "", md(c.intro), "", f"*{md(c.legend)}*", ""]
+    lines += [md(c.term), ""]
+    lines += bullets_markdown(c.changes_heading, c.changes)
+    lines += bullets_markdown(c.considerations_heading, c.considerations)
+    lines += [f"**{md(c.agreement_heading)}**", ""]
+    for s in c.sections:
+        lines += [f"## {_segments_md(s.heading_segments)}", ""]
+        for note in s.notes:
+            lines += [f"*{md(note)}*", ""]
+        for clause in s.clauses:
+            lines += clause_markdown(clause, _segments_md)
+    lines += ["---", "", f"*{md(c.footer)}*", ""]
     return "\n".join(lines)

@@ -19,18 +19,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-from ..context.agreement import DossierContext, build_context
+from ruamel.yaml import YAML
+
+from ..cache import engine_fingerprint, folder_hashes
+from ..context.dossier import DossierContext, build_context
 from ..context.site import (
     DossierFacts,
     DownloadGroup,
@@ -39,11 +39,13 @@ from ..context.site import (
     site_dossier,
     site_downloads,
 )
-from ..errors import CheckFailed, ConvenantgenError, Severity
+from ..errors import ConvenantgenError
+from ..fingerprint import digest
 from ..model.derive import SITE_FOLDERS
 from ..model.dossier import Dossier
 from ..read.project import Project, Settings
-from ..render.markdown import agreement_markdown
+from ..read.templates import Templates
+from ..render.markdown import agreement_markdown, consolidated_markdown
 from ..resources import schema_dir
 from ..text import formatting as fmt
 from ..text.markdown import h
@@ -94,8 +96,6 @@ def render_site_sources(
         )
     wording, templates_folder = None, None
     if project is not None:
-        from ..read.templates import Templates
-
         wording = Templates.of(project).wording(project)
         templates_folder = project.templates_dir
     if contexts is None:
@@ -107,7 +107,7 @@ def render_site_sources(
     for item in downloads:
         by_dossier.setdefault(str(item.get("dossier") or ""), []).append(item)
     views = [
-        site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown)
+        site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown)
         for f, ctx in zip(facts, contexts, strict=True)
     ]
     schemas = _schema_files()
@@ -398,7 +398,6 @@ def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Pa
     folder, so the engine's settings, the project's and the navigation are merged into one
     file with relative folders (the layout Zensical documents). Material's search partial of
     the engine is left out: Zensical brings its own search."""
-    from ruamel.yaml import YAML
 
     shutil.copytree(docs_dir, work / "docs")
     base = YAML(typ="safe").load(config_file().read_text("utf-8"))
@@ -428,244 +427,23 @@ def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Pa
     return target
 
 
-# ---------------------------------------------------------------------------------------------
-# Serve: regenerate on YAML changes, MkDocs rebuilds and live-reloads
-
-
-def _snapshot(content_dir: Path) -> dict[str, tuple[int, int]]:
-    out = {}
-    for path in sorted(content_dir.rglob("*")):
-        if path.suffix in {".yaml", ".yml"} and path.is_file():
-            stat = path.stat()
-            out[str(path)] = (stat.st_mtime_ns, stat.st_size)
-    return out
-
-
-def sync_folder(files: dict[str, str | bytes], docs_dir: Path) -> bool:
-    """Make ``docs_dir`` hold exactly ``files``, touching only what changed,
-    so MkDocs' watcher rebuilds once. Returns whether anything changed."""
-    wanted: dict[str, bytes] = {
-        rel: c.encode("utf-8") if isinstance(c, str) else c for rel, c in files.items()
-    }
-    changed = False
-    for rel, data in sorted(wanted.items()):
-        path = docs_dir / rel
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        changed = True
-    for path in sorted(docs_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(docs_dir).as_posix()
-        if path.is_file() and rel not in wanted:
-            path.unlink()
-            changed = True
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return changed
-
-
-class SiteWatcher:
-    """Regenerates the site's Markdown from ``content_dir`` into ``docs_dir`` on changes."""
-
-    def __init__(
-        self,
-        content_dir: Path,
-        docs_dir: Path,
-        *,
-        reference_date: dt.date | None,
-        on_config=None,
-        out=sys.stderr,
-        project: Project | None = None,
-        cache=None,
-    ) -> None:
-        self.project = project
-        self.cache = cache  # the build cache: downloads of unchanged documents are reused
-        self.content_dir = Path(content_dir)
-        self.docs_dir = Path(docs_dir)
-        self.reference_date = reference_date
-        self.on_config = on_config
-        self.out = out
-        self.stop = threading.Event()
-        self._seen = _snapshot(self.content_dir)
-
-    def regenerate(self) -> bool:
-        """Load, check and write the sources; on errors print them and leave docs_dir alone."""
-        from ..read.load import load_content
-
-        try:
-            loaded = load_content(self.content_dir, project=self.project)
-        except ConvenantgenError as exc:
-            print(f"convenantgen: error: {exc}", file=self.out)
-            return False
-        for diag in loaded.report.sorted():
-            if diag.severity is not Severity.ACKNOWLEDGED:
-                print(diag.format(Path.cwd()), file=self.out)
-        if loaded.failed():
-            print(
-                f"convenantgen: {len(loaded.report.errors)} error(s); the site is not updated, "
-                "the last good version stays online",
-                file=self.out,
-            )
-            return False
-        try:
-            # The Markdown copy is for review in git; the site shows that text as a page.
-            downloads = [d for d in self._downloads(loaded) if not d["path"].endswith(".md")]
-            files, _ = render_site_sources(
-                loaded.dossiers,
-                downloads=downloads,
-                reference_date=self.reference_date or dt.date.today(),
-                project=self.project,
-            )
-            files.update({f"downloads/{d['path']}": d["data"] for d in downloads})
-        except ConvenantgenError as exc:
-            print(f"convenantgen: error: {exc}", file=self.out)
-            return False
-        self.docs_dir.mkdir(parents=True, exist_ok=True)
-        if self.on_config is not None:
-            # The config first (navigation): MkDocs re-reads it on the rebuild.
-            self.on_config(files[SIDECAR])
-        sync_folder(files, self.docs_dir)
-        return True
-
-    def _downloads(self, loaded) -> list[dict]:
-        """The documents for the downloads pages: the agreements' text, and the DOCX, PDFs and
-        signing packages of the current documents that an earlier build left in the cache."""
-        from ..build.run import preview_downloads
-        from ..cache import CacheStats
-
-        if self.cache is not None:
-            self.cache.stats = CacheStats()  # what this regeneration reused
-        with tempfile.TemporaryDirectory(prefix="convenantgen-serve-") as tmp:
-            artifacts = preview_downloads(loaded, self.project, self.cache, Path(tmp))
-            items = [{**vars(a), "data": (Path(tmp) / a.path).read_bytes()} for a in artifacts]
-        if self.cache is not None:
-            self.cache.commit()
-            print(f"convenantgen: downloads: {self.cache.stats.summary()}", file=self.out)
-        return items
-
-    def poll(self) -> bool:
-        """Regenerate if any YAML file changed since the last poll; return whether it did."""
-        now = _snapshot(self.content_dir)
-        if now == self._seen:
-            return False
-        self._seen = now
-        print("convenantgen: content changed, regenerating the site", file=self.out)
-        self.regenerate()
-        return True
-
-    def run(self, interval: float = 0.5) -> None:
-        while not self.stop.wait(interval):
-            self.poll()
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
-def serve(
-    content_dir: Path,
-    *,
-    dev_addr: str = "127.0.0.1:8000",
-    reference_date: dt.date | None = None,
-    project: Project | None = None,
-    cache=None,
-) -> None:
-    """Serve the site with live reload until interrupted (Ctrl+C)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    work = Path(tempfile.mkdtemp(prefix="convenantgen-serve-"))
-    docs_dir = work / "docs"
-    cfg = work / "mkdocs.yml"
-    theme = theme_dir(project, work)
-
-    def on_config(sidecar: str) -> None:
-        (docs_dir / SIDECAR).write_text(sidecar, encoding="utf-8")
-        write_derived_config(docs_dir, work / "site", cfg, project=project, theme=theme)
-
-    watcher = SiteWatcher(
-        content_dir,
-        docs_dir,
-        reference_date=reference_date,
-        on_config=on_config,
-        project=project,
-        cache=cache,
+def site_key(docs_dir: Path, project, engine: str) -> str:
+    """What the built site depends on besides the engine: its sources (pages, charts, open
+    data and, for Zensical, the downloads), MkDocs' configuration, the project's settings and
+    theme overrides, the site engine and $SOURCE_DATE_EPOCH."""
+    overrides = project.overrides_dir if project is not None else None
+    return digest(
+        "site",
+        engine_fingerprint(),
+        engine,
+        folder_hashes(docs_dir),
+        config_file().read_bytes(),
+        project_config(project),
+        folder_hashes(overrides) if overrides is not None and overrides.is_dir() else [],
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
     )
-    try:
-        if not watcher.regenerate():
-            raise CheckFailed("the content has errors; fix them and run serve again")
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        mk_log = logging.getLogger("mkdocs")
-        mk_log.addHandler(handler)
-        mk_log.setLevel(logging.INFO)
-        thread = threading.Thread(target=watcher.run, name="convenantgen-watch", daemon=True)
-        thread.start()
-        if threading.current_thread() is threading.main_thread():
-            # A plain `kill` stops the server like Ctrl+C does, so the temp folders go too.
-            signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            mkdocs_serve(config_file=str(cfg), livereload=True, dev_addr=dev_addr, strict=False)
-        finally:
-            watcher.stop.set()
-            thread.join(timeout=5)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# Command line: ``convenantgen serve``
-
-
-def _addr_arg(text: str) -> str:
-    import argparse
-
-    host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"'{text}' is not HOST:PORT, e.g. 127.0.0.1:8000")
-    return text
-
-
-def cmd_serve(args) -> int:
-    from ..build.run import open_cache
-    from ..cli import content_of, project_of
-
-    project = project_of(args)
-    content = content_of(args, project)
-    if not content.is_dir():
-        raise ConvenantgenError(f"content folder '{content}' does not exist")
-    try:
-        serve(
-            content,
-            dev_addr=args.dev_addr,
-            reference_date=args.reference_date,
-            project=project,
-            cache=None if args.no_cache else open_cache(project),
-        )
-    except OSError as exc:  # the port is taken, or the address is not ours
-        raise ConvenantgenError(f"cannot serve on {args.dev_addr}: {exc.strerror or exc}") from None
-    return 0
-
-
-def add_parser(sub) -> None:
-    from ..cli import add_no_cache_option, reference_date_arg
-
-    serve_cmd = sub.add_parser(
-        "serve",
-        help="serve the public site locally; rebuilds and reloads when the YAML changes",
-    )
-    serve_cmd.add_argument("content", nargs="?", help="content folder (default: the project's)")
-    serve_cmd.add_argument(
-        "--dev-addr",
-        type=_addr_arg,
-        default="127.0.0.1:8000",
-        help="address to serve on (default: 127.0.0.1:8000)",
-    )
-    serve_cmd.add_argument(
-        "--reference-date",
-        type=reference_date_arg,
-        help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
-    )
-    add_no_cache_option(serve_cmd)
-    serve_cmd.set_defaults(func=cmd_serve)
+def _in_force_markdown(version) -> str:
+    """A text in force as a site page shows it: under the page's own title."""
+    return consolidated_markdown(version, title=False)

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 
+from ..context.charts import met
 from ..context.site import DossierFacts, school_year_text, target_row
 from ..model.derive import covenant
 
@@ -25,7 +26,6 @@ def _iso(day) -> str | None:
 
 def records(dossiers: list[DossierFacts]) -> dict[str, list[dict]]:
     """Every table as a list of flat records (values: str, number, bool, None or list)."""
-    from ..context.charts import met
 
     out: dict[str, list[dict]] = {name: [] for name in TABLES}
     for sd in dossiers:

@@ -21,8 +21,10 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
+from ruamel.yaml import YAML
 
 from ..errors import ConvenantgenError, Diagnostic, Severity, Where, did_you_mean
+from ..resources import templates_dir
 from .sandbox import Sandbox
 
 WORDING_FILE = "wording.yml"
@@ -200,9 +202,6 @@ def _render(key: str, source: str, values: Mapping[str, Any]) -> str:
 
 @cache
 def default_entries() -> dict[str, Any]:
-    from ruamel.yaml import YAML
-
-    from ..resources import templates_dir
 
     data = YAML(typ="safe").load((templates_dir() / WORDING_FILE).read_text("utf-8"))
     return flatten(data)

@@ -13,9 +13,7 @@ same input gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +21,15 @@ from jinja2 import StrictUndefined
 from jinja2.exceptions import TemplateError
 from markupsafe import Markup, escape
 
-from ...context.agreement import AccessionContext, AgreementContext, DossierContext, build_context
+from ...context.agreement import AccessionContext, AgreementContext
+from ...context.dossier import DossierContext, build_context
 from ...errors import ConvenantgenError
 from ...model.derive import accession_stem, agreement_stem, signatures_stem
 from ...model.dossier import Dossier
 from ...read.templates import Templates
 from ...text.sandbox import Sandbox
-from .template import CoreProperties, prepared, zip_parts
+from .compose import mark_signature_lines
+from .template import CoreProperties, prepared
 
 TEMPLATES = {
     "agreement": "agreement.docx",
@@ -82,12 +82,6 @@ def _environment() -> Sandbox:
     return _ENV
 
 
-def normalise_docx(data: bytes) -> bytes:
-    """Re-zip a .docx deterministically: fixed dates, sorted entries, fixed compression."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    return zip_parts({name: source.read(name) for name in source.namelist()})
-
-
 @dataclass(frozen=True)
 class DocumentJob:
     """One Word document to make: which template, what it sees, and its metadata."""
@@ -128,8 +122,6 @@ def render_template(
     path = (templates or Templates()).path(TEMPLATES[kind])
     # The white marker text of a signature line becomes a bookmark: not in the text of the PDF
     # (screen readers, copy and paste), and still where the signing package needs it.
-    from .compose import mark_signature_lines  # compose uses normalise_docx from here
-
     core = core_properties(title=title, author=author, day=day, version=version)
     try:
         return prepared(path, _environment()).render(context, core, mark_signature_lines)

@@ -322,3 +322,9 @@ def _deflated(data: bytes, shared: bool = True) -> tuple[int, bytes]:
         if key and len(_DEFLATED) < 256:
             _DEFLATED[key] = known
     return known
+
+
+def normalise_docx(data: bytes) -> bytes:
+    """Re-zip a .docx deterministically: fixed dates, sorted entries, fixed compression."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    return zip_parts({name: source.read(name) for name in source.namelist()})

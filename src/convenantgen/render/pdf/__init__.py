@@ -1,1 +1,2 @@
-"""pdf."""
+"""PDF: LibreOffice conversion (``convert``), batches (``batches``), split and join of tagged
+PDFs (``pages``), PDF/A checks (``pdfa``) and the signing package (``package``)."""

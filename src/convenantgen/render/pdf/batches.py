@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, NameObject
 
 from ...errors import ConversionError
 from ...fingerprint import digest
-from ..docx.compose import Composed, ComposeInput, compose
+from ..docx.compose import PART_MARK, SIGNATURE_MARK, Composed, ComposeInput, compose
 from .convert import PdfMetadata, archive_bytes
 from .pages import split
 
@@ -215,7 +216,6 @@ def split_documents(
 ) -> list[bytes]:
     """The PDF of each part of a converted batch, with its own metadata, reproducible: the
     file identifier comes from ``ids`` (a content digest per part), not from the bytes."""
-    from .package import drop_marks
 
     converted, metadata, ids = item
     metadata = [m if isinstance(m, PdfMetadata) else PdfMetadata(**m) for m in metadata]
@@ -225,3 +225,29 @@ def split_documents(
         drop_marks(writer)
         out.append(archive_bytes(writer, reader, meta, identifier=bytes.fromhex(ident)[:16]))
     return out
+
+
+# The composer's named destinations: where parts and signature lines are, for this stage only.
+MARKS = (PART_MARK, SIGNATURE_MARK)
+
+
+def drop_marks(writer: PdfWriter) -> None:
+    """Remove the composer's destinations (``cgpartN``, ``cgsigK``): of no use to a reader."""
+    root = writer.root_object
+    dests = root.get("/Dests")
+    if dests is not None:
+        dests = dests.get_object()
+        for key in [k for k in dests if str(k).lstrip("/").startswith(MARKS)]:
+            del dests[key]
+        if not dests:
+            del root[NameObject("/Dests")]
+    names = root.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    if tree is not None:
+        tree = tree.get_object()
+        flat = tree.get("/Names") or []
+        kept = ArrayObject()
+        for i in range(0, len(flat) - 1, 2):
+            if not str(flat[i]).startswith(MARKS):
+                kept += [flat[i], flat[i + 1]]
+        tree[NameObject("/Names")] = kept

@@ -1,13 +1,13 @@
 """The signing package: one PDF/A with every document to sign and an empty signature field each.
 
 The parts (addendum, signature pages, accession declarations, ...) come as converted batches
-(:mod:`convenantgen.render.pdf.batches`: documents of one kind composed into one Word document, converted
-once by LibreOffice as a tagged PDF/A-2): the package joins the batches' PDFs with their
-structure trees (:mod:`convenantgen.render.pdf.pages`), each batch embedding its fonts once. pypdf then
-adds a bookmark per part with the part's own headings nested below it, page labels per part
-("Addendum 3" rather than "17"), Dutch metadata in Info and XMP, and a named, unsigned
-signature field (``/FT /Sig``) on each signature line. :func:`build_signing_package` composes
-and converts a list of parts as one batch.
+(:mod:`convenantgen.render.pdf.batches`: documents of one kind composed into one Word document,
+converted once by LibreOffice as a tagged PDF/A-2): the package joins the batches' PDFs with
+their structure trees (:mod:`convenantgen.render.pdf.pages`), each batch embedding its fonts
+once. pypdf then adds a bookmark per part with the part's own headings nested below it, page
+labels per part ("Addendum 3" rather than "17"), Dutch metadata in Info and XMP, and a named,
+unsigned signature field (``/FT /Sig``) on each signature line. :func:`build_signing_package`
+composes and converts a list of parts as one batch.
 
 Signature lines are found by the named destinations the composer's bookmarks become: the
 template's marker text ``sigfield:<party-id>`` is replaced by a bookmark at the start of its
@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -39,12 +38,10 @@ from pypdf.generic import (
 )
 
 from ...errors import ConvenantgenError, ConversionError
-from ..docx.compose import PART_MARK, SIGNATURE_MARK, Composed, ComposeError, ComposeInput, compose
+from ..docx.compose import Composed, ComposeError, ComposeInput, compose
+from .batches import Converted, places
 from .convert import PdfMetadata, archive_bytes, convert_to_pdf
 from .pages import join
-
-if TYPE_CHECKING:
-    from .batches import Converted
 
 MARKER = "sigfield:"
 FIELD_PREFIX = "handtekening-"
@@ -58,7 +55,6 @@ LINE_DROP = 14.0
 # ten parts (on top of the usual limit) before it counts as hung.
 SECONDS_PER_TEN_PARTS = 10.0
 # The composer's bookmark names (see compose.py).
-MARKS = (PART_MARK, SIGNATURE_MARK)
 
 
 class PackageError(ConvenantgenError):
@@ -165,7 +161,6 @@ def finish_package(
     ``handtekening-<party-id>``; a party that signs on more than one line (two agreements in
     one package) gets a field on each, the later ones named ``handtekening-<party-id>-2``, ...
     """
-    from .batches import places
 
     try:
         piece = places(pdf, composed, "the package")
@@ -277,28 +272,6 @@ def _copy_item(
         nested = isinstance(grand, list)
         _copy_item(reader, writer, children[i], grand if nested else [], ref, offset)
         i += 2 if nested else 1
-
-
-def drop_marks(writer: PdfWriter) -> None:
-    """Remove the composer's destinations (``cgpartN``, ``cgsigK``): of no use to a reader."""
-    root = writer.root_object
-    dests = root.get("/Dests")
-    if dests is not None:
-        dests = dests.get_object()
-        for key in [k for k in dests if str(k).lstrip("/").startswith(MARKS)]:
-            del dests[key]
-        if not dests:
-            del root[NameObject("/Dests")]
-    names = root.get("/Names")
-    tree = names.get_object().get("/Dests") if names is not None else None
-    if tree is not None:
-        tree = tree.get_object()
-        flat = tree.get("/Names") or []
-        kept = ArrayObject()
-        for i in range(0, len(flat) - 1, 2):
-            if not str(flat[i]).startswith(MARKS):
-                kept += [flat[i], flat[i + 1]]
-        tree[NameObject("/Names")] = kept
 
 
 def _add_signature_field(
