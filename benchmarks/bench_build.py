@@ -4,7 +4,8 @@ The dossier is the Almere example grown to ``--parties`` parties (extra school b
 through their representative) with ``--accessions`` accession requests. It must pass
 ``load_content`` without errors; its documents are rendered (one consent per current party per
 request, so the number of documents grows with both numbers) and made into PDFs as the build
-does (:mod:`convenantgen.render.pdf.batches`): composed per kind in batches, converted by LibreOffice,
+does (:mod:`convenantgen.render.pdf.batches`): composed per kind in batches, converted by
+LibreOffice,
 split into one PDF per document; then the signing package is joined from the batches. Each
 stage's wall and CPU time (children included) is printed.
 

@@ -16,7 +16,8 @@ Conventions, so that rendering stays predictable:
 - Calibri for text and Cambria for headings (Carlito and Caladea render them identically);
 - lean: only the styles a template uses (with what they are based on, linked to or followed by,
   and the defaults), no ``latentStyles``, no ``stylesWithEffects.xml``, thumbnail or
-  ``customXml`` (see ``convenantgen.render.docx.slim``), so a rendered document is about 40 KB of XML
+  ``customXml`` (see ``convenantgen.render.docx.slim``), so a rendered document is about 40 KB
+  of XML
   instead of 830 KB for Word or LibreOffice to read.
 """
 
