@@ -291,7 +291,7 @@ def test_an_entry_is_whole_and_verified(tmp_path):
 
 
 def test_serve_offers_the_downloads_from_the_cache(project):
-    from convenantgen.site.engine import SiteWatcher
+    from convenantgen.build.serve import SiteWatcher
 
     cache = Cache(project / CACHE_FOLDER)
     docs = project / "serve-docs"

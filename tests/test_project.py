@@ -10,7 +10,8 @@ import pytest
 from docx import Document
 
 from convenantgen.cli import main
-from convenantgen.read.templates import check_template, default_path, specs
+from convenantgen.build.templates import check_template, specs
+from convenantgen.read.templates import default_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -725,7 +725,7 @@ def test_a_dossier_without_agreements_or_penvoerder_builds(tmp_path):
 
 
 def test_sync_folder_touches_only_what_changed(tmp_path):
-    from convenantgen.site.engine import sync_folder
+    from convenantgen.build.serve import sync_folder
 
     docs = tmp_path / "docs"
     assert sync_folder({"a.md": "A", "sub/b.md": "B"}, docs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -52,7 +52,9 @@ class BuildOptions:
     pdf: bool = True
     site: bool = True
     strict: bool = False
-    reference_date: dt.date | None = None
+    # The build's one reference date: checks, site and status all speak of this day. The CLI
+    # resolves it once (--reference-date, else today); made today when none is given.
+    reference_date: dt.date = field(default_factory=dt.date.today)
     jobs: int | None = None
     # Seconds LibreOffice may take for one document (start-up included) before it counts as
     # hung; a document of ours converts in a few seconds.

@@ -31,7 +31,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         site=not args.no_site,
         strict=args.strict,
-        reference_date=args.reference_date,
+        reference_date=reference_day(args),
         jobs=args.jobs,
         dossiers=tuple(args.dossier or ()),
         timeout=args.pdf_timeout or env_seconds("CONVENANTGEN_PDF_TIMEOUT", 60.0),
