@@ -15,6 +15,7 @@ from convenantgen.cli import main
 from convenantgen.model.derive import agreement_stage
 from convenantgen.model.references import build_index
 from convenantgen.read.load import load_content
+from convenantgen.states import AgreementStage
 
 UNSIGNED = ("convenant.yaml", "  date: 2024-06-01\n", "")
 UNPUBLISHED = ("convenant.yaml", 'citation: {year: 2024, number: "12345"}\n', "")
@@ -337,19 +338,19 @@ def test_stages_follow_records_and_calendar(tmp_path):
     def stage(day):
         return agreement_stage(dossier, basis, index, dt.date.fromisoformat(day))
 
-    assert stage("2024-05-01").label == "in voorbereiding"  # no signature yet by that day
-    assert stage("2024-06-02").label == "ter ondertekening"
+    assert stage("2024-05-01").stage is AgreementStage.PREPARATION  # no signature yet by that day
+    assert stage("2024-06-02").stage is AgreementStage.FOR_SIGNATURE
     assert (stage("2024-06-02").signed, stage("2024-06-02").unsigned) == (
         ("bestuur-a",),
         ("bestuur-b",),
     )
-    assert stage("2024-06-10").label == "getekend"
-    assert stage("2024-07-02").label == "gepubliceerd"
+    assert stage("2024-06-10").stage is AgreementStage.SIGNED
+    assert stage("2024-07-02").stage is AgreementStage.PUBLISHED
     assert str(stage("2024-07-02").citation) == "Stcrt. 2024, 21836"
-    assert stage("2024-08-01").label == "in werking"
+    assert stage("2024-08-01").stage is AgreementStage.IN_FORCE
     # The addendum extends the term to 31 juli 2026.
-    assert stage("2026-07-31").label == "in werking"
-    assert stage("2026-08-01").label == "afgelopen"
+    assert stage("2026-07-31").stage is AgreementStage.IN_FORCE
+    assert stage("2026-08-01").stage is AgreementStage.ENDED
 
 
 def test_one_record_per_agreement(tmp_path):
@@ -368,9 +369,12 @@ def test_terminated_agreement_has_ended(tmp_path):
     )
     dossier = loaded.dossiers[0]
     basis, index = dossier.document("basis"), build_index(dossier)
-    assert agreement_stage(dossier, basis, index, dt.date(2024, 12, 31)).label == "in werking"
+    assert (
+        agreement_stage(dossier, basis, index, dt.date(2024, 12, 31)).stage
+        is AgreementStage.IN_FORCE
+    )
     stage = agreement_stage(dossier, basis, index, dt.date(2025, 1, 1))
-    assert (stage.label, stage.end) == ("afgelopen", dt.date(2024, 12, 31))
+    assert (stage.stage, stage.end) == (AgreementStage.ENDED, dt.date(2024, 12, 31))
 
 
 def test_empty_signature_list_means_out_for_signing(tmp_path):
@@ -382,8 +386,8 @@ def test_empty_signature_list_means_out_for_signing(tmp_path):
     stage = agreement_stage(
         dossier, dossier.document("basis"), build_index(dossier), dt.date(2024, 7, 1)
     )
-    assert (stage.label, stage.signed, stage.unsigned) == (
-        "ter ondertekening",
+    assert (stage.stage, stage.signed, stage.unsigned) == (
+        AgreementStage.FOR_SIGNATURE,
         (),
         ("bestuur-a", "bestuur-b"),
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from convenantgen.cli import main
 from convenantgen.build.templates import check_template, specs
+from convenantgen.cli import main
 from convenantgen.read.templates import default_path
 
 ROOT = Path(__file__).resolve().parents[1]

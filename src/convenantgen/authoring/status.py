@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from ..model.derive import accession_step, agreement_stage, current_parties, last_signature
 from ..model.dossier import ACCESSION_STEPS, Dossier
 from ..model.references import build_index
+from ..states import AgreementStage
 from ..text import formatting as fmt
+from ..text.wording import Wording
 
 # How far ahead a deadline counts as "coming up".
 HORIZON = dt.timedelta(days=90)
@@ -45,6 +47,10 @@ def _in(day: dt.date, due: dt.date) -> str:
     return "today" if days == 0 else f"in {days} day(s)"
 
 
+# The stages as the site names them (templates/wording.yml, "stages").
+STAGE_NAMES = Wording.default()
+
+
 def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Item]]:
     """A stage line per agreement, and what is outstanding for them."""
     index = build_index(dossier)
@@ -54,11 +60,11 @@ def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Ite
         stage = agreement_stage(dossier, agreement, index, day)
         total = len(stage.signed) + len(stage.unsigned)
         detail = ""
-        if stage.label == "ter ondertekening":
+        if stage.stage is AgreementStage.FOR_SIGNATURE:
             detail = f": {len(stage.signed)} van {total} getekend"
         elif stage.citation:
             detail = f": {stage.citation}"
-        lines.append(f"{agreement.id}: {stage.label}{detail}")
+        lines.append(f"{agreement.id}: {STAGE_NAMES.text(f'stages.{stage.stage}')}{detail}")
         if stage.unsigned and stage.rank < 2:
             items.append(Item(agreement.id, f"still to sign: {_names(dossier, stage.unsigned)}"))
         pub = agreement.publication
@@ -79,7 +85,7 @@ def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Ite
             items.append(
                 Item(agreement.id, f"evaluation due {fmt.date_long(due)} ({_in(day, due)})", due)
             )
-        if stage.label == "in werking" and stage.end <= day + HORIZON:
+        if stage.stage is AgreementStage.IN_FORCE and stage.end <= day + HORIZON:
             items.append(
                 Item(
                     agreement.id,

@@ -20,6 +20,7 @@ from ..model.derive import (
 )
 from ..model.dossier import Agreement, Dossier
 from ..model.references import Index
+from ..states import AccessionStatus, AgreementStage
 from ..text import formatting as fmt
 from .registry import Sink
 
@@ -149,13 +150,14 @@ def check_stages(dossier: Dossier, index: Index, report: Sink, day: dt.date) -> 
                     where.child("publication") if record else pub.where.child("within_days"),
                     agreement.id,
                 )
-        if stage.at_least("in werking") and has_topic(dossier, agreement, "evaluation"):
+        if stage.at_least(AgreementStage.IN_FORCE) and has_topic(dossier, agreement, "evaluation"):
             evaluation = record.evaluation if record else None
             if evaluation is None or (evaluation.planned is None and evaluation.done is None):
                 report(
                     "lifecycle-unknown",
-                    f"'{agreement.id}' is {stage.label} and provides for an evaluation, but no "
-                    "planned date is recorded; add evaluation: {planned: YYYY-MM-DD}",
+                    f"'{agreement.id}' is {stage.stage.replace('-', ' ')} and provides for an "
+                    "evaluation, but no planned date is recorded; add evaluation: "
+                    "{planned: YYYY-MM-DD}",
                     where.child("evaluation") if evaluation else where,
                     agreement.id,
                 )
@@ -189,13 +191,13 @@ def check_accession_steps(dossier: Dossier, index: Index, report: Sink, day: dt.
                 )
         step = accession_step(acc.status)
         missing: list[str] = []
-        if step >= accession_step("consented"):
+        if step >= accession_step(AccessionStatus.CONSENTED):
             lacking = [p for p in needed if p not in given]
             if lacking:
                 missing.append(f"the consent of {_ids(lacking)}")
-        if step >= accession_step("sent") and acc.sent is None:
+        if step >= accession_step(AccessionStatus.SENT) and acc.sent is None:
             missing.append("the date it was sent (sent:)")
-        if step >= accession_step("published") and acc.notice is None:
+        if step >= accession_step(AccessionStatus.PUBLISHED) and acc.notice is None:
             missing.append("the Staatscourant notice (notice:)")
         if not missing:
             continue

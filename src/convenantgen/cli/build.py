@@ -16,6 +16,7 @@ from .common import (
     print_report,
     project_of,
     reference_date_arg,
+    reference_day,
 )
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from ..model.derive import agreement_stage, current_parties
 from ..model.dossier import Dossier
 from ..model.references import Index
+from ..states import AgreementStage
 from ..text import formatting as fmt
+from ..text.wording import Wording
 
 # An event as site_context._events collects them:
 # (date, order, kind, name, detail, pending, illustrative)
@@ -25,7 +27,8 @@ class SiteStage:
     """One agreement's stage on the reference date."""
 
     name: str  # "addendum 2024"
-    stage: str  # one of domain.STAGES
+    code: AgreementStage  # what templates compare: s.code == "for-signature"
+    stage: str  # its name in the wording: "ter ondertekening"
     stage_class: str  # "ter-ondertekening": for the badge's CSS class
     signed: int
     signatories: int
@@ -38,6 +41,7 @@ class SiteStage:
 class SiteAccessionStatus:
     party: str
     status: str  # requested / consented / sent / published / in-effect
+    status_name: str  # its name in the wording: "verzoek ingediend"
     consents: int  # consents recorded
     needed: int  # current parties whose consent is needed
     effective: str
@@ -49,6 +53,10 @@ class SiteAccessionStatus:
 class SiteLifecycle:
     stages: tuple[SiteStage, ...]
     accessions: tuple[SiteAccessionStatus, ...]
+
+
+# Stage names as the wording has them ("stages" in templates/wording.yml).
+_WORDS = Wording.default()
 
 
 def _party_name(dossier: Dossier, party_id: str) -> str:
@@ -65,8 +73,9 @@ def site_lifecycle(dossier: Dossier, index: Index, day: dt.date, name_of) -> Sit
         stages.append(
             SiteStage(
                 name=name_of(doc),
-                stage=stage.label,
-                stage_class=stage.label.replace(" ", "-"),
+                code=stage.stage,
+                stage=(label := _WORDS.text(f"stages.{stage.stage}")),
+                stage_class=label.replace(" ", "-"),
                 signed=len(stage.signed),
                 signatories=len(stage.signed) + len(stage.unsigned),
                 citation=str(stage.citation) if stage.citation else "",
@@ -86,6 +95,7 @@ def site_lifecycle(dossier: Dossier, index: Index, day: dt.date, name_of) -> Sit
             SiteAccessionStatus(
                 party=_party_name(dossier, acc.party),
                 status=acc.status,
+                status_name=_WORDS.text(f"accession_states.{acc.status}"),
                 consents=sum(1 for c in acc.consents if c.party in needed),
                 needed=len(needed),
                 effective=fmt.date_long(acc.effective),

@@ -14,13 +14,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from .dossier import ACCESSION_STEPS, Agreement, Citation, Dossier, Party, Period, Result, Target
+from ..states import AccessionStatus, AgreementStage, TermState
+from .dossier import Agreement, Citation, Dossier, Party, Period, Result, Target
 from .references import Index
 
 ONE_DAY = dt.timedelta(days=1)
-
-# The states of a covenant on a date, in the order they occur.
-STATUS_LABELS = ("in voorbereiding", "lopend", "verlengd", "afgelopen")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,17 +78,17 @@ def extended(period: Period, index: Index) -> Period:
     return Period(period.id, period.start, end, period.where, period.follows)
 
 
-def status(term: Term | None, day: dt.date) -> str:
-    """in voorbereiding / lopend / verlengd / afgelopen on ``day``; "onbekend" without a term."""
+def status(term: Term | None, day: dt.date) -> TermState:
+    """The term's state on ``day``: before it, running, extended or ended; unknown without one."""
     if term is None:
-        return "onbekend"
+        return TermState.UNKNOWN
     if term.start is not None and day < term.start:
-        return "in voorbereiding"
+        return TermState.PREPARATION
     if day <= term.end:
-        return "lopend"
+        return TermState.RUNNING
     if day <= term.final_end:
-        return "verlengd"
-    return "afgelopen"
+        return TermState.EXTENDED
+    return TermState.ENDED
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,22 +306,12 @@ def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
 # ---------------------------------------------------------------------------------------------
 # Lifecycle: where an agreement stands, from its recorded events and the calendar
 
-# The stages of an agreement, in the order they occur.
-STAGES = (
-    "in voorbereiding",
-    "ter ondertekening",
-    "getekend",
-    "gepubliceerd",
-    "in werking",
-    "afgelopen",
-)
-
 
 @dataclass(frozen=True)
 class Stage:
     """An agreement's stage on a day, with the facts it was derived from."""
 
-    label: str  # one of STAGES
+    stage: AgreementStage
     signed: tuple[str, ...]  # ids of signatories with a recorded signature (or all, by date)
     unsigned: tuple[str, ...]  # ids of signatories still to sign
     last_signature: dt.date | None
@@ -333,10 +321,10 @@ class Stage:
 
     @property
     def rank(self) -> int:
-        return STAGES.index(self.label)
+        return self.stage.rank
 
-    def at_least(self, label: str) -> bool:
-        return self.rank >= STAGES.index(label)
+    def at_least(self, stage: AgreementStage) -> bool:
+        return self.rank >= stage.rank
 
 
 def last_signature(
@@ -380,7 +368,7 @@ def agreement_end(dossier: Dossier, agreement: Agreement, index: Index) -> dt.da
 
 
 def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: dt.date) -> Stage:
-    """in voorbereiding → ter ondertekening → getekend → gepubliceerd → in werking → afgelopen.
+    """preparation → for signature → signed → published → in force → ended.
 
     Signing and publication come from the records; being in force and having ended come from
     the calendar once the agreement is signed or published. A covenant known only by its
@@ -399,30 +387,30 @@ def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: d
         published, citation = None, None
     last = last_signature(dossier, agreement, day)
     if published is not None or citation is not None:
-        label = "gepubliceerd"
+        label = AgreementStage.PUBLISHED
     elif (people and not unsigned) or (not people and last is not None):
-        label = "getekend"
+        label = AgreementStage.SIGNED
     elif signed or (record is not None and record.signatures == ()):
         # An empty list of signatures: sent out for signing, nobody has signed yet.
-        label = "ter ondertekening"
+        label = AgreementStage.FOR_SIGNATURE
     else:
-        label = "in voorbereiding"
+        label = AgreementStage.PREPARATION
     # The (extended) end is looked up only once the agreement is concluded: with thousands of
     # unsigned documents the lookup per document would make the checks quadratic.
     end = agreement.in_force.end
-    if label in ("getekend", "gepubliceerd"):
+    if label in (AgreementStage.SIGNED, AgreementStage.PUBLISHED):
         end = agreement_end(dossier, agreement, index)
         start = agreement.in_force.start
         if day > end:
-            label = "afgelopen"
+            label = AgreementStage.ENDED
         elif start is None or day >= start:
-            label = "in werking"
+            label = AgreementStage.IN_FORCE
     return Stage(label, signed, unsigned, last, published, citation, end)
 
 
 def accession_step(status: str) -> int:
-    """Position of an accession status in ACCESSION_STEPS."""
-    return ACCESSION_STEPS.index(status)
+    """Position of an accession status among the steps (:class:`AccessionStatus`)."""
+    return AccessionStatus(status).rank
 
 
 def left_on(dossier: Dossier, party_id: str) -> dt.date | None:

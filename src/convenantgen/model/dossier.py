@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Where
+from ..states import AccessionStatus
 from .dates import parse_iso_date
 from .finance import Cited, Finance, Obligation, build_cites, build_finance, build_obligations
 
@@ -352,7 +353,7 @@ class AccessionRequest:
 
 
 # The steps of an accession request, in order (its ``status`` names the last one reached).
-ACCESSION_STEPS = ("requested", "consented", "sent", "published", "in-effect")
+ACCESSION_STEPS = tuple(AccessionStatus)
 
 
 @dataclass(frozen=True)

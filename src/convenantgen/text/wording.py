@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 
 from ..errors import ConvenantgenError, Diagnostic, Severity, Where, did_you_mean
 from ..resources import templates_dir
+from ..states import AccessionStatus, AgreementStage, TermState
 from .sandbox import Sandbox
 
 WORDING_FILE = "wording.yml"
@@ -115,6 +116,10 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "unavailable": ("covenant", "citation"),
         "no_instructions": ("covenant",),
     },
+    # The names of the states of a covenant's life (convenantgen.states), as readers see them.
+    "stages": {stage.value: () for stage in AgreementStage},
+    "term_states": {state.value: () for state in TermState},
+    "accession_states": {state.value: () for state in AccessionStatus},
     # The Dutch display name of each party kind (schema/parties.yaml).
     "kinds": {kind: () for kind in PARTY_KINDS},
     "accession": {

@@ -1,0 +1,50 @@
+"""The named states of a covenant's life, as enums: meaning in code, wording in templates.
+
+Code compares these members, never Dutch words; what a reader sees is the wording entry of the
+same name (``stages.in-force`` is "in werking", see ``templates/wording.yml``), which a project
+can change without changing a rule.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AgreementStage(StrEnum):
+    """Where an agreement stands on a day, in the order the stages occur."""
+
+    PREPARATION = "preparation"
+    FOR_SIGNATURE = "for-signature"
+    SIGNED = "signed"
+    PUBLISHED = "published"
+    IN_FORCE = "in-force"
+    ENDED = "ended"
+
+    @property
+    def rank(self) -> int:
+        return list(AgreementStage).index(self)
+
+
+class TermState(StrEnum):
+    """A covenant's term on a day."""
+
+    UNKNOWN = "unknown"  # no term is recorded
+    PREPARATION = "preparation"  # before its first day
+    RUNNING = "running"
+    EXTENDED = "extended"  # past its end, within an extension
+    ENDED = "ended"
+
+
+class AccessionStatus(StrEnum):
+    """The steps of an accession request, in order; the YAML's ``status`` names the last one
+    reached."""
+
+    REQUESTED = "requested"
+    CONSENTED = "consented"
+    SENT = "sent"
+    PUBLISHED = "published"
+    IN_EFFECT = "in-effect"
+
+    @property
+    def rank(self) -> int:
+        return list(AccessionStatus).index(self)
