@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +26,23 @@ def did_you_mean(value: object, options: Iterable[str]) -> str:
 def close_matches(value: object, options: Iterable[str], n: int = 3) -> list[str]:
     """Up to ``n`` options that look like ``value``, closest first."""
     return difflib.get_close_matches(str(value), sorted(set(options)), n=n, cutoff=0.5)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters shown as escapes.
+
+    A diagnostic is one ``file:line:col: ...`` line; a value quoted in it (an id, a key, a
+    date, a file name) must not break that line or hide characters.
+    """
+    out = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char])
+        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} and char != "\u200d":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 class Severity(enum.IntEnum):
@@ -77,10 +95,16 @@ class Diagnostic:
     def format(self, root: Path | None = None) -> str:
         path = self.where.file
         if root is not None:
-            with contextlib.suppress(ValueError):
-                path = path.resolve().relative_to(root.resolve())
+            # A link's own name, not its target's, when the link leads out of the project.
+            for mine, base in (
+                (path.resolve(), root.resolve()),
+                (path.absolute(), root.absolute()),
+            ):
+                with contextlib.suppress(ValueError):
+                    path = mine.relative_to(base)
+                    break
         # A place without a line (a Word template is XML inside a zip) is named by file only.
-        at = f"{path}:{self.line}:{self.col}" if self.line else f"{path}"
+        at = one_line(f"{path}:{self.line}:{self.col}" if self.line else f"{path}")
         text = f"{at}: {self.severity.label} [{self.code}] {self.message}"
         if self.severity is Severity.ACKNOWLEDGED and self.reason:
             text += f" (acknowledged: {self.reason})"
@@ -139,3 +163,11 @@ class ToolMissing(ConvenantgenError):
 
 class ConversionError(ConvenantgenError):
     """LibreOffice failed to convert a document, even after a retry."""
+
+
+class UnsafePath(ConvenantgenError):
+    """A path of the project leaves it (a symbolic link outside, a loop, a broken link)."""
+
+
+class TemplateFailed(ConvenantgenError):
+    """A template or wording entry could not be rendered; the message names it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import sys
 import types
@@ -39,6 +40,7 @@ from ..errors import (
     close_matches,
     did_you_mean,
 )
+from ..read.paths import Skipped, shown, walk
 from ..read.project import Project
 from ..read.sources import Locator, load_file
 from ..read.templates import Templates
@@ -103,7 +105,28 @@ def check_templates(project: Project | None) -> Report:
     if templates.project_dir is None or not templates.project_dir.is_dir():
         return report
     known = specs()
-    for path in sorted(p for p in templates.project_dir.rglob("*") if p.is_file()):
+    root = Path(os.path.realpath(templates.root or templates.project_dir))
+    for name in sorted(known):
+        if (templates.project_dir / name).is_dir():
+            report.extend(
+                [
+                    _diag(
+                        templates.project_dir / name,
+                        "file-skipped",
+                        f"'{name}' is not read: it is a folder, not a template file",
+                    )
+                ]
+            )
+    for item in walk(templates.project_dir, root):
+        if isinstance(item, Skipped):
+            # A template that is a folder, a broken link or a link out of the project would
+            # otherwise be skipped and the default used, the build exiting 0.
+            name = shown(item.path, templates.project_dir)
+            report.extend(
+                [_diag(item.path, "file-skipped", f"'{name}' is not read: it {item.reason}")]
+            )
+            continue
+        path = item
         name = path.relative_to(templates.project_dir).as_posix()
         if (
             name.endswith((".md", ".txt"))

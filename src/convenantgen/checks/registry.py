@@ -92,6 +92,13 @@ CHECKS: dict[str, CheckInfo] = {
     "aw-enforceability": CheckInfo(W, "enforceability is not stated"),
     "aw-finance": CheckInfo(W, "money is involved but there is no financial paragraph"),
     "aw-publication": CheckInfo(E, "no publication in the Staatscourant"),
+    # characters of names, titles and every text (checks/characters.py)
+    "text-control": CheckInfo(E, "a text holds a control character (ESC, BEL, NUL, ...)"),
+    "text-bidi": CheckInfo(E, "a text holds a bidirectional override or isolate"),
+    "text-nfc": CheckInfo(E, "a name or title is not in Unicode normalisation form NFC"),
+    "text-invisible": CheckInfo(E, "a name or title has no visible character"),
+    "text-hidden-character": CheckInfo(W, "a name or title holds an invisible character"),
+    "text-mixed-script": CheckInfo(W, "a word of a name or title mixes look-alike scripts"),
     # acknowledgements
     "ack-unused": CheckInfo(W, "an acknowledgement matches no finding"),
 }

@@ -7,15 +7,18 @@ with one report of all findings, each resolved to file, line and column.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import Cache, engine_fingerprint
 from ..checks import known_codes, run_checks
+from ..checks.characters import check_characters
 from ..errors import Diagnostic, Report, Severity, UsageError, Where, did_you_mean
 from ..fingerprint import digest
 from ..model.dossier import Dossier, build_dossier
 from ..text.wording import check_entries
+from .paths import confined, problem, shown
 from .project import Project
 from .schemas import KINDS, schema_fingerprint, validate
 from .sources import Locator, Source, load_file, one_line
@@ -36,31 +39,99 @@ class Loaded:
         return self.report.failed(strict)
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Dossier folders: the folder itself if it holds dossier.yaml, else its sub-folders."""
-    if not content_dir.exists():
-        raise UsageError(f"content folder '{content_dir}' does not exist")
-    if not content_dir.is_dir():
-        raise UsageError(f"'{content_dir}' is not a folder")
-    if (content_dir / "dossier.yaml").is_file():
-        return [content_dir]
-    folders = sorted(
-        p
-        for p in content_dir.iterdir()
-        if p.is_dir()
-        and not p.name.startswith((".", "_"))
-        and any(f.suffix in YAML_SUFFIXES for f in p.iterdir())
-    )
-    if not folders:
-        raise UsageError(
-            f"no dossiers in '{content_dir}': expected sub-folders with a dossier.yaml "
-            "(create one with: convenantgen new dossier NAME)"
-        )
+def discover(content_dir: Path, root: Path | None = None) -> list[Path]:
+    """Dossier folders: the folder itself if it holds dossier.yaml, else its sub-folders.
+
+    ``content_dir`` must stay inside ``root`` (the project; default: the folder itself)."""
+    folders, _ = discover_reporting(content_dir, root)
     return folders
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+def discover_reporting(
+    content_dir: Path, root: Path | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """The dossier folders and a finding for every entry of the content folder that is not
+    read although it looks like content (see :func:`_skipped_entry`)."""
+    root = Path(os.path.realpath(root if root is not None else content_dir))
+    if not os.path.lexists(content_dir):
+        raise UsageError(f"content folder '{shown(content_dir)}' does not exist")
+    confined(content_dir, root, "the content folder")
+    if not content_dir.is_dir():
+        raise UsageError(f"'{shown(content_dir)}' is not a folder")
+    if (content_dir / "dossier.yaml").is_file():
+        return [content_dir], []
+    folders, skipped = [], []
+    for entry in sorted(content_dir.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        why = problem(entry, root) or _bad_name(entry)
+        if why:
+            skipped.append(_skip(entry, why))
+        elif entry.is_dir() and any(_looks_like_yaml(f.name) for f in entry.iterdir()):
+            folders.append(entry)
+    if not folders and not skipped:
+        raise UsageError(
+            f"no dossiers in '{shown(content_dir)}': expected sub-folders with a dossier.yaml "
+            "(create one with: convenantgen new dossier NAME)"
+        )
+    return folders, skipped
+
+
+def _bad_name(entry: Path) -> str:
+    if one_line(entry.name) != entry.name:
+        return "has a line break or control character in its name; rename it"
+    return ""
+
+
+def _looks_like_yaml(name: str) -> bool:
+    """A YAML file's name, also when careless: ``X.YAML``, ``x.yaml `` (a trailing space)."""
+    return Path(name.strip().rstrip(".").lower()).suffix in YAML_SUFFIXES
+
+
+def _skip(path: Path, reason: str) -> Diagnostic:
+    return Diagnostic(
+        Severity.ERROR,
+        "file-skipped",
+        f"'{one_line(path.name)}' is not read: it {reason}",
+        Where(path, (), 1, 1),
+        one_line(path.name),
+        line=1,
+        col=1,
+    )
+
+
+def _skipped_entry(path: Path, root: Path) -> str:
+    """Why an entry of a dossier folder that looks like YAML is not read, or ``""``."""
+    why = problem(path, root) or _bad_name(path)
+    if why:
+        return why
+    name = path.name
+    if path.is_dir():
+        return "is a folder; a dossier's YAML files are files directly in its folder"
+    if not path.is_file():
+        return "is not a regular file"
+    if name != name.strip() or name.endswith("."):
+        return "ends in a space or dot; rename it to end in .yaml"
+    if path.suffix not in YAML_SUFFIXES:
+        return "has an upper-case extension; rename it to end in .yaml"
+    return ""
+
+
+def _yaml_files(folder: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The YAML files of a dossier folder, and a finding for each that looks like one but
+    is not read (never silently: a measure left out of a signed text is a real loss)."""
+    found, skipped = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not (
+            _looks_like_yaml(path.name) or path.is_symlink() or _bad_name(path)
+        ):
+            continue
+        why = _skipped_entry(path, root)
+        if why:
+            skipped.append(_skip(path, why))
+        else:
+            found.append(path)
+    return found, skipped
 
 
 def load_dossier(
@@ -69,16 +140,18 @@ def load_dossier(
     day: dt.date | None = None,
     profile: str | None = None,
     cache: Cache | None = None,
+    root: Path | None = None,
 ) -> tuple[Dossier | None, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
     docs: list[tuple[str, Path, object]] = []
     codes = known_codes()
-    for path in _yaml_files(folder):
+    files, diagnostics = _yaml_files(folder, Path(os.path.realpath(root or folder)))
+    for path in files:
         source, problems = load_file(path)
         diagnostics += problems
         if source is None:
             continue
         locator.add(source)
+        diagnostics += check_characters(source.data, path)
         kind = source.data.get("kind")
         if kind not in KINDS:
             diagnostics.append(_kind_problem(source, kind))
@@ -166,7 +239,9 @@ def load_content(
     # The one default of the reference date, for callers that name none (tests, scripts);
     # every command resolves its own once and passes it down.
     day = day or dt.date.today()
-    folders = discover(content_dir)
+    root = project.root if project is not None and project.file is not None else None
+    folders, skipped = discover_reporting(content_dir, root)
+    loaded.report.extend(skipped)
     if only:
         unknown = sorted(set(only) - {f.name for f in folders})
         if unknown:
@@ -177,7 +252,9 @@ def load_content(
         folders = [f for f in folders if f.name in only]
     ids: dict[str, Path] = {}
     for folder in folders:
-        dossier, diagnostics = load_dossier(folder, loaded.locator, day, profile, cache)
+        dossier, diagnostics = load_dossier(
+            folder, loaded.locator, day, profile, cache, root or content_dir
+        )
         loaded.report.extend(loaded.locator.resolve(d) for d in diagnostics)
         if dossier is None:
             continue

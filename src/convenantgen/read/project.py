@@ -13,14 +13,17 @@ given a content folder explicitly also works outside a project, with the default
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..checks import known_codes
-from ..errors import CheckFailed, Diagnostic, Report, Severity, UsageError, Where
+from ..checks.characters import check_characters
+from ..errors import CheckFailed, Diagnostic, Report, Severity, UsageError, Where, one_line
 from ..text.wording import check_entries
+from .paths import problem
 from .schemas import validate
 from .sources import Locator, load_file
 
@@ -136,6 +139,7 @@ def load_project(file: Path) -> Project:
         locator.add(source)
         problems = problems + validate(source.data, "project", file, known_codes())
         problems += _path_problems(source.data, file)
+        problems += check_characters(source.data, file)
         if not problems and isinstance(source.data.get("wording"), Mapping):
             problems += check_entries(source.data["wording"], file, ("wording",))
     report.extend(locator.resolve(d) for d in problems)
@@ -146,19 +150,44 @@ def load_project(file: Path) -> Project:
 
 
 def _path_problems(data: Mapping[str, Any], file: Path) -> list[Diagnostic]:
-
+    """The settings' folders and the site's logo: inside the project, never through a link
+    that leaves it (read/paths.py)."""
+    root = Path(os.path.realpath(file.parent))
     out = []
-    for key, value in (data.get("paths") or {}).items():
-        if isinstance(value, str) and ".." in Path(value).parts:
-            out.append(
-                Diagnostic(
-                    Severity.ERROR,
-                    "project-path",
-                    f"paths.{key} '{value}' leaves the project folder; use a folder inside it",
-                    Where(file, ("paths", key)),
-                )
-            )
+    paths = {**DEFAULT_PATHS, **(data.get("paths") or {})}
+    for key, value in paths.items():
+        if not isinstance(value, str):
+            continue
+        why = (
+            "leaves the project folder"
+            if ".." in Path(value).parts or Path(value).is_absolute()
+            else problem(root / value, root)
+        )
+        if why:
+            where = ("paths", key) if key in (data.get("paths") or {}) else ()
+            out.append(_setting_problem(f"paths.{key} '{value}' {why}", file, where))
+    logo = (data.get("site") or {}).get("logo") if isinstance(data.get("site"), Mapping) else None
+    if isinstance(logo, str) and not logo.startswith(("https://", "http://")):
+        overrides = root / str(paths.get("overrides") or DEFAULT_PATHS["overrides"])
+        why = (
+            "leaves the overrides folder"
+            if ".." in Path(logo).parts or Path(logo).is_absolute()
+            else problem(overrides / logo, root)
+        )
+        if not why and not (overrides / logo).is_file():
+            why = f"is not a file in {overrides.relative_to(root).as_posix()}/"
+        if why:
+            out.append(_setting_problem(f"site.logo '{logo}' {why}", file, ("site", "logo")))
     return out
+
+
+def _setting_problem(message: str, file: Path, where: tuple) -> Diagnostic:
+    return Diagnostic(
+        Severity.ERROR,
+        "project-path",
+        one_line(message) + ("; use a path inside the project" if "leaves" in message else ""),
+        Where(file, where),
+    )
 
 
 def find_project(

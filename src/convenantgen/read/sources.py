@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from ..errors import Diagnostic, Severity, Where
+from ..errors import Diagnostic, Severity, Where, one_line
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a dossier file is hand-written text; 2 MiB is far beyond that
 MAX_EXPANDED_NODES = 200_000  # aliases may not blow a document up beyond this many values
@@ -61,23 +60,6 @@ class Source:
     path: Path
     data: Any
     sha256: str = ""  # of the file's bytes: what a cached validation result is keyed by
-
-
-def one_line(text: str) -> str:
-    """``text`` with line breaks and other control characters shown as escapes.
-
-    A diagnostic is one ``file:line:col: ...`` line; a value quoted in it (an id, a key, a
-    date) must not break that line or hide characters.
-    """
-    out = []
-    for char in text:
-        if char in "\n\r\t":
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char])
-        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} and char != "\u200d":
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def _diag(path: Path, line: int, col: int, code: str, message: str) -> Diagnostic:

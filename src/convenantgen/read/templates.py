@@ -9,13 +9,17 @@ Pelican and MkDocs. Checking them against their contexts is :mod:`convenantgen.b
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import FileSystemLoader
 from ruamel.yaml import YAML
 
+from ..errors import UnsafePath
 from ..resources import templates_dir
 from ..text.wording import WORDING_FILE, Wording, flatten
+from .paths import confined, shown
 from .project import Project
 
 # ---------------------------------------------------------------------------------------------
@@ -27,17 +31,28 @@ class Templates:
     """Where each template comes from: the project's folder first, the engine's defaults after."""
 
     project_dir: Path | None = None
+    root: Path | None = None  # the project's folder, which every template must stay inside
 
     @classmethod
     def of(cls, project: Project | None) -> Templates:
-        return cls(project.templates_dir if project is not None else None)
+        if project is None:
+            return cls()
+        return cls(project.templates_dir, project.root)
 
     def own(self, name: str) -> Path | None:
-        """The project's own version of ``name``, if it has one."""
+        """The project's own version of ``name``, if it has one. A project entry of that name
+        that cannot be used (a folder, a broken link, a link out of the project) stops the
+        run: using the default instead would hide that the project's template was ignored."""
         if self.project_dir is None:
             return None
         path = self.project_dir / name
-        return path if path.is_file() else None
+        if not os.path.lexists(path):
+            return None
+        root = Path(os.path.realpath(self.root or self.project_dir))
+        real = confined(path, root, "the template")
+        if not real.is_file():
+            raise UnsafePath(f"the template '{shown(path, root)}' is not a file")
+        return path
 
     def path(self, name: str) -> Path:
         return self.own(name) or default_path(name)
@@ -55,3 +70,19 @@ class Templates:
 
 def default_path(name: str) -> Path:
     return templates_dir() / name
+
+
+class ConfinedLoader(FileSystemLoader):
+    """Jinja's file loader over a project's templates folder that refuses, by name, a
+    template reached through a link out of the project (Jinja would follow it)."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+        self.root = Path(os.path.realpath(root))
+
+    def get_source(self, environment, template):
+        path = self.folder / template
+        if os.path.lexists(path):
+            confined(path, self.root, "the template")
+        return super().get_source(environment, template)

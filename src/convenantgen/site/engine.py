@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -43,6 +44,7 @@ from ..errors import ConvenantgenError
 from ..fingerprint import digest
 from ..model.derive import SITE_FOLDERS
 from ..model.dossier import Dossier
+from ..read.paths import confined_files
 from ..read.project import Project, Settings
 from ..read.templates import Templates
 from ..render.markdown import agreement_markdown, consolidated_markdown
@@ -100,7 +102,7 @@ def render_site_sources(
         templates_folder = project.templates_dir
     if contexts is None:
         contexts = [build_context(d, wording) for d in dossiers]
-    render = Pages(templates_folder).render
+    render = Pages(templates_folder, project.root if project is not None else None).render
     facts = [DossierFacts.of(d, reference_date) for d in dossiers]
     # Grouped once: looking a dossier's files up in all downloads grows with the square.
     by_dossier: dict[str, list[dict]] = {}
@@ -246,13 +248,29 @@ def config_file() -> Path:
 def theme_dir(project: Project | None, work: Path) -> Path:
     """Material's ``custom_dir``: the engine's overrides, with the project's ``overrides/``
     copied on top (MkDocs takes one folder, so the two layers are merged into ``work``)."""
-    own = project.overrides_dir if project is not None else None
-    if own is None or not own.is_dir() or not any(own.iterdir()):
+    own = _overrides(project)
+    if not own:
         return THEME_DIR
     merged = work / "theme"
     shutil.copytree(THEME_DIR, merged, dirs_exist_ok=True)
-    shutil.copytree(own, merged, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*"))
+    _copy_overrides(own, merged)
     return merged
+
+
+def _overrides(project: Project | None) -> list[tuple[str, Path]]:
+    """The project's override files (the folder's README aside), each confined to the
+    project: a link out of it is refused by name, never copied into the public site."""
+    folder = project.overrides_dir if project is not None else None
+    if folder is None or not (folder.is_dir() or folder.is_symlink()):
+        return []
+    files = confined_files(folder, project.root, "the overrides folder")
+    return [(rel, path) for rel, path in files if not rel.startswith("README")]
+
+
+def _copy_overrides(files: list[tuple[str, Path]], target: Path) -> None:
+    for rel, path in files:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / rel)
 
 
 def project_config(project: Project | None) -> dict:
@@ -404,11 +422,7 @@ def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Pa
     own = project_config(project)
     theme_root = work / "theme"
     shutil.copytree(THEME_DIR, theme_root, ignore=shutil.ignore_patterns("partials"))
-    own_overrides = project.overrides_dir if project is not None else None
-    if own_overrides is not None and own_overrides.is_dir():
-        shutil.copytree(
-            own_overrides, theme_root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README*")
-        )
+    _copy_overrides(_overrides(project), theme_root)
     # Zensical's navigation is one tree that its pages expand in the browser: pruning (for
     # MkDocs' page size) would leave every section empty.
     features = [f for f in base["theme"].get("features", []) if f != "navigation.prune"]
@@ -431,7 +445,9 @@ def site_key(docs_dir: Path, project, engine: str) -> str:
     """What the built site depends on besides the engine: its sources (pages, charts, open
     data and, for Zensical, the downloads), MkDocs' configuration, the project's settings and
     theme overrides, the site engine and $SOURCE_DATE_EPOCH."""
-    overrides = project.overrides_dir if project is not None else None
+    overrides = [
+        (rel, hashlib.sha256(p.read_bytes()).hexdigest()) for rel, p in _overrides(project)
+    ]
     return digest(
         "site",
         engine_fingerprint(),
@@ -439,7 +455,7 @@ def site_key(docs_dir: Path, project, engine: str) -> str:
         folder_hashes(docs_dir),
         config_file().read_bytes(),
         project_config(project),
-        folder_hashes(overrides) if overrides is not None and overrides.is_dir() else [],
+        overrides,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     )
 

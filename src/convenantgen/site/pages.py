@@ -18,17 +18,22 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import TemplateError
 
-from ..errors import ConvenantgenError
+from ..errors import TemplateFailed
+from ..read.templates import ConfinedLoader
 from ..resources import templates_dir
 from ..text.markdown import front_matter, h, md
 from ..text.sandbox import Sandbox
 
 
-def _env(project_templates: Path | None, **options: Any) -> Sandbox:
-    """A sandboxed environment over the project's templates first, then the engine's."""
-    folders = [str(p) for p in (project_templates, templates_dir()) if p is not None]
+def _env(project_templates: Path | None, root: Path | None = None, **options: Any) -> Sandbox:
+    """A sandboxed environment over the project's templates first, then the engine's; a
+    project template may not lead out of the project (``root``)."""
+    loaders = [FileSystemLoader(str(templates_dir()))]
+    if project_templates is not None:
+        own = ConfinedLoader(project_templates, root or project_templates)
+        loaders.insert(0, own)
     return Sandbox(
-        loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
+        loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -37,25 +42,25 @@ def _env(project_templates: Path | None, **options: Any) -> Sandbox:
     )
 
 
-def markdown_env(project_templates: Path | None = None) -> Sandbox:
+def markdown_env(project_templates: Path | None = None, root: Path | None = None) -> Sandbox:
     """The environment of the site's Markdown templates: the project's first, then defaults."""
-    env = _env(project_templates, autoescape=False, finalize=md)
+    env = _env(project_templates, root, autoescape=False, finalize=md)
     env.filters["h"] = h
     env.globals["front_matter"] = front_matter
     return env
 
 
-def xml_env(project_templates: Path | None = None) -> Sandbox:
+def xml_env(project_templates: Path | None = None, root: Path | None = None) -> Sandbox:
     """The environment of the site's XML templates (the feed): autoescaped for XML."""
-    return _env(project_templates, autoescape=True)
+    return _env(project_templates, root, autoescape=True)
 
 
 class Pages:
     """Renders the site's pages with one environment (templates are parsed once)."""
 
-    def __init__(self, project_templates: Path | None = None) -> None:
-        self.env = markdown_env(project_templates)
-        self.xml = xml_env(project_templates)
+    def __init__(self, project_templates: Path | None = None, root: Path | None = None) -> None:
+        self.env = markdown_env(project_templates, root)
+        self.xml = xml_env(project_templates, root)
 
     def render(self, name: str, **values: Any) -> str:
         env = self.xml if name.endswith(".xml") else self.env
@@ -64,4 +69,4 @@ class Pages:
         except TemplateError as exc:
             # Templates are checked before the build (templating.check_templates); this is the
             # last guard, for a value that only fails with some data.
-            raise ConvenantgenError(f"the site template '{name}' failed: {exc}") from None
+            raise TemplateFailed(f"the site template '{name}' failed: {exc}") from None

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from jinja2 import Template
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateError, TemplateRuntimeError
 from jinja2.sandbox import SandboxedEnvironment
 
 MAX_OUTPUT = 20_000_000  # characters per rendered template (a Word body is a few MB at most)
@@ -45,8 +45,19 @@ class LimitedTemplate(Template):
                     raise RenderLimit(f"the template took more than {MAX_SECONDS:g} s")
         except RenderLimit:
             raise
-        except Exception:
+        except TemplateError:
             self.environment.handle_exception()
+        except RecursionError:
+            # A macro that calls itself: Python's stack ends it; the caller names the template.
+            raise RenderLimit(
+                "the template calls itself without end (a recursive macro?)"
+            ) from None
+        except (OverflowError, MemoryError) as exc:
+            # range(10**12) ("Range too big"), a number too large to show
+            raise RenderLimit(str(exc) or type(exc).__name__) from None
+        except Exception as exc:
+            # 1/0, "a" + 1, int("x"): a mistake of the template, never a traceback.
+            raise TemplateRuntimeError(f"{type(exc).__name__}: {exc}") from None
         return self.environment.concat(parts)  # type: ignore[attr-defined]
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
-from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.exceptions import TemplateError
 from ruamel.yaml import YAML
 
-from ..errors import ConvenantgenError, Diagnostic, Severity, Where, did_you_mean
+from ..errors import Diagnostic, Severity, TemplateFailed, Where, did_you_mean
 from ..resources import templates_dir
 from ..states import AccessionStatus, AgreementStage, TermState
 from .sandbox import Sandbox
@@ -200,9 +200,11 @@ class Wording:
 def _render(key: str, source: str, values: Mapping[str, Any]) -> str:
     try:
         return _compile(source).render(values)
-    except (UndefinedError, SecurityError, TemplateSyntaxError) as exc:
+    except TemplateError as exc:
         # check_wording holds every entry against VARIABLES first; this is the last guard.
-        raise ConvenantgenError(f"wording entry '{key}' cannot be rendered: {exc}") from None
+        raise TemplateFailed(f"wording entry '{key}' cannot be rendered: {exc}") from None
+    except RecursionError:
+        raise TemplateFailed(f"wording entry '{key}' is nested too deeply to read") from None
 
 
 @cache

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from ...context.agreement import AccessionContext, AgreementContext
 from ...context.dossier import DossierContext, build_context
-from ...errors import ConvenantgenError
+from ...errors import TemplateFailed
 from ...model.derive import accession_stem, agreement_stem, signatures_stem
 from ...model.dossier import Dossier
 from ...read.templates import Templates
@@ -128,7 +128,7 @@ def render_template(
     except TemplateError as exc:
         # Project templates are checked before the build; what is left is a limit (a loop
         # without end) or a value that only fails with some data.
-        raise ConvenantgenError(f"the template {path.name} failed: {exc}") from None
+        raise TemplateFailed(f"the template {path.name} failed: {exc}") from None
 
 
 def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
