@@ -16,7 +16,12 @@ The cache lives in the project (``.convenantgen-cache/``, git-ignored). It is sa
   corrupted or half-written entry (a disk error, a copy that stopped) is a miss: it is removed
   and made again;
 - it is bounded: after each build the least recently used entries (by modification time, which
-  a hit refreshes) are removed until it is under its limit.
+  a hit refreshes) are removed until it is under its limit;
+- damage never fails a build, it costs a rebuild: a cache folder that is a plain file or a
+  symbolic link is not read (every entry is a miss) and is replaced by a folder when the build
+  succeeded; a file where a folder of the cache should be, or a folder where an entry should
+  be, is removed when an entry is written there; the temporary files of a build killed while
+  writing are removed after :data:`STALE_SECONDS`.
 
 A build puts its new entries in its staging folder and moves them into the cache only when
 everything else succeeded, so a failed build leaves the cache as it was.
@@ -34,6 +39,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -51,6 +57,7 @@ LAYOUT = "v1"  # the folder of this entry format inside the cache
 _MAGIC = b"convenantgen-cache-1 "
 KINDS = ("docx", "batch", "pdf", "package", "site", "meta")
 _TEMP_PREFIX = ".tmp-"
+STALE_SECONDS = 3600  # a temporary file this old belongs to a build that was killed
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Libraries whose version can change the bytes of an output.
 _LIBRARIES = (
@@ -102,23 +109,37 @@ class Cache:
         self._spool: Path | None = None  # where a build keeps new entries until it succeeded
         self._pending: dict[tuple[str, str], bytes] = {}  # new entries before the spool exists
         self._lock = threading.Lock()
+        # A cache folder that is a file or a link (to anywhere) is damage: not read, replaced
+        # by a folder of our own once the build succeeded.
+        self.damaged = self.root.is_symlink() or (
+            os.path.lexists(self.root) and not self.root.is_dir()
+        )
 
     # -- reading --------------------------------------------------------------------------
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / LAYOUT / kind / key[:2] / key
 
-    def folder(self, kind: str) -> Path:
+    def folder(self, kind: str) -> Path | None:
         """A folder that another cache manages in its own way inside this one (the site
-        engine's compiled templates): counted, evicted and cleared with the entries."""
-        return self.root / LAYOUT / kind / "files"
+        engine's compiled templates): counted, evicted and cleared with the entries. None when
+        it cannot be made (a damaged cache): the caller works without it."""
+        if self.damaged:
+            return None
+        path = self.root / LAYOUT / kind / "files"
+        try:
+            _clear_way(self.root, path, folder=True)
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return path
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry's content, or None (missing, or damaged: then it is removed)."""
         data = self._pending.get((kind, key))
         if data is None and self._spool is not None:
             data = _read_entry(self._spool / kind / key)
-        if data is None:
+        if data is None and not self.damaged:
             path = self.path(kind, key)
             try:
                 raw = path.read_bytes()
@@ -172,11 +193,17 @@ class Cache:
             spooled = [p for p in self._spool.glob("*/*") if p.is_file()]
         if not spooled and not self._pending:
             return
+        if self.damaged:
+            # Ours to replace: only the link itself or the plain file goes, never its target.
+            self.root.unlink()
+            self.damaged = False
         for (kind, key), data in self._pending.items():
+            _clear_way(self.root, self.path(kind, key))
             _write_atomic(self.path(kind, key), _wrap(data))
         self._pending.clear()
         for entry in spooled:
             target = self.path(entry.parent.name, entry.name)
+            _clear_way(self.root, target)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.replace(entry, target)
@@ -191,16 +218,22 @@ class Cache:
     def entries(self) -> list[tuple[Path, os.stat_result]]:
         out = []
         base = self.root / LAYOUT
-        if not base.is_dir():
-            return out
+        if self.damaged or base.is_symlink() or not base.is_dir():
+            return out  # never followed out of the cache
         for path in base.glob("*/*/*"):
             with contextlib.suppress(OSError):
                 out.append((path, path.stat()))
         return out
 
     def prune(self) -> int:
-        """Remove the least recently used entries until the cache is under its limit."""
+        """Remove the least recently used entries until the cache is under its limit, and the
+        temporary files of builds that were killed while writing."""
         entries = self.entries()
+        stale = time.time() - STALE_SECONDS
+        for path, st in entries:
+            if path.name.startswith(_TEMP_PREFIX) and st.st_mtime < stale:
+                with contextlib.suppress(OSError):
+                    path.unlink()
         total = sum(st.st_size for _, st in entries)
         removed = 0
         for path, st in sorted(entries, key=lambda e: (e[1].st_mtime_ns, e[0].name)):
@@ -216,8 +249,11 @@ class Cache:
         """Remove every entry; returns (entries, bytes) removed."""
         entries = [(p, st) for p, st in self.entries() if not p.name.startswith(_TEMP_PREFIX)]
         size = sum(st.st_size for _, st in entries)
-        if self.root.is_dir():
-            shutil.rmtree(self.root / LAYOUT, ignore_errors=True)
+        if not self.damaged and self.root.is_dir():
+            if (self.root / LAYOUT).is_symlink():
+                (self.root / LAYOUT).unlink()
+            else:
+                shutil.rmtree(self.root / LAYOUT, ignore_errors=True)
         return len(entries), size
 
     def info(self) -> dict[str, tuple[int, int]]:
@@ -265,6 +301,21 @@ def _read_entry(path: Path) -> bytes | None:
         return _unwrap(path.read_bytes())
     except OSError:
         return None
+
+
+def _clear_way(root: Path, path: Path, *, folder: bool = False) -> None:
+    """Remove what blocks ``path`` inside the cache ``root``: a file or link where one of its
+    folders should be, a folder (or, with ``folder``, a file) where it should be."""
+    here = root
+    for part in path.relative_to(root).parts[:-1]:
+        here = here / part
+        if here.is_symlink() or (os.path.lexists(here) and not here.is_dir()):
+            here.unlink()
+    if folder:
+        if path.is_symlink() or (os.path.lexists(path) and not path.is_dir()):
+            path.unlink()
+    elif path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

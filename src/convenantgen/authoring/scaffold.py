@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConvenantgenError, UsageError
+from ..errors import ConvenantgenError, UsageError, one_line
 from ..model.dates import parse_iso_date
 from ..read.jsonschema import write_all
 from ..read.load import load_content
@@ -545,11 +545,21 @@ def init_project(target: Path, out, *, title: str | None = None) -> Path:
     JSON Schemas for editors. The project appears complete or not at all."""
 
     target = Path(target)
+    if target.is_symlink():
+        # The project is moved into place with a rename, which would replace the link, not
+        # fill the folder it points to: name that folder instead.
+        raise UsageError(
+            f"'{one_line(str(target))}' is a symbolic link; name the folder itself "
+            f"('{one_line(os.path.realpath(target))}')"
+        )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"'{target}' exists and is not an empty folder; choose a new one")
-    parent = target.resolve().parent
+        raise UsageError(
+            f"'{one_line(str(target))}' exists and is not an empty folder; choose a new one"
+        )
+    parent = target.absolute().parent
     if not parent.is_dir():
-        raise UsageError(f"'{parent}' does not exist; create it first")
+        what = "is not a folder" if os.path.lexists(parent) else "does not exist; create it first"
+        raise UsageError(f"'{one_line(str(parent))}' {what}")
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=parent))
     try:
         shutil.copytree(PROJECT_TEMPLATE, staging, dirs_exist_ok=True)

@@ -136,7 +136,11 @@ def open_cache(project: Project | None) -> Cache | None:
     """The project's cache; none outside a project (nothing is written beside the content)."""
     if project is None or project.file is None:
         return None
-    return project_cache(project.root, limit_mb=project.settings.cache_mb)
+    cache = project_cache(project.root, limit_mb=project.settings.cache_mb)
+    if cache.damaged:
+        # Damage costs a rebuild, never the build (convenantgen.cache).
+        cache.stats.problem = f"{cache.root.name} was not a folder: nothing reused, made anew"
+    return cache
 
 
 @dataclass(frozen=True)

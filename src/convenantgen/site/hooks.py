@@ -18,7 +18,7 @@ CACHE_VARIABLE = "CONVENANTGEN_JINJA_CACHE"
 
 def on_env(env, config, files):
     folder = os.environ.get(CACHE_VARIABLE)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    if folder and os.path.isdir(folder) and not os.path.islink(folder):
+        # A damaged cache costs the compile, never the build (convenantgen.cache).
         env.bytecode_cache = FileSystemBytecodeCache(folder)
     return env
