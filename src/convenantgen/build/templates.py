@@ -44,6 +44,7 @@ from ..read.paths import Skipped, shown, walk
 from ..read.project import Project
 from ..read.sources import Locator, load_file
 from ..read.templates import Templates
+from ..render.docx.template import doctype_message, doctype_parts
 from ..site.pages import markdown_env
 from ..text.wording import VARIABLES, WORDING_FILE, check_entries, text_env
 
@@ -155,6 +156,9 @@ def check_template(path: Path, spec: TemplateSpec, project: Project | None = Non
     if spec.name == WORDING_FILE:
         return _check_wording_file(path)
     if spec.name.endswith(".docx"):
+        declared = doctype_parts(path.read_bytes())
+        if declared:
+            return [_diag(path, "template-corrupt", doctype_message(declared))]
         try:
             source = docx_source(path)
             unbalanced = unbalanced_tags(path)

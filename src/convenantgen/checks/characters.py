@@ -55,8 +55,13 @@ def _finding(code: str, message: str, file: Path, path: tuple, text: str) -> Dia
     return Diagnostic(CHECKS[code].severity, code, message, Where(file, path), one_line(text))
 
 
+# Unicode gives control characters no name; these are the ones people meet.
+_CONTROL_NAMES = {0: "NULL", 7: "BELL", 8: "BACKSPACE", 13: "CARRIAGE RETURN", 27: "ESCAPE"}
+
+
 def _named(char: str) -> str:
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "CONTROL CHARACTER")
+    return f"U+{ord(char):04X} {name}"
 
 
 def check_characters(data: Any, file: Path) -> list[Diagnostic]:
@@ -110,11 +115,13 @@ def _name_findings(text: str, shown: str, file: Path, path: tuple) -> list[Diagn
         ]
     normal = unicodedata.normalize("NFC", text)
     if normal != text:
+        mark = next((c for c in text if unicodedata.combining(c)), None)
+        how = f" ({_named(mark)} after its letter)" if mark else ""
         out.append(
             _finding(
                 "text-nfc",
-                f"'{shown}' is not in Unicode form NFC (a letter and its accent written as "
-                f"two characters); write '{one_line(normal[:60])}'",
+                f"'{shown}' is not in Unicode form NFC: a letter and its accent are written "
+                f"as two characters{how}; write the letter as one character",
                 file,
                 path,
                 text,
@@ -157,6 +164,7 @@ def _look_alike(word: str) -> str:
     char = found[0]["character"]
     like = found[0]["homoglyphs"][0]["c"] if found[0]["homoglyphs"] else "?"
     return (
-        f"the word '{one_line(word)}' mixes the scripts {' and '.join(scripts).title()}; "
+        f"the word '{one_line(word)}' mixes the scripts "
+        f"{' and '.join(x.title() for x in scripts)}; "
         f"{_named(char)} looks like '{like}'. Write it in one script"
     )

@@ -41,8 +41,10 @@ from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment
+from jinja2.exceptions import TemplateError
 from lxml import etree
 
+from ...errors import TemplateFailed
 from .slim import slim
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -237,8 +239,59 @@ def prepared(path: Path, env: Environment) -> PreparedTemplate:
     if template is None:
         if len(_PREPARED) >= 64:  # a long `serve` with edited templates
             _PREPARED.clear()
-        template = _PREPARED[key] = PreparedTemplate(path.read_bytes(), env)
+        data = path.read_bytes()
+        declared = doctype_parts(data)
+        if declared:
+            raise TemplateFailed(f"the template {path.name}: {doctype_message(declared)}")
+        try:
+            template = PreparedTemplate(data, env)
+        except TemplateError:
+            raise
+        except Exception as exc:  # lxml, zipfile and python-docx raise many kinds
+            raise TemplateFailed(
+                f"the template {path.name} is not a readable Word document "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
+        _PREPARED[key] = template
     return template
+
+
+_DOCTYPES = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_SCAN_LIMIT = 512 * 1024 * 1024  # uncompressed bytes looked at, over all parts
+_CHUNK = 1024 * 1024
+
+
+def doctype_parts(data: bytes) -> list[str]:
+    """The parts of a .docx that declare a DOCTYPE. Word never writes one; it is how an XML
+    file declares entities (an external one reads a file, many nested ones fill the memory),
+    so a template with one is refused before any XML parser sees it. Parts are read in
+    chunks (a DOCTYPE may follow a long comment); past the limit the rest counts as one."""
+    found: list[str] = []
+    budget = _SCAN_LIMIT
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                tail = b""
+                with archive.open(info) as part:
+                    while chunk := part.read(_CHUNK):
+                        budget -= len(chunk)
+                        window = tail + chunk
+                        if budget < 0 or any(mark in window for mark in _DOCTYPES):
+                            found.append(info.filename)
+                            break
+                        tail = window[-32:]
+                if budget < 0:
+                    break
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return found  # not a zip at all: reported as such where it is opened
+    return found
+
+
+def doctype_message(parts: list[str]) -> str:
+    return (
+        f"{', '.join(parts)} declares a DOCTYPE (XML entities), which Word never writes; "
+        "save the template again from Word"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
