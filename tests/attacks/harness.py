@@ -41,6 +41,7 @@ class Attack:
     replaces_out: bool = False  # a successful build replaces the previous output
     timeout: float = 180
     after: Callable[[Path], str] | None = None  # an extra judgement: "" when fine
+    never_says: tuple[str, ...] = ()  # output lines that must not appear (faked diagnostics)
 
 
 @dataclass
@@ -128,6 +129,9 @@ def run(attack: Attack, sandbox: Path) -> Outcome:
         problems.append(f"exit {code}, expected {attack.exit}")
     if attack.says not in output:
         problems.append(f"output lacks {attack.says!r}")
+    for line in attack.never_says:
+        if line in output.splitlines():
+            problems.append(f"the output has the line {line!r}")
     if "Traceback (most recent call last)" in output:
         problems.append("a traceback was printed")
     errors = [line for line in output.splitlines() if line.startswith("convenantgen: error:")]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from .cases import ATTACKS
+from .cases import ATTACKS as EARLIER
+from .cases_round3 import ROUND3
 from .harness import make_sandbox, run
+
+ATTACKS = EARLIER + ROUND3
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
@@ -28,5 +31,29 @@ def test_every_class_of_the_issue_has_cases():
         "malformed-tag",
         "chained-periods",
         "csv-formula",
+        # issue 23
+        "outside-override",
+        "outside-logo",
+        "outside-content-folder-symlink-loop",
+        "unicode-cyrillic",
+        "unicode-right-to-left",
+        "unicode-zero-width-space-as-name",
+        "unicode-control-characters",
+        "skipped-upper-case",
+        "skipped-trailing-space",
+        "skipped-newline",
+        "skipped-template-that-is-a-folder",
+        "skipped-template-broken-symlink",
+        "traceback-docx-external-entity",
+        "traceback-recursive-macro",
+        "traceback-huge-range",
+        "traceback-title-not-utf8-in-new",
+        "traceback-title-not-utf8-in-init",
+        "cache-folder-is-a-plain-file",
+        "cache-two-concurrent-builds",
+        "cache-killed-during-write",
+        "message-init-through-symlink",
+        "outside-override-symlink-to-etc",
+        "diff-tree-folder-named-dotdot",
     ):
         assert word in names, word

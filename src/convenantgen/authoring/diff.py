@@ -15,11 +15,12 @@ from pathlib import Path
 
 from ..context.agreement import target_text
 from ..context.in_force import segments
-from ..errors import ConvenantgenError, ToolMissing, UsageError
+from ..errors import ConvenantgenError, ToolMissing, UsageError, one_line
 from ..model.derive import dossier_term
 from ..model.dossier import Dossier, Target
 from ..model.references import build_index, render_text
 from ..read.load import YAML_SUFFIXES, load_content
+from ..read.sources import MAX_FILE_BYTES
 from ..text import formatting as fmt
 from ..text.markdown import md
 
@@ -95,14 +96,15 @@ def export(root: Path, rev: str, content_rel: str, dest: Path) -> Path:
     every entry is checked before anything is written, and each file is written only when its
     path stays inside ``dest``. Only regular files are exported (no symbolic links)."""
     commit = _verify(root, rev)
-    listing = _git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", content_rel], root)
+    listing = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", content_rel], root)
     base = dest.resolve()
     plan: list[tuple[Path, str]] = []
     for entry in filter(None, listing.split(b"\0")):
         meta, _, raw_name = entry.partition(b"\t")
-        mode, kind, sha = meta.decode("ascii", "replace").split(" ")
-        name = raw_name.decode("utf-8", "replace")
-        parts = name.split("/")
+        mode, kind, sha, size = meta.decode("ascii", "replace").split()
+        # A name from git is shown on one line: a newline in it must not fake output lines.
+        name = one_line(raw_name.decode("utf-8", "replace"))
+        parts = raw_name.decode("utf-8", "replace").split("/")
         if any(part in ("", ".", "..") or "\\" in part for part in parts):
             raise ConvenantgenError(
                 f"{rev} has a file named '{name}' in its tree, which would leave the folder it "
@@ -110,8 +112,13 @@ def export(root: Path, rev: str, content_rel: str, dest: Path) -> Path:
             )
         if kind != "blob" or mode not in ("100644", "100755"):
             continue  # symbolic links and submodules are not content
-        if Path(name).suffix not in YAML_SUFFIXES:
+        if Path(parts[-1]).suffix not in YAML_SUFFIXES:
             continue
+        if size.isdigit() and int(size) > MAX_FILE_BYTES:
+            raise ConvenantgenError(
+                f"{rev}: '{name}' is {int(size):,} bytes, more than a dossier file may be "
+                f"({MAX_FILE_BYTES:,}); not comparing this revision"
+            )
         target = (dest / Path(*parts)).resolve()
         if base not in target.parents:
             raise ConvenantgenError(f"{rev}: '{name}' would be written outside {dest}")

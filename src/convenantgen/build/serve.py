@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -16,6 +17,7 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 
 from ..cache import CacheStats
 from ..errors import CheckFailed, ConvenantgenError, Severity
+from ..read.paths import Skipped, walk
 from ..read.project import Project
 from ..site.engine import SIDECAR, render_site_sources, theme_dir, write_derived_config
 from .inputs import load_inputs
@@ -27,9 +29,11 @@ from .run import preview_downloads
 
 def _snapshot(content_dir: Path) -> dict[str, tuple[int, int]]:
     out = {}
-    for path in sorted(content_dir.rglob("*")):
-        if path.suffix in {".yaml", ".yml"} and path.is_file():
-            stat = path.stat()
+    # walk, not rglob: a link loop inside the content is listed once, not followed for ever.
+    for item in walk(content_dir, Path(os.path.realpath(content_dir)).parent):
+        path = item.path if isinstance(item, Skipped) else item
+        with contextlib.suppress(OSError):
+            stat = path.lstat()
             out[str(path)] = (stat.st_mtime_ns, stat.st_size)
     return out
 
