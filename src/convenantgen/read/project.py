@@ -158,11 +158,14 @@ def _path_problems(data: Mapping[str, Any], file: Path) -> list[Diagnostic]:
     for key, value in paths.items():
         if not isinstance(value, str):
             continue
-        why = (
-            "leaves the project folder"
-            if ".." in Path(value).parts or Path(value).is_absolute()
-            else problem(root / value, root)
-        )
+        if ".." in Path(value).parts:
+            why = "leaves the project folder"
+        elif key == "output":
+            why = ""  # written, not read (the build's own rules guard it, as for --out)
+        elif Path(value).is_absolute():
+            why = "leaves the project folder"
+        else:
+            why = problem(root / value, root)
         if why:
             where = ("paths", key) if key in (data.get("paths") or {}) else ()
             out.append(_setting_problem(f"paths.{key} '{value}' {why}", file, where))
