@@ -69,6 +69,18 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# Every error that stops a run, mapped to the exit code it gives, most specific first: usage
+# errors exit 2 (as argparse does), every other problem of the user's input or machine 1.
+EXIT_CODES: tuple[tuple[type[ConvenantgenError], int], ...] = (
+    (UsageError, 2),
+    (ConvenantgenError, 1),
+)
+
+
+def exit_code(exc: ConvenantgenError) -> int:
+    return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+
+
 def _add_project_everywhere(sub) -> None:
     """``--project`` after any command too (``convenantgen new dossier x --project p``)."""
     for choice in sub.choices.values():
@@ -134,16 +146,16 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")
     _quiet_logging()
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate)
     try:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)  # a usage error exits 2 here (SystemExit)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         _check_text(parser, args)
         return args.func(args)
     except ConvenantgenError as exc:
         print(f"convenantgen: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return exit_code(exc)
     except MemoryError:
         print(
             "convenantgen: error: out of memory (a template that repeats without end?)",
