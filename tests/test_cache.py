@@ -345,8 +345,18 @@ def test_the_cache_size_is_a_project_setting(tmp_path):
 
 def test_a_cache_that_cannot_be_written_does_not_fail_the_build(tmp_path):
     project = _project(tmp_path / "project")
-    (project / CACHE_FOLDER).write_text("a file where the cache folder should be\n")
-    cache = _build(project, "uit", pdf=False, site=False)
+    # /proc takes no new folders, not even from root.
+    cache = _build(project, "uit", pdf=False, site=False, cache=Cache(Path("/proc/cg-cache")))
     assert cache.stats.problem.startswith("the cache was not written (")
     assert "the cache was not written" in cache.stats.summary()
     assert (project / "uit" / "proef" / "proef-basis.docx").is_file()
+
+
+def test_a_plain_file_as_the_cache_folder_is_replaced_by_the_build(tmp_path):
+    project = _project(tmp_path / "project")
+    (project / CACHE_FOLDER).write_text("a file where the cache folder should be\n")
+    first = _build(project, "uit", pdf=False, site=False)
+    assert first.stats.hits.total() == 0
+    assert (project / CACHE_FOLDER).is_dir()
+    second = _build(project, "uit", pdf=False, site=False)
+    assert second.stats.hits["docx"] > 0 and second.stats.misses["docx"] == 0

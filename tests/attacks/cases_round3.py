@@ -313,7 +313,7 @@ ROUND3: list[Attack] = [
         "outside-dossier-file-symlink",
         ("check",),
         1,
-        "[file-skipped] 'geheim.yaml' is not read: it is a symbolic link to '/etc/passwd'",
+        "geheim.yaml:1:1: error [file-outside] file is a symbolic link to a place outside",
         setup=_link(str(DOSSIER / "geheim.yaml"), "/etc/passwd"),
     ),
     Attack(

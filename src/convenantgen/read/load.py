@@ -102,7 +102,10 @@ def _skip(path: Path, reason: str) -> Diagnostic:
 
 def _skipped_entry(path: Path, root: Path) -> str:
     """Why an entry of a dossier folder that looks like YAML is not read, or ``""``."""
-    why = problem(path, root) or _bad_name(path)
+    outside = problem(path, root)
+    if outside and os.path.isfile(path):
+        return ""  # a link to a file outside: load_file refuses it by name ([file-outside])
+    why = outside or _bad_name(path)
     if why:
         return why
     name = path.name
@@ -151,12 +154,15 @@ def load_dossier(
         if source is None:
             continue
         locator.add(source)
-        diagnostics += check_characters(source.data, path)
         kind = source.data.get("kind")
         if kind not in KINDS:
             diagnostics.append(_kind_problem(source, kind))
+            diagnostics += check_characters(source.data, path)
             continue
         problems = _validated(source, kind, codes, cache)
+        # The Unicode policy, where the schema has not already said something of the value.
+        said = {d.where.path for d in problems}
+        diagnostics += [d for d in check_characters(source.data, path) if d.where.path not in said]
         if not problems and isinstance(source.data.get("formulas"), dict):
             # An agreement's own formulas are wording: held against the same contract.
             problems = check_entries(
@@ -239,7 +245,13 @@ def load_content(
     # The one default of the reference date, for callers that name none (tests, scripts);
     # every command resolves its own once and passes it down.
     day = day or dt.date.today()
-    root = project.root if project is not None and project.file is not None else None
+    # Confined to the project; a content folder named on the command line outside any
+    # project (or outside the one found) is confined to itself.
+    root = None
+    if project is not None and project.file is not None:
+        real = Path(os.path.realpath(content_dir))
+        if real == project.root or project.root in real.parents or content_dir.is_symlink():
+            root = project.root
     folders, skipped = discover_reporting(content_dir, root)
     loaded.report.extend(skipped)
     if only:
