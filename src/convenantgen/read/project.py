@@ -139,7 +139,8 @@ def load_project(file: Path) -> Project:
         locator.add(source)
         problems = problems + validate(source.data, "project", file, known_codes())
         problems += _path_problems(source.data, file)
-        problems += check_characters(source.data, file)
+        said = {d.where.path for d in problems}  # the schema's own word on a value is enough
+        problems += [d for d in check_characters(source.data, file) if d.where.path not in said]
         if not problems and isinstance(source.data.get("wording"), Mapping):
             problems += check_entries(source.data["wording"], file, ("wording",))
     report.extend(locator.resolve(d) for d in problems)

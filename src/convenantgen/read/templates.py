@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import FileSystemLoader
+from jinja2.loaders import split_template_path
 from ruamel.yaml import YAML
 
 from ..errors import UnsafePath
@@ -82,7 +83,8 @@ class ConfinedLoader(FileSystemLoader):
         self.root = Path(os.path.realpath(root))
 
     def get_source(self, environment, template):
-        path = self.folder / template
+        # As Jinja resolves the name ('..' refused, '/x' taken as 'x'), then confined.
+        path = self.folder.joinpath(*split_template_path(template))
         if os.path.lexists(path):
             confined(path, self.root, "the template")
         return super().get_source(environment, template)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-from jinja2.exceptions import TemplateError
+from jinja2.exceptions import TemplateError, TemplateNotFound
 
 from ..errors import TemplateFailed
 from ..read.templates import ConfinedLoader
@@ -66,6 +66,12 @@ class Pages:
         env = self.xml if name.endswith(".xml") else self.env
         try:
             return env.get_template(name).render(**values)
+        except TemplateNotFound as exc:
+            if exc.name == name:
+                raise TemplateFailed(f"there is no site template '{name}'") from None
+            raise TemplateFailed(
+                f"the site template '{name}' includes '{exc.name}', which is no template"
+            ) from None
         except TemplateError as exc:
             # Templates are checked before the build (templating.check_templates); this is the
             # last guard, for a value that only fails with some data.
