@@ -322,9 +322,10 @@ def _attacks():
     """The attack suite of tests/attacks (same harness as its tests)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from attacks.cases import ATTACKS
+    from attacks.cases_round3 import ROUND3
     from attacks.harness import make_sandbox, run
 
-    return ATTACKS, make_sandbox, run
+    return ATTACKS + ROUND3, make_sandbox, run
 
 
 def run_attacks(names: list[str], tmp: Path) -> tuple[str, bool]:
