@@ -36,7 +36,9 @@ PACKAGE = Path(convenantgen.__file__).resolve().parent
 
 # Codes of reading and validation findings (not in the registry) start with one of these; a
 # string literal of that shape anywhere in the package counts as a code to document.
-READING_CODE = re.compile(r"^(?:yaml|file|schema|date|dossier|template|project)-[a-z]+(?:-[a-z]+)*$")
+READING_CODE = re.compile(
+    r"^(?:yaml|file|schema|date|dossier|template|project)-[a-z]+(?:-[a-z]+)*$"
+)
 
 
 class RulesDocError(Exception):
