@@ -115,6 +115,12 @@ def _paragraph(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _summary(text: str) -> str:
+    """A registry summary as Markdown: ``{art:ID}`` as code, or attr_list would take it for
+    attributes of the table cell."""
+    return re.sub(r"(?<!`)(\{[^{}`]*\})(?!`)", r"`\1`", text)
+
+
 def _rule(
     code: str,
     severity: str,
@@ -129,7 +135,7 @@ def _rule(
         meta.append("reported in " + ", ".join(f"`{m}`" for m in modules))
     lines += [" · ".join(meta), ""]
     if summary:
-        lines += [summary[0].upper() + summary[1:] + ".", ""]
+        lines += [_summary(summary[0].upper() + summary[1:]) + ".", ""]
     lines += [_paragraph(text), ""]
     if example:
         case, line = example
@@ -166,7 +172,8 @@ def render(
     for topic in explanations["topics"]:
         for code in topic["rules"]:
             info = registry[code]
-            lines.append(f"| [`{code}`](#{code}) | {info.severity.label} | {info.summary} |")
+            summary = _summary(info.summary)
+            lines.append(f"| [`{code}`](#{code}) | {info.severity.label} | {summary} |")
     lines.append("")
     for topic in explanations["topics"]:
         lines += [f"## {topic['title']}", "", _paragraph(topic["intro"]), ""]
