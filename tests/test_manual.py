@@ -5,6 +5,7 @@ into pages that exist."""
 from __future__ import annotations
 
 import html
+import importlib
 import importlib.util
 import json
 import os
@@ -214,3 +215,39 @@ def test_readme_is_short_and_its_links_resolve(manual):
             assert html.is_file(), link
             if anchor:
                 assert f'id="{anchor}"' in html.read_text(encoding="utf-8"), link
+
+
+# Code the manual names: `convenantgen.module.name` and repository files. When code moves,
+# these fail and name the page to update.
+CODE_REFERENCE = re.compile(r"`convenantgen\.([A-Za-z_][\w.]*)`")
+FILE_REFERENCE = re.compile(
+    r"`((?:src|benchmarks|scripts|research)/[^`*<> ]+|tests/test_\w+\.py|schema/\w+\.yaml)`"
+)
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(["convenantgen", *parts[:cut]]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            if not hasattr(target, name):
+                return False
+            target = getattr(target, name)
+        return True
+    return False
+
+
+def test_code_and_files_named_in_the_manual_exist():
+    stale = []
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for dotted in CODE_REFERENCE.findall(text):
+            if dotted != "yml" and not _resolves(dotted):
+                stale.append(f"{page.name}: convenantgen.{dotted}")
+        for path in FILE_REFERENCE.findall(text):
+            if not (ROOT / path).exists():
+                stale.append(f"{page.name}: {path}")
+    assert not stale, "the manual names code or files that do not exist: " + ", ".join(stale)
