@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from convenantgen.checks.registry import CHECKS, CheckInfo
 from convenantgen.errors import Severity
@@ -251,3 +252,23 @@ def test_code_and_files_named_in_the_manual_exist():
             if not (ROOT / path).exists():
                 stale.append(f"{page.name}: {path}")
     assert not stale, "the manual names code or files that do not exist: " + ", ".join(stale)
+
+
+def _keys(schema: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for key, rule in schema.items():
+        inner = rule.get("schema") if isinstance(rule, dict) else None
+        if isinstance(inner, dict) and rule.get("type") == "dict":
+            keys += _keys(inner, f"{prefix}{key}.")
+        else:
+            keys.append(prefix + key)
+    return keys
+
+
+def test_every_project_setting_is_documented():
+    schema = yaml.safe_load((ROOT / "schema" / "project.yaml").read_text(encoding="utf-8"))
+    page = (DOCS / "getting-started.md").read_text(encoding="utf-8")
+    keys = _keys(schema)
+    assert "site.colours.primary" in keys and "cache.size_mb" in keys
+    missing = [key for key in keys if f"`{key}`" not in page]
+    assert not missing, f"settings of convenantgen.yml not in docs/getting-started.md: {missing}"
