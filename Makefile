@@ -24,6 +24,7 @@ test: $(VENV)/.installed system-deps-test docs
 # No --quiet: it hides the warnings (broken links and anchors) that --strict fails on.
 docs: $(VENV)/.installed
 	$(PY) scripts/rules_doc.py --check
+	$(PY) scripts/reference_doc.py --check
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --config-file manual.yml
 
 bench: $(VENV)/.installed system-deps

@@ -26,9 +26,16 @@ DOCS = ROOT / "docs"
 CONFIG = ROOT / "manual.yml"
 CONVENANTGEN = Path(sys.executable).with_name("convenantgen")
 
-_spec = importlib.util.spec_from_file_location("rules_doc", ROOT / "scripts" / "rules_doc.py")
-rules_doc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(rules_doc)
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+rules_doc = _script("rules_doc")
+reference_doc = _script("reference_doc")
 
 
 def _mkdocs(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
@@ -272,3 +279,34 @@ def test_every_project_setting_is_documented():
     assert "site.colours.primary" in keys and "cache.size_mb" in keys
     missing = [key for key in keys if f"`{key}`" not in page]
     assert not missing, f"settings of convenantgen.yml not in docs/getting-started.md: {missing}"
+
+
+def test_reference_page_is_current_and_has_every_key(manual):
+    assert reference_doc.render() == (DOCS / "reference.md").read_text(encoding="utf-8"), (
+        "docs/reference.md is stale: run .venv/bin/python scripts/reference_doc.py"
+    )
+    page = _page(manual, "reference")
+    for key in ("targets[].comparator", "parties[].representatives", "agreements[].signatures"):
+        assert key in page, key
+    assert "one of <, <=, >, >=, =" in page
+
+
+def test_reference_doc_follows_the_schemas(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "schema" / "json", tmp_path / "json")
+    path = tmp_path / "json" / "measures.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"]["indicators"]["items"]["properties"]["brand_new"] = {
+        "type": "boolean",
+        "description": "A key added to the schema.",
+    }
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    text = reference_doc.render(tmp_path / "json")
+    assert "| `indicators[].brand_new` | true or false |  | A key added to the schema. |" in text
+    page = tmp_path / "reference.md"
+    page.write_text(reference_doc.render(), encoding="utf-8")
+    monkeypatch.setattr(reference_doc, "PAGE", page)
+    monkeypatch.setattr(reference_doc, "ROOT", tmp_path)
+    monkeypatch.setattr(reference_doc, "SCHEMAS", tmp_path / "json")
+    assert reference_doc.main(["--check"]) == 1
+    assert reference_doc.main([]) == 0
+    assert reference_doc.main(["--check"]) == 0
