@@ -105,6 +105,11 @@ def test_a_broken_link_or_anchor_fails_the_build(tmp_path):
         assert "Aborted with 1 warnings in strict mode" in output, output
         assert f"contains a link '{link}'" in output
     page.write_text(original, encoding="utf-8")
+    # A page outside the navigation (a research note dropped into docs/) fails it too.
+    shutil.copy(ROOT / "research" / "covenant-sources.md", tmp_path / "docs")
+    result = _mkdocs(tmp_path / "manual.yml", tmp_path / "stray")
+    assert result.returncode == 1
+    assert 'not included in the "nav" configuration' in result.stdout + result.stderr
 
 
 def test_the_docs_recipe_builds_strict_and_not_quiet():
