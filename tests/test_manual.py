@@ -315,3 +315,16 @@ def test_reference_doc_follows_the_schemas(tmp_path, monkeypatch):
     assert reference_doc.main(["--check"]) == 1
     assert reference_doc.main([]) == 0
     assert reference_doc.main(["--check"]) == 0
+
+
+def test_yaml_examples_in_the_manual_parse():
+    broken = []
+    for page in sorted([*DOCS.glob("*.md"), ROOT / "README.md"]):
+        text = page.read_text(encoding="utf-8")
+        for block in re.finditer(r"```yaml\n(.*?)```", text, re.S):
+            try:
+                yaml.safe_load(block.group(1))
+            except yaml.YAMLError as exc:
+                line = text[: block.start()].count("\n") + 2
+                broken.append(f"{page.name}:{line}: {str(exc).splitlines()[0]}")
+    assert not broken, broken
