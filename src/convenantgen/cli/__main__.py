@@ -1,4 +1,4 @@
-"""``python -m convenantgen.cli``: the command line, as the ``convenantgen`` executable."""
+"""``python -m convenantgen.cli``: the same as the ``convenantgen`` command."""
 
 import sys
 
