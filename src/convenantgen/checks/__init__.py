@@ -49,10 +49,18 @@ __all__ = [
 ]
 
 
-def run_checks(dossier: Dossier, day: dt.date, profile: str | None = None) -> list[Diagnostic]:
+def run_checks(
+    dossier: Dossier,
+    day: dt.date,
+    profile: str | None = None,
+    *,
+    found: list[Diagnostic] | None = None,
+) -> list[Diagnostic]:
     """All rules over one dossier on the reference date ``day``, with the rules of ``profile``
-    when one is named; severities and acknowledgements are applied afterwards."""
+    when one is named; severities and acknowledgements are applied afterwards, also to the
+    findings of rules that ran while the files were read (``found``: the Unicode policy)."""
     sink = Sink()
+    sink.items.extend(found or ())
     index = build_index(dossier)
     for rule in RULES:
         rule(dossier, index, sink)

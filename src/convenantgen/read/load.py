@@ -148,6 +148,7 @@ def load_dossier(
     docs: list[tuple[str, Path, object]] = []
     codes = known_codes()
     files, diagnostics = _yaml_files(folder, Path(os.path.realpath(root or folder)))
+    characters: list[Diagnostic] = []  # the Unicode policy: rules like the others, see below
     for path in files:
         source, problems = load_file(path)
         diagnostics += problems
@@ -157,12 +158,12 @@ def load_dossier(
         kind = source.data.get("kind")
         if kind not in KINDS:
             diagnostics.append(_kind_problem(source, kind))
-            diagnostics += check_characters(source.data, path)
+            characters += check_characters(source.data, path)
             continue
         problems = _validated(source, kind, codes, cache)
         # The Unicode policy, where the schema has not already said something of the value.
         said = {d.where.path for d in problems}
-        diagnostics += [d for d in check_characters(source.data, path) if d.where.path not in said]
+        characters += [d for d in check_characters(source.data, path) if d.where.path not in said]
         if not problems and isinstance(source.data.get("formulas"), dict):
             # An agreement's own formulas are wording: held against the same contract.
             problems = check_entries(
@@ -191,12 +192,12 @@ def load_dossier(
                 Where(heads[1], ("kind",)),
             )
         )
-    if any(d.severity is Severity.ERROR for d in diagnostics) or len(heads) != 1:
+    if any(d.severity is Severity.ERROR for d in diagnostics + characters) or len(heads) != 1:
         # A dossier with load or schema errors is not modelled: later checks would only
         # repeat the same problem in other words.
-        return None, diagnostics
+        return None, diagnostics + characters
     dossier = build_dossier(folder, docs)  # type: ignore[arg-type]
-    return dossier, diagnostics + run_checks(dossier, day, profile)
+    return dossier, diagnostics + run_checks(dossier, day, profile, found=characters)
 
 
 def _validated(source: Source, kind: str, codes: frozenset[str], cache: Cache | None) -> list:
