@@ -138,6 +138,8 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "notice_title": _ACCESSION,
         "notice": _ACCESSION,
     },
+    # The visible stamp of a digital signature (authoring/stamp.py).
+    "signing": {"stamp": ("signer", "time")},
 }
 # Entries that are a list of paragraphs rather than one text.
 PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.notice"})

@@ -208,7 +208,9 @@ def assemble_package(
             name = signatory.field_name + ("" if n == 1 else f"-{n}")
             _add_signature_field(writer, signatory, name, place)
     writer.page_mode = "/UseOutlines"
-    return archive_bytes(writer, readers[0], metadata, identifier=identifier)
+    # No /Producer in Info: a signer (pyHanko) appends itself to Info's but sets XMP's to its
+    # own name alone, and PDF/A wants the two the same; without it both become the signer's.
+    return archive_bytes(writer, readers[0], metadata, identifier=identifier, info_producer=False)
 
 
 def locate_signatories(
