@@ -130,6 +130,21 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     _same_trees(project / "edited", project / "fresh")
 
 
+def test_packages_whose_entries_are_gone_are_joined_from_the_cached_batches(project):
+    for entry in (project / CACHE_FOLDER / LAYOUT / "package").glob("*/*"):
+        entry.unlink()
+    content = project / "content" / "proef"
+    write(content, replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n"))
+    stats = _build(project, "edited", site=False).stats
+    # The covenant's two documents are converted again; while LibreOffice runs, the batches
+    # of the addendum's and the accession's documents are read from the cache for their
+    # packages (the letter's and the notice's are not needed: their PDFs are cached).
+    assert (stats.hits["batch"], stats.misses["batch"]) == (4, 2)
+    assert stats.misses["package"] == PACKAGES
+    _build(project, "fresh", site=False, cache=None)
+    _same_trees(project / "edited", project / "fresh")
+
+
 def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(project):
     entries = sorted((project / CACHE_FOLDER / LAYOUT / "pdf").glob("*/*"))
     assert len(entries) == DOCUMENTS
