@@ -22,11 +22,13 @@ from pathlib import Path
 import pytest
 
 from convenantgen.context import site as site_context
+from convenantgen.context.site import Download
 from convenantgen.errors import ConvenantgenError
 from convenantgen.model import derive as domain
 from convenantgen.read.load import load_content
 from convenantgen.site import engine as site
 from convenantgen.site.engine import build_site, write_site_sources
+from convenantgen.states import TermState
 from convenantgen.text.markdown import md
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +46,7 @@ class BuiltSite:
     content: Path
     docs: Path
     site: Path
-    downloads: list[dict]
+    downloads: list[Download]
 
     def html(self, url_path: str) -> str:
         """The HTML of a page by its URL path (``almere/partijen/``)."""
@@ -111,7 +113,7 @@ def _build() -> BuiltSite:
     assert not loaded.report.errors, [d.format() for d in loaded.report.errors]
     ids = [d.id for d in loaded.dossiers]
     entries = _fake_downloads(work, ids)
-    downloads = [{k: v for k, v in e.items() if k != "_data"} for e in entries]
+    downloads = [Download(**{k: v for k, v in e.items() if k != "_data"}) for e in entries]
     docs, site = work / "docs", work / "site"
     write_site_sources(loaded.dossiers, docs, downloads=downloads, reference_date=REFERENCE_DATE)
     build_site(docs, site)
@@ -146,11 +148,14 @@ def test_home_lists_every_dossier_with_its_status(built_site):
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (dt.date(2020, 1, 1), "lopend"),  # the covenant's start is unknown: not 'in voorbereiding'
-        (dt.date(2024, 8, 31), "lopend"),
-        (dt.date(2024, 9, 1), "verlengd"),
-        (dt.date(2025, 12, 31), "verlengd"),
-        (dt.date(2026, 1, 1), "afgelopen"),
+        (
+            dt.date(2020, 1, 1),
+            TermState.RUNNING,
+        ),  # the covenant's start is unknown: not 'in voorbereiding'
+        (dt.date(2024, 8, 31), TermState.RUNNING),
+        (dt.date(2024, 9, 1), TermState.EXTENDED),
+        (dt.date(2025, 12, 31), TermState.EXTENDED),
+        (dt.date(2026, 1, 1), TermState.ENDED),
     ],
 )
 def test_status_follows_the_periods(day, expected):
@@ -160,9 +165,9 @@ def test_status_follows_the_periods(day, expected):
 
 def test_status_before_a_known_start_is_in_preparation():
     term = domain.Term(dt.date(2026, 8, 1), dt.date(2027, 7, 31), ())
-    assert domain.status(term, dt.date(2026, 7, 31)) == "in voorbereiding"
-    assert domain.status(term, dt.date(2026, 8, 1)) == "lopend"
-    assert domain.status(None, dt.date(2026, 8, 1)) == "onbekend"
+    assert domain.status(term, dt.date(2026, 7, 31)) is TermState.PREPARATION
+    assert domain.status(term, dt.date(2026, 8, 1)) is TermState.RUNNING
+    assert domain.status(None, dt.date(2026, 8, 1)) is TermState.UNKNOWN
 
 
 def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):
@@ -444,11 +449,11 @@ def test_full_text_page(built_site):
 def test_downloads_page_links_every_file_with_its_hash(built_site):
     html = built_site.html("almere/downloads")
     for entry in built_site.downloads:
-        if entry["dossier"] != "almere":
+        if entry.dossier != "almere":
             continue
-        assert f'href="../../downloads/{entry["path"]}"' in html
-        assert entry["sha256"] in html
-        assert (built_site.site / "downloads" / entry["path"]).is_file()
+        assert f'href="../../downloads/{entry.path}"' in html
+        assert entry.sha256 in html
+        assert (built_site.site / "downloads" / entry.path).is_file()
 
 
 def test_open_data_json_and_csv(built_site):
@@ -547,7 +552,7 @@ def test_sources_and_site_are_reproducible(built_site, tmp_path):
     )
     assert _tree(docs) == _tree(built_site.docs)
     build_site(docs, site)
-    placed = {f"downloads/{d['path']}" for d in built_site.downloads}  # by the "orchestrator"
+    placed = {f"downloads/{d.path}" for d in built_site.downloads}  # by the "orchestrator"
     first = {k: v for k, v in _tree(built_site.site).items() if k not in placed}
     second = _tree(site)
     assert sorted(first) == sorted(second)

@@ -24,6 +24,7 @@ from ..cache import (
 )
 from ..context.dossier import DossierContext, build_context
 from ..context.packages import PackageContext
+from ..context.site import Download
 from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
 from ..parallel import parallel_map
@@ -36,7 +37,7 @@ from ..render.markdown import agreement_markdown, agreement_text, consolidated_m
 from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
-from ..render.pdf.pages import prepare
+from ..render.pdf.pages import prepare as prepare_reader
 from ..site.engine import build_site, site_key, write_site_sources
 from .inputs import load_inputs
 from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
@@ -300,12 +301,11 @@ def _write_pdfs(
         def while_converting() -> None:
             # While LibreOffice works: the other work, and reading the batches the packages
             # take from the cache.
-
             meanwhile()
             for package in packages:
                 for n in package.batches:
                     if package.data is None and n in converted:
-                        prepare(converted[n].reader)
+                        prepare_reader(converted[n].reader)
 
         waiting = [while_converting]
 
@@ -541,13 +541,7 @@ def _write_site(
     progress.step("site", 0, 1, "Markdown")
     docs_dir = staging.work / "site-docs"
     downloads = [
-        {
-            "dossier": a.dossier,
-            "kind": a.kind,
-            "path": a.path,
-            "sha256": a.sha256,
-            "title": a.title,
-        }
+        Download(a.dossier, a.kind, a.path, a.sha256, a.title)
         for a in staging.artifacts
         # The Markdown copy is for review in git; the site shows that text as a page.
         if not a.path.endswith(".md")
