@@ -19,6 +19,7 @@ from dossier_factory import base_files, line_of, replace, write
 from pypdf import PdfReader
 
 from convenantgen.cli import main
+from convenantgen.context.dossier import build_context
 from convenantgen.model.derive import ActKind, package_stem, signing_acts
 from convenantgen.read.load import load_content
 from convenantgen.render.pdf.batches import plan
@@ -131,6 +132,14 @@ def test_package_names_say_which_act_and_collisions_are_caught(tmp_path):
             "proef-ondertekenpakket-toetreding-gamma",
             ["bestuur-c", "bestuur-a", "bestuur-b"],
         ),
+    ]
+    # The build's packages are these acts, in this order, each with a field per signer.
+    packages = build_context(dossier).packages
+    assert [(p.act, p.kind, p.stem) for p in packages] == [
+        (a.id, a.kind, a.stem) for a in signing_acts(dossier)
+    ]
+    assert [[f.party_id for f in p.fields] for p in packages] == [
+        [party.id for party in a.signers] for a in signing_acts(dossier)
     ]
     # An addendum 'toetreding-gamma' and an accession request 'gamma' would write one package.
     files = replace(base_files(), "addendum.yaml", "id: addendum-1\n", "id: toetreding-gamma\n")
