@@ -29,6 +29,14 @@ ARGUMENTS = {
     "diff": ("diff", "HEAD"),
     "serve": ("serve", "--dev-addr", "127.0.0.1:47391"),
     "signatures": ("signatures", "build/vorige-build.txt"),
+    "seal": (
+        "seal",
+        "build/vorige-build.txt",
+        "--tsa",
+        "http://127.0.0.1:9/",
+        "--trust",
+        "README.md",
+    ),
     "status": ("status",),
     "init": ("init", "content"),
     "templates": ("templates",),
@@ -39,6 +47,7 @@ OWN_INPUT = {
     "checks": (2, "unrecognized arguments: --onbekend"),
     "schema": (1, "is out of date; run: convenantgen schema --write"),
     "signatures": (1, "is not a readable PDF"),
+    "seal": (1, "convenantgen: error:"),
     "init": (2, "'content' "),
 }
 
