@@ -164,7 +164,7 @@ def pdfsig(path: Path) -> str:
 # --- the whole package, signed and sealed ---------------------------------------------------
 
 
-def test_the_package_has_a_field_per_signatory(built, field_names, addendum, tmp_path):
+def test_the_package_has_a_field_per_signatory(field_names, addendum, tmp_path):
     assert len(field_names) == 16
     assert field_names[:2] == ["handtekening-soo-almere-poort", "handtekening-minister-ocw"]
     (tmp_path / "addendum.pdf").write_bytes(addendum)
