@@ -467,13 +467,18 @@ def _packages(
             for i in batches[n].members
         ]
         metadata = PdfMetadata(**{k: settings[k] for k in ("title", "subject", "author", "date")})
-        key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
+        # The fields' tooltips, by the party id a field is named after.
+        labels = {m.removeprefix("sigfield:"): label for m, label in ctx.field_labels.items()}
+        key = digest(
+            "package", engine_fingerprint(), [batches[n].key for n in own], settings, labels
+        )
         content = digest("package", [batches[n].content for n in own], settings)
         arguments = {
             "parts": parts,
             "metadata": metadata,
             "signatories": settings["signatories"],
             "identifier": bytes.fromhex(content)[:16],
+            "labels": labels,
         }
         out.append(_Package(dossier.id, own, arguments, key))
     return out
@@ -519,7 +524,7 @@ def _package_settings(dossier, ctx: DossierContext) -> dict:
     ]
     penvoerder = dossier.penvoerder
     return {
-        "title": f"Ondertekenpakket {dossier.display_title}",
+        "title": ctx.package_title,
         "subject": dossier.title,
         "author": penvoerder.name if penvoerder else dossier.title,
         "signatories": signatories,

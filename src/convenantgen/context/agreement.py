@@ -163,6 +163,8 @@ class AgreementContext:
     date: dt.date  # for document metadata: signing date, else start of the term
     date_text: str
     author: str  # penvoerder name, for document metadata
+    # The title of the signature pages' document (wording documents.signatures_title).
+    signatures_title: str = ""
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -236,7 +238,8 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     declaration, consents, letter and notice. A text that did not change keeps its id when
     something else in the dossier changes, so consents already signed stay valid when a
     target value is edited, and the build can reuse their documents."""
-    return content_digest(ctx, skip=("version", "footer"))[:12]
+    # The signature pages' title repeats the title: it adds nothing to what the text shows.
+    return content_digest(ctx, skip=("version", "footer", "signatures_title"))[:12]
 
 
 _Text = TypeVar("_Text", AgreementContext, AccessionContext)
@@ -304,11 +307,12 @@ def agreement_context(
     default_place = place or (settings.signing_place if settings else None) or ""
     day = (signing.date if signing else None) or agreement_start(agreement)
     penvoerder = dossier.penvoerder
+    title = agreement_title(dossier, agreement, w)
     made = AgreementContext(
         dossier=dossier.id,
         id=agreement.id,
         kind=agreement.kind,
-        title=agreement_title(dossier, agreement, w),
+        title=title,
         short_title=agreement.id,
         parties_heading=w.text("agreement.parties_heading"),
         parties=tuple(_party_blocks(dossier, agreement, w)),
@@ -329,6 +333,7 @@ def agreement_context(
         date=day,
         date_text=fmt.date_long(day),
         author=penvoerder.name if penvoerder else dossier.title,
+        signatures_title=w.text("documents.signatures_title", agreement=title),
     )
     return _versioned(made, version, w)
 

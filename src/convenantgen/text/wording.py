@@ -141,6 +141,12 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "notice_title": _ACCESSION,
         "notice": _ACCESSION,
     },
+    # Titles of generated files and their parts.
+    "documents": {
+        "package_title": ("dossier",),
+        "signatures_title": ("agreement",),
+        "signature_field": ("name", "party"),
+    },
     # The sentences of `convenantgen diff`, one per change (old/new: the values before and after).
     "diff": {
         "heading": ("rev1", "rev2"),

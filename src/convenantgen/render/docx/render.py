@@ -96,15 +96,19 @@ class DocumentJob:
     version: str
 
 
-def core_properties(*, title: str, author: str, day: dt.date, version: str) -> CoreProperties:
+def core_properties(
+    *, title: str, author: str, day: dt.date, version: str, comments: str = ""
+) -> CoreProperties:
     """A document's core properties: fixed by the dossier, so the bytes are reproducible."""
     moment = dt.datetime.combine(day, dt.time())
-    return CoreProperties(title, author, moment, f"Versie {version}", version)
+    return CoreProperties(title, author, moment, comments, version)
 
 
 def render_job(job: DocumentJob, templates: Templates | None = None) -> bytes:
     meta = {"title": job.title, "author": job.author, "day": job.day, "version": job.version}
-    return render_template(job.kind, job.context, templates=templates, **meta)
+    # The comments property is the version line as the footer has it (wording agreement.footer).
+    comments = str(job.context.get("footer", ""))
+    return render_template(job.kind, job.context, templates=templates, comments=comments, **meta)
 
 
 def render_template(
@@ -116,13 +120,14 @@ def render_template(
     day: dt.date,
     version: str,
     templates: Templates | None = None,
+    comments: str = "",
 ) -> bytes:
     """Render one template (the project's, else the default) to .docx bytes with fixed
     metadata."""
     path = (templates or Templates()).path(TEMPLATES[kind])
     # The white marker text of a signature line becomes a bookmark: not in the text of the PDF
     # (screen readers, copy and paste), and still where the signing package needs it.
-    core = core_properties(title=title, author=author, day=day, version=version)
+    core = core_properties(title=title, author=author, day=day, version=version, comments=comments)
     try:
         return prepared(path, _environment()).render(context, core, mark_signature_lines)
     except TemplateError as exc:
@@ -134,7 +139,6 @@ def render_template(
 def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
     meta = {"author": a.author, "day": a.date, "version": a.version}
     context = {"a": a, "footer": a.footer}
-    signatures_title = f"Handtekeningen: {a.title}"
     return [
         DocumentJob(
             a.dossier, "agreement", agreement_stem(a.dossier, a.id), a.title, context, **meta
@@ -143,7 +147,7 @@ def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
             a.dossier,
             "signature-pages",
             signatures_stem(a.dossier, a.id),
-            signatures_title,
+            a.signatures_title,
             context,
             **meta,
         ),

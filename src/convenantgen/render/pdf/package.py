@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from pypdf.generic import (
 )
 
 from ...errors import ConvenantgenError, ConversionError
+from ...text.wording import Wording
 from ..docx.compose import Composed, ComposeError, ComposeInput, compose
 from .batches import Converted, places
 from .convert import PdfMetadata, archive_bytes, convert_to_pdf
@@ -175,11 +176,13 @@ def assemble_package(
     metadata: PdfMetadata,
     signatories: Sequence[Signatory],
     identifier: bytes | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """The package from converted batches of its parts, in order (see :mod:`.batches`): their
     pages joined with their tags, a bookmark and page labels per part, the fields, metadata.
     ``identifier`` (16 bytes, a digest of what the package is made of) saves writing the
-    package twice to derive its file identifier from its bytes."""
+    package twice to derive its file identifier from its bytes. ``labels`` are the fields'
+    tooltips by party id (default: the wording's documents.signature_field with the name)."""
     try:
         readers = [piece.reader for piece in pieces]
         writer, offsets = join(readers)
@@ -206,7 +209,10 @@ def assemble_package(
     for signatory in signatories:
         for n, place in enumerate(found[signatory.party_id], start=1):
             name = signatory.field_name + ("" if n == 1 else f"-{n}")
-            _add_signature_field(writer, signatory, name, place)
+            label = (labels or {}).get(signatory.party_id) or Wording.default().text(
+                "documents.signature_field", name=signatory.name, party=""
+            )
+            _add_signature_field(writer, label, name, place)
     writer.page_mode = "/UseOutlines"
     return archive_bytes(writer, readers[0], metadata, identifier=identifier)
 
@@ -274,9 +280,7 @@ def _copy_item(
         i += 2 if nested else 1
 
 
-def _add_signature_field(
-    writer: PdfWriter, signatory: Signatory, name: str, place: SignaturePlace
-) -> None:
+def _add_signature_field(writer: PdfWriter, label: str, name: str, place: SignaturePlace) -> None:
     page = writer.pages[place.page]
     box = page.mediabox
     # On the line; moved inwards if the field would stick out of the page.
@@ -303,7 +307,7 @@ def _add_signature_field(
             NameObject("/Subtype"): NameObject("/Widget"),
             NameObject("/FT"): NameObject("/Sig"),
             NameObject("/T"): TextStringObject(name),
-            NameObject("/TU"): TextStringObject(f"Handtekening {signatory.name}"),
+            NameObject("/TU"): TextStringObject(label),
             NameObject("/Rect"): rect,
             NameObject("/F"): NumberObject(4),  # print the field
             NameObject("/P"): page.indirect_reference,
