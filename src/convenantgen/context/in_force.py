@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.derive import covenant
+from ..model.derive import SITE_PATHS, covenant
 from ..model.dossier import Agreement, Dossier
 from ..model.in_force import Step, Version, as_dossier, base_text, change_dates, compose
 from ..text import formatting as fmt
@@ -108,7 +108,7 @@ def consolidated_stem(dossier_id: str, iso: str) -> str:
 
 
 def consolidated_page(iso: str) -> str:
-    return f"geldende-tekst-{iso}.md"
+    return SITE_PATHS.in_force_page(iso)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +183,9 @@ def consolidation_context(
         covenant=name,
         intro=w.text("consolidated.choice", covenant=name) if versions else "",
         unavailable=unavailable,
-        base_page=f"tekst-{usable.id}.md" if usable is not None and usable.has_text else "",
+        base_page=(
+            SITE_PATHS.text_page(usable.id) if usable is not None and usable.has_text else ""
+        ),
         base_text=w.text("consolidated.base_version", date=fmt.date_long(start) if start else ""),
         versions=versions,
     )

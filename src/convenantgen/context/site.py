@@ -17,6 +17,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..model.derive import (
+    SITE_PATHS,
     TARGET_STATES,
     Term,
     covenant,
@@ -501,7 +502,7 @@ def agreement_name(agreement: Agreement, dossier: Dossier | None = None) -> str:
 
 
 def text_page(agreement: Agreement) -> str:
-    return f"tekst-{agreement.id}.md"
+    return SITE_PATHS.text_page(agreement.id)
 
 
 @dataclass(frozen=True)
@@ -525,7 +526,7 @@ def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload
                 title=item.title or name,
                 kind=item.kind,
                 name=name,
-                href=prefix + "downloads/" + quote(item.path),
+                href=f"{prefix}{SITE_PATHS.downloads_folder}/{quote(item.path)}",
                 sha256=item.sha256,
             )
         )

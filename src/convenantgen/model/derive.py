@@ -13,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from ..states import AccessionStatus, AgreementStage, TermState
 from .dossier import Agreement, Citation, Dossier, Party, Period, Result, Target
@@ -258,11 +261,58 @@ def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> lis
 # ---------------------------------------------------------------------------------------------
 # Output names: one place, so a check can find collisions before a build overwrites anything
 
+
+@dataclass(frozen=True)
+class SitePaths:
+    """Where the public site's pages live: the table ``model/site-paths.yml``, shared by the
+    site engine, the contexts and (as ``paths``) the page templates, so no function spells
+    an address of its own. Page names end in ``.md``; folders have none."""
+
+    home: str
+    downloads: str
+    downloads_folder: str
+    open_data: str
+    feed: str
+    overview: str
+    measures: str
+    charts: str
+    parties: str
+    timeline: str
+    dossier_downloads: str
+    in_force: str
+    in_force_version: str  # pattern with {date}
+    text: str  # pattern with {agreement}
+
+    @classmethod
+    def load(cls) -> SitePaths:
+        path = Path(__file__).with_name("site-paths.yml")
+        return cls(**YAML(typ="safe").load(path.read_text("utf-8")))
+
+    def text_page(self, agreement_id: str) -> str:
+        return self.text.format(agreement=agreement_id)
+
+    def in_force_page(self, iso: str) -> str:
+        return self.in_force_version.format(date=iso)
+
+    @staticmethod
+    def address(page: str) -> str:
+        """The address MkDocs gives a page (directory URLs): "tijdlijn.md" -> "tijdlijn/",
+        "maatregelen/index.md" -> "maatregelen/", "index.md" -> ""."""
+        stem = page.removesuffix(".md")
+        if stem == "index":
+            return ""
+        return stem.removesuffix("/index") + "/"
+
+
+SITE_PATHS = SitePaths.load()
+
 # Top-level folders of the public site; a dossier id (its folder) must not take one.
-# "site" is where the build puts the site beside the dossiers' folders.
-SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index", "site"})
+# "site" is where the build puts the site beside the dossiers' folders; "index" is the home page.
+SITE_FOLDERS = frozenset(
+    {"assets", "search", "index", "site", SITE_PATHS.downloads_folder, SITE_PATHS.open_data}
+)
 # Names of a dossier's measures folder that a measure id (its page) must not take.
-MEASURE_PAGES_TAKEN = frozenset({"index", "charts"})
+MEASURE_PAGES_TAKEN = frozenset({"index", SITE_PATHS.charts})
 
 
 def agreement_stem(dossier_id: str, agreement_id: str) -> str:

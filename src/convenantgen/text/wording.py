@@ -147,6 +147,8 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "signatures_title": ("agreement",),
         "signature_field": ("name", "party"),
     },
+    # The public site's navigation labels (its addresses are model/site-paths.yml).
+    "site": {"home": (), "measures": (), "other_downloads": ()},
     # The sentences of `convenantgen diff`, one per change (old/new: the values before and after).
     "diff": {
         "heading": ("rev1", "rev2"),
