@@ -116,7 +116,9 @@ def render_site_sources(
     for item in downloads:
         by_dossier.setdefault(item.dossier, []).append(item)
     views = [
-        site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown)
+        site_dossier(
+            f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown, wording
+        )
         for f, ctx in zip(facts, contexts, strict=True)
     ]
     schemas = _schema_files()

@@ -148,7 +148,20 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "signature_field": ("name", "party"),
     },
     # The public site's navigation labels (its addresses are model/site-paths.yml).
-    "site": {"home": (), "measures": (), "other_downloads": ()},
+    "site": {
+        "home": (),
+        "measures": (),
+        "other_downloads": (),
+        "unknown_term": (),
+        "per_school_year": (),
+    },
+    # The site's results charts (SVG title and description).
+    "charts": {
+        "title": ("indicator",),
+        "point": ("year", "result", "met", "illustrative"),
+        "description": ("points", "has_target", "target"),
+        "target": ("target",),
+    },
     # The sentences of `convenantgen diff`, one per change (old/new: the values before and after).
     "diff": {
         "heading": ("rev1", "rev2"),
