@@ -1,0 +1,137 @@
+"""The wording sections that replaced Dutch in Python (documents, site, charts), applied from a
+project's own wording: in a real build of a new project, and in the contexts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from convenantgen.cli import main
+from convenantgen.context.agreement import text_version
+from convenantgen.context.charts import ChartPoint, results_chart
+from convenantgen.context.dossier import build_context
+from convenantgen.model.derive import SITE_PATHS, SitePaths
+from convenantgen.read.load import load_content
+from convenantgen.text.wording import Wording
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+
+OWN_WORDING = """\
+documents:
+  package_title: "Te tekenen: {{ dossier }}"
+  signatures_title: "Tekenvel bij {{ agreement }}"
+  signature_field: "Zet hier uw handtekening, {{ name }} ({{ party }})"
+agreement:
+  footer: "Tekstversie {{ version }}"
+site:
+  home: "Begin"
+  measures: "Afspraken"
+"""
+
+
+@pytest.mark.libreoffice
+def test_a_project_words_its_titles_tooltips_and_navigation(tmp_path, monkeypatch, capsys):
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    (project / "templates" / "wording.yml").write_text(OWN_WORDING, "utf-8")
+    monkeypatch.chdir(project)
+    args = ["build", "--no-cache", "--quiet", "--reference-date", "2026-12-01"]
+    assert main(args) == 0
+    capsys.readouterr()
+    out = project / "build" / "voorbeeld"
+
+    package = PdfReader(out / "voorbeeld-ondertekenpakket.pdf")
+    assert package.metadata.title == "Te tekenen: Voorbeeldconvenant"
+    tooltips = {name: field["/TU"] for name, field in package.get_fields().items()}
+    assert tooltips == {
+        "handtekening-voorbeeldbestuur": (
+            "Zet hier uw handtekening, A. Voorbeeld (Stichting Voorbeeldbestuur)"
+        )
+    }
+    bookmarks = [item.title for item in package.outline if not isinstance(item, list)]
+    assert bookmarks == ["Voorbeeldconvenant", "Tekenvel bij Voorbeeldconvenant"]
+
+    signatures = PdfReader(out / "voorbeeld-handtekeningen-convenant.pdf")
+    assert signatures.metadata.title == "Tekenvel bij Voorbeeldconvenant"
+    # The comments property is the footer's version line, in the project's words.
+    props = docx.Document(str(out / "voorbeeld-convenant.docx")).core_properties
+    assert props.comments.startswith("Tekstversie ") and props.comments[12:] == props.identifier
+
+    page = (project / "build" / "site" / "voorbeeld" / "index.html").read_text("utf-8")
+    labels = set(re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', page, re.S))
+    assert {"Begin", "Afspraken"} <= labels
+    assert "Maatregelen" not in labels and "Start" not in labels
+
+
+@pytest.fixture(scope="module")
+def almere():
+    return next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+
+
+def test_titles_in_the_context_and_versions_unchanged(almere):
+    """The titles follow the wording; the version ids (what a text shows) do not."""
+    default = build_context(almere)
+    own = build_context(
+        almere,
+        Wording.default().with_entries(
+            {
+                "documents.package_title": "Pakket {{ dossier }}",
+                "documents.signatures_title": "Tekenvel {{ agreement }}",
+                "documents.signature_field": "Veld {{ party }}",
+            }
+        ),
+    )
+    assert default.package_title == "Ondertekenpakket G5 Almere"
+    assert own.package_title == "Pakket G5 Almere"
+    for before, after in zip(default.agreements, own.agreements, strict=True):
+        assert before.signatures_title == f"Handtekeningen: {before.title}"
+        assert after.signatures_title == f"Tekenvel {before.title}"
+        assert after.version == before.version == text_version(before)
+    signers = [s for a in own.agreements for s in a.signatories]
+    assert signers and all(own.field_labels[s.marker] == f"Veld {s.organisation}" for s in signers)
+    assert set(default.field_labels) == set(own.field_labels)
+
+
+def test_chart_texts_are_wording():
+    points = [ChartPoint("2024–2025", 43.0, "43 zij-instromers", False, True)]
+    svg = results_chart(
+        chart_id="c",
+        title="T",
+        points=points,
+        target_value=40.0,
+        target_text="ten minste 40",
+        unit="count",
+    )
+    assert (
+        "Resultaten per schooljaar: schooljaar 2024–2025: 43 zij-instromers, doel gehaald. "
+        "Doel: ten minste 40." in svg
+    )
+    assert ">Doel: ten minste 40</text>" in svg
+    words = Wording.default().with_entries(
+        {"charts.target": "Norm: {{ target }}", "charts.point": "{{ year }} = {{ result }}"}
+    )
+    svg = results_chart(
+        chart_id="c",
+        title="T",
+        points=points,
+        target_value=40.0,
+        target_text="ten minste 40",
+        unit="count",
+        words=words,
+    )
+    assert "Resultaten per schooljaar: 2024–2025 = 43 zij-instromers." in svg
+    assert ">Norm: ten minste 40</text>" in svg
+
+
+def test_site_paths_table():
+    assert SitePaths.load() == SITE_PATHS
+    assert SITE_PATHS.text_page("addendum-2024") == "tekst-addendum-2024.md"
+    assert SITE_PATHS.in_force_page("2017-05-01") == "geldende-tekst-2017-05-01.md"
+    assert SitePaths.address(SITE_PATHS.timeline) == "tijdlijn/"
+    assert SitePaths.address(f"{SITE_PATHS.measures}/index.md") == "maatregelen/"
+    assert SitePaths.address(SITE_PATHS.home) == ""
