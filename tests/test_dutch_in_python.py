@@ -82,7 +82,6 @@ SAMPLE_FILES = {
 }
 
 _PARSER = "reads Dutch input (a parser of the covenant's own text), writes nothing"
-_STEM = "a file name of an output (its download address, in the manifest): an id, not a phrase"
 _GRAMMAR = (
     "Dutch grammar of a value (a list 'a, b en c', a period 'tot en met', a number word), "
     "the job of text.formatting, not a sentence of its own"
@@ -129,16 +128,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the default of the setting site.description, set in convenantgen.yml"
     ),
     # File names and ids
-    ("context/in_force.py", "-geldende-tekst-"): _STEM,
-    ("model/derive.py", "-handtekeningen-"): _STEM,
-    ("model/derive.py", "-toetreding-"): _STEM,
-    ("model/derive.py", "begeleidende-brief"): _STEM,
-    ("model/derive.py", "verklaring"): _STEM,
-    ("model/derive.py", "-ondertekenpakket"): _STEM,
-    ("model/derive.py", "-instemming-"): _STEM,
-    ("render/docx/render.py", "-verklaring"): _STEM,
-    ("render/docx/render.py", "-instemming-"): _STEM,
-    ("render/docx/render.py", "-begeleidende-brief"): _STEM,
     ("render/pdf/package.py", "handtekening-"): (
         "the prefix of the signature fields' names (/T), which signing tools address"
     ),
@@ -226,6 +215,11 @@ MOVED = [
     'f"{d}/geldende-tekst.md"',
     'f"geldende-tekst-{iso}.md"',
     'f"tekst-{agreement}.md"',
+    'f"{dossier_id}-handtekeningen-{agreement_id}"',
+    'f"{dossier_id}-ondertekenpakket"',
+    'f"{stem}-instemming-{party}"',
+    'f"{stem}-begeleidende-brief"',
+    'f"{dossier_id}-geldende-tekst-{iso}"',
     'root + "tijdlijn/"',
     '"onbekend"',
     '"per schooljaar"',

@@ -14,7 +14,15 @@ from convenantgen.cli import main
 from convenantgen.context.agreement import text_version
 from convenantgen.context.charts import ChartPoint, results_chart
 from convenantgen.context.dossier import build_context
-from convenantgen.model.derive import SITE_PATHS, SitePaths
+from convenantgen.model.derive import (
+    SITE_PATHS,
+    SitePaths,
+    accession_stems,
+    consent_stem,
+    in_force_stem,
+    package_stem,
+    signatures_stem,
+)
 from convenantgen.read.load import load_content
 from convenantgen.text.wording import Wording
 
@@ -135,3 +143,12 @@ def test_site_paths_table():
     assert SitePaths.address(SITE_PATHS.timeline) == "tijdlijn/"
     assert SitePaths.address(f"{SITE_PATHS.measures}/index.md") == "maatregelen/"
     assert SitePaths.address(SITE_PATHS.home) == ""
+    assert signatures_stem("almere", "addendum") == "almere-handtekeningen-addendum"
+    assert package_stem("almere") == "almere-ondertekenpakket"
+    assert accession_stems("almere", "t1") == (
+        "almere-toetreding-t1-verklaring",
+        "almere-toetreding-t1-begeleidende-brief",
+        "almere-toetreding-t1-staatscourant",
+    )
+    assert consent_stem("almere", "t1", "asg") == "almere-toetreding-t1-instemming-asg"
+    assert in_force_stem("almere", "2017-05-01") == "almere-geldende-tekst-2017-05-01"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.derive import SITE_PATHS, covenant
+from ..model.derive import SITE_PATHS, covenant, in_force_stem
 from ..model.dossier import Agreement, Dossier
 from ..model.in_force import Step, Version, as_dossier, base_text, change_dates, compose
 from ..text import formatting as fmt
@@ -104,7 +104,7 @@ class ConsolidationContext:
 
 
 def consolidated_stem(dossier_id: str, iso: str) -> str:
-    return f"{dossier_id}-geldende-tekst-{iso}"
+    return in_force_stem(dossier_id, iso)
 
 
 def consolidated_page(iso: str) -> str:

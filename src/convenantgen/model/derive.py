@@ -264,9 +264,10 @@ def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> lis
 
 @dataclass(frozen=True)
 class SitePaths:
-    """Where the public site's pages live: the table ``model/site-paths.yml``, shared by the
-    site engine, the contexts and (as ``paths``) the page templates, so no function spells
-    an address of its own. Page names end in ``.md``; folders have none."""
+    """Where the public site's pages and the build's documents live: the table
+    ``model/site-paths.yml``, shared by the site engine, the contexts, the renderers and (as
+    ``paths``) the page templates, so no function spells an address of its own. Page names
+    end in ``.md``; folders have none; file names are patterns without an extension."""
 
     home: str
     downloads: str
@@ -282,6 +283,15 @@ class SitePaths:
     in_force: str
     in_force_version: str  # pattern with {date}
     text: str  # pattern with {agreement}
+    # File names of the documents (patterns with ids): see the functions *_stem below.
+    agreement_file: str
+    signatures_file: str
+    package_file: str
+    declaration_file: str
+    consent_file: str
+    letter_file: str
+    notice_file: str
+    in_force_file: str
 
     @classmethod
     def load(cls) -> SitePaths:
@@ -316,22 +326,35 @@ MEASURE_PAGES_TAKEN = frozenset({"index", SITE_PATHS.charts})
 
 
 def agreement_stem(dossier_id: str, agreement_id: str) -> str:
-    return f"{dossier_id}-{agreement_id}"
+    return SITE_PATHS.agreement_file.format(dossier=dossier_id, agreement=agreement_id)
 
 
 def signatures_stem(dossier_id: str, agreement_id: str) -> str:
-    return f"{dossier_id}-handtekeningen-{agreement_id}"
+    return SITE_PATHS.signatures_file.format(dossier=dossier_id, agreement=agreement_id)
 
 
-def accession_stem(dossier_id: str, accession_id: str) -> str:
-    return f"{dossier_id}-toetreding-{accession_id}"
+def accession_stems(dossier_id: str, accession_id: str) -> tuple[str, str, str]:
+    """The file stems of an accession's declaration, letter and Staatscourant notice."""
+    ids = {"dossier": dossier_id, "accession": accession_id}
+    return (
+        SITE_PATHS.declaration_file.format(**ids),
+        SITE_PATHS.letter_file.format(**ids),
+        SITE_PATHS.notice_file.format(**ids),
+    )
 
 
-ACCESSION_PARTS = ("verklaring", "begeleidende-brief", "staatscourant")
+def consent_stem(dossier_id: str, accession_id: str, party_id: str) -> str:
+    return SITE_PATHS.consent_file.format(
+        dossier=dossier_id, accession=accession_id, party=party_id
+    )
 
 
 def package_stem(dossier_id: str) -> str:
-    return f"{dossier_id}-ondertekenpakket"
+    return SITE_PATHS.package_file.format(dossier=dossier_id)
+
+
+def in_force_stem(dossier_id: str, iso: str) -> str:
+    return SITE_PATHS.in_force_file.format(dossier=dossier_id, date=iso)
 
 
 def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
@@ -342,12 +365,11 @@ def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
         out.append((agreement_stem(d, a.id), a.id, a.where))
         out.append((signatures_stem(d, a.id), a.id, a.where))
     for acc in dossier.accessions:
-        stem = accession_stem(d, acc.id)
-        out += [(f"{stem}-{part}", acc.id, acc.where) for part in ACCESSION_PARTS]
+        out += [(stem, acc.id, acc.where) for stem in accession_stems(d, acc.id)]
         agreement = dossier.document(acc.document)
         if agreement is not None:
             out += [
-                (f"{stem}-instemming-{p.id}", acc.id, acc.where)
+                (consent_stem(d, acc.id, p.id), acc.id, acc.where)
                 for p in current_parties(dossier, agreement, acc.requested)
             ]
     return out

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from ...context.agreement import AccessionContext, AgreementContext
 from ...context.dossier import DossierContext, build_context
 from ...errors import ConvenantgenError
-from ...model.derive import accession_stem, agreement_stem, signatures_stem
+from ...model.derive import accession_stems, agreement_stem, consent_stem, signatures_stem
 from ...model.dossier import Dossier
 from ...read.templates import Templates
 from ...text.sandbox import Sandbox
@@ -156,7 +156,7 @@ def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
 
 def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
     meta = {"author": acc.author, "day": acc.date, "version": acc.version}
-    stem = accession_stem(acc.dossier, acc.id)
+    declaration, letter, notice = accession_stems(acc.dossier, acc.id)
     context = {"acc": acc, "footer": acc.footer}
 
     def job(kind: str, name: str, title: str, **extra: Any) -> DocumentJob:
@@ -165,20 +165,20 @@ def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
     return [
         job(
             "accession-declaration",
-            f"{stem}-verklaring",
+            declaration,
             f"{acc.declaration_title}: {acc.party_name}",
         ),
         *(
             job(
                 "accession-consent",
-                f"{stem}-instemming-{consent.signatory.party_id}",
+                consent_stem(acc.dossier, acc.id, consent.signatory.party_id),
                 f"{acc.consent_title}: {consent.signatory.organisation}",
                 consent=consent,
             )
             for consent in acc.consents
         ),
-        job("accession-letter", f"{stem}-begeleidende-brief", acc.letter_subject),
-        job("staatscourant-notice", f"{stem}-staatscourant", acc.notice_title),
+        job("accession-letter", letter, acc.letter_subject),
+        job("staatscourant-notice", notice, acc.notice_title),
     ]
 
 
