@@ -23,6 +23,7 @@ from convenantgen.model.derive import (
     package_stem,
     signatures_stem,
 )
+from convenantgen.model.references import build_index, render_text
 from convenantgen.read.load import load_content
 from convenantgen.text.wording import Wording
 
@@ -152,3 +153,16 @@ def test_site_paths_table():
     )
     assert consent_stem("almere", "t1", "asg") == "almere-toetreding-t1-instemming-asg"
     assert in_force_stem("almere", "2017-05-01") == "almere-geldende-tekst-2017-05-01"
+
+
+def test_references_read_as_the_wording_says(almere):
+    """{art:ID} and {maatregel:ID} in a text: the references entries, in the documents too."""
+    index = build_index(almere)
+    text = "{art:convenant-looptijd-artikel} en {maatregel:" + almere.measures[0].id + "}"
+    assert render_text(text, index, almere) == "artikel 9 en Maatregel A"
+    words = Wording.default().with_entries(
+        {"references.article": "art. {{ number }}", "references.measure": "maatregel {{ letter }}"}
+    )
+    assert render_text(text, index, almere, words=words) == "art. 9 en maatregel A"
+    considerations = [c for a in build_context(almere, words).agreements for c in a.considerations]
+    assert any("in de zin van art. " in c for c in considerations)

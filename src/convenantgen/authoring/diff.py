@@ -150,7 +150,8 @@ class _Side:
         self.term = dossier_term(dossier, self.index)
 
     def text(self, text: str) -> str:
-        return " ".join(render_text(text, self.index, self.dossier, strict=False).split())
+        rendered = render_text(text, self.index, self.dossier, strict=False, words=self.words)
+        return " ".join(rendered.split())
 
     def letter(self, measure_id: str) -> str:
         return self.index.measure_letters.get(measure_id, "?")
@@ -168,7 +169,7 @@ class _Side:
         return fmt.indicator_quantity(target.value, indicator)
 
     def target_text(self, target: Target) -> str:
-        return " ".join(target_text(self.dossier, target, self.index).split())
+        return " ".join(target_text(self.dossier, target, self.index, self.words).split())
 
     def end(self):
         return self.term.final_end if self.term else None

@@ -36,7 +36,13 @@ from ..model.dossier import (
     Target,
 )
 from ..model.finance import finance_paragraphs, obligation_text
-from ..model.references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
+from ..model.references import (
+    TARGET_PLACEHOLDER_RE,
+    Index,
+    article_label,
+    build_index,
+    render_text,
+)
 from ..read.project import Settings
 from ..text import formatting as fmt
 from ..text.wording import Wording
@@ -293,7 +299,7 @@ def agreement_context(
     w = (wording or Wording.default()).formulas(agreement.formulas)
 
     def text(value: str) -> str:
-        return render_text(value, index, dossier, strict=False)
+        return render_text(value, index, dossier, strict=False, words=w)
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
@@ -457,7 +463,7 @@ def _measure(dossier: Dossier, measure: Measure, index: Index, text, w: Wording)
         description=tuple(text(p) for p in measure.description),
         lists=tuple(lists),
         result_heading=w.text("agreement.result_heading"),
-        targets=tuple(target_text(dossier, t, index) for t in measure.targets),
+        targets=tuple(target_text(dossier, t, index, w) for t in measure.targets),
     )
 
 
@@ -471,7 +477,9 @@ def _list(title: str, items, ordered: bool, text) -> ListContext:
     )
 
 
-def target_text(dossier: Dossier, target: Target, index: Index | None = None) -> str:
+def target_text(
+    dossier: Dossier, target: Target, index: Index | None = None, words: Wording | None = None
+) -> str:
     """The target's text with ``{value}`` and ``{period}`` filled in from its data."""
     index = index or build_index(dossier)
     indicator = dossier.indicator(target.indicator) if target.indicator else None
@@ -485,7 +493,7 @@ def target_text(dossier: Dossier, target: Target, index: Index | None = None) ->
         return fmt.period_text(*span) if span else match.group(0)
 
     filled = TARGET_PLACEHOLDER_RE.sub(fill, target.text)
-    return render_text(filled, index, dossier, strict=False)
+    return render_text(filled, index, dossier, strict=False, words=words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -703,9 +711,13 @@ def accession_context(
     rule = agreement.accession
     clause_ref = index.get(rule.clause) if rule else None
     clause_number = clause_ref.number if clause_ref else ""
-    clause_label = clause_ref.article_label if clause_ref else w.text("accession.default_clause")
+    clause_label = (
+        article_label(clause_ref, w) if clause_ref else w.text("accession.default_clause")
+    )
     clause = next((c for _, c in agreement.clauses() if rule and c.id == rule.clause), None)
-    clause_text = render_text(clause.text or "", index, dossier, strict=False) if clause else ""
+    clause_text = (
+        render_text(clause.text or "", index, dossier, strict=False, words=w) if clause else ""
+    )
     title = agreement_title(dossier, agreement, w)
     covenant = covenant_title(dossier, agreement)
     of_agreement = w.text("accession.of_agreement", kind=agreement.kind)

@@ -240,14 +240,14 @@ def _version(
     )
 
 
-def _label(ctx: AgreementContext, ident: str) -> str:
+def _label(ctx: AgreementContext, ident: str, w: Wording) -> str:
     """'artikel 3' or 'artikel 2.2' for an article or member id in ``ctx``, else ''."""
     for s in ctx.sections:
         if s.id == ident:
-            return f"artikel {s.number}"
+            return w.text("references.article", number=s.number)
         for c in s.clauses:
             if c.id == ident:
-                return f"artikel {c.number or s.number}"
+                return w.text("references.article", number=c.number or s.number)
     return ""
 
 
@@ -256,8 +256,8 @@ def _change(step: Step, old: AgreementContext, new: AgreementContext, w: Wording
     added = [c.id for c in a.clauses] or ([a.section.id] if a.section else [])
     return w.text(
         f"consolidated.change_{a.action}",
-        label=_label(old, a.target),
-        added=", ".join(x for x in (_label(new, i) for i in added) if x),
+        label=_label(old, a.target, w),
+        added=", ".join(x for x in (_label(new, i, w) for i in added) if x),
         end=fmt.date_long(a.end) if a.end else "",
     )
 

@@ -87,7 +87,7 @@ def target_row(
                 baseline += f" ({fmt.date_long(b.date)})"
     return TargetRow(
         target=target,
-        text=target_text(dossier, target, index),
+        text=target_text(dossier, target, index, words),
         indicator=indicator.label if indicator else "",
         unit=indicator.unit if indicator else "",
         counted=indicator.counted if indicator else None,

@@ -141,6 +141,8 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "notice_title": _ACCESSION,
         "notice": _ACCESSION,
     },
+    # How a reference ({art:ID}, {maatregel:ID}) reads in a text.
+    "references": {"article": ("number",), "measure": ("letter",)},
     # Titles of generated files and their parts.
     "documents": {
         "package_title": ("dossier",),
