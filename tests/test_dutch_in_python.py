@@ -148,12 +148,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("text/formatting.py", " tot en met "): _GRAMMAR,
     ("text/formatting.py", "en"): _GRAMMAR,
     ("text/formatting.py", "gelijk aan"): _GRAMMAR,
-    # Not moved yet (display text; named here so that nothing else joins them unnoticed)
-    ("authoring/status.py", " van "): "not moved yet: the progress note of `convenantgen status`",
-    (
-        "authoring/status.py",
-        " getekend",
-    ): "not moved yet: the progress note of `convenantgen status`",
 }
 
 # What the engine used to write in Python and now takes from the wording or the paths table:
@@ -225,6 +219,7 @@ MOVED = [
     'f"Doel: {text}"',
     'f"artikel {self.number}"',
     'f"Maatregel {item.number}"',
+    'f": {signed} van {total} getekend"',
 ]
 
 

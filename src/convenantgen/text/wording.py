@@ -141,6 +141,8 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "notice_title": _ACCESSION,
         "notice": _ACCESSION,
     },
+    # `convenantgen status`: how far signing is.
+    "status": {"signed": ("signed", "total")},
     # How a reference ({art:ID}, {maatregel:ID}) reads in a text.
     "references": {"article": ("number",), "measure": ("letter",)},
     # Titles of generated files and their parts.
