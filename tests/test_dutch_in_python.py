@@ -109,6 +109,13 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the reference syntax of the YAML"
     ),
     ("model/references.py", "maatregel"): "the reference kind {maatregel:ID} of the YAML",
+    **{
+        ("authoring/signature_check.py", w): "surname particles and stopwords for matching names"
+        for w in ("de", "het", "van", "een", "en", "voor")
+    },
+    ("authoring/signatures.py", "handtekening-"): (
+        "the prefix of the signature fields' names (/T), as the verifier finds them"
+    ),
     ("context/agreement.py", "De "): "an article at the start of a party's name, lowered",
     ("context/agreement.py", "Het "): "an article at the start of a party's name, lowered",
     ("model/finance.py", "schooljaar"): "a unit a YAML `per:` may name (an id of the YAML)",

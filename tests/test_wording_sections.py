@@ -1,5 +1,6 @@
-"""The wording sections that replaced Dutch in Python (documents, site, charts), applied from a
-project's own wording: in a real build of a new project, and in the contexts."""
+"""The wording sections that replaced Dutch in Python (documents, site, charts, references),
+applied from a project's own wording: in a real build of a new project, and in the contexts.
+The signing packages' titles and field labels are the `signing` section (tests/test_package*)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from convenantgen.context.charts import ChartPoint, results_chart
 from convenantgen.context.dossier import build_context
 from convenantgen.model.derive import (
     SITE_PATHS,
+    ActKind,
     SitePaths,
     accession_stems,
     consent_stem,
@@ -32,9 +34,7 @@ CONTENT = ROOT / "content"
 
 OWN_WORDING = """\
 documents:
-  package_title: "Te tekenen: {{ dossier }}"
   signatures_title: "Tekenvel bij {{ agreement }}"
-  signature_field: "Zet hier uw handtekening, {{ name }} ({{ party }})"
 agreement:
   footer: "Tekstversie {{ version }}"
 site:
@@ -44,7 +44,7 @@ site:
 
 
 @pytest.mark.libreoffice
-def test_a_project_words_its_titles_tooltips_and_navigation(tmp_path, monkeypatch, capsys):
+def test_a_project_words_its_titles_and_navigation(tmp_path, monkeypatch, capsys):
     project = tmp_path / "proj"
     assert main(["init", str(project)]) == 0
     (project / "templates" / "wording.yml").write_text(OWN_WORDING, "utf-8")
@@ -54,14 +54,8 @@ def test_a_project_words_its_titles_tooltips_and_navigation(tmp_path, monkeypatc
     capsys.readouterr()
     out = project / "build" / "voorbeeld"
 
-    package = PdfReader(out / "voorbeeld-ondertekenpakket.pdf")
-    assert package.metadata.title == "Te tekenen: Voorbeeldconvenant"
-    tooltips = {name: field["/TU"] for name, field in package.get_fields().items()}
-    assert tooltips == {
-        "handtekening-voorbeeldbestuur": (
-            "Zet hier uw handtekening, A. Voorbeeld (Stichting Voorbeeldbestuur)"
-        )
-    }
+    (name,) = [p.name for p in out.glob("*ondertekenpakket*.pdf")]
+    package = PdfReader(out / name)
     bookmarks = [item.title for item in package.outline if not isinstance(item, list)]
     assert bookmarks == ["Voorbeeldconvenant", "Tekenvel bij Voorbeeldconvenant"]
 
@@ -83,27 +77,17 @@ def almere():
 
 
 def test_titles_in_the_context_and_versions_unchanged(almere):
-    """The titles follow the wording; the version ids (what a text shows) do not."""
+    """The signature pages' title follows the wording; the version ids (what a text shows)
+    do not."""
     default = build_context(almere)
     own = build_context(
         almere,
-        Wording.default().with_entries(
-            {
-                "documents.package_title": "Pakket {{ dossier }}",
-                "documents.signatures_title": "Tekenvel {{ agreement }}",
-                "documents.signature_field": "Veld {{ party }}",
-            }
-        ),
+        Wording.default().with_entries({"documents.signatures_title": "Tekenvel {{ agreement }}"}),
     )
-    assert default.package_title == "Ondertekenpakket G5 Almere"
-    assert own.package_title == "Pakket G5 Almere"
     for before, after in zip(default.agreements, own.agreements, strict=True):
         assert before.signatures_title == f"Handtekeningen: {before.title}"
         assert after.signatures_title == f"Tekenvel {before.title}"
         assert after.version == before.version == text_version(before)
-    signers = [s for a in own.agreements for s in a.signatories]
-    assert signers and all(own.field_labels[s.marker] == f"Veld {s.organisation}" for s in signers)
-    assert set(default.field_labels) == set(own.field_labels)
 
 
 def test_chart_texts_are_wording():
@@ -145,7 +129,12 @@ def test_site_paths_table():
     assert SitePaths.address(f"{SITE_PATHS.measures}/index.md") == "maatregelen/"
     assert SitePaths.address(SITE_PATHS.home) == ""
     assert signatures_stem("almere", "addendum") == "almere-handtekeningen-addendum"
-    assert package_stem("almere") == "almere-ondertekenpakket"
+    assert package_stem("almere", "addendum", ActKind.AGREEMENT) == (
+        "almere-ondertekenpakket-addendum"
+    )
+    assert package_stem("almere", "t1", ActKind.ACCESSION) == (
+        "almere-ondertekenpakket-toetreding-t1"
+    )
     assert accession_stems("almere", "t1") == (
         "almere-toetreding-t1-verklaring",
         "almere-toetreding-t1-begeleidende-brief",

@@ -3,8 +3,7 @@ force, computed once per build and handed to every renderer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model.dossier import Dossier
 from ..model.references import build_index
@@ -18,6 +17,7 @@ from .agreement import (
     sources_hash,
 )
 from .in_force import ConsolidationContext, consolidation_context
+from .packages import PackageContext, package_contexts
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,8 @@ class DossierContext:
     accessions: tuple[AccessionContext, ...]
     # The text in force per date of change (consolidated.py); None for a dossier without addenda.
     consolidation: ConsolidationContext | None = None
-    package_title: str = ""  # the signing package's title (wording documents.package_title)
-    # The tooltip of each signer's field in the signing package, by the signer's marker
-    # ("sigfield:<party-id>"; wording documents.signature_field).
-    field_labels: Mapping[str, str] = field(default_factory=dict)
+    # One signing package per signing act (packages.py).
+    packages: tuple[PackageContext, ...] = ()
 
 
 def build_context(
@@ -51,13 +49,6 @@ def build_context(
         for acc in dossier.accessions
         if (ctx := accession_context(dossier, acc.id, **opts)) is not None
     )
-    signers = [s for a in agreements for s in a.signatories]
-    for acc in accessions:
-        signers += [acc.party, *(consent.signatory for consent in acc.consents)]
-    labels = {
-        s.marker: wording.text("documents.signature_field", name=s.name, party=s.organisation)
-        for s in signers
-    }
     return DossierContext(
         id=dossier.id,
         title=dossier.title,
@@ -66,6 +57,5 @@ def build_context(
         agreements=agreements,
         accessions=accessions,
         consolidation=consolidation_context(dossier, wording, version),
-        package_title=wording.text("documents.package_title", dossier=dossier.display_title),
-        field_labels=labels,
+        packages=package_contexts(dossier, agreements, accessions, wording),
     )

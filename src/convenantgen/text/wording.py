@@ -146,11 +146,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
     # How a reference ({art:ID}, {maatregel:ID}) reads in a text.
     "references": {"article": ("number",), "measure": ("letter",)},
     # Titles of generated files and their parts.
-    "documents": {
-        "package_title": ("dossier",),
-        "signatures_title": ("agreement",),
-        "signature_field": ("name", "party"),
-    },
+    "documents": {"signatures_title": ("agreement",)},
     # The public site's navigation labels (its addresses are model/site-paths.yml).
     "site": {
         "home": (),
@@ -206,6 +202,18 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "accession_withdrawn": ("party",),
     },
 }
+# Signing packages (one per signing act), their signature fields and the visible stamp of a
+# digital signature (authoring/stamp.py).
+VARIABLES["signing"] = {
+    "stamp": ("signer", "time"),
+    "agreement_package": ("title", "dossier"),
+    "accession_package": ("party", "covenant", "effective", "requested", "dossier"),
+    "field": ("party", "role", "name"),
+    "unnamed": ("party", "role"),
+}
+# The role named for a party of each kind that has no named representative.
+VARIABLES["signatory_roles"] = {kind: () for kind in PARTY_KINDS}
+
 # Entries that are a list of paragraphs rather than one text.
 PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.notice"})
 # The agreement entries a document may replace under `formulas:`.
