@@ -40,13 +40,14 @@ ARGUMENTS = {
     "status": ("status",),
     "init": ("init", "content"),
     "templates": ("templates",),
+    "import": ("import", "build/vorige-build.txt", "--dossier", "nieuw"),
 }
 # What each says when it does not read the broken settings or content (its own input is
 # broken instead), and its exit code.
 OWN_INPUT = {
     "checks": (2, "unrecognized arguments: --onbekend"),
     "schema": (1, "is out of date; run: convenantgen schema --write"),
-    "signatures": (1, "is not a readable PDF"),
+    "signatures": (1, "'build/vorige-build.txt' is not a"),
     "seal": (1, "convenantgen: error:"),
     "init": (2, "'content' "),
 }

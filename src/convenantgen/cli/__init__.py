@@ -38,6 +38,7 @@ COMMANDS = {
     "status": "status",
     "init": "init",
     "templates": "templates",
+    "import": "importing",
 }
 
 

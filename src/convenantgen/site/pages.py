@@ -19,6 +19,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import TemplateError, TemplateNotFound
 
 from ..errors import TemplateFailed
+from ..model.derive import SITE_PATHS
 from ..read.templates import ConfinedLoader
 from ..resources import templates_dir
 from ..text.markdown import front_matter, h, md
@@ -47,6 +48,8 @@ def markdown_env(project_templates: Path | None = None, root: Path | None = None
     env = _env(project_templates, root, autoescape=False, finalize=md)
     env.filters["h"] = h
     env.globals["front_matter"] = front_matter
+    # Where each page lives (model/site-paths.yml): templates link with paths.timeline, ...
+    env.globals["paths"] = SITE_PATHS
     return env
 
 
