@@ -37,6 +37,7 @@ from ..render.pdf.batches import Converted, convert_batches, plan, split_documen
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
 from ..site.engine import build_site, site_key, write_site_sources
+from ..site.woo import woo_diagnostics
 from .inputs import load_inputs
 from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
 
@@ -90,6 +91,11 @@ def run_build(
         day=options.reference_date,
         cache=cache,
     )
+    if options.site:
+        settings = project.settings if project is not None else None
+        loaded.report.extend(
+            woo_diagnostics(settings.site_url if settings else None, project and project.file)
+        )
     if on_report is not None:
         on_report(loaded.report)
     if loaded.failed(options.strict):

@@ -38,6 +38,7 @@ from .texts import (
     check_references,
     check_terms,
 )
+from .woo import check_woo
 
 __all__ = [
     "CHECKS",
@@ -114,6 +115,7 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_signing_twice,
     check_finance,
     check_amendments,
+    check_woo,
 )
 
 # Rules that depend on the reference date (lifecycle records).

@@ -46,6 +46,7 @@ class Settings:
     accent: str = "indigo"
     organisation: str | None = None
     organisation_url: str | None = None
+    organisation_tooi: str | None = None  # TOOI identifier of the publisher (Woo, Staatscourant)
     signing_place: str | None = None
     paths: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PATHS))
     # Section -> key -> Jinja text: replacements for single entries of the default wording.
@@ -70,6 +71,7 @@ class Settings:
             accent=str(colours.get("accent") or defaults.accent),
             organisation=org.get("name"),
             organisation_url=org.get("url"),
+            organisation_tooi=org.get("tooi"),
             signing_place=signing.get("place"),
             paths={**DEFAULT_PATHS, **{k: str(v) for k, v in (data.get("paths") or {}).items()}},
             wording={

@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 
 from ..cache import engine_fingerprint, folder_hashes
 from ..context.dossier import DossierContext, build_context
+from ..context.publication import published_documents
 from ..context.site import (
     DossierFacts,
     DownloadGroup,
@@ -53,6 +54,7 @@ from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
 from .pages import Pages
+from .woo import woo_files
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGE = _HERE.parent
@@ -156,6 +158,12 @@ def render_site_sources(
         reference_date=reference_date,
     )
     files[FEED_FILE] = render("site/feed.xml", feed=feed)
+    published = [
+        p
+        for d, c in zip(dossiers, contexts, strict=True)
+        for p in published_documents(d, settings, c)
+    ]
+    files.update(woo_files(published, downloads, settings.site_url))
     names = {d.id: d.display_title for d in views}
     groups = tuple(
         DownloadGroup(names.get(key, key or "Overig"), site_downloads(by_dossier[key], "../"))
