@@ -70,7 +70,8 @@ def test_robots_index_and_sitemaps_chain_and_validate(diwoo_schema):
         }
     )
     robots = str(files["robots.txt"]).splitlines()
-    (index_url,) = [line.split(": ", 1)[1] for line in robots if line.startswith("Sitemap:")]
+    pages, index_url = [line.split(": ", 1)[1] for line in robots if line.startswith("Sitemap:")]
+    assert pages == SITE + "sitemap.xml"  # MkDocs writes it
     assert index_url == SITE + "sitemapindex-woo.xml"
     index = etree.fromstring(str(files[index_url.removeprefix(SITE)]).encode())
     sitemaps = index.xpath("/s:sitemapindex/s:sitemap/s:loc/text()", namespaces=NS)

@@ -23,6 +23,7 @@ from ..cache import (
     unpack_folder,
 )
 from ..context.dossier import DossierContext, build_context
+from ..context.publication import published_documents
 from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
 from ..model.derive import package_stem
@@ -36,6 +37,7 @@ from ..render.markdown import agreement_markdown, agreement_text, consolidated_m
 from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
+from ..render.staatscourant import metadata_name, metadata_record
 from ..site.engine import build_site, site_key, write_site_sources
 from ..site.woo import woo_diagnostics
 from .inputs import load_inputs
@@ -64,6 +66,9 @@ class BuildOptions:
     engine: str = "mkdocs"  # the site's engine: mkdocs or zensical
     # Reuse documents, PDFs, packages and the site from the project's cache (see cache.py).
     cache: bool = True
+
+
+METADATA_KIND = "staatscourant-metadata"
 
 
 def run_build(
@@ -119,6 +124,7 @@ def run_build(
             _write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, documents)
         else:
             documents()
+        _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
             _write_site(staging, loaded, contexts, options, progress, project, cache)
         staging.write_manifest()
@@ -243,6 +249,22 @@ def _write_documents(
                     kind=f"{agreement.kind}-{kind}",
                     title=agreement.title,
                 )
+
+
+def _write_metadata_records(
+    staging: StagingArea, loaded: Loaded, contexts: list[DossierContext], project: Project | None
+) -> None:
+    """The Staatscourant metadata record beside each covenant, addendum and notice."""
+    settings = project.settings if project is not None else None
+    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
+        for doc in published_documents(dossier, settings, ctx):
+            staging.write(
+                metadata_name(doc),
+                metadata_record(doc),
+                dossier=dossier.id,
+                kind=METADATA_KIND,
+                title=doc.title,
+            )
 
 
 def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> None:
@@ -554,8 +576,9 @@ def _write_site(
             "title": a.title,
         }
         for a in staging.artifacts
-        # The Markdown copy is for review in git; the site shows that text as a page.
-        if not a.path.endswith(".md")
+        # The Markdown copy is for review in git; the site shows that text as a page. The
+        # Staatscourant's metadata records are for delivery, not for readers.
+        if not a.path.endswith(".md") and a.kind != METADATA_KIND
     ]
     write_site_sources(
         loaded.dossiers,
@@ -573,7 +596,9 @@ def _write_site(
     def early(path: str) -> bool:
         return options.engine == "zensical"
 
-    listed = [a for a in staging.artifacts if not a.path.endswith(".md")]
+    listed = [
+        a for a in staging.artifacts if not a.path.endswith(".md") and a.kind != METADATA_KIND
+    ]
     for artifact in [a for a in listed if early(a.path)]:
         link_or_copy(staging.root / artifact.path, docs_dir / "downloads" / artifact.path)
     key = site_key(docs_dir, project, options.engine) if cache is not None else ""

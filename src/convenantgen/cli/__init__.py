@@ -31,6 +31,7 @@ COMMANDS = {
     "status": "status",
     "init": "init",
     "templates": "templates",
+    "publication": "publication",
 }
 
 

@@ -82,6 +82,7 @@ class PublishedDocument:
     amends: Related | None = None  # an addendum's covenant; an accession's agreement
     predecessor: Related | None = None
     withheld: tuple[WithheldPart, ...] = ()
+    themes: tuple[str, ...] = ()
     illustrative: bool = False
 
     @property
@@ -147,6 +148,7 @@ def published_documents(
                 citation=notice.citation if notice else None,
                 in_force=(acc.effective, None),
                 amends=_related(agreement or base, titles),
+                themes=woo.themes if woo else (),
                 illustrative=acc.illustrative,
             )
         )
@@ -219,5 +221,6 @@ def _agreement(
         amends=amends,
         predecessor=next((_cited(c) for c in agreement.cites if c.predecessor), None),
         withheld=withheld,
+        themes=dossier.woo.themes if dossier.woo else (),
         illustrative=bool(record is not None and record.illustrative),
     )

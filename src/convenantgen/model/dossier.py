@@ -452,6 +452,7 @@ class Woo:
 
     where: Where
     responsible: str | None = None  # party id of the verantwoordelijke
+    themes: tuple[str, ...] = ()  # names of the TOOI 'top' list (model/themes.py)
     withheld: tuple[Withheld, ...] = ()
 
 
@@ -1037,6 +1038,7 @@ def _woo(data: Mapping | None, where: Where) -> Woo | None:
     return Woo(
         where,
         responsible=_opt(data, "responsible"),
+        themes=tuple(str(t) for t in data.get("themes") or ()),
         withheld=tuple(
             Withheld(
                 str(w["part"]),

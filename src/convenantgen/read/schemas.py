@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ..errors import Diagnostic, Severity, Where, did_you_mean
 from ..model.dates import parse_iso_date
 from ..model.publication import TOOI_RE, WOO_GROUNDS
+from ..model.themes import THEMES
 from ..resources import schema_dir
 from .sources import one_line
 
@@ -104,6 +105,13 @@ class CovenantValidator(Validator):
                 field,
                 f"'{value}' is not a Woo ground: write the article as 5.1.LID.LETTER "
                 f"(e.g. 5.1.2.e), 5.1.5 or 5.2.1.{hint}",
+            )
+
+    def _check_with_woo_theme(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and value not in THEMES:
+            hint = did_you_mean(value, THEMES)
+            self._error(
+                field, f"'{value}' is not a theme of the TOOI list of official publications.{hint}"
             )
 
     def _check_with_text(self, field: str, value: Any) -> None:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from ..context.publication import ACCESSION_NOTICE, Organisation, PublishedDocument
 from ..errors import Diagnostic, Severity, Where
+from ..model.themes import THEMES
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DIWOO_NS = "https://standaarden.overheid.nl/diwoo/metadata/"
@@ -79,7 +80,8 @@ def woo_files(
     robots = ["User-agent: *", "Allow: /"]
     if base is None:
         return {ROBOTS_FILE: "\n".join(robots) + "\n"}
-    robots += ["", f"Sitemap: {base}{INDEX_FILE}"]
+    # The engine's own sitemap of the pages, and the Woo-index's entry point.
+    robots += ["", f"Sitemap: {base}sitemap.xml", f"Sitemap: {base}{INDEX_FILE}"]
     files: dict[str, str] = {ROBOTS_FILE: "\n".join(robots) + "\n"}
     pdfs = {
         str(d["path"]): str(d["path"]) for d in downloads if str(d.get("path", "")).endswith(".pdf")
@@ -175,6 +177,10 @@ def diwoo_document(doc: PublishedDocument, loc: str) -> ET.Element:
     _coded(ET.SubElement(classes, _d("informatiecategorieen")), "informatiecategorie", CATEGORY)
     if doc.kind != ACCESSION_NOTICE:
         _coded(ET.SubElement(classes, _d("documentsoorten")), "documentsoort", DOCUMENT_TYPE)
+    if doc.themes:
+        themes = ET.SubElement(classes, _d("themas"))
+        for theme in doc.themes:
+            _coded(themes, "thema", (THEMES[theme], theme))
     if doc.created is not None:
         _text(meta, _d("creatiedatum"), doc.created.isoformat())
     start, end = doc.in_force
