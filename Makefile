@@ -1,5 +1,6 @@
 # make build: set up everything (venv, package, LibreOffice) and build the bundled content.
-# make test:  the same set-up plus test tools, then lint and the whole test suite.
+# make test:  the same set-up plus test tools, then lint, the layers contract of the stages
+#             (import-linter, see pyproject.toml) and the whole test suite.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CG := $(VENV)/bin/convenantgen
@@ -18,6 +19,7 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed system-deps-test
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed system-deps

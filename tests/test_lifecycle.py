@@ -304,7 +304,7 @@ def test_evaluation_planned_overdue_and_done(tmp_path):
     lines, _ = run(tmp_path, files, "2025-01-01")
     assert lines == [
         f"convenant.yaml:{line_of(files['convenant.yaml'], 'id: basis')}:5: warning "
-        "[lifecycle-unknown] 'basis' is in werking and provides for an evaluation, but no planned "
+        "[lifecycle-unknown] 'basis' is in force and provides for an evaluation, but no planned "
         "date is recorded; add evaluation: {planned: YYYY-MM-DD}"
     ]
     planned = lifecycle("    evaluation: {planned: 2024-12-01}\n")

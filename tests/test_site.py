@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from convenantgen.context import site as site_context
+from convenantgen.context.site import Download
 from convenantgen.errors import ConvenantgenError
 from convenantgen.model import derive as domain
 from convenantgen.read.load import load_content
@@ -44,7 +45,7 @@ class BuiltSite:
     content: Path
     docs: Path
     site: Path
-    downloads: list[dict]
+    downloads: list[Download]
 
     def html(self, url_path: str) -> str:
         """The HTML of a page by its URL path (``almere/partijen/``)."""
@@ -111,7 +112,7 @@ def _build() -> BuiltSite:
     assert not loaded.report.errors, [d.format() for d in loaded.report.errors]
     ids = [d.id for d in loaded.dossiers]
     entries = _fake_downloads(work, ids)
-    downloads = [{k: v for k, v in e.items() if k != "_data"} for e in entries]
+    downloads = [Download(**{k: v for k, v in e.items() if k != "_data"}) for e in entries]
     docs, site = work / "docs", work / "site"
     write_site_sources(loaded.dossiers, docs, downloads=downloads, reference_date=REFERENCE_DATE)
     build_site(docs, site)
@@ -444,11 +445,11 @@ def test_full_text_page(built_site):
 def test_downloads_page_links_every_file_with_its_hash(built_site):
     html = built_site.html("almere/downloads")
     for entry in built_site.downloads:
-        if entry["dossier"] != "almere":
+        if entry.dossier != "almere":
             continue
-        assert f'href="../../downloads/{entry["path"]}"' in html
-        assert entry["sha256"] in html
-        assert (built_site.site / "downloads" / entry["path"]).is_file()
+        assert f'href="../../downloads/{entry.path}"' in html
+        assert entry.sha256 in html
+        assert (built_site.site / "downloads" / entry.path).is_file()
 
 
 def test_open_data_json_and_csv(built_site):
@@ -547,7 +548,7 @@ def test_sources_and_site_are_reproducible(built_site, tmp_path):
     )
     assert _tree(docs) == _tree(built_site.docs)
     build_site(docs, site)
-    placed = {f"downloads/{d['path']}" for d in built_site.downloads}  # by the "orchestrator"
+    placed = {f"downloads/{d.path}" for d in built_site.downloads}  # by the "orchestrator"
     first = {k: v for k, v in _tree(built_site.site).items() if k not in placed}
     second = _tree(site)
     assert sorted(first) == sorted(second)

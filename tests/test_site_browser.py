@@ -142,7 +142,7 @@ def test_download_links_resolve_to_the_listed_files(page, site_url):
     built = _build()
     page.goto(site_url + "almere/downloads/")
     links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
-    expected = {d["path"]: d["sha256"] for d in built.downloads if d["dossier"] == "almere"}
+    expected = {d.path: d.sha256 for d in built.downloads if d.dossier == "almere"}
     assert len(links) == len(expected) > 0
     for href in links:
         path = urlsplit(href).path.split("/downloads/", 1)[1]

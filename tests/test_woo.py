@@ -14,6 +14,7 @@ from lxml import etree
 from convenantgen.cli import main
 from convenantgen.context.dossier import build_context
 from convenantgen.context.publication import published_documents
+from convenantgen.context.site import Download
 from convenantgen.read.load import load_content
 from convenantgen.read.project import load_project
 from convenantgen.site.engine import render_site_sources
@@ -52,7 +53,7 @@ def _site_files(settings_changes: dict) -> dict[str, str | bytes]:
     assert not loaded.report.errors
     # The manifest entries of a build with PDFs: every published document's PDF.
     downloads = [
-        {"dossier": d.id, "kind": "pdf", "path": f"{d.id}/{p.stem}.pdf", "sha256": "", "title": ""}
+        Download(d.id, "agreement-pdf", f"{d.id}/{p.stem}.pdf", "", "")
         for d in loaded.dossiers
         for p in published_documents(d, project.settings, build_context(d))
     ]

@@ -118,15 +118,12 @@ class Report:
 
 
 class ConvenantgenError(Exception):
-    """A problem that stops the run; ``str()`` is the message for the user."""
-
-    exit_code = 1
+    """A problem that stops the run; ``str()`` is the message for the user. What exit code it
+    gives a command is the CLI's business (``convenantgen.cli.EXIT_CODES``)."""
 
 
 class UsageError(ConvenantgenError):
     """The command line asks for something impossible."""
-
-    exit_code = 2
 
 
 class CheckFailed(ConvenantgenError):

@@ -24,6 +24,7 @@ from ..cache import (
 )
 from ..context.dossier import DossierContext, build_context
 from ..context.publication import published_documents
+from ..context.site import Download
 from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
 from ..model.derive import package_stem
@@ -568,13 +569,7 @@ def _write_site(
     progress.step("site", 0, 1, "Markdown")
     docs_dir = staging.work / "site-docs"
     downloads = [
-        {
-            "dossier": a.dossier,
-            "kind": a.kind,
-            "path": a.path,
-            "sha256": a.sha256,
-            "title": a.title,
-        }
+        Download(a.dossier, a.kind, a.path, a.sha256, a.title)
         for a in staging.artifacts
         # The Markdown copy is for review in git; the site shows that text as a page. The
         # Staatscourant's metadata records are for delivery, not for readers.

@@ -15,6 +15,7 @@ from pathlib import Path
 from mkdocs.commands.serve import serve as mkdocs_serve
 
 from ..cache import CacheStats
+from ..context.site import Download
 from ..errors import CheckFailed, ConvenantgenError, Severity
 from ..read.project import Project
 from ..site.engine import SIDECAR, render_site_sources, theme_dir, write_derived_config
@@ -102,14 +103,16 @@ class SiteWatcher:
             return False
         try:
             # The Markdown copy is for review in git; the site shows that text as a page.
-            downloads = [d for d in self._downloads(loaded) if not d["path"].endswith(".md")]
+            files_of = {
+                d: data for d, data in self._downloads(loaded) if not d.path.endswith(".md")
+            }
             files, _ = render_site_sources(
                 loaded.dossiers,
-                downloads=downloads,
+                downloads=list(files_of),
                 reference_date=self.reference_date,
                 project=self.project,
             )
-            files.update({f"downloads/{d['path']}": d["data"] for d in downloads})
+            files.update({f"downloads/{d.path}": data for d, data in files_of.items()})
         except ConvenantgenError as exc:
             print(f"convenantgen: error: {exc}", file=self.out)
             return False
@@ -120,7 +123,7 @@ class SiteWatcher:
         sync_folder(files, self.docs_dir)
         return True
 
-    def _downloads(self, loaded) -> list[dict]:
+    def _downloads(self, loaded) -> list[tuple[Download, bytes]]:
         """The documents for the downloads pages: the agreements' text, and the DOCX, PDFs and
         signing packages of the current documents that an earlier build left in the cache."""
 
@@ -128,7 +131,13 @@ class SiteWatcher:
             self.cache.stats = CacheStats()  # what this regeneration reused
         with tempfile.TemporaryDirectory(prefix="convenantgen-serve-") as tmp:
             artifacts = preview_downloads(loaded, self.project, self.cache, Path(tmp))
-            items = [{**vars(a), "data": (Path(tmp) / a.path).read_bytes()} for a in artifacts]
+            items = [
+                (
+                    Download(a.dossier, a.kind, a.path, a.sha256, a.title),
+                    (Path(tmp) / a.path).read_bytes(),
+                )
+                for a in artifacts
+            ]
         if self.cache is not None:
             self.cache.commit()
             print(f"convenantgen: downloads: {self.cache.stats.summary()}", file=self.out)

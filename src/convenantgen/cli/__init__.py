@@ -14,7 +14,7 @@ import sys
 import threading
 
 from .. import __version__
-from ..errors import ConvenantgenError
+from ..errors import ConvenantgenError, UsageError
 from .common import add_project_option
 
 # Each command and the module of this package that registers and runs it, in --help order.
@@ -64,6 +64,18 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# Every error that stops a run, mapped to the exit code it gives, most specific first: usage
+# errors exit 2 (as argparse does), every other problem of the user's input or machine 1.
+EXIT_CODES: tuple[tuple[type[ConvenantgenError], int], ...] = (
+    (UsageError, 2),
+    (ConvenantgenError, 1),
+)
+
+
+def exit_code(exc: ConvenantgenError) -> int:
+    return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+
+
 def _add_project_everywhere(sub) -> None:
     """``--project`` after any command too (``convenantgen new dossier x --project p``)."""
     for choice in sub.choices.values():
@@ -92,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ConvenantgenError as exc:
         print(f"convenantgen: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return exit_code(exc)
     except MemoryError:
         print(
             "convenantgen: error: out of memory (a template that repeats without end?)",

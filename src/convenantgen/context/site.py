@@ -10,7 +10,7 @@ which a project can replace one by one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -504,19 +504,29 @@ def text_page(agreement: Agreement) -> str:
     return f"tekst-{agreement.id}.md"
 
 
-def site_downloads(items: list[dict], prefix: str) -> tuple[SiteDownload, ...]:
-    """Manifest entries as links from a page ``prefix`` (to the site root) away."""
+@dataclass(frozen=True)
+class Download:
+    """A file of the build offered on the site, as the manifest lists it."""
+
+    dossier: str
+    kind: str  # "agreement-pdf", "signing-package", ...
+    path: str  # relative to the output folder (and to the site's downloads/)
+    sha256: str
+    title: str
+
+
+def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload, ...]:
+    """The build's files as links from a page ``prefix`` (to the site root) away."""
     out = []
-    for item in sorted(items, key=lambda x: str(x["path"])):
-        path = str(item["path"])
-        name = path.rsplit("/", 1)[-1]
+    for item in sorted(items, key=lambda x: x.path):
+        name = item.path.rsplit("/", 1)[-1]
         out.append(
             SiteDownload(
-                title=str(item.get("title") or name),
-                kind=str(item.get("kind", "")),
+                title=item.title or name,
+                kind=item.kind,
                 name=name,
-                href=prefix + "downloads/" + quote(path),
-                sha256=str(item.get("sha256", "")),
+                href=prefix + "downloads/" + quote(item.path),
+                sha256=item.sha256,
             )
         )
     return tuple(out)
@@ -525,7 +535,7 @@ def site_downloads(items: list[dict], prefix: str) -> tuple[SiteDownload, ...]:
 def site_dossier(
     facts: DossierFacts,
     ctx: DossierContext,
-    downloads: list[dict],
+    downloads: Sequence[Download],
     agreement_markdown: Callable[[AgreementContext], str],
     consolidated_markdown: Callable[[ConsolidatedContext], str],
 ) -> SiteDossier:

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -34,6 +35,7 @@ from ..context.dossier import DossierContext, build_context
 from ..context.publication import published_documents
 from ..context.site import (
     DossierFacts,
+    Download,
     DownloadGroup,
     OpenDataFile,
     SiteHome,
@@ -81,7 +83,7 @@ def _schema_files() -> list[Path]:
 def render_site_sources(
     dossiers: list[Dossier],
     *,
-    downloads: list[dict],
+    downloads: Sequence[Download],
     reference_date: dt.date,
     contexts: list[DossierContext] | None = None,
     project: Project | None = None,
@@ -105,9 +107,9 @@ def render_site_sources(
     render = Pages(templates_folder).render
     facts = [DossierFacts.of(d, reference_date) for d in dossiers]
     # Grouped once: looking a dossier's files up in all downloads grows with the square.
-    by_dossier: dict[str, list[dict]] = {}
+    by_dossier: dict[str, list[Download]] = {}
     for item in downloads:
-        by_dossier.setdefault(str(item.get("dossier") or ""), []).append(item)
+        by_dossier.setdefault(item.dossier, []).append(item)
     views = [
         site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown)
         for f, ctx in zip(facts, contexts, strict=True)
@@ -208,7 +210,7 @@ def write_site_sources(
     dossiers: list[Dossier],
     docs_dir: Path,
     *,
-    downloads: list[dict],
+    downloads: Sequence[Download],
     reference_date: dt.date,
     contexts: list[DossierContext] | None = None,
     project: Project | None = None,

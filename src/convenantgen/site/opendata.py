@@ -15,6 +15,7 @@ import json
 from ..context.charts import met
 from ..context.site import DossierFacts, school_year_text, target_row
 from ..model.derive import covenant
+from ..text.wording import Wording
 
 # The tables, in the order the open-data page lists them (its template describes each).
 TABLES = ("dossiers", "maatregelen", "doelen", "resultaten", "partijen")
@@ -22,6 +23,10 @@ TABLES = ("dossiers", "maatregelen", "doelen", "resultaten", "partijen")
 
 def _iso(day) -> str | None:
     return day.isoformat() if day else None
+
+
+# The states by their names in the wording ("lopend"), as the site shows them.
+_WORDS = Wording.default()
 
 
 def records(dossiers: list[DossierFacts]) -> dict[str, list[dict]]:
@@ -44,7 +49,7 @@ def records(dossiers: list[DossierFacts]) -> dict[str, list[dict]]:
                 "start": _iso(sd.term.start) if sd.term else None,
                 "end": _iso(sd.term.end) if sd.term else None,
                 "extended_end": _iso(sd.term.final_end) if sd.term else None,
-                "status": sd.status,
+                "status": _WORDS.text(f"term_states.{sd.status}"),
                 "reference_date": sd.reference_date.isoformat(),
                 "penvoerder": d.penvoerder.id if d.penvoerder else None,
                 "parties": len(d.parties),

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from ..context.publication import ACCESSION_NOTICE, Organisation, PublishedDocument
+from ..context.site import Download
 from ..errors import Diagnostic, Severity, Where
 from ..model.themes import THEMES
 
@@ -69,7 +70,7 @@ def woo_diagnostics(site_url: str | None, settings_file: Path | None) -> list[Di
 
 
 def woo_files(
-    documents: Iterable[PublishedDocument], downloads: Iterable[dict], site_url: str | None
+    documents: Iterable[PublishedDocument], downloads: Sequence[Download], site_url: str | None
 ) -> dict[str, str]:
     """``robots.txt``, and with a site URL the sitemap index and one sitemap per dossier.
 
@@ -83,13 +84,11 @@ def woo_files(
     # The engine's own sitemap of the pages, and the Woo-index's entry point.
     robots += ["", f"Sitemap: {base}sitemap.xml", f"Sitemap: {base}{INDEX_FILE}"]
     files: dict[str, str] = {ROBOTS_FILE: "\n".join(robots) + "\n"}
-    pdfs = {
-        str(d["path"]): str(d["path"]) for d in downloads if str(d.get("path", "")).endswith(".pdf")
-    }
+    pdfs = {d.path for d in downloads if d.path.endswith(".pdf")}
     by_dossier: dict[str, list[tuple[PublishedDocument, str]]] = {}
     for doc in documents:
-        path = pdfs.get(f"{doc.dossier}/{doc.stem}.pdf")
-        if path is not None and _actions(doc):  # DiWoo needs at least one dated action
+        path = f"{doc.dossier}/{doc.stem}.pdf"
+        if path in pdfs and _actions(doc):  # DiWoo needs at least one dated action
             by_dossier.setdefault(doc.dossier, []).append((doc, base + "downloads/" + quote(path)))
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     for dossier_id in sorted(by_dossier):
