@@ -260,7 +260,9 @@ def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> lis
 
 # Top-level folders of the public site; a dossier id (its folder) must not take one.
 # "site" is where the build puts the site beside the dossiers' folders.
-SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index", "site"})
+SITE_FOLDERS = frozenset(
+    {"assets", "downloads", "open-data", "search", "index", "site", "toegankelijkheid"}
+)
 # Names of a dossier's measures folder that a measure id (its page) must not take.
 MEASURE_PAGES_TAKEN = frozenset({"index", "charts"})
 

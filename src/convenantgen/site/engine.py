@@ -31,6 +31,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..cache import engine_fingerprint, folder_hashes
+from ..context.about import ACCESSIBILITY_PAGE, site_accessibility
 from ..context.dossier import DossierContext, build_context
 from ..context.publication import published_documents
 from ..context.site import (
@@ -186,6 +187,10 @@ def render_site_sources(
     files["open-data/index.md"] = render(
         "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
     )
+    files[ACCESSIBILITY_PAGE] = render(
+        "site/accessibility.md", a=site_accessibility(settings, wording)
+    )
+    nav.append(ACCESSIBILITY_PAGE)
     files["index.md"] = render("site/home.md", site=home)
     sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
