@@ -1,13 +1,14 @@
 # make build: set up everything (venv, package, LibreOffice) and build the bundled content.
-# make test:  the same set-up plus test tools, then lint, the layers contract of the stages
-#             (import-linter, see pyproject.toml) and the whole test suite.
+# make test:  the same set-up plus test tools, then the manual, lint, the layers contract of the
+#             stages (import-linter, see pyproject.toml) and the whole test suite.
+# make docs:  the user manual (docs/, manual.yml) into build-manual/, strict, links checked.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CG := $(VENV)/bin/convenantgen
 OUT ?= build
 CONTENT ?= content
 
-.PHONY: build test lint check bench clean system-deps system-deps-test
+.PHONY: build test lint check bench clean system-deps system-deps-test docs
 
 build: $(VENV)/.installed system-deps
 	$(CG) check $(CONTENT)
@@ -16,11 +17,17 @@ build: $(VENV)/.installed system-deps
 check: $(VENV)/.installed
 	$(CG) check $(CONTENT)
 
-test: $(VENV)/.installed system-deps-test
+test: $(VENV)/.installed system-deps-test docs
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
+
+# No --quiet: it hides the warnings (broken links and anchors) that --strict fails on.
+docs: $(VENV)/.installed
+	$(PY) scripts/rules_doc.py --check
+	$(PY) scripts/reference_doc.py --check
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --config-file manual.yml
 
 bench: $(VENV)/.installed system-deps
 	$(PY) benchmarks/bench_check.py
@@ -39,4 +46,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) build-manual .pytest_cache
