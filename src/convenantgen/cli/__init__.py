@@ -28,6 +28,7 @@ COMMANDS = {
     "diff": "diff",
     "serve": "serve",
     "signatures": "signatures",
+    "seal": "seal",
     "status": "status",
     "init": "init",
     "templates": "templates",
