@@ -32,6 +32,7 @@ COMMANDS = {
     "status": "status",
     "init": "init",
     "templates": "templates",
+    "import": "importing",
     "publication": "publication",
 }
 
