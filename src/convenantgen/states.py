@@ -48,3 +48,13 @@ class AccessionStatus(StrEnum):
     @property
     def rank(self) -> int:
         return list(AccessionStatus).index(self)
+
+
+class AccessibilityStatus(StrEnum):
+    """The compliance status of a toegankelijkheidsverklaring (the register's A to E)."""
+
+    A = "A"  # meets the requirements fully
+    B = "B"  # meets them partly
+    C = "C"  # first measures taken
+    D = "D"  # no measures taken
+    E = "E"  # the statement itself does not meet the model

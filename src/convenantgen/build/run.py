@@ -24,6 +24,7 @@ from ..cache import (
 )
 from ..context.dossier import DossierContext, build_context
 from ..context.packages import PackageContext
+from ..context.publication import published_documents
 from ..context.site import Download
 from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
@@ -38,7 +39,9 @@ from ..render.pdf.batches import Converted, convert_batches, plan, split_documen
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
 from ..render.pdf.pages import prepare as prepare_reader
+from ..render.staatscourant import metadata_name, metadata_record
 from ..site.engine import build_site, site_key, write_site_sources
+from ..site.woo import woo_diagnostics
 from .inputs import load_inputs
 from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
 
@@ -67,6 +70,9 @@ class BuildOptions:
     cache: bool = True
 
 
+METADATA_KIND = "staatscourant-metadata"
+
+
 def run_build(
     content_dir: Path,
     options: BuildOptions,
@@ -92,6 +98,11 @@ def run_build(
         day=options.reference_date,
         cache=cache,
     )
+    if options.site:
+        settings = project.settings if project is not None else None
+        loaded.report.extend(
+            woo_diagnostics(settings.site_url if settings else None, project and project.file)
+        )
     if on_report is not None:
         on_report(loaded.report)
     if loaded.failed(options.strict):
@@ -115,6 +126,7 @@ def run_build(
             _write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, documents)
         else:
             documents()
+        _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
             _write_site(staging, loaded, contexts, options, progress, project, cache)
         staging.write_manifest()
@@ -244,6 +256,22 @@ def _write_documents(
                     kind=f"{agreement.kind}-{kind}",
                     title=agreement.title,
                 )
+
+
+def _write_metadata_records(
+    staging: StagingArea, loaded: Loaded, contexts: list[DossierContext], project: Project | None
+) -> None:
+    """The Staatscourant metadata record beside each covenant, addendum and notice."""
+    settings = project.settings if project is not None else None
+    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
+        for doc in published_documents(dossier, settings, ctx):
+            staging.write(
+                metadata_name(doc),
+                metadata_record(doc),
+                dossier=dossier.id,
+                kind=METADATA_KIND,
+                title=doc.title,
+            )
 
 
 def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> None:
@@ -547,8 +575,9 @@ def _write_site(
     downloads = [
         Download(a.dossier, a.kind, a.path, a.sha256, a.title)
         for a in staging.artifacts
-        # The Markdown copy is for review in git; the site shows that text as a page.
-        if not a.path.endswith(".md")
+        # The Markdown copy is for review in git; the site shows that text as a page. The
+        # Staatscourant's metadata records are for delivery, not for readers.
+        if not a.path.endswith(".md") and a.kind != METADATA_KIND
     ]
     write_site_sources(
         loaded.dossiers,
@@ -566,7 +595,9 @@ def _write_site(
     def early(path: str) -> bool:
         return options.engine == "zensical"
 
-    listed = [a for a in staging.artifacts if not a.path.endswith(".md")]
+    listed = [
+        a for a in staging.artifacts if not a.path.endswith(".md") and a.kind != METADATA_KIND
+    ]
     for artifact in [a for a in listed if early(a.path)]:
         link_or_copy(staging.root / artifact.path, docs_dir / "downloads" / artifact.path)
     key = site_key(docs_dir, project, options.engine) if cache is not None else ""

@@ -39,6 +39,7 @@ from .texts import (
     check_references,
     check_terms,
 )
+from .woo import check_woo
 
 __all__ = [
     "CHECKS",
@@ -124,6 +125,7 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_unnamed_signatories,
     check_finance,
     check_amendments,
+    check_woo,
 )
 
 # Rules that depend on the reference date (lifecycle records).

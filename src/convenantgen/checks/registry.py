@@ -69,6 +69,10 @@ CHECKS: dict[str, CheckInfo] = {
     "group-empty": CheckInfo(E, "a party group has no members"),
     "signatory-twice": CheckInfo(E, "a party or person would sign one agreement twice"),
     "mandate-signers": CheckInfo(E, "a mandate's official is not the only signer, or is the party"),
+    # publication under the Woo and in the Staatscourant
+    "woo-responsible": CheckInfo(E, "the responsible party is unknown or has no TOOI identifier"),
+    "woo-withheld-document": CheckInfo(E, "a withheld part names an agreement the dossier lacks"),
+    "site-url-missing": CheckInfo(W, "no site URL: sitemaps and the Woo-index need absolute URLs"),
     "penvoerder-missing": CheckInfo(E, "accession is allowed but no penvoerder is registered"),
     "penvoerder-multiple": CheckInfo(E, "more than one penvoerder"),
     "signatory-unnamed": CheckInfo(W, "a party signs an accession document without a named person"),

@@ -39,6 +39,7 @@ COMMANDS = {
     "init": "init",
     "templates": "templates",
     "import": "importing",
+    "publication": "publication",
 }
 
 

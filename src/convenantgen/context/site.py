@@ -31,6 +31,7 @@ from ..model.dossier import Agreement, Dossier, Measure, Party, Target
 from ..model.references import Index, build_index
 from ..text import formatting as fmt
 from ..text.wording import Wording
+from .about import SiteAccessibility
 from .agreement import AgreementContext, target_text
 from .charts import ChartPoint, met, results_chart
 from .dossier import DossierContext
@@ -457,6 +458,10 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
         {"site": SiteHome, "groups": tuple[DownloadGroup, ...]},
     ),
     "site/feed.xml": ("the Atom feed of changes (feed.xml)", {"feed": SiteFeed}),
+    "site/accessibility.md": (
+        "the toegankelijkheidsverklaring (toegankelijkheid/), from the project's settings",
+        {"a": SiteAccessibility},
+    ),
     "site/open-data.md": (
         "the open-data page",
         {"files": tuple[OpenDataFile, ...], "schemas": tuple[str, ...]},

@@ -352,6 +352,7 @@ class SitePaths:
     end in ``.md``; folders have none; file names are patterns without an extension."""
 
     home: str
+    accessibility: str  # the toegankelijkheidsverklaring
     downloads: str
     downloads_folder: str
     open_data: str
@@ -402,7 +403,15 @@ SITE_PATHS = SitePaths.load()
 # Top-level folders of the public site; a dossier id (its folder) must not take one.
 # "site" is where the build puts the site beside the dossiers' folders; "index" is the home page.
 SITE_FOLDERS = frozenset(
-    {"assets", "search", "index", "site", SITE_PATHS.downloads_folder, SITE_PATHS.open_data}
+    {
+        "assets",
+        "search",
+        "index",
+        "site",
+        SITE_PATHS.downloads_folder,
+        SITE_PATHS.open_data,
+        SITE_PATHS.accessibility.removesuffix(".md"),
+    }
 )
 # Names of a dossier's measures folder that a measure id (its page) must not take.
 MEASURE_PAGES_TAKEN = frozenset({"index", SITE_PATHS.charts})

@@ -86,6 +86,7 @@ class Party:
     mandate_basis: str | None = None
     capacity: str | None = None  # "handelend als bestuursorgaan ...", after the party's name
     also_on_behalf_of: str | None = None  # "tevens handelend namens ..."
+    tooi: str | None = None  # the organisation's TOOI identifier (Woo and Staatscourant metadata)
 
     def member_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -436,6 +437,26 @@ class Acknowledgement:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """A part of a document not made public, and the Woo ground (art. 5.x) for it."""
+
+    part: str
+    ground: str
+    where: Where
+    document: str | None = None  # the agreement it belongs to; None: the dossier's documents
+
+
+@dataclass(frozen=True)
+class Woo:
+    """What active publication under the Woo needs beyond the text (dossier.yaml ``woo:``)."""
+
+    where: Where
+    responsible: str | None = None  # party id of the verantwoordelijke
+    themes: tuple[str, ...] = ()  # names of the TOOI 'top' list (model/themes.py)
+    withheld: tuple[Withheld, ...] = ()
+
+
+@dataclass(frozen=True)
 class Dossier:
     id: str
     title: str
@@ -455,6 +476,7 @@ class Dossier:
     accessions: tuple[AccessionRequest, ...] = ()
     files: tuple[Path, ...] = ()
     lifecycles: tuple[Lifecycle, ...] = ()
+    woo: Woo | None = None
 
     # Lookups used throughout checks and rendering.
     def party(self, party_id: str) -> Party | None:
@@ -593,6 +615,7 @@ def _party(p: Mapping, where: Where) -> Party:
         mandate_basis=(p.get("mandate") or {}).get("basis"),
         capacity=_opt(p, "capacity"),
         also_on_behalf_of=_opt(p, "also_on_behalf_of"),
+        tooi=_opt(p, "tooi"),
     )
 
 
@@ -1005,4 +1028,24 @@ def build_dossier(folder: Path, docs: list[tuple[str, Path, Mapping]]) -> Dossie
         accessions=tuple(accessions),
         files=tuple(sorted(p for _, p, _ in docs)),
         lifecycles=tuple(lifecycles),
+        woo=_woo(data.get("woo"), root.child("woo")),
+    )
+
+
+def _woo(data: Mapping | None, where: Where) -> Woo | None:
+    if not data:
+        return None
+    return Woo(
+        where,
+        responsible=_opt(data, "responsible"),
+        themes=tuple(str(t) for t in data.get("themes") or ()),
+        withheld=tuple(
+            Withheld(
+                str(w["part"]),
+                str(w["ground"]),
+                where.child("withheld", i),
+                document=_opt(w, "document"),
+            )
+            for i, w in enumerate(data.get("withheld") or [])
+        ),
     )

@@ -49,7 +49,10 @@ class Settings:
     accent: str = "indigo"
     organisation: str | None = None
     organisation_url: str | None = None
+    organisation_tooi: str | None = None  # TOOI identifier of the publisher (Woo, Staatscourant)
     signing_place: str | None = None
+    # The toegankelijkheidsverklaring: status (A-E), date of the last test, contact, register.
+    accessibility: Mapping[str, str] = field(default_factory=dict)
     paths: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PATHS))
     # Section -> key -> Jinja text: replacements for single entries of the default wording.
     wording: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -73,7 +76,9 @@ class Settings:
             accent=str(colours.get("accent") or defaults.accent),
             organisation=org.get("name"),
             organisation_url=org.get("url"),
+            organisation_tooi=org.get("tooi"),
             signing_place=signing.get("place"),
+            accessibility={str(k): str(v) for k, v in (data.get("accessibility") or {}).items()},
             paths={**DEFAULT_PATHS, **{k: str(v) for k, v in (data.get("paths") or {}).items()}},
             wording={
                 str(section): {str(k): v for k, v in (entries or {}).items()}

@@ -25,6 +25,8 @@ from ruamel.yaml import YAML
 
 from ..errors import Diagnostic, Severity, Where, did_you_mean
 from ..model.dates import parse_iso_date
+from ..model.publication import TOOI_RE, WOO_GROUNDS
+from ..model.themes import THEMES
 from ..resources import schema_dir
 from .sources import one_line
 
@@ -87,6 +89,30 @@ class CovenantValidator(Validator):
             _, reason = parse_iso_date(value)
             if reason:
                 self._error(field, reason)
+
+    def _check_with_tooi(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and not TOOI_RE.fullmatch(value):
+            self._error(
+                field,
+                f"'{value}' is not a TOOI organisation identifier: use the URI from "
+                "identifier.overheid.nl, e.g. https://identifier.overheid.nl/tooi/id/gemeente/gm0034",
+            )
+
+    def _check_with_woo_ground(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and value not in WOO_GROUNDS:
+            hint = did_you_mean(value, WOO_GROUNDS)
+            self._error(
+                field,
+                f"'{value}' is not a Woo ground: write the article as 5.1.LID.LETTER "
+                f"(e.g. 5.1.2.e), 5.1.5 or 5.2.1.{hint}",
+            )
+
+    def _check_with_woo_theme(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and value not in THEMES:
+            hint = did_you_mean(value, THEMES)
+            self._error(
+                field, f"'{value}' is not a theme of the TOOI list of official publications.{hint}"
+            )
 
     def _check_with_text(self, field: str, value: Any) -> None:
         if isinstance(value, str) and _CONTROL_RE.search(value):

@@ -32,7 +32,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..cache import engine_fingerprint, folder_hashes
+from ..context.about import ACCESSIBILITY_PAGE, site_accessibility
 from ..context.dossier import DossierContext, build_context
+from ..context.publication import published_documents
 from ..context.site import (
     DossierFacts,
     Download,
@@ -58,6 +60,7 @@ from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
 from .pages import Pages
+from .woo import woo_files
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGE = _HERE.parent
@@ -170,6 +173,12 @@ def render_site_sources(
         reference_date=reference_date,
     )
     files[FEED_FILE] = render("site/feed.xml", feed=feed)
+    published = [
+        p
+        for d, c in zip(dossiers, contexts, strict=True)
+        for p in published_documents(d, settings, c)
+    ]
+    files.update(woo_files(published, downloads, settings.site_url))
     names = {d.id: d.display_title for d in views}
     # Files of no dossier (none today) are listed under the wording's site.other_downloads.
     groups = tuple(
@@ -194,6 +203,10 @@ def render_site_sources(
     files[f"{p.open_data}/index.md"] = render(
         "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
     )
+    files[ACCESSIBILITY_PAGE] = render(
+        "site/accessibility.md", a=site_accessibility(settings, wording)
+    )
+    nav.append(ACCESSIBILITY_PAGE)
     files[p.home] = render("site/home.md", site=home)
     sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"

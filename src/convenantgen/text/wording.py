@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 
 from ..errors import Diagnostic, Severity, TemplateFailed, Where, did_you_mean
 from ..resources import templates_dir
-from ..states import AccessionStatus, AgreementStage, TermState
+from ..states import AccessibilityStatus, AccessionStatus, AgreementStage, TermState
 from .sandbox import Sandbox
 
 WORDING_FILE = "wording.yml"
@@ -123,6 +123,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "stages": {stage.value: () for stage in AgreementStage},
     "term_states": {state.value: () for state in TermState},
     "accession_states": {state.value: () for state in AccessionStatus},
+    "accessibility_states": {state.value: () for state in AccessibilityStatus},
     # The Dutch display name of each party kind (schema/parties.yaml).
     "kinds": {kind: () for kind in PARTY_KINDS},
     "accession": {
