@@ -90,6 +90,7 @@ def signed_package(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.libreoffice
 def test_reads_signed_and_unsigned_fields(signed_package):
     fields = read_signatures(signed_package)
     assert [(f.field, f.signed) for f in fields] == [
@@ -103,6 +104,7 @@ def test_reads_signed_and_unsigned_fields(signed_package):
     assert signed.trusted is False  # self-signed: not chained to a trusted root
 
 
+@pytest.mark.libreoffice
 def test_cli_reports_per_field(signed_package, capsys):
     assert main(["signatures", str(signed_package)]) == 0
     out, err = capsys.readouterr()
@@ -117,6 +119,7 @@ def test_cli_reports_per_field(signed_package, capsys):
     assert "1 of 2 signature field(s) signed" in err
 
 
+@pytest.mark.libreoffice
 def test_changed_after_signing_breaks_integrity(signed_package, tmp_path, capsys):
     data = bytearray(signed_package.read_bytes())
     at = data.index(b"Handtekeningen")
@@ -127,6 +130,7 @@ def test_changed_after_signing_breaks_integrity(signed_package, tmp_path, capsys
     assert "INTEGRITY BROKEN (changed after signing)" in capsys.readouterr().out
 
 
+@pytest.mark.libreoffice
 def test_compare_with_the_records(signed_package, tmp_path, capsys):
     today = dt.datetime.now(dt.UTC).date()
     records = (
@@ -162,6 +166,7 @@ def test_not_a_pdf_is_one_line(tmp_path, capsys):
     assert err.startswith("convenantgen: error: ") and "Traceback" not in err
 
 
+@pytest.mark.libreoffice
 def test_no_validation_noise_on_stderr(signed_package, capfd):
     # pyHanko logs why a self-signed certificate is not trusted; that is the report's line
     # "certificate not trusted here", never a traceback.
