@@ -1,13 +1,16 @@
 # make build: set up everything (venv, package, LibreOffice) and build the bundled content.
-# make test:  the same set-up plus test tools, then lint, the layers contract of the stages
-#             (import-linter, see pyproject.toml) and the whole test suite.
+# make test:  the same set-up plus test tools, then the manual, lint, the layers contract of the
+#             stages (import-linter, see pyproject.toml) and the whole test suite.
+# make test-fast: lint, the layers contract and the tests that need neither LibreOffice nor
+#             Chromium (below).
+# make docs:  the user manual (docs/, manual.yml) into build-manual/, strict, links checked.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CG := $(VENV)/bin/convenantgen
 OUT ?= build
 CONTENT ?= content
 
-.PHONY: build test test-fast lint check bench clean system-deps system-deps-test
+.PHONY: build test test-fast lint check bench clean system-deps system-deps-test docs
 
 build: $(VENV)/.installed system-deps
 	$(CG) check $(CONTENT)
@@ -16,7 +19,7 @@ build: $(VENV)/.installed system-deps
 check: $(VENV)/.installed
 	$(CG) check $(CONTENT)
 
-test: $(VENV)/.installed system-deps-test
+test: $(VENV)/.installed system-deps-test docs
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/lint-imports
@@ -31,6 +34,12 @@ test-fast: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/lint-imports
 	CONVENANTGEN_FORBID_TOOLS=1 $(PY) -m pytest -q -m "not libreoffice and not browser"
+
+# No --quiet: it hides the warnings (broken links and anchors) that --strict fails on.
+docs: $(VENV)/.installed
+	$(PY) scripts/rules_doc.py --check
+	$(PY) scripts/reference_doc.py --check
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --config-file manual.yml
 
 bench: $(VENV)/.installed system-deps
 	$(PY) benchmarks/bench_check.py
@@ -49,4 +58,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) build-manual .pytest_cache

@@ -32,8 +32,8 @@ _spec.loader.exec_module(report)
 CASES = {case.name: case for case in report.cases()}
 
 # Cases that check does not yet reject as expected.txt says. Each is a bug in a module this
-# corpus does not own, described with its fix in the README section "What `check`
-# guarantees"; test_no_known_failures below fails for as long as this list is not empty.
+# corpus does not own, described with its fix in the manual page docs/guarantees.md;
+# test_no_known_failures below fails for as long as this list is not empty.
 KNOWN_FAILURES: list[str] = []
 
 # Run through the real executable as well (the rest run in-process through cli.main).

@@ -28,6 +28,7 @@ from convenantgen.model import derive as domain
 from convenantgen.read.load import load_content
 from convenantgen.site import engine as site
 from convenantgen.site.engine import build_site, write_site_sources
+from convenantgen.states import TermState
 from convenantgen.text.markdown import md
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,11 +148,14 @@ def test_home_lists_every_dossier_with_its_status(built_site):
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (dt.date(2020, 1, 1), "lopend"),  # the covenant's start is unknown: not 'in voorbereiding'
-        (dt.date(2024, 8, 31), "lopend"),
-        (dt.date(2024, 9, 1), "verlengd"),
-        (dt.date(2025, 12, 31), "verlengd"),
-        (dt.date(2026, 1, 1), "afgelopen"),
+        (
+            dt.date(2020, 1, 1),
+            TermState.RUNNING,
+        ),  # the covenant's start is unknown: not 'in voorbereiding'
+        (dt.date(2024, 8, 31), TermState.RUNNING),
+        (dt.date(2024, 9, 1), TermState.EXTENDED),
+        (dt.date(2025, 12, 31), TermState.EXTENDED),
+        (dt.date(2026, 1, 1), TermState.ENDED),
     ],
 )
 def test_status_follows_the_periods(day, expected, bundled_loaded):
@@ -161,9 +165,9 @@ def test_status_follows_the_periods(day, expected, bundled_loaded):
 
 def test_status_before_a_known_start_is_in_preparation():
     term = domain.Term(dt.date(2026, 8, 1), dt.date(2027, 7, 31), ())
-    assert domain.status(term, dt.date(2026, 7, 31)) == "in voorbereiding"
-    assert domain.status(term, dt.date(2026, 8, 1)) == "lopend"
-    assert domain.status(None, dt.date(2026, 8, 1)) == "onbekend"
+    assert domain.status(term, dt.date(2026, 7, 31)) is TermState.PREPARATION
+    assert domain.status(term, dt.date(2026, 8, 1)) is TermState.RUNNING
+    assert domain.status(None, dt.date(2026, 8, 1)) is TermState.UNKNOWN
 
 
 def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):

@@ -31,7 +31,7 @@ def zensical_site():
     docs = work / "docs"
     shutil.copytree(built.docs, docs)
     # Zensical checks the download links too: the files are in place before it runs.
-    for entry in _fake_downloads(work, list(dict.fromkeys(d["dossier"] for d in built.downloads))):
+    for entry in _fake_downloads(work, list(dict.fromkeys(d.dossier for d in built.downloads))):
         target = docs / "downloads" / entry["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(entry["_data"])

@@ -37,6 +37,7 @@ from ..render.markdown import agreement_markdown, agreement_text, consolidated_m
 from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
+from ..render.pdf.pages import prepare as prepare_reader
 from ..site.engine import build_site, site_key, write_site_sources
 from .inputs import load_inputs
 from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
@@ -292,17 +293,16 @@ def _write_pdfs(
         # The timeout is per document: a batch gets a second more per further document.
         limit = options.timeout + max(len(batches[n].members) for n in todo) - 1
 
-        def prepare() -> None:
+        def while_converting() -> None:
             # While LibreOffice works: the other work, and reading the batches the packages
             # take from the cache.
-
             meanwhile()
             for package in packages:
                 for n in package.batches:
                     if package.data is None and n in converted:
-                        prepare(converted[n].reader)
+                        prepare_reader(converted[n].reader)
 
-        waiting = [prepare]
+        waiting = [while_converting]
 
         # Below ONE_PROCESS documents one LibreOffice is quicker than several: each start costs
         # about as much CPU as converting thirty documents.

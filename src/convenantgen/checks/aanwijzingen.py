@@ -3,7 +3,7 @@
 Each rule checks what the data can show of one aanwijzing and cites it by subject. The 2025
 text (BWBR0051610) could be read only up to Aanwijzing 1 "Reikwijdte"; every other rule cites
 the 2003 aanwijzing it comes from (BWBR0014609), whose number the 2025 text may have changed.
-See the table in README.md ("The Aanwijzingen profile") and docs/aanwijzingen-research.md.
+See docs/checking.md ("The Aanwijzingen profile") and research/aanwijzingen-research.md.
 
 What an agreement regulates is data: an article, section or clause carries ``topics:`` (term,
 extension, termination, accession, amendment, evaluation, finance, enforceability, ...); the
