@@ -15,12 +15,18 @@ ALMERE = Path(__file__).resolve().parents[1] / "content" / "almere"
 
 
 def test_almere_checks_clean_with_its_acknowledgements(capsys):
-    assert main(["check", str(ALMERE), "--strict"]) == 0
+    assert main(["check", str(ALMERE)]) == 0
     out = capsys.readouterr().out
     # The contradictions of the published text stay visible, as acknowledged findings.
     assert "acknowledged [term-overlap] period 'addendum-in-werking' starts 1 augustus 2024" in out
     assert "acknowledged [published-differs] the published text says 'artikel 4.1'" in out
-    assert "error" not in out and "warning" not in out
+    assert "error" not in out
+    # The one open point: ten school boards name no one to sign their consent to the
+    # accession request (the sources name none); --strict holds the build until they do.
+    warnings = [line for line in out.splitlines() if ": warning [" in line]
+    assert len(warnings) == 10
+    assert all("warning [signatory-unnamed]" in line for line in warnings)
+    assert main(["check", str(ALMERE), "--strict"]) == 1
 
 
 def test_almere_has_every_party_measure_and_target(almere_loaded):

@@ -69,7 +69,7 @@ def test_documents_cover_addendum_signatures_and_accession(manifest):
     assert "almere/almere-addendum-2024.docx" in names
     assert "handtekening" in names
     assert "toetreding" in names
-    assert "ondertekenpakket.pdf" in names
+    assert "almere/almere-ondertekenpakket-addendum-2024.pdf" in names
     assert any(a["path"].endswith(".md") for a in manifest)
 
 
@@ -103,34 +103,28 @@ def test_addendum_docx_escapes_ampersand_in_xml(built):
 
 @pytest.mark.libreoffice
 def test_signing_package_has_a_signature_field_on_every_signature_line(built):
-    reader = PdfReader(str(built / "almere" / "almere-ondertekenpakket.pdf"))
+    """The addendum's package: its text and signature pages, one field per signatory on the
+    signature pages (the accession request has a package of its own, test_signing_packages)."""
+    reader = PdfReader(str(built / "almere" / "almere-ondertekenpakket-addendum-2024.pdf"))
     fields = reader.get_fields() or {}
     signature_fields = sorted(name for name, f in fields.items() if f.get("/FT") == "/Sig")
-    # The addendum's signature pages: Dijkgraaf, Paul, De Jonge, Olivier (for the school
-    # boards) and Moukaddim (Windesheim); then the joining party's declaration and one consent
-    # per current party (15), the 5 who also signed the addendum get a second, numbered field.
+    # Dijkgraaf, Paul, De Jonge, Olivier (for the school boards) and Moukaddim (Windesheim).
     signers = ["minister-ocw", "minister-pvo", "gemeente-almere", "asg-po", "windesheim-almere"]
-    for party in signers:
-        assert f"handtekening-{party}" in signature_fields
-        assert f"handtekening-{party}-2" in signature_fields
-    assert "handtekening-soo-almere-poort" in signature_fields
-    assert "handtekening-prisma" in signature_fields
-    assert len(signature_fields) == 5 + 1 + 15
+    assert signature_fields == sorted(f"handtekening-{party}" for party in signers)
     top = [item for item in reader.outline if not isinstance(item, list)]
+    assert len(top) == 2
     assert top[0].title.startswith("ADDENDUM bij het Convenant")
     assert top[1].title.startswith("Handtekeningen")
-    # The addendum signatories' first fields sit on the signature pages (second bookmark).
+    # Every field sits on the signature pages (the second bookmark to the end).
     start = reader.get_destination_page_number(top[1])
-    end = reader.get_destination_page_number(top[2])
-    first_fields = {f"handtekening-{p}" for p in signers}
     found = {}
     for number, page in enumerate(reader.pages):
         for annot in page.get("/Annots") or []:
             name = annot.get_object().get("/T")
-            if name in first_fields:
+            if name in fields:
                 found[name] = number
-    assert set(found) == first_fields
-    assert all(start <= number < end for number in found.values()), (found, start, end)
+    assert set(found) == set(signature_fields)
+    assert all(start <= number for number in found.values()), (found, start)
     assert reader.metadata["/Author"] == "Almeerse Scholen Groep (ASG - PO)"
     assert reader.metadata["/CreationDate"].startswith("D:20240801")
 

@@ -27,6 +27,7 @@ from convenantgen.read.project import find_project
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
 BATCHES = 8  # converted together: the two consents
+PACKAGES = 3  # one per signing act: the covenant, the addendum, the accession request
 FILES = len(base_files())  # YAML files: each one's passed validation is remembered ("meta")
 
 
@@ -80,7 +81,7 @@ def warm(tmp_path_factory) -> Path:
         "docx": DOCUMENTS,
         "batch": BATCHES,
         "pdf": DOCUMENTS,
-        "package": 1,
+        "package": PACKAGES,
         "site": 1,
         "meta": 1 + FILES,
     }
@@ -100,7 +101,7 @@ def test_rebuild_reuses_everything_and_equals_a_cold_build(project):
     stats = _build(project, "warm").stats
     assert stats.misses == {}
     assert stats.hits == {
-        "docx": DOCUMENTS, "pdf": DOCUMENTS, "package": 1, "site": 1, "meta": 1 + FILES
+        "docx": DOCUMENTS, "pdf": DOCUMENTS, "package": PACKAGES, "site": 1, "meta": 1 + FILES
     }  # fmt: skip
     _same_trees(project / "cold", project / "warm")
     # And a build that does not use the cache at all makes the same bytes.
@@ -118,14 +119,32 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     # id); the addendum and the five accession documents are reused.
     assert (stats.hits["docx"], stats.misses["docx"]) == (DOCUMENTS - 2, 2)
     assert (stats.hits["pdf"], stats.misses["pdf"]) == (DOCUMENTS - 2, 2)
-    # Each changed document is a batch of its own: two conversions; the package takes the
-    # other batches from the cache.
-    assert (stats.hits["batch"], stats.misses["batch"]) == (BATCHES - 2, 2)
-    assert stats.misses["package"] == 1 and stats.misses["site"] == 1
+    # Each changed document is a batch of its own: two conversions; the covenant's package
+    # takes them, the addendum's and the accession's packages are reused whole (so no other
+    # batch is read).
+    assert (stats.hits["batch"], stats.misses["batch"]) == (0, 2)
+    assert (stats.hits["package"], stats.misses["package"]) == (PACKAGES - 1, 1)
+    assert stats.misses["site"] == 1
     document = Document(project / "edited/proef/proef-basis.docx")
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Begeleiden van 45 starters." in [p.text for p in document.paragraphs] + cells
     _build(project, "fresh", cache=None)
+    _same_trees(project / "edited", project / "fresh")
+
+
+@pytest.mark.libreoffice
+def test_packages_whose_entries_are_gone_are_joined_from_the_cached_batches(project):
+    for entry in (project / CACHE_FOLDER / LAYOUT / "package").glob("*/*"):
+        entry.unlink()
+    content = project / "content" / "proef"
+    write(content, replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n"))
+    stats = _build(project, "edited", site=False).stats
+    # The covenant's two documents are converted again; while LibreOffice runs, the batches
+    # of the addendum's and the accession's documents are read from the cache for their
+    # packages (the letter's and the notice's are not needed: their PDFs are cached).
+    assert (stats.hits["batch"], stats.misses["batch"]) == (4, 2)
+    assert stats.misses["package"] == PACKAGES
+    _build(project, "fresh", site=False, cache=None)
     _same_trees(project / "edited", project / "fresh")
 
 
@@ -256,9 +275,9 @@ def test_cache_clear_and_info(project, capsys):
     info = capsys.readouterr().out
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
-    # docx, batch, pdf, package, site, the remembered LibreOffice version, valid files and the
-    # site engine's compiled templates
-    removed = 2 * DOCUMENTS + BATCHES + 3 + FILES + compiled
+    # docx, batch, pdf, packages, site, the remembered LibreOffice version, valid files and
+    # the site engine's compiled templates
+    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 2 + FILES + compiled
     assert capsys.readouterr().out.startswith(f"removed {removed} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))
@@ -322,15 +341,20 @@ def test_serve_offers_the_downloads_from_the_cache(project):
     assert served == {k: v for k, v in built.items() if "/" in k and not k.startswith("site/")
                       and not k.endswith(".md")}  # fmt: skip
     page = (docs / "proef" / "downloads.md").read_text(encoding="utf-8")
-    assert "proef-ondertekenpakket.pdf" in page
-    # After an edit the covenant's documents are not in the cache: serve leaves them (and the
+    assert "proef-ondertekenpakket-basis.pdf" in page
+    # After an edit the covenant's documents are not in the cache: serve leaves them (and its
     # package) out rather than rendering or converting them; the others stay.
     edited = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n")
     write(project / "content" / "proef", edited)
     assert watcher.regenerate()
     served = set(_tree(docs / "downloads"))
     assert "proef/proef-addendum-1.pdf" in served and "proef/proef-basis.txt" in served
-    gone = {"proef/proef-basis.docx", "proef/proef-basis.pdf", "proef/proef-ondertekenpakket.pdf"}
+    assert "proef/proef-ondertekenpakket-addendum-1.pdf" in served
+    gone = {
+        "proef/proef-basis.docx",
+        "proef/proef-basis.pdf",
+        "proef/proef-ondertekenpakket-basis.pdf",
+    }
     assert not served & gone
 
 

@@ -226,6 +226,13 @@ def test_consents_leave_unknown_places_and_roles_to_fill_in(ctx):
     (acc,) = ctx.accessions
     assert acc.clause_heading == "Artikel 3.1 van het addendum"
     by_party = {c.signatory.party_id: c.signatory for c in acc.consents}
-    assert by_party["prisma"].place == BLANK and by_party["prisma"].name == BLANK
+    # No one named: the name line says for whom and in what role it is signed (wording
+    # signing.unnamed, signatory_roles.schoolbestuur); the role and place stay to fill in.
+    prisma = by_party["prisma"]
+    assert prisma.place == BLANK and prisma.role == BLANK
+    assert prisma.name == (
+        "____________________ (bestuurder van Stg. Prisma, stg. prot. chr. & oecumen. onderwijs "
+        "in Almere)"
+    )
     assert by_party["gemeente-almere"].place == "Almere"
     assert by_party["gemeente-almere"].role == "de wethouder Onderwijs (primair en voortgezet)"

@@ -250,7 +250,8 @@ def test_one_signature_field_per_signature_line_on_that_line(package):
     ]
     fields = reader.get_fields()
     assert {f["/FT"] for f in fields.values()} == {"/Sig"}
-    assert fields["handtekening-stichting-alfa"]["/TU"] == "Handtekening Stichting Alfa"
+    # The tooltip is the signatory's label as given (the build makes it from the wording).
+    assert fields["handtekening-stichting-alfa"]["/TU"] == "Stichting Alfa"
     assert all("/V" not in f for f in fields.values())  # empty: nobody has signed yet
     for page, _, (x0, y0, x1, y1) in widgets:
         lines = [(x, y) for text, x, y in text_positions(reader, page) if text == LINE]

@@ -119,7 +119,7 @@ def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path
     argv = ["build", str(ROOT / "content" / "dierziekten-lnv"), "--out", str(out), "--quiet"]
     assert main([*argv, "--no-site"]) == 0
     folder = out / "dierziekten-lnv"
-    reader = PdfReader(str(folder / "dierziekten-lnv-ondertekenpakket.pdf"))
+    reader = PdfReader(str(folder / "dierziekten-lnv-ondertekenpakket-convenant-dierziekten.pdf"))
     fields = sorted(n for n, f in (reader.get_fields() or {}).items() if f.get("/FT") == "/Sig")
     assert fields == sorted(
         f"handtekening-{key}"

@@ -209,7 +209,10 @@ def test_accession_documents(documents):
     ]
     prisma = docx_text(documents[f"{STEM}-instemming-prisma"].data)
     assert "Verklaring van instemming tot toetreding" in prisma
-    assert prisma.count(PRISMA) == 2  # the statement and the signature block
+    # The statement, the signature block and its name line: Prisma names no representative,
+    # so the line says who signs for it ("Naam: ____ (bestuurder van Stg. Prisma, ...)").
+    assert prisma.count(PRISMA) == 3
+    assert f"Naam: {'_' * 20} (bestuurder van {PRISMA})" in prisma
     assert [m for _, m in signature_marks(documents[f"{STEM}-instemming-prisma"].data)] == [
         ["sigfield_prisma"]
     ]

@@ -170,7 +170,13 @@ def test_new_accession_registers_the_party_and_the_request(content, capsys):
         f"created {folder / 'toetreding-stichting-nieuw.yaml'}",
         f"updated {folder / 'partijen.yaml'}",
     ]
-    assert _findings(content) == []
+    # The new party names no one who signs its declaration yet: a warning, nothing else.
+    assert _findings(content) == [
+        "partijen.yaml: warning [signatory-unnamed] party 'stichting-nieuw' signs the "
+        "declaration of accession request 'toetreding-stichting-nieuw-2025', but names no one "
+        "who signs: its signature field and block name only the party and a role; add "
+        "representative: {name: ..., role: ...}"
+    ]
     (dossier,) = load_content(content).dossiers
     party = dossier.party("stichting-nieuw")
     assert (party.name, party.group, party.joined.isoformat()) == (

@@ -309,22 +309,37 @@ def new_dossier(
         raise ConvenantgenError(
             "the dossier template does not pass check:\n  " + "\n  ".join(problems)
         )
-    # Build the folder under a hidden name ('check' skips it) and rename it into place, so the
-    # dossier appears complete or not at all.
+    write_folder(content, name, files)
+    for file_name in files:
+        print(f"created {folder / file_name}", file=out)
+    return folder
+
+
+def write_folder(content: Path, name: str, files: dict[str, str], *, replace: bool = False):
+    """Write ``content/name`` with ``files`` as a whole: built under a hidden name ('check'
+    skips it) and renamed into place, so the dossier appears complete or not at all. With
+    ``replace`` an existing folder is swapped out only once the new one is complete."""
+    folder = content / name
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=content))
     os.chmod(staging, 0o777 & ~_umask())
+    old: Path | None = None
     try:
         for file_name, text in files.items():
             write_new(staging / file_name, text)
+        if replace and folder.is_dir() and not folder.is_symlink():
+            old = Path(tempfile.mkdtemp(prefix=f".{name}.replaced-", dir=content))
+            os.rename(folder, old / name)
         try:
             os.rename(staging, folder)
         except OSError:
+            if old is not None:
+                os.rename(old / name, folder)
             raise ConvenantgenError(f"'{folder}' already exists; not overwriting it") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    for file_name in files:
-        print(f"created {folder / file_name}", file=out)
+        if old is not None and old.exists():
+            shutil.rmtree(old, ignore_errors=True)
     return folder
 
 

@@ -1,4 +1,4 @@
-"""The whole build: check → render DOCX/Markdown → PDF → signing package → site → swap.
+"""The whole build: check → render DOCX/Markdown → PDF → signing packages → site → swap.
 
 Nothing is written to the output folder until every dossier has been read, checked and
 rendered; artifacts are produced in a staging folder that replaces the output at the end
@@ -23,10 +23,10 @@ from ..cache import (
     unpack_folder,
 )
 from ..context.dossier import DossierContext, build_context
+from ..context.packages import PackageContext
 from ..context.site import Download
 from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
-from ..model.derive import package_stem
 from ..parallel import parallel_map
 from ..progress import Progress
 from ..read.load import Loaded
@@ -148,6 +148,7 @@ class _Rendered:
     name: str
     title: str
     docx: bytes
+    act: str = ""  # the signing act whose package holds it ("": not signed)
 
 
 def _render(
@@ -171,7 +172,7 @@ def _render(
         if cache is not None:
             cache.put("docx", keys[i], data)
     return [
-        _Rendered(job.dossier, job.kind, job.name, job.title, data)
+        _Rendered(job.dossier, job.kind, job.name, job.title, data, job.act)
         for job, data in zip(todo, found, strict=True)
     ]
 
@@ -264,11 +265,15 @@ def _write_pdfs(
     cache: Cache | None,
     meanwhile: Callable[[], None],
 ) -> None:
-    """Every document's PDF and each dossier's signing package, from batches (see
+    """Every document's PDF and each signing act's package, from batches (see
     :mod:`.batches`): from the cache what did not change, the rest converted and split.
     ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not)."""
 
-    batches = plan([(d.dossier, d.kind, d.docx) for d in rendered], _pdf_salt(cache))
+    batches = plan(
+        [(d.dossier, d.kind, d.docx) for d in rendered],
+        _pdf_salt(cache),
+        acts=[d.act for d in rendered],
+    )
     metadata = _metadata(loaded, rendered)
     ids = _pdf_ids(batches, metadata)
     keys = _pdf_keys(batches, ids)
@@ -334,7 +339,7 @@ def _write_pdfs(
 
     def assemble() -> None:
         for step, package in enumerate(packages, start=1):
-            progress.step("package", step, len(packages), package.dossier)
+            progress.step("package", step, len(packages), f"{package.dossier}/{package.act}")
             if package.data is None:
                 package.data = assemble_package(
                     [converted[n] for n in package.batches], **package.settings
@@ -357,7 +362,7 @@ def _write_pdf(staging: StagingArea, doc: _Rendered, data: bytes) -> None:
 
 def _write_package(staging: StagingArea, package: _Package, data: bytes) -> None:
     staging.write(
-        f"{package.dossier}/{package_stem(package.dossier)}.pdf",
+        f"{package.dossier}/{package.stem}.pdf",
         data,
         dossier=package.dossier,
         kind="signing-package",
@@ -440,6 +445,8 @@ def _pdf_ids(batches: list, metadata: list) -> dict[int, str]:
 @dataclass
 class _Package:
     dossier: str
+    act: str
+    stem: str
     batches: list[int]
     settings: dict
     key: str
@@ -449,34 +456,38 @@ class _Package:
 def _packages(
     loaded: Loaded, contexts: list[DossierContext], rendered: list[_Rendered], batches: list
 ) -> list[_Package]:
-    """Per dossier with documents to sign: its signing package's batches and settings."""
+    """One signing package per signing act with documents to sign: its batches (a batch holds
+    documents of one act only, see :func:`.batches.plan`) and settings. The texts in force,
+    cover letters and notices belong to no act, so to no package."""
 
     out = []
-    # The texts in force are for reading, not for signing.
-    signed: dict[str, list[int]] = {}
+    of_act: dict[tuple[str, str], list[int]] = {}
     for n, b in enumerate(batches):
-        if b.kind != "consolidated":
-            signed.setdefault(b.dossier, []).append(n)
+        if b.act:
+            of_act.setdefault((b.dossier, b.act), []).append(n)
     for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
-        own = signed.get(dossier.id, [])
-        if not own:
-            continue
-        settings = _package_settings(dossier, ctx)
-        parts = [
-            PackagePart(rendered[i].title, rendered[i].docx)
-            for n in own
-            for i in batches[n].members
-        ]
-        metadata = PdfMetadata(**{k: settings[k] for k in ("title", "subject", "author", "date")})
-        key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
-        content = digest("package", [batches[n].content for n in own], settings)
-        arguments = {
-            "parts": parts,
-            "metadata": metadata,
-            "signatories": settings["signatories"],
-            "identifier": bytes.fromhex(content)[:16],
-        }
-        out.append(_Package(dossier.id, own, arguments, key))
+        for package in ctx.packages:
+            own = of_act.get((dossier.id, package.act), [])
+            if not own:
+                continue
+            settings = _package_settings(dossier, package)
+            parts = [
+                PackagePart(rendered[i].title, rendered[i].docx)
+                for n in own
+                for i in batches[n].members
+            ]
+            metadata = PdfMetadata(
+                **{k: settings[k] for k in ("title", "subject", "author", "date")}
+            )
+            key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
+            content = digest("package", [batches[n].content for n in own], settings)
+            arguments = {
+                "parts": parts,
+                "metadata": metadata,
+                "signatories": settings["signatories"],
+                "identifier": bytes.fromhex(content)[:16],
+            }
+            out.append(_Package(dossier.id, package.act, package.stem, own, arguments, key))
     return out
 
 
@@ -504,27 +515,16 @@ def _dossier_date(dossier) -> dt.date:
     return dt.date(2000, 1, 1)
 
 
-def _package_settings(dossier, ctx: DossierContext) -> dict:
-
-    # Everyone who signs a line in the package: the agreement's signatories, and per
-    # accession the joining party and each consenting party. Every signature line gets a
-    # field; a party signing several lines gets numbered fields.
-    people = [s for agreement in ctx.agreements for s in agreement.signatories]
-    for accession in ctx.accessions:
-        people.append(accession.party)
-        people += [consent.signatory for consent in accession.consents]
-    # One field per signer: the marker is 'sigfield:<party>' or 'sigfield:<party>:<n>'.
-    signatories = [
-        Signatory(p.marker.removeprefix("sigfield:"), p.name)
-        for p in {p.marker: p for p in people}.values()
-    ]
+def _package_settings(dossier, package: PackageContext) -> dict:
+    # One field per signature line of the act, labelled by the context (from the wording).
+    signatories = [Signatory(f.key, f.label) for f in package.fields]
     penvoerder = dossier.penvoerder
     return {
-        "title": f"Ondertekenpakket {dossier.display_title}",
+        "title": package.title,
         "subject": dossier.title,
         "author": penvoerder.name if penvoerder else dossier.title,
         "signatories": signatories,
-        "date": _dossier_date(dossier),
+        "date": package.date,
     }
 
 
@@ -594,7 +594,7 @@ def preview_downloads(
         keys = _docx_keys(jobs, templates, TEMPLATES)
         found = [cache.get("docx", key) for key in keys]
     everything = [
-        _Rendered(job.dossier, job.kind, job.name, job.title, data or b"")
+        _Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act)
         for job, data in zip(jobs, found, strict=True)
     ]
     staging = Staging(folder)
@@ -612,6 +612,7 @@ def preview_downloads(
     batches = plan(
         [(d.dossier, d.kind, data) for d, data in zip(everything, found, strict=True)],
         _pdf_salt(cache),
+        acts=[d.act for d in everything],
     )
     metadata = _metadata(loaded, everything)
     keys = _pdf_keys([b for b in batches if b.key], _pdf_ids(batches, metadata))

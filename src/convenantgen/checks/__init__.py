@@ -27,6 +27,7 @@ from .finance import check_finance
 from .lifecycle import check_accession_steps, check_records, check_stages
 from .parties import check_representation, check_signing_twice
 from .registry import CHECKS, CheckInfo, Sink, known_codes
+from .signatories import check_unnamed_signatories
 from .signing import check_signing
 from .targets import check_targets
 from .texts import (
@@ -112,6 +113,7 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_signing,
     check_representation,
     check_signing_twice,
+    check_unnamed_signatories,
     check_finance,
     check_amendments,
 )

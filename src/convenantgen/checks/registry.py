@@ -71,6 +71,7 @@ CHECKS: dict[str, CheckInfo] = {
     "mandate-signers": CheckInfo(E, "a mandate's official is not the only signer, or is the party"),
     "penvoerder-missing": CheckInfo(E, "accession is allowed but no penvoerder is registered"),
     "penvoerder-multiple": CheckInfo(E, "more than one penvoerder"),
+    "signatory-unnamed": CheckInfo(W, "a party signs an accession document without a named person"),
     # lifecycle (need the reference date)
     "lifecycle-unknown": CheckInfo(W, "a fact the agreement's stage requires is not recorded"),
     "publication-overdue": CheckInfo(E, "not published within the agreement's own term"),

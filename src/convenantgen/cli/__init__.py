@@ -28,9 +28,11 @@ COMMANDS = {
     "diff": "diff",
     "serve": "serve",
     "signatures": "signatures",
+    "seal": "seal",
     "status": "status",
     "init": "init",
     "templates": "templates",
+    "import": "importing",
 }
 
 

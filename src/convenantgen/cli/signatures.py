@@ -1,48 +1,72 @@
-"""``convenantgen signatures FILE.pdf``: the signatures of a signed signing package."""
+"""``convenantgen signatures FILE.pdf``: a verdict per signature field of a signed package.
+
+It exits 1 when a signature is invalid, the file was changed beyond what is allowed after a
+signature, bytes follow the last revision, a trust judgement fails (expired, revoked, or not
+chained to a root given with ``--trust``), or, with ``--dossier``, the dossier disagrees.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from ..authoring.signatures import compare, describe, read_signatures
+from ..authoring.expected_signatories import expected_signatories
+from ..authoring.signature_check import compare
+from ..authoring.signatures import format_report, load_trust_roots, read_signatures
 from ..errors import UsageError
 from ..read.load import load_content
 from .common import content_of, project_of
 
 
-def cmd_signatures(args) -> int:
-
-    path = Path(args.pdf)
-    fields = read_signatures(path)
-    for sig in fields:
-        print(describe(sig))
-    signed = sum(1 for s in fields if s.signed)
-    print(f"{signed} of {len(fields)} signature field(s) signed", file=sys.stderr)
-    if not args.dossier:
-        return 0 if all(s.intact for s in fields if s.signed) else 1
-    project = project_of(args)
-    loaded = load_content(content_of(args, project), [args.dossier], project=project)
-    if not loaded.dossiers:
-        raise UsageError(f"dossier '{args.dossier}' has errors; run convenantgen check first")
-    problems = compare(loaded.dossiers[0], fields)
-    for line in problems:
-        print(f"mismatch: {line}")
-    if not problems:
-        print(f"the signatures agree with the records of dossier '{args.dossier}'")
-    return 1 if problems else 0
-
-
 def add_parser(sub) -> None:
+    """Register ``signatures``."""
     parser = sub.add_parser(
         "signatures",
-        help="read the signatures of a signed signing package (and compare with the records)",
+        help="verify the signatures of a signed signing package (and compare with the dossier)",
     )
     parser.add_argument("pdf", help="the signed signing package (PDF)")
     parser.add_argument("content", nargs="?", help="content folder (default: the project's)")
     parser.add_argument(
         "--dossier",
-        help="compare the signed fields with this dossier's lifecycle records; exit 1 on a "
-        "mismatch",
+        help="compare signers and dates with this dossier; exit 1 on a difference",
+    )
+    trust_option(parser)
+    parser.add_argument(
+        "--verbose", action="store_true", help="also show the validator's log for each field"
     )
     parser.set_defaults(func=cmd_signatures)
+
+
+def trust_option(parser) -> None:
+    parser.add_argument(
+        "--trust",
+        action="extend",
+        nargs="+",
+        default=[],
+        type=Path,
+        metavar="CERT",
+        help="trust roots (PEM or DER certificate files); repeatable",
+    )
+
+
+def cmd_signatures(args) -> int:
+
+    roots = load_trust_roots(args.trust)
+    report = read_signatures(Path(args.pdf), trust=roots)
+    for line in format_report(report, verbose=args.verbose):
+        print(line)
+    failed = report.failed
+    if args.dossier:
+        project = project_of(args)
+        loaded = load_content(content_of(args, project), [args.dossier], project=project)
+        if not loaded.dossiers:
+            raise UsageError(f"dossier '{args.dossier}' has errors; run convenantgen check first")
+        differences = compare(report.fields, expected_signatories(loaded.dossiers[0]))
+        for d in differences:
+            label = "mismatch" if d.kind.fails else "note"
+            print(f"{label}: {d.field}: {d.message}")
+        if not any(d.kind.fails for d in differences):
+            print(f"the signatures agree with dossier '{args.dossier}'")
+        failed = failed or any(d.kind.fails for d in differences)
+    sys.stdout.flush()
+    return 1 if failed else 0

@@ -18,7 +18,7 @@ from typing import TypeVar
 from ..fingerprint import content_digest
 from ..model.derive import (
     agreement_start,
-    current_parties,
+    consenting_parties,
     members_on,
     signatories,
     signer_count,
@@ -609,6 +609,8 @@ def signatory(
     rep = person or party.representative
     # Unknown on paper: a dotted line the signatory fills in by hand.
     blank = w.text("agreement.blank")
+    # No one named: the block still says for whom and in what role the line is signed.
+    unnamed = w.text("signing.unnamed", party=party.name, role=unnamed_role(party, w))
     designation = (group.designation or group.heading) if group else None
     return Signatory(
         party_id=party.id,
@@ -619,12 +621,18 @@ def signatory(
             if on_behalf and designation
             else ""
         ),
-        name=rep.name if rep else blank,
+        name=rep.name if rep else unnamed,
         title=(rep.title or "") if rep else "",
         role=(rep.role if rep else None) or blank,
         place=place or blank,
         marker=f"sigfield:{party.id}" + (f":{number}" if number > 1 else ""),
     )
+
+
+def unnamed_role(party: Party, w: Wording) -> str:
+    """Who signs for a party that names no representative: the role of its kind."""
+    key = f"signatory_roles.{party.kind}"
+    return w.text(key if key in w.entries else "signatory_roles.other")
 
 
 def _party_signatories(party: Party, group: Group | None, place: str, on_behalf: bool, w):
@@ -711,7 +719,7 @@ def accession_context(
         return signatory(p, dossier.group(p.group), p.place or "", on_behalf=False, w=w)
 
     joining_by = _represented(party, w, named=True)
-    consenting = [p for p in current_parties(dossier, agreement, acc.requested) if p.id != party.id]
+    consenting = consenting_parties(dossier, acc)
     words = {
         "party": party.name,
         "covenant": covenant,

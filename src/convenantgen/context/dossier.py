@@ -17,6 +17,7 @@ from .agreement import (
     sources_hash,
 )
 from .in_force import ConsolidationContext, consolidation_context
+from .packages import PackageContext, package_contexts
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class DossierContext:
     accessions: tuple[AccessionContext, ...]
     # The text in force per date of change (consolidated.py); None for a dossier without addenda.
     consolidation: ConsolidationContext | None = None
+    # One signing package per signing act (packages.py).
+    packages: tuple[PackageContext, ...] = ()
 
 
 def build_context(
@@ -54,4 +57,5 @@ def build_context(
         agreements=agreements,
         accessions=accessions,
         consolidation=consolidation_context(dossier, wording, version),
+        packages=package_contexts(dossier, agreements, accessions, wording),
     )

@@ -13,9 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
+from ..errors import Where
 from ..states import AccessionStatus, AgreementStage, TermState
-from .dossier import Agreement, Citation, Dossier, Party, Period, Result, Target
+from .dossier import (
+    AccessionRequest,
+    Agreement,
+    Citation,
+    Dossier,
+    Party,
+    Period,
+    Result,
+    Target,
+)
 from .references import Index
 
 ONE_DAY = dt.timedelta(days=1)
@@ -255,6 +266,77 @@ def current_parties(dossier: Dossier, agreement: Agreement, day: dt.date) -> lis
     return out
 
 
+def consenting_parties(dossier: Dossier, accession: AccessionRequest) -> list[Party]:
+    """The parties that consent to an accession request: every party bound by the agreement
+    on the day of the request, except the joining party."""
+    agreement = dossier.document(accession.document)
+    if agreement is None:
+        return []
+    return [
+        p
+        for p in current_parties(dossier, agreement, accession.requested)
+        if p.id != accession.party
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing acts: what is signed together, in one signing package
+
+
+class ActKind(StrEnum):
+    """What a signing act signs: an agreement (its text and signature pages), or an accession
+    request (the joining party's declaration and the current parties' consents)."""
+
+    AGREEMENT = "agreement"
+    ACCESSION = "accession"
+
+
+@dataclass(frozen=True)
+class SigningAct:
+    """One act of signing, sent out as one signing package.
+
+    ``signers`` are the parties that sign a line in it, in document order: an agreement's
+    signatories (a group that signs through a representative, by that party), or an
+    accession request's joining party followed by each consenting party.
+    """
+
+    id: str  # the agreement's or the accession request's id
+    kind: ActKind
+    stem: str  # the file stem of its signing package
+    signers: tuple[Party, ...]
+    where: Where
+
+
+def signing_acts(dossier: Dossier) -> list[SigningAct]:
+    """Every signing act of a dossier: each agreement with a text, then each accession request
+    whose agreement and party are known (the documents the build renders)."""
+    d = dossier.id
+    acts = [
+        SigningAct(
+            a.id,
+            ActKind.AGREEMENT,
+            package_stem(d, a.id, ActKind.AGREEMENT),
+            tuple(p for _, p in signatories(dossier, a)),
+            a.where,
+        )
+        for a in dossier.agreements
+    ]
+    for acc in dossier.accessions:
+        party = dossier.party(acc.party)
+        if party is None or dossier.document(acc.document) is None:
+            continue
+        acts.append(
+            SigningAct(
+                acc.id,
+                ActKind.ACCESSION,
+                package_stem(d, acc.id, ActKind.ACCESSION),
+                (party, *consenting_parties(dossier, acc)),
+                acc.where,
+            )
+        )
+    return acts
+
+
 # ---------------------------------------------------------------------------------------------
 # Output names: one place, so a check can find collisions before a build overwrites anything
 
@@ -280,14 +362,28 @@ def accession_stem(dossier_id: str, accession_id: str) -> str:
 ACCESSION_PARTS = ("verklaring", "begeleidende-brief", "staatscourant")
 
 
-def package_stem(dossier_id: str) -> str:
-    return f"{dossier_id}-ondertekenpakket"
+PACKAGE = "ondertekenpakket"
+ACCESSION_PACKAGE = "toetreding"
+
+
+def package_stem(dossier_id: str, act_id: str, kind: ActKind) -> str:
+    """The signing package of one act: ``<dossier>-ondertekenpakket-<agreement id>``, or
+    ``<dossier>-ondertekenpakket-toetreding-<accession id>`` (the word once, when the id
+    already starts with it). Ids are unique in a dossier; :func:`output_stems` lets the checks
+    catch the rare id that would still collide."""
+    if kind is ActKind.ACCESSION and not act_id.startswith(ACCESSION_PACKAGE + "-"):
+        act_id = f"{ACCESSION_PACKAGE}-{act_id}"
+    return f"{dossier_id}-{PACKAGE}-{act_id}"
 
 
 def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
     """(file stem, id it comes from, where that id is) of every document a build writes."""
     d = dossier.id
-    out: list[tuple[str, str, object]] = [(package_stem(d), d, dossier.where)]
+    out: list[tuple[str, str, object]] = []
+    for a in dossier.agreements:
+        out.append((package_stem(d, a.id, ActKind.AGREEMENT), a.id, a.where))
+    for acc in dossier.accessions:
+        out.append((package_stem(d, acc.id, ActKind.ACCESSION), acc.id, acc.where))
     for a in dossier.agreements:
         out.append((agreement_stem(d, a.id), a.id, a.where))
         out.append((signatures_stem(d, a.id), a.id, a.where))

@@ -139,6 +139,18 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "notice": _ACCESSION,
     },
 }
+# Signing packages (one per signing act), their signature fields and the visible stamp of a
+# digital signature (authoring/stamp.py).
+VARIABLES["signing"] = {
+    "stamp": ("signer", "time"),
+    "agreement_package": ("title", "dossier"),
+    "accession_package": ("party", "covenant", "effective", "requested", "dossier"),
+    "field": ("party", "role", "name"),
+    "unnamed": ("party", "role"),
+}
+# The role named for a party of each kind that has no named representative.
+VARIABLES["signatory_roles"] = {kind: () for kind in PARTY_KINDS}
+
 # Entries that are a list of paragraphs rather than one text.
 PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.notice"})
 # The agreement entries a document may replace under `formulas:`.

@@ -94,6 +94,9 @@ class DocumentJob:
     author: str
     day: dt.date
     version: str
+    # The signing act (agreement or accession request id) whose package holds the document;
+    # "" for one nobody signs (the text in force, a cover letter, a notice).
+    act: str = ""
 
 
 def core_properties(*, title: str, author: str, day: dt.date, version: str) -> CoreProperties:
@@ -132,7 +135,7 @@ def render_template(
 
 
 def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
-    meta = {"author": a.author, "day": a.date, "version": a.version}
+    meta = {"author": a.author, "day": a.date, "version": a.version, "act": a.id}
     context = {"a": a, "footer": a.footer}
     signatures_title = f"Handtekeningen: {a.title}"
     return [
@@ -155,20 +158,24 @@ def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
     stem = accession_stem(acc.dossier, acc.id)
     context = {"acc": acc, "footer": acc.footer}
 
-    def job(kind: str, name: str, title: str, **extra: Any) -> DocumentJob:
-        return DocumentJob(acc.dossier, kind, name, title, {**context, **extra}, **meta)
+    def job(kind: str, name: str, title: str, act: str = "", **extra: Any) -> DocumentJob:
+        return DocumentJob(acc.dossier, kind, name, title, {**context, **extra}, **meta, act=act)
 
+    # The declaration and the consents are signed (the accession's package); the letter and
+    # the notice are not.
     return [
         job(
             "accession-declaration",
             f"{stem}-verklaring",
             f"{acc.declaration_title}: {acc.party_name}",
+            act=acc.id,
         ),
         *(
             job(
                 "accession-consent",
                 f"{stem}-instemming-{consent.signatory.party_id}",
                 f"{acc.consent_title}: {consent.signatory.organisation}",
+                act=acc.id,
                 consent=consent,
             )
             for consent in acc.consents

@@ -7,7 +7,8 @@ each part a section of its own, starting on a new page, numbering its own pages)
 once, and the batch's PDF is split into one PDF per document (:mod:`.pdfpages`, tags kept).
 The signing package joins the batches' PDFs, so no document is converted twice.
 
-A batch holds documents of one dossier and one kind, consecutive in the build's order, at most
+A batch holds documents of one dossier, one kind and one signing act (so that each act's
+signing package is made of whole batches), consecutive in the build's order, at most
 :data:`BATCH_PARTS` of them; which documents share a batch depends only on the list of
 documents, never on what the cache holds, so a build with a cache gives the same bytes as one
 without. What a batch's PDF depends on (its key): the parts' Word documents, the engine,
@@ -56,6 +57,7 @@ class Batch:
     members: tuple[int, ...]
     content: str  # the members' Word documents
     key: str  # the content with what converts it (engine, LibreOffice, export options)
+    act: str = ""  # the signing act of its documents ("": documents nobody signs)
 
 
 @dataclass(frozen=True)
@@ -104,13 +106,23 @@ def plan(
     documents: Sequence[tuple[str, str, bytes | None]],
     salt: Sequence[str],
     size: int = BATCH_PARTS,
+    acts: Sequence[str] | None = None,
 ) -> list[Batch]:
     """Batches for ``documents`` (dossier, kind, Word bytes), in order; ``salt`` (engine,
-    LibreOffice, export options) goes into every key. A batch with a document whose bytes are
-    not known (``None``) has an empty key and content."""
+    LibreOffice, export options) goes into every key. ``acts`` is each document's signing act
+    (default: none): a batch never holds documents of two acts. A batch with a document whose
+    bytes are not known (``None``) has an empty key and content."""
+    act_of = list(acts) if acts is not None else [""] * len(documents)
+    if len(act_of) != len(documents):
+        raise ValueError("plan: one act per document")
     runs: list[list[int]] = []
     for i, (dossier, kind, _) in enumerate(documents):
-        if runs and documents[runs[-1][0]][:2] == (dossier, kind):
+        first = runs[-1][0] if runs else None
+        if first is not None and (*documents[first][:2], act_of[first]) == (
+            dossier,
+            kind,
+            act_of[i],
+        ):
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -127,7 +139,7 @@ def plan(
                 key = digest(list(salt), content)
             else:
                 content = key = ""
-            batches.append(Batch(dossier, kind, members, content, key))
+            batches.append(Batch(dossier, kind, members, content, key, act_of[members[0]]))
     return batches
 
 

@@ -420,12 +420,14 @@ def pdf_date(day: dt.date | dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def apply_metadata(writer: PdfWriter, metadata: PdfMetadata) -> None:
+def apply_metadata(writer: PdfWriter, metadata: PdfMetadata, *, info_producer: bool = True) -> None:
     """Replace document information, language and XMP of ``writer`` by ``metadata``.
 
     The Info dictionary and the XMP packet say the same (PDF/A requires it); the PDF/A
     identification of the input's XMP (part and conformance, as LibreOffice wrote them) is kept,
-    and claimed only when the input made it.
+    and claimed only when the input made it. ``info_producer=False`` leaves /Producer out of
+    Info (XMP keeps it): a signing package, whose signer rewrites both (see
+    ``authoring/stamp.py``).
     """
     stamp = pdf_date(metadata.date)
     info = {
@@ -439,6 +441,8 @@ def apply_metadata(writer: PdfWriter, metadata: PdfMetadata) -> None:
     }
     if metadata.keywords:
         info["/Keywords"] = metadata.keywords
+    if not info_producer:
+        del info["/Producer"]
     writer.metadata = info
     root = writer.root_object
     stream = DecodedStreamObject()
@@ -597,12 +601,14 @@ def archive_bytes(
     reader: PdfReader,
     metadata: PdfMetadata,
     identifier: bytes | None = None,
+    *,
+    info_producer: bool = True,
 ) -> bytes:
     """The bytes of ``writer`` (a clone of ``reader``) with ``metadata``, reproducible, and with
     the reader's PDF/A parts kept: version, identification, output intent, tags. ``identifier``:
-    see :func:`write_deterministic`."""
+    see :func:`write_deterministic`; ``info_producer``: see :func:`apply_metadata`."""
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; LibreOffice's PDF/A is 1.6
-    apply_metadata(writer, metadata)
+    apply_metadata(writer, metadata, info_producer=info_producer)
     fix_output_profiles(writer)
     return write_deterministic(writer, identifier)
 

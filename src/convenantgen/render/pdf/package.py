@@ -1,6 +1,9 @@
-"""The signing package: one PDF/A with every document to sign and an empty signature field each.
+"""A signing package: one PDF/A with the documents of one signing act and an empty signature
+field on each signature line.
 
-The parts (addendum, signature pages, accession declarations, ...) come as converted batches
+The build makes one package per act (:mod:`convenantgen.context.packages`): an agreement with
+its signature pages, or an accession request's declaration with the consents. The parts come
+as converted batches
 (:mod:`convenantgen.render.pdf.batches`: documents of one kind composed into one Word document,
 converted once by LibreOffice as a tagged PDF/A-2): the package joins the batches' PDFs with
 their structure trees (:mod:`convenantgen.render.pdf.pages`), each batch embedding its fonts
@@ -78,10 +81,12 @@ class PackagePart:
 
 @dataclass(frozen=True)
 class Signatory:
-    """A party that signs: ``party_id`` matches the marker, ``name`` is shown as a tooltip."""
+    """A signature line's owner: ``party_id`` matches the marker (``party`` or ``party:2``),
+    ``label`` is the field's tooltip (who signs, in what role, for which party: made from the
+    wording by the context, so no text is written here)."""
 
     party_id: str
-    name: str
+    label: str
 
     @property
     def field_name(self) -> str:
@@ -158,8 +163,9 @@ def finish_package(
     ``metadata.author`` is the penvoerder; ``metadata.date`` (e.g. the signing date) becomes
     CreationDate and ModDate. Every signatory needs a ``sigfield:<party-id>`` marker somewhere
     in the parts, otherwise :class:`PackageError` lists who is missing. The field is named
-    ``handtekening-<party-id>``; a party that signs on more than one line (two agreements in
-    one package) gets a field on each, the later ones named ``handtekening-<party-id>-2``, ...
+    ``handtekening-<party-id>``; a marker found on more than one line (a party that signs two
+    documents of one package) gets a field on each, the later ones named
+    ``handtekening-<party-id>-2``, ...
     """
 
     try:
@@ -208,7 +214,9 @@ def assemble_package(
             name = signatory.field_name + ("" if n == 1 else f"-{n}")
             _add_signature_field(writer, signatory, name, place)
     writer.page_mode = "/UseOutlines"
-    return archive_bytes(writer, readers[0], metadata, identifier=identifier)
+    # No /Producer in Info: a signer (pyHanko) appends itself to Info's but sets XMP's to its
+    # own name alone, and PDF/A wants the two the same; without it both become the signer's.
+    return archive_bytes(writer, readers[0], metadata, identifier=identifier, info_producer=False)
 
 
 def locate_signatories(
@@ -303,7 +311,7 @@ def _add_signature_field(
             NameObject("/Subtype"): NameObject("/Widget"),
             NameObject("/FT"): NameObject("/Sig"),
             NameObject("/T"): TextStringObject(name),
-            NameObject("/TU"): TextStringObject(f"Handtekening {signatory.name}"),
+            NameObject("/TU"): TextStringObject(signatory.label),
             NameObject("/Rect"): rect,
             NameObject("/F"): NumberObject(4),  # print the field
             NameObject("/P"): page.indirect_reference,

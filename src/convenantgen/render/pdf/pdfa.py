@@ -198,12 +198,26 @@ def _check_object(obj: DictionaryObject, problems: list[str]) -> None:
         flags = int(obj.get("/F", 0))
         if obj.get("/Subtype") != "/Popup" and (not flags & 4 or flags & 0b100011):
             problems.append(f"annotation {obj.get('/T', obj.get('/Subtype'))} is not printable")
-        if obj.get("/Subtype") not in ("/Popup", "/Link") and "/N" not in (obj.get("/AP") or {}):
+        # ISO 19005-2, 6.3.3: Popup, Link and zero-size annotations (an invisible signature
+        # field, such as a document timestamp's) need no appearance.
+        if (
+            obj.get("/Subtype") not in ("/Popup", "/Link")
+            and not _zero_size(obj.get("/Rect"))
+            and "/N" not in (obj.get("/AP") or {})
+        ):
             problems.append(f"annotation {obj.get('/T', obj.get('/Subtype'))} has no appearance")
     if obj.get("/NeedAppearances"):
         problems.append("the form asks viewers to make appearances (/NeedAppearances)")
     if isinstance(obj, StreamObject) and obj.get("/Subtype") == "/Image" and "/Alternates" in obj:
         problems.append("an image has /Alternates")
+
+
+def _zero_size(rect) -> bool:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in rect.get_object())
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return x0 == x1 and y0 == y1
 
 
 def _check_font(font: DictionaryObject, problems: list[str]) -> None:
