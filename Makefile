@@ -28,10 +28,11 @@ test: $(VENV)/.installed system-deps-test docs
 # The quick loop: lint, the layers contract and every test that needs neither LibreOffice nor
 # Chromium (markers libreoffice and browser, see pyproject.toml). CONVENANTGEN_FORBID_TOOLS=1
 # hides both programs, so a test that needs one but lacks its mark fails here.
-# Measured here on 2 cores shared with other test runs (load average 8 to 9): 16 minutes
-# (961 s, 730 tests; make test 20 minutes). Not the 3 minutes aimed at: four attack cases take
-# 4 of them alone, waiting on timeouts (tests/attacks/cases.py: libreoffice-silent-hang and
-# libreoffice-that-keeps-printing wait 60 s each for `soffice --version`).
+# Measured here on 2 cores shared with other test runs: 5 minutes (308 s, 781 tests) at a load
+# average of 6, 16 minutes at 9 (make test: 20 minutes at 9). Not the 3 minutes aimed at: four
+# attack cases (tests/attacks/cases.py) take about 3 minutes of it, mostly waiting on timeouts;
+# libreoffice-silent-hang and libreoffice-that-keeps-printing wait 60 s each for their fake
+# `soffice --version` (cache.libreoffice_version).
 test-fast: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
