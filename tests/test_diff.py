@@ -304,3 +304,53 @@ def test_almere_example_sentences(tmp_path, monkeypatch, capsys):
     changed = [ln for ln in lines if ln.startswith("  - Artikel 4.1, tekst gewijzigd: ")]
     assert len(changed) == 1
     assert changed[0].endswith("tot en met 31 [-december 2025;-] {+juli 2026;+}")
+
+
+def test_accession_steps_are_named_as_on_the_site(repo, capsys):
+    """The steps of an accession are the wording's accession_states, the names the site's
+    lifecycle table shows (a.status_name)."""
+    consented = (
+        ACCESSIONS + "    status: consented\n    consents: [{party: alfa, date: 2025-05-10}]\n"
+    )
+    _commit(repo, dict(V2, **{"toetredingen.yaml": consented}), "v3")
+    assert main(["diff", "v2", "v3"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "  - Toetreding Stichting Beta: verzoek ingediend → alle partijen hebben ingestemd"
+    )
+
+
+def test_the_project_wording_writes_the_sentences(repo, capsys):
+    """The project's templates/wording.yml and convenantgen.yml `wording:` replace entries."""
+    (repo / "convenantgen.yml").write_text(
+        "site: {name: Proef}\n"
+        "wording:\n"
+        "  diff:\n"
+        "    heading: 'Changes from {{ rev1 }} to {{ rev2 }}'\n"
+        "    accession_step: 'Accession of {{ party }}: {{ old }}, then {{ new }}'\n",
+        "utf-8",
+    )
+    (repo / "templates").mkdir()
+    (repo / "templates" / "wording.yml").write_text(
+        "diff:\n"
+        "  end_changed: 'End {% if later %}later{% else %}earlier{% endif %}:\n"
+        "    {{ old }} to {{ new }}'\n"
+        "  worktree: working tree\n"
+        "accession_states: {consented: every party consented}\n",
+        "utf-8",
+    )
+    path = repo / "content" / "proef" / "toetredingen.yaml"
+    path.write_text(
+        ACCESSIONS + "    status: consented\n    consents: [{party: alfa, date: 2025-05-10}]\n",
+        "utf-8",
+    )
+    assert main(["diff", "v1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Changes from v1 to working tree"
+    assert "  - End later: 31 december 2025 to 31 juli 2026" in lines
+    assert "  - Verzoek tot toetreding: Stichting Beta per 1 augustus 2025" in lines
+    assert main(["diff", "v2", "--format", "markdown"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "# Changes from `v2` to `working tree`"
+    assert (
+        lines[-1] == "- Accession of Stichting Beta: verzoek ingediend, then every party consented"
+    )

@@ -21,6 +21,7 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from test_package import marked
 
+from convenantgen.authoring.expected_signatories import expected_signatories
 from convenantgen.authoring.signature_check import (
     ExpectedSignatory,
     Finding,
@@ -39,6 +40,8 @@ from convenantgen.authoring.signatures import (
     read_signatures,
 )
 from convenantgen.cli import main
+from convenantgen.context.dossier import build_context
+from convenantgen.read.load import load_content
 from convenantgen.render.pdf.package import PackagePart, Signatory, build_signing_package
 
 
@@ -155,28 +158,95 @@ def test_changed_after_signing_breaks_integrity(signed_package, tmp_path, capsys
 
 @pytest.mark.libreoffice
 def test_compare_with_the_dossier(signed_package, tmp_path, capsys):
-    # The factory's dossier: addendum-1 (bestuur-a, -b, -c sign), then basis and an accession;
-    # this package holds only two lines, so the other acts' fields are missing. Signing dates
-    # are Dutch dates.
+    # The factory's dossier has three signing acts, each with its own package: addendum-1
+    # (bestuur-a, -b, -c sign), basis, and an accession request. The file named after
+    # addendum-1's package holds two of its three lines; its fields are compared with that
+    # act's signatories only. Signing dates are Dutch dates.
     today = dt.datetime.now(LOCAL).date()
     records = (
         "kind: lifecycle\nagreements:\n  - agreement: addendum-1\n    signatures:\n"
         f"      - {{party: bestuur-a, date: {today.isoformat()}}}\n"
     )
     folder = write(tmp_path / "proef", {**base_files(), "levensloop.yaml": records})
-    assert main(["signatures", str(signed_package), str(folder), "--dossier", "proef"]) == 0
+    package = tmp_path / "proef-ondertekenpakket-addendum-1.pdf"
+    package.write_bytes(signed_package.read_bytes())
+    assert main(["signatures", str(package), str(folder), "--dossier", "proef"]) == 0
     out = capsys.readouterr().out
-    assert "the signatures agree with dossier 'proef'" in out
-    assert "note: handtekening-bestuur-b: not yet signed by B. de Vries" in out
-    assert "note: handtekening-bestuur-a-2: the package has no field for A. Jansen" in out
+    assert (
+        "dossier 'proef', act 'addendum-1' (agreement): package "
+        "proef-ondertekenpakket-addendum-1.pdf"
+    ) in out
+    assert "the signatures agree with dossier 'proef', act 'addendum-1'" in out
+    notes = [line for line in out.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: handtekening-bestuur-b: not yet signed by B. de Vries (Stichting Beta & Co) "
+        "(addendum-1)",
+        "note: handtekening-bestuur-c: the package has no field for C. Smit (Stichting Gamma) "
+        "(addendum-1)",
+    ]
+
+    # A sealed copy (`seal`'s default name) is the same act's package.
+    sealed = tmp_path / "proef-ondertekenpakket-addendum-1-sealed.pdf"
+    sealed.write_bytes(signed_package.read_bytes())
+    assert main(["signatures", str(sealed), str(folder), "--dossier", "proef"]) == 0
+    assert "act 'addendum-1' (agreement)" in capsys.readouterr().out
+
+    # Any other name: a usage error naming the packages, before any report is printed...
+    argv = ["signatures", str(signed_package), str(folder), "--dossier", "proef"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "convenantgen: error: 'ondertekenpakket.pdf' is not the name of a signing package of "
+        "dossier 'proef' (nor of a sealed copy, '...-sealed.pdf'); its packages: "
+        "proef-ondertekenpakket-addendum-1.pdf, proef-ondertekenpakket-basis.pdf, "
+        "proef-ondertekenpakket-toetreding-gamma.pdf; name the act with --act ID\n"
+    )
+    # ... or the act named: the same fields judged against basis, whose records say nothing.
+    assert main([*argv, "--act", "basis"]) == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if "mismatch" in line] == [
+        f"mismatch: handtekening-bestuur-a: signed on {today.isoformat()}, but the dossier "
+        "records no signature of bestuur-a for basis",
+    ]
+    assert main([*argv, "--act", "basis-2"]) == 2
+    assert "has no signing act 'basis-2'; its acts: addendum-1, basis, toetreding-gamma." in (
+        capsys.readouterr().err
+    )
+    assert main(["signatures", str(signed_package), "--act", "basis"]) == 2
+    assert "--act needs --dossier" in capsys.readouterr().err
 
     records = records.replace(today.isoformat(), "2024-06-01")
     folder = write(tmp_path / "tweede" / "proef", {**base_files(), "levensloop.yaml": records})
-    assert main(["signatures", str(signed_package), str(folder), "--dossier", "proef"]) == 1
+    assert main(["signatures", str(package), str(folder), "--dossier", "proef"]) == 1
     assert [line for line in capsys.readouterr().out.splitlines() if "mismatch" in line] == [
         f"mismatch: handtekening-bestuur-a: signed on {today.isoformat()}, but the records say "
         "2024-06-01 (addendum-1)",
     ]
+
+
+def test_expected_signatories_are_the_fields_of_each_acts_package(tmp_path):
+    # The build's packages (context) and the expected fields agree act by act; a party that
+    # signs in two acts has the same field name in both packages, with each act's dates.
+    (dossier,) = load_content(write(tmp_path / "proef", base_files())).dossiers
+    packages = build_context(dossier).packages
+    expected = expected_signatories(dossier)
+    assert [(e.package, e.field) for e in expected] == [
+        (p.stem, Signatory(f.key, f.label).field_name) for p in packages for f in p.fields
+    ]
+    for package in packages:
+        own = expected_signatories(dossier, acts=[package.act])
+        assert {e.act for e in own} == {package.act}
+        assert [e.field for e in own] == [
+            Signatory(f.key, f.label).field_name for f in package.fields
+        ]
+    accession = expected_signatories(dossier, acts=["toetreding-gamma"])
+    assert [(e.field, e.act_kind) for e in accession] == [
+        ("handtekening-bestuur-c", "declaration"),
+        ("handtekening-bestuur-a", "consent"),
+        ("handtekening-bestuur-b", "consent"),
+    ]
+    with pytest.raises(ValueError, match="more than one package"):
+        compare([], expected)
 
 
 def test_not_a_pdf_is_one_line(tmp_path, capsys):

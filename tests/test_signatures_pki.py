@@ -1,8 +1,10 @@
 """Signing as a signer and verifying as a lawyer or an archivist would, with a real PKI.
 
-The Almere signing package comes from a real ``convenantgen build`` (LibreOffice, once per
-module). certomancer serves a root and intermediate CA, an OCSP responder, a CRL and an RFC
-3161 time-stamping authority on 127.0.0.1 (tests/pki/certomancer.yml, tests/signing_pki.py).
+The Almere signing packages come from a real ``convenantgen build`` (LibreOffice, once per
+module): one per signing act, the accession request's (16 fields) for the full run, the 2024
+addendum's (5 fields) where a test needs the Minister's signature of 2024. certomancer
+serves a root and intermediate CA, an OCSP responder, a CRL and an RFC 3161 time-stamping
+authority on 127.0.0.1 (tests/pki/certomancer.yml, tests/signing_pki.py).
 Every field is signed by its own signatory's certificate, one incremental pyHanko signature
 after another, each with a timestamp of the local authority, then sealed (``convenantgen
 seal``) and verified as PAdES B-LTA. Each tampered copy gets its verdict and exit code from the
@@ -27,6 +29,7 @@ from pyhanko.sign.validation import DocumentSecurityStore
 from signing_pki import serve
 from test_signatures import self_signed
 
+from convenantgen.authoring.expected_signatories import expected_signatories
 from convenantgen.authoring.seal import SealError, seal
 from convenantgen.authoring.signatures import (
     Changes,
@@ -38,6 +41,9 @@ from convenantgen.authoring.signatures import (
 )
 from convenantgen.authoring.stamp import sign_field
 from convenantgen.cli import main
+from convenantgen.model.derive import signing_acts
+from convenantgen.read.load import load_content
+from convenantgen.read.project import find_project
 from convenantgen.render.pdf.pdfa import pdfa_problems
 
 # Every test signs a package built with PDF.
@@ -47,9 +53,13 @@ REPO = Path(__file__).resolve().parents[1]
 PDFSIG = "/usr/bin/pdfsig"
 
 
+ACCESSION = "almere-ondertekenpakket-toetreding-soo-almere-poort-2025"
+ADDENDUM = "almere-ondertekenpakket-addendum-2024"
+
+
 def _label(field: str) -> str:
-    """The certificate of a field's signatory: ``handtekening-asg-po-2`` -> ``asg-po``."""
-    return re.sub(r"-\d+$", "", field.removeprefix("handtekening-"))
+    """The certificate of a field's signatory: ``handtekening-asg-po:2`` -> ``asg-po``."""
+    return re.sub(r":\d+$", "", field.removeprefix("handtekening-"))
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +76,31 @@ def root_pem(pki, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory) -> bytes:
-    """The Almere signing package from a real build (LibreOffice)."""
+def built(tmp_path_factory) -> Path:
+    """The Almere dossier's folder of a real build (LibreOffice)."""
     out = tmp_path_factory.mktemp("build")
     args = ["build", str(REPO / "content"), "--dossier", "almere", "--out", str(out)]
     args += ["--no-site", "--quiet", "--no-cache", "--project", str(REPO)]
     assert main(args) == 0
-    return (out / "almere" / "almere-ondertekenpakket.pdf").read_bytes()
+    return out / "almere"
+
+
+@pytest.fixture(scope="module")
+def package(built) -> bytes:
+    """The accession request's package: the declaration and the 15 consents."""
+    return (built / f"{ACCESSION}.pdf").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def addendum(built) -> bytes:
+    """The 2024 addendum's package: its text and signature pages."""
+    return (built / f"{ADDENDUM}.pdf").read_bytes()
+
+
+def dossier_check(path: Path, capsys, *extra: str) -> tuple[int, str, str]:
+    """``signatures PATH`` compared with the Almere dossier (the act from the file name)."""
+    argv = ["signatures", str(path), str(REPO / "content"), "--dossier", "almere"]
+    return run([*argv, "--project", str(REPO), *extra], capsys)
 
 
 @pytest.fixture(scope="module")
@@ -95,14 +123,14 @@ def sign_all(package: bytes, names: list[str], pki, *, cert_for=None, skip=()) -
 
 @pytest.fixture(scope="module")
 def signed(package, field_names, pki, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("signed") / "ondertekend.pdf"
+    path = tmp_path_factory.mktemp("signed") / f"{ACCESSION}.pdf"
     path.write_bytes(sign_all(package, field_names, pki))
     return path
 
 
 @pytest.fixture(scope="module")
 def one_signed(package, pki, tmp_path_factory) -> Path:
-    """Only the Minister's addendum field signed: for the cases that need one signature."""
+    """Only the Minister's consent signed: for the cases that need one signature."""
     path = tmp_path_factory.mktemp("one") / "een.pdf"
     path.write_bytes(sign_all(package, ["handtekening-minister-ocw"], pki))
     return path
@@ -117,7 +145,7 @@ def one_sealed(one_signed, pki, root_pem) -> Path:
 
 @pytest.fixture(scope="module")
 def sealed(signed, pki, root_pem) -> Path:
-    out = signed.with_name("verzegeld.pdf")
+    out = signed.with_name(f"{ACCESSION}-sealed.pdf")
     argv = ["seal", str(signed), "--out", str(out), "--tsa", pki.tsa_url, "--trust"]
     assert main([*argv, str(root_pem)]) == 0
     return out
@@ -139,9 +167,27 @@ def pdfsig(path: Path) -> str:
 # --- the whole package, signed and sealed ---------------------------------------------------
 
 
-def test_the_package_has_a_field_per_signatory(field_names):
-    assert len(field_names) == 21
-    assert {"handtekening-minister-ocw", "handtekening-minister-ocw-2"} <= set(field_names)
+def test_the_package_has_a_field_per_signatory(field_names, addendum, tmp_path):
+    assert len(field_names) == 16
+    assert field_names[:2] == ["handtekening-soo-almere-poort", "handtekening-minister-ocw"]
+    (tmp_path / "addendum.pdf").write_bytes(addendum)
+    in_addendum = [f.field for f in read_signatures(tmp_path / "addendum.pdf").fields]
+    assert in_addendum == [
+        "handtekening-minister-ocw",
+        "handtekening-minister-pvo",
+        "handtekening-gemeente-almere",
+        "handtekening-asg-po",
+        "handtekening-windesheim-almere",
+    ]
+    # The fields the comparison expects are those the build made, act by act.
+    loaded = load_content(REPO / "content", ["almere"], project=find_project(REPO))
+    (dossier,) = loaded.dossiers
+    acts = {a.stem: a.id for a in signing_acts(dossier)}
+    assert sorted(acts) == [ADDENDUM, ACCESSION]
+    for stem, names in ((ACCESSION, field_names), (ADDENDUM, in_addendum)):
+        expected = expected_signatories(dossier, acts=[acts[stem]])
+        assert [e.field for e in expected] == names
+        assert {e.package for e in expected} == {stem}
 
 
 def test_every_field_signed_and_valid_as_b_t(signed, root_pem, field_names):
@@ -155,10 +201,10 @@ def test_every_field_signed_and_valid_as_b_t(signed, root_pem, field_names):
     first = next(f for f in report.fields if f.revision == 2)
     assert first.coverage is Coverage.ENTIRE_REVISION
     assert first.changes is Changes.FORM_FILLING
-    assert (first.revision, first.revisions) == (2, 22)
+    assert (first.revision, first.revisions) == (2, 17)
     assert first.timestamp is not None and first.timestamp_valid
     # The field is on its signatory's line: each certificate's name is the field's party's.
-    asg = next(f for f in report.fields if f.field == "handtekening-asg-po-2")
+    asg = next(f for f in report.fields if f.field == "handtekening-asg-po")
     assert asg.signer.common_name == "S. Olivier"
     assert not report.failed and report.uncovered_bytes == 0
 
@@ -166,8 +212,8 @@ def test_every_field_signed_and_valid_as_b_t(signed, root_pem, field_names):
 def test_sealed_package_is_b_lta_and_still_pdfa(sealed, root_pem, capsys):
     code, out, err = run(["signatures", str(sealed), "--trust", str(root_pem)], capsys)
     assert code == 0, out
-    assert out.count("PAdES level: PAdES B-LTA") == 21
-    assert out.count(": VALID") == 21 + 1  # the fields and the document timestamp
+    assert out.count("PAdES level: PAdES B-LTA") == 16
+    assert out.count(": VALID") == 16 + 1  # the fields and the document timestamp
     assert "validation data and document timestamps only (allowed)" in out
     assert "every signature is intact" in out
     assert err == ""
@@ -176,7 +222,7 @@ def test_sealed_package_is_b_lta_and_still_pdfa(sealed, root_pem, capsys):
 
 def test_pdfsig_agrees_the_sealed_signatures_are_valid(sealed):
     text = pdfsig(sealed)
-    assert text.count("Signature Validation: Signature is Valid.") == 21
+    assert text.count("Signature Validation: Signature is Valid.") == 16
     # poppler cannot judge a document timestamp (ETSI.RFC3161): it says so, nothing worse.
     assert "Unable to validate this type of signature" in text
     assert "Digest Mismatch" not in text and "Invalid" not in text
@@ -249,12 +295,12 @@ def test_a_page_overlaid_after_signing_is_refused(sealed, root_pem, tmp_path, ca
     code, out, _ = run(["signatures", str(tampered), "--trust", str(root_pem)], capsys)
     assert code == 1
     assert "NOT ALLOWED: content or structure beyond signing and form filling" in out
-    assert "revision 26 of 26: page 1 changed; " in out
+    assert "revision 21 of 21: page 1 changed; " in out
     # Every field and the document timestamp are refused, each naming the revision (in the
     # summary, and in the timestamp's own lines).
-    assert out.count("changes after signing: NOT ALLOWED") == 21
-    assert out.count("beyond signing and form filling (revision 26 of 26)") == 21 + 2
-    assert "REFUSED: 22 problem(s)" in out
+    assert out.count("changes after signing: NOT ALLOWED") == 16
+    assert out.count("beyond signing and form filling (revision 21 of 21)") == 16 + 2
+    assert "REFUSED: 17 problem(s)" in out
 
 
 def test_sealing_a_tampered_package_is_refused(one_signed, pki, root_pem, tmp_path):
@@ -298,22 +344,22 @@ def test_a_damaged_signature_is_invalid_not_a_crash(one_signed, tmp_path, capsys
     damaged.write_bytes(data[:at] + b"0000" + data[at + 4 :])  # the CMS object's first bytes
     code, out, err = run(["signatures", str(damaged)], capsys)
     assert code == 1 and err == ""
-    assert "handtekening-minister-ocw (page 9): INVALID" in out
+    assert "handtekening-minister-ocw (page 2): INVALID" in out
     assert "the signature cannot be validated: " in out
 
 
-def test_the_wrong_partys_certificate_is_named(package, field_names, pki, tmp_path, capsys):
+def test_the_wrong_partys_certificate_is_named(addendum, pki, tmp_path, capsys):
     wrong = sign_all(
-        package,
+        addendum,
         ["handtekening-minister-ocw"],
         pki,
         cert_for={"handtekening-minister-ocw": "asg-po"},
     )
-    path = tmp_path / "verkeerd.pdf"
+    path = tmp_path / f"{ADDENDUM}.pdf"
     path.write_bytes(wrong)
-    argv = ["signatures", str(path), str(REPO / "content"), "--dossier", "almere"]
-    code, out, _ = run([*argv, "--project", str(REPO)], capsys)
+    code, out, _ = dossier_check(path, capsys)
     assert code == 1
+    assert "dossier 'almere', act 'addendum-2024' (agreement): package " in out
     assert (
         "mismatch: handtekening-minister-ocw: signed by 'S. Olivier', but addendum-2024 is to be "
         "signed by 'R. Dijkgraaf' for De Minister van Onderwijs, Cultuur en Wetenschap"
@@ -325,47 +371,64 @@ def test_the_wrong_partys_certificate_is_named(package, field_names, pki, tmp_pa
     ) in out
     # The records say the Minister signed the 2024 addendum; the other fields are still open.
     assert "mismatch: handtekening-minister-pvo: not signed, but the records say" in out
-    assert "note: handtekening-eduvier: not yet signed by Stichting Eduvier" in out
+    # Only the addendum's signatories: the consents are another package's.
+    assert "handtekening-eduvier" not in out and "toetreding" not in out
 
 
-def test_the_dossier_dates_are_those_of_the_act_of_each_field(package, pki, tmp_path, capsys):
-    # The Minister signs twice: the 2024 addendum, and a consent to the 2025 accession.
-    signed = tmp_path / "tweemaal.pdf"
-    names = ["handtekening-minister-ocw", "handtekening-minister-ocw-2"]
-    signed.write_bytes(sign_all(package, names, pki))
-    argv = ["signatures", str(signed), str(REPO / "content"), "--dossier", "almere"]
-    code, out, _ = run([*argv, "--project", str(REPO)], capsys)
-    assert code == 1  # signed today, not on the recorded dates
-    lines = [line for line in out.splitlines() if line.startswith("mismatch: ")]
-    assert not [line for line in lines if "signed by '" in line]  # every signer is right
-    ocw = [line for line in lines if line.startswith("mismatch: handtekening-minister-ocw")]
-    assert any("the records say 2024-07-01 (addendum-2024)" in line for line in ocw)
-    assert any(
-        "the records say 2025-05-26 (toetreding-soo-almere-poort-2025)" in line for line in ocw
+def test_the_dossier_dates_are_those_of_the_act_of_each_field(
+    package, addendum, pki, tmp_path, capsys
+):
+    # The Minister signs twice, in two packages, each a field handtekening-minister-ocw: the
+    # 2024 addendum, and a consent to the 2025 accession. Each file's name says its act.
+    name = "handtekening-minister-ocw"
+    found = {}
+    for stem, data in ((ADDENDUM, addendum), (ACCESSION, package)):
+        signed = tmp_path / f"{stem}.pdf"
+        signed.write_bytes(sign_all(data, [name], pki))
+        code, out, _ = dossier_check(signed, capsys)
+        assert code == 1  # signed today, not on the recorded dates
+        lines = [line for line in out.splitlines() if line.startswith("mismatch: ")]
+        assert not [line for line in lines if "signed by '" in line]  # the signer is right
+        found[stem] = [line for line in lines if line.startswith(f"mismatch: {name}: signed on")]
+    assert len(found[ADDENDUM]) == 1
+    assert found[ADDENDUM][0].endswith("but the records say 2024-07-01 (addendum-2024)")
+    accession = found[ACCESSION]
+    assert len(accession) == 2
+    assert accession[0].endswith(
+        "but the records say 2025-05-26 (toetreding-soo-almere-poort-2025)"
     )
-    assert any(
-        "after 2025-08-01, the latest date of toetreding-soo-almere-poort-2025" in line
-        for line in ocw
+    assert accession[1].endswith(
+        "after 2025-08-01, the latest date of toetreding-soo-almere-poort-2025"
     )
+    # Named otherwise, the act is given: the accession's file judged as the addendum.
+    other = tmp_path / "ondertekend.pdf"
+    other.write_bytes((tmp_path / f"{ACCESSION}.pdf").read_bytes())
+    code, out, err = dossier_check(other, capsys)
+    assert code == 2 and out == ""
+    assert f"its packages: {ADDENDUM}.pdf, {ACCESSION}.pdf; name the act with --act ID" in err
+    code, out, _ = dossier_check(other, capsys, "--act", "addendum-2024")
+    assert code == 1
+    assert f"mismatch: {name}: signed on" in out and "(addendum-2024)" in out
+    assert "mismatch: handtekening-soo-almere-poort: no signatory has this field" in out
 
 
-def test_a_field_left_unsigned(package, field_names, pki, tmp_path, capsys):
+def test_a_field_left_unsigned(addendum, pki, tmp_path, capsys):
     # The school boards' representative signs the addendum, Windesheim's does not.
     missing = "handtekening-windesheim-almere"
-    path = tmp_path / "onvolledig.pdf"
-    path.write_bytes(sign_all(package, ["handtekening-asg-po"], pki))
+    path = tmp_path / f"{ADDENDUM}.pdf"
+    path.write_bytes(sign_all(addendum, ["handtekening-asg-po"], pki))
     code, out, _ = run(["signatures", str(path)], capsys)
     assert code == 0  # unsigned is not broken: the package may still be going round
     assert f"{missing} (page 10): not signed" in out
-    assert "1 of 21 signature field(s) signed" in out
-    argv = ["signatures", str(path), str(REPO / "content"), "--dossier", "almere"]
-    code, out, _ = run([*argv, "--project", str(REPO)], capsys)
+    assert "1 of 5 signature field(s) signed" in out
+    code, out, _ = dossier_check(path, capsys)
     assert code == 1
     assert (
         f"mismatch: {missing}: not signed, but the records say H. Moukaddim (Hogeschool "
         "Windesheim Almere) signed addendum-2024 on 2024-07-08"
     ) in out
-    assert read_signatures(path).fields[field_names.index(missing)].verdict is Verdict.UNSIGNED
+    fields = read_signatures(path).fields
+    assert next(f for f in fields if f.field == missing).verdict is Verdict.UNSIGNED
 
 
 def test_a_certificate_expired_at_signing_time(package, pki, root_pem, tmp_path, capsys):
@@ -375,7 +438,7 @@ def test_a_certificate_expired_at_signing_time(package, pki, root_pem, tmp_path,
     code, out, _ = run(["signatures", str(path), "--trust", str(root_pem)], capsys)
     assert code == 1
     assert "certificate: expired at signing time (valid until 2021-01-01 00:00:00 UTC" in out
-    field = read_signatures(path).fields[0]
+    field = next(f for f in read_signatures(path).fields if f.field == name)
     assert field.trust is Trust.EXPIRED and field.intact  # intact, but not a valid signature
     # Without trust roots it is still expired: that needs no root.
     assert run(["signatures", str(path)], capsys)[0] == 1

@@ -22,13 +22,7 @@ from ..model.references import build_index, render_text
 from ..read.load import YAML_SUFFIXES, load_content
 from ..text import formatting as fmt
 from ..text.markdown import md
-
-STATUS_WORDS = {
-    "requested": "aangevraagd",
-    "consented": "instemming gegeven",
-    "sent": "verzonden",
-    "published": "gepubliceerd",
-}
+from ..text.wording import Wording
 
 
 @dataclass(frozen=True)
@@ -149,13 +143,15 @@ def _load(folder: Path, only: list[str] | None):
 class _Side:
     """A dossier with its index, for rendering texts and numbers."""
 
-    def __init__(self, dossier: Dossier) -> None:
+    def __init__(self, dossier: Dossier, words: Wording) -> None:
         self.dossier = dossier
+        self.words = words
         self.index = build_index(dossier)
         self.term = dossier_term(dossier, self.index)
 
     def text(self, text: str) -> str:
-        return " ".join(render_text(text, self.index, self.dossier, strict=False).split())
+        rendered = render_text(text, self.index, self.dossier, strict=False, words=self.words)
+        return " ".join(rendered.split())
 
     def letter(self, measure_id: str) -> str:
         return self.index.measure_letters.get(measure_id, "?")
@@ -167,11 +163,13 @@ class _Side:
     def quantity(self, target: Target) -> str:
         indicator = self.dossier.indicator(target.indicator or "")
         if indicator is None or target.value is None:
-            return fmt.number(target.value) if target.value is not None else "geen waarde"
+            if target.value is None:
+                return self.words.text("diff.no_value")
+            return fmt.number(target.value)
         return fmt.indicator_quantity(target.value, indicator)
 
     def target_text(self, target: Target) -> str:
-        return " ".join(target_text(self.dossier, target, self.index).split())
+        return " ".join(target_text(self.dossier, target, self.index, self.words).split())
 
     def end(self):
         return self.term.final_end if self.term else None
@@ -180,22 +178,23 @@ class _Side:
         return self.term.start if self.term else None
 
 
-def _dates(old, new, word: str, later: str, earlier: str) -> list[Change]:
+def _dates(words: Wording, key: str, old, new) -> list[Change]:
     if old is None or new is None or old == new:
         return []
-    how = later if new > old else earlier
-    return [Change(f"{word} {how}: {fmt.date_long(old)} → {fmt.date_long(new)}")]
+    sentence = words.text(key, old=fmt.date_long(old), new=fmt.date_long(new), later=new > old)
+    return [Change(sentence)]
 
 
-def compare(old: Dossier, new: Dossier) -> list[Change]:
+def compare(old: Dossier, new: Dossier, words: Wording | None = None) -> list[Change]:
     """Every change from ``old`` to ``new``, in a fixed order: dossier, terms, parties,
-    documents, measures, accessions."""
-    a, b = _Side(old), _Side(new)
+    documents, measures, accessions; each sentence is an entry of the wording's ``diff``."""
+    words = words or Wording.default()
+    a, b = _Side(old, words), _Side(new, words)
     out: list[Change] = []
     if old.title != new.title:
-        out.append(Change(f"Titel gewijzigd: '{old.title}' → '{new.title}'"))
-    out += _dates(a.start(), b.start(), "Ingangsdatum", "verschoven", "vervroegd")
-    out += _dates(a.end(), b.end(), "Einddatum", "verlengd", "vervroegd")
+        out.append(Change(words.text("diff.title_changed", old=old.title, new=new.title)))
+    out += _dates(words, "diff.start_changed", a.start(), b.start())
+    out += _dates(words, "diff.end_changed", a.end(), b.end())
     out += _parties(a, b)
     out += _documents(a, b)
     out += _measures(a, b)
@@ -204,45 +203,44 @@ def compare(old: Dossier, new: Dossier) -> list[Change]:
 
 
 def _parties(a: _Side, b: _Side) -> list[Change]:
+    say = b.words.text
     out: list[Change] = []
     old = {p.id: p for p in a.dossier.parties}
     new = {p.id: p for p in b.dossier.parties}
     for pid, party in new.items():
         if pid not in old:
-            when = f" (per {fmt.date_long(party.joined)})" if party.joined else ""
-            out.append(Change(f"Partij toegetreden: {party.name}{when}"))
+            when = fmt.date_long(party.joined) if party.joined else ""
+            out.append(Change(say("diff.party_joined", party=party.name, date=when)))
             continue
         before = old[pid]
         if before.name != party.name:
-            out.append(Change(f"Naam partij gewijzigd: '{before.name}' → '{party.name}'"))
+            out.append(Change(say("diff.party_renamed", old=before.name, new=party.name)))
         if party.left and party.left != before.left:
-            out.append(
-                Change(f"Partij uitgetreden: {party.name} (per {fmt.date_long(party.left)})")
-            )
-        rep_old = before.representative.name if before.representative else "geen"
-        rep_new = party.representative.name if party.representative else "geen"
+            left = fmt.date_long(party.left)
+            out.append(Change(say("diff.party_left", party=party.name, date=left)))
+        rep_old = before.representative.name if before.representative else ""
+        rep_new = party.representative.name if party.representative else ""
         if rep_old != rep_new:
-            out.append(Change(f"Vertegenwoordiger van {party.name}: {rep_old} → {rep_new}"))
+            sentence = say(
+                "diff.representative_changed", party=party.name, old=rep_old, new=rep_new
+            )
+            out.append(Change(sentence))
     for pid, party in old.items():
         if pid not in new:
-            out.append(Change(f"Partij verwijderd: {party.name}"))
+            out.append(Change(say("diff.party_removed", party=party.name)))
     pen_old, pen_new = a.dossier.penvoerder, b.dossier.penvoerder
     if (pen_old and pen_old.id) != (pen_new and pen_new.id):
-        out.append(
-            Change(
-                f"Penvoerder: {pen_old.name if pen_old else 'geen'} → "
-                f"{pen_new.name if pen_new else 'geen'}"
-            )
-        )
+        names = {"old": pen_old.name if pen_old else "", "new": pen_new.name if pen_new else ""}
+        out.append(Change(say("diff.penvoerder_changed", **names)))
     return out
 
 
-def _doc_label(doc) -> str:
-    kind = "Convenant" if doc.kind == "convenant" else "Addendum"
-    return f"{kind} '{doc.title or doc.id}'"
+def _doc_label(words: Wording, doc) -> str:
+    return words.text("diff.document", kind=doc.kind, title=doc.title or doc.id)
 
 
 def _documents(a: _Side, b: _Side) -> list[Change]:
+    words, say = b.words, b.words.text
     out: list[Change] = []
     old = {d.id: d for d in a.dossier.documents}
     new = {d.id: d for d in b.dossier.documents}
@@ -250,63 +248,64 @@ def _documents(a: _Side, b: _Side) -> list[Change]:
     several = max(len(a.dossier.agreements), len(b.dossier.agreements)) > 1
     for did, doc in new.items():
         if did not in old:
-            out.append(Change(f"{_doc_label(doc)} toegevoegd"))
+            out.append(Change(say("diff.added", label=_doc_label(words, doc))))
             continue
         before = old[did]
-        where = f" van {did}" if several else ""
+        where = did if several else ""
         out += _considerations(a, b, before, doc, where)
         old_clauses = {c.id: c for _, c in before.clauses()}
         new_clauses = {c.id: c for _, c in doc.clauses()}
         for cid, clause in new_clauses.items():
-            label = f"Artikel {b.number(cid)}{where}"
+            label = say("diff.article", number=b.number(cid), document=where)
             if cid not in old_clauses:
-                out.append(Change(f"{label} toegevoegd", "", b.text(clause.text or "")))
+                added = say("diff.added", label=label)
+                out.append(Change(added, "", b.text(clause.text or "")))
                 continue
             prev = old_clauses[cid]
             old_text, new_text = a.text(prev.text or ""), b.text(clause.text or "")
             if old_text != new_text:
-                out.append(Change(f"{label}, tekst gewijzigd", old_text, new_text))
+                out.append(Change(say("diff.text_changed", label=label), old_text, new_text))
             old_parts = {p.id: p for p in prev.parts}
             for part in clause.parts:
                 before_part = old_parts.get(part.id)
                 old_text = a.text(before_part.text or "") if before_part else ""
                 new_text = b.text(part.text or "")
                 if old_text != new_text:
-                    label = f"Artikel {b.number(part.id)}{where}"
-                    out.append(Change(f"{label}, tekst gewijzigd", old_text, new_text))
+                    label = say("diff.article", number=b.number(part.id), document=where)
+                    out.append(Change(say("diff.text_changed", label=label), old_text, new_text))
         for cid, clause in old_clauses.items():
             if cid not in new_clauses:
-                label = f"Artikel {a.number(cid)}{where}"
-                out.append(Change(f"{label} vervallen", a.text(clause.text or ""), ""))
+                label = say("diff.article", number=a.number(cid), document=where)
+                out.append(Change(say("diff.removed", label=label), a.text(clause.text or ""), ""))
     for did, doc in old.items():
         if did not in new:
-            out.append(Change(f"{_doc_label(doc)} vervallen"))
+            out.append(Change(say("diff.removed", label=_doc_label(words, doc))))
     return out
 
 
 def _considerations(a: _Side, b: _Side, before, doc, where: str) -> list[Change]:
+    say = b.words.text
     out: list[Change] = []
     old = {c.id or str(i): c for i, c in enumerate(before.considerations)}
     for i, item in enumerate(doc.considerations):
         key = item.id or str(i)
         prev = old.get(key)
-        label = f"Overweging {i + 1}{where}"
+        label = say("diff.consideration", number=i + 1, document=where)
         if prev is None:
-            out.append(Change(f"{label} toegevoegd", "", b.text(item.text)))
+            out.append(Change(say("diff.added", label=label), "", b.text(item.text)))
         elif a.text(prev.text) != b.text(item.text):
-            out.append(Change(f"{label}, tekst gewijzigd", a.text(prev.text), b.text(item.text)))
+            sentence = say("diff.text_changed", label=label)
+            out.append(Change(sentence, a.text(prev.text), b.text(item.text)))
     keys = {c.id or str(i) for i, c in enumerate(doc.considerations)}
     for key, prev in old.items():
         if key not in keys:
-            out.append(Change(f"Overweging vervallen{where}", a.text(prev.text), ""))
+            label = say("diff.consideration", number="", document=where)
+            out.append(Change(say("diff.removed", label=label), a.text(prev.text), ""))
     return out
 
 
-_MEASURE_TEXTS = (
-    ("description", "beschrijving"),
-    ("worked", "wat heeft gewerkt"),
-    ("strengthen", "wat partijen versterken"),
-)
+# The texts of a measure compared one by one; the wording's diff.measure_part_changed names them.
+_MEASURE_TEXTS = ("description", "worked", "strengthen")
 
 
 def _measure_texts(side: _Side, measure, key: str) -> str:
@@ -320,67 +319,74 @@ def _section_texts(side: _Side, measure) -> str:
 
 
 def _measures(a: _Side, b: _Side) -> list[Change]:
+    say = b.words.text
     out: list[Change] = []
     old = {m.id: m for m in a.dossier.measures}
     new = {m.id: m for m in b.dossier.measures}
     for mid, measure in new.items():
-        label = f"Maatregel {b.letter(mid)}"
+        label = say("diff.measure", letter=b.letter(mid))
         if mid not in old:
-            out.append(Change(f"{label} toegevoegd: {measure.title}"))
+            out.append(Change(say("diff.measure_added", measure=label, title=measure.title)))
             continue
         before = old[mid]
         if before.title != measure.title:
-            out.append(Change(f"{label}, titel gewijzigd: '{before.title}' → '{measure.title}'"))
-        for key, word in _MEASURE_TEXTS:
-            old_text, new_text = _measure_texts(a, before, key), _measure_texts(b, measure, key)
+            titles = {"old": before.title, "new": measure.title}
+            out.append(Change(say("diff.measure_retitled", measure=label, **titles)))
+        texts = [
+            (k, _measure_texts(a, before, k), _measure_texts(b, measure, k)) for k in _MEASURE_TEXTS
+        ]
+        texts.append(("sections", _section_texts(a, before), _section_texts(b, measure)))
+        for part, old_text, new_text in texts:
             if old_text != new_text:
-                out.append(Change(f"{label}, {word} gewijzigd", old_text, new_text))
-        old_text, new_text = _section_texts(a, before), _section_texts(b, measure)
-        if old_text != new_text:
-            out.append(Change(f"{label}, lijsten gewijzigd", old_text, new_text))
+                sentence = say("diff.measure_part_changed", measure=label, part=part)
+                out.append(Change(sentence, old_text, new_text))
         out += _targets(a, b, label, before, measure)
     for mid, measure in old.items():
         if mid not in new:
-            out.append(Change(f"Maatregel {a.letter(mid)} vervallen: {measure.title}"))
+            label = say("diff.measure", letter=a.letter(mid))
+            out.append(Change(say("diff.measure_removed", measure=label, title=measure.title)))
     return out
 
 
 def _targets(a: _Side, b: _Side, label: str, before, measure) -> list[Change]:
+    say = b.words.text
     out: list[Change] = []
     old = {t.id: t for t in before.targets}
     for target in measure.targets:
         prev = old.get(target.id)
-        head = f"{label}, doel {target.id}"
+        head = say("diff.target", measure=label, target=target.id)
         if prev is None:
-            out.append(Change(f"{label}, doel toegevoegd: {b.target_text(target)}"))
+            text = b.target_text(target)
+            out.append(Change(say("diff.target_added", measure=label, text=text)))
             continue
         if (prev.value, prev.comparator, prev.indicator) != (
             target.value,
             target.comparator,
             target.indicator,
         ):
-            out.append(Change(f"{head}: {_value_change(a, b, prev, target)}"))
+            change = _value_change(a, b, prev, target)
+            out.append(Change(say("diff.target_value", label=head, change=change)))
         if prev.period != target.period:
-            old_period = fmt.period_text(*prev.period) if prev.period else "de looptijd"
-            new_period = fmt.period_text(*target.period) if target.period else "de looptijd"
-            out.append(Change(f"{head}, periode: {old_period} → {new_period}"))
+            old_period = fmt.period_text(*prev.period) if prev.period else ""
+            new_period = fmt.period_text(*target.period) if target.period else ""
+            sentence = say("diff.target_period", label=head, old=old_period, new=new_period)
+            out.append(Change(sentence))
         if prev.text != target.text:
-            out.append(
-                Change(f"{head}, tekst gewijzigd", a.target_text(prev), b.target_text(target))
-            )
+            sentence = say("diff.text_changed", label=head)
+            out.append(Change(sentence, a.target_text(prev), b.target_text(target)))
         old_results = {r.school_year: r for r in prev.results}
         for result in target.results:
             year = result.school_year.replace("-", "–")
             value = _result_quantity(b, target, result.value)
             earlier = old_results.get(result.school_year)
-            if earlier is None:
-                out.append(Change(f"{head}, resultaat {year}: {value}"))
-            elif earlier.value != result.value:
-                was = _result_quantity(a, prev, earlier.value)
-                out.append(Change(f"{head}, resultaat {year}: {was} → {value}"))
+            if earlier is None or earlier.value != result.value:
+                was = _result_quantity(a, prev, earlier.value) if earlier is not None else ""
+                sentence = say("diff.target_result", label=head, year=year, old=was, new=value)
+                out.append(Change(sentence))
     for tid in old:
         if tid not in {t.id for t in measure.targets}:
-            out.append(Change(f"{label}, doel vervallen: {a.target_text(old[tid])}"))
+            text = a.target_text(old[tid])
+            out.append(Change(say("diff.target_removed", measure=label, text=text)))
     return out
 
 
@@ -405,6 +411,7 @@ def _value_change(a: _Side, b: _Side, prev: Target, target: Target) -> str:
 
 
 def _accessions(a: _Side, b: _Side) -> list[Change]:
+    say = b.words.text
     out: list[Change] = []
     old = {r.id: r for r in a.dossier.accessions}
 
@@ -416,38 +423,43 @@ def _accessions(a: _Side, b: _Side) -> list[Change]:
         prev = old.get(request.id)
         who = name(b, request.party)
         if prev is None:
-            out.append(
-                Change(f"Verzoek tot toetreding: {who} per {fmt.date_long(request.effective)}")
-            )
+            when = fmt.date_long(request.effective)
+            out.append(Change(say("diff.accession_requested", party=who, date=when)))
         elif prev.status != request.status:
-            out.append(
-                Change(
-                    f"Toetreding {who}: {STATUS_WORDS.get(prev.status, prev.status)} → "
-                    f"{STATUS_WORDS.get(request.status, request.status)}"
-                )
-            )
+            # The steps as the site names them (accession_states, also in templates/site).
+            steps = {"old": _step(b.words, prev.status), "new": _step(b.words, request.status)}
+            out.append(Change(say("diff.accession_step", party=who, **steps)))
     new_ids = {r.id for r in b.dossier.accessions}
     for rid, request in old.items():
         if rid not in new_ids:
-            out.append(Change(f"Verzoek tot toetreding ingetrokken: {name(a, request.party)}"))
+            out.append(Change(say("diff.accession_withdrawn", party=name(a, request.party))))
     return out
+
+
+def _step(words: Wording, status: str) -> str:
+    key = f"accession_states.{status}"
+    return words.text(key) if key in words.entries else status
 
 
 # ---------------------------------------------------------------------------------------------
 # the whole comparison and its output
 
 
-WORKTREE = "werkmap"
-
-
 def diff_content(
-    root: Path, rev1: str, rev2: str | None, content_rel: str, only: list[str] | None = None
+    root: Path,
+    rev1: str,
+    rev2: str | None,
+    content_rel: str,
+    only: list[str] | None = None,
+    words: Wording | None = None,
 ) -> list[DossierChanges]:
-    """Changes from ``rev1`` to ``rev2``; with ``rev2`` None, to the files in the work tree."""
+    """Changes from ``rev1`` to ``rev2``; with ``rev2`` None, to the files in the work tree
+    (named by the wording's ``diff.worktree``)."""
+    words = words or Wording.default()
     with tempfile.TemporaryDirectory(prefix="convenantgen-diff-") as scratch:
         old_dir = export(root, rev1, content_rel, Path(scratch) / "old")
         if rev2 is None:
-            new_dir, rev2 = root / content_rel, WORKTREE
+            new_dir, rev2 = root / content_rel, words.text("diff.worktree")
         else:
             new_dir = export(root, rev2, content_rel, Path(scratch) / "new")
         old, old_broken = _load(old_dir, only)
@@ -462,20 +474,16 @@ def diff_content(
             item = DossierChanges(name, shown.display_title if shown else name)
             for rev, broken in ((rev1, old_broken), (rev2, new_broken)):
                 if name in broken:
-                    item.changes.append(
-                        Change(
-                            f"Dossier is bij {rev} niet te lezen: {broken[name]} fout(en); "
-                            "zie 'convenantgen check'"
-                        )
-                    )
+                    sentence = words.text("diff.unreadable", rev=rev, errors=broken[name])
+                    item.changes.append(Change(sentence))
             if name in old_broken or name in new_broken:
                 pass  # the models cannot be compared; the sentences above say why
             elif before is None and after is not None:
-                item.changes.append(Change(f"Dossier toegevoegd: {after.title}"))
+                item.changes.append(Change(words.text("diff.dossier_added", title=after.title)))
             elif after is None and before is not None:
-                item.changes.append(Change(f"Dossier verwijderd: {before.title}"))
+                item.changes.append(Change(words.text("diff.dossier_removed", title=before.title)))
             else:
-                item.changes = compare(before, after)
+                item.changes = compare(before, after, words)
             if item.changes:
                 out.append(item)
     return out
@@ -502,19 +510,28 @@ def _line(change: Change, markdown: bool) -> str:
     return f"{sentence}: {redline(change.old or '', change.new or '', markdown)}"
 
 
-def format_changes(items: list[DossierChanges], rev1: str, rev2: str, markdown: bool) -> str:
+def format_changes(
+    items: list[DossierChanges],
+    rev1: str,
+    rev2: str,
+    markdown: bool,
+    words: Wording | None = None,
+) -> str:
+    """The report: a heading, then per dossier its sentences (``- ...`` in Markdown)."""
+    words = words or Wording.default()
+    none = words.text("diff.no_changes")
     if markdown:
-        lines = [f"# Wijzigingen van `{rev1}` naar `{rev2}`", ""]
+        lines = [f"# {words.text('diff.heading', rev1=f'`{rev1}`', rev2=f'`{rev2}`')}", ""]
         if not items:
-            lines.append("Geen wijzigingen in de dossiers.")
+            lines.append(none)
         for item in items:
             lines += [f"## {md(item.title)} (`{item.id}`)", ""]
             lines += [f"- {_line(c, True)}" for c in item.changes]
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
-    lines = [f"Wijzigingen van {rev1} naar {rev2}"]
+    lines = [words.text("diff.heading", rev1=rev1, rev2=rev2)]
     if not items:
-        lines.append("Geen wijzigingen in de dossiers.")
+        lines.append(none)
     for item in items:
         lines += ["", f"{item.id} ({item.title})"]
         lines += [f"  - {_line(c, False)}" for c in item.changes]

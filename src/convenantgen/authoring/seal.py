@@ -47,6 +47,9 @@ from ..errors import ConvenantgenError, UsageError
 from .signatures import Level, SignatureReport, capture_logs, read_signatures
 
 DIGEST = "sha256"
+# What `seal` puts after the input's name by default (FILE-sealed.pdf); `signatures
+# --dossier` takes a file so named as the package it seals.
+SEALED_SUFFIX = "-sealed"
 
 
 class SealError(ConvenantgenError):

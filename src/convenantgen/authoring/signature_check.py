@@ -46,7 +46,7 @@ class ExpectedSignatory:
     ``act``; ``recorded`` is the signing date the dossier records, ``earliest`` and
     ``latest`` the window the act allows (None: open)."""
 
-    field: str
+    field: str  # unique within the act's package
     party_id: str
     party_name: str
     person: str | None
@@ -57,6 +57,7 @@ class ExpectedSignatory:
     earliest: dt.date | None = None
     latest: dt.date | None = None
     other_names: tuple[str, ...] = ()  # the party's short name and the like
+    package: str = ""  # the file stem of the act's signing package
 
 
 class Finding(enum.StrEnum):
@@ -89,8 +90,11 @@ def compare(
     fields: Sequence[FieldSignature], expected: Sequence[ExpectedSignatory]
 ) -> list[Difference]:
     """Every difference between the signed ``fields`` and the ``expected`` signatories, in
-    the order of the fields, then the expected signatories whose field is missing."""
+    the order of the fields, then the expected signatories whose field is missing.
+    ``expected`` are one package's: a field name means one signatory in it."""
     by_field = {e.field: e for e in expected}
+    if len(by_field) != len(expected):
+        raise ValueError("expected signatories of more than one package (a field name twice)")
     out: list[Difference] = []
     seen: set[str] = set()
     for sig in fields:

@@ -61,7 +61,7 @@ def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Ite
         total = len(stage.signed) + len(stage.unsigned)
         detail = ""
         if stage.stage is AgreementStage.FOR_SIGNATURE:
-            detail = f": {len(stage.signed)} van {total} getekend"
+            detail = ": " + STAGE_NAMES.text("status.signed", signed=len(stage.signed), total=total)
         elif stage.citation:
             detail = f": {stage.citation}"
         lines.append(f"{agreement.id}: {STAGE_NAMES.text(f'stages.{stage.stage}')}{detail}")

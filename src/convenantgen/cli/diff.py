@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..authoring.diff import WORKTREE, diff_content, format_changes, repo_root
+from ..authoring.diff import diff_content, format_changes, repo_root
 from ..errors import UsageError
+from ..read.templates import Templates
 from .common import content_of, project_of
 
 
@@ -32,12 +33,15 @@ def cmd_diff(args) -> int:
 
     cwd = Path.cwd()
     root = repo_root(cwd)
-    content = (cwd / content_of(args, project_of(args))).resolve()
+    project = project_of(args)
+    # The project's wording (templates/wording.yml, convenantgen.yml) writes the sentences.
+    words = Templates.of(project).wording(project)
+    content = (cwd / content_of(args, project)).resolve()
     try:
         content_rel = content.relative_to(root.resolve()).as_posix()
     except ValueError:
         raise UsageError(f"content folder '{content}' is not inside the repository") from None
-    items = diff_content(root, args.rev1, args.rev2, content_rel, args.dossier)
-    rev2 = args.rev2 or WORKTREE
-    sys.stdout.write(format_changes(items, args.rev1, rev2, args.format == "markdown"))
+    items = diff_content(root, args.rev1, args.rev2, content_rel, args.dossier, words)
+    rev2 = args.rev2 or words.text("diff.worktree")
+    sys.stdout.write(format_changes(items, args.rev1, rev2, args.format == "markdown", words))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..authoring.seal import load_revocation_files, seal
+from ..authoring.seal import SEALED_SUFFIX, load_revocation_files, seal
 from ..authoring.signatures import load_trust_roots
 from ..errors import UsageError
 from .signatures import trust_option
@@ -62,7 +62,7 @@ def cmd_seal(args) -> int:
     source = Path(args.pdf)
     if args.in_place and args.out:
         raise UsageError("give either --out or --in-place, not both")
-    default = source.with_name(source.stem + "-sealed.pdf")
+    default = source.with_name(f"{source.stem}{SEALED_SUFFIX}.pdf")
     out = source if args.in_place else Path(args.out) if args.out else default
     if out.resolve() == source.resolve() and not args.in_place:
         raise UsageError(f"'{out}' is the input; use --in-place to replace it")

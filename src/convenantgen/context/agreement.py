@@ -36,7 +36,13 @@ from ..model.dossier import (
     Target,
 )
 from ..model.finance import finance_paragraphs, obligation_text
-from ..model.references import TARGET_PLACEHOLDER_RE, Index, build_index, render_text
+from ..model.references import (
+    TARGET_PLACEHOLDER_RE,
+    Index,
+    article_label,
+    build_index,
+    render_text,
+)
 from ..read.project import Settings
 from ..text import formatting as fmt
 from ..text.wording import Wording
@@ -163,6 +169,8 @@ class AgreementContext:
     date: dt.date  # for document metadata: signing date, else start of the term
     date_text: str
     author: str  # penvoerder name, for document metadata
+    # The title of the signature pages' document (wording documents.signatures_title).
+    signatures_title: str = ""
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -236,7 +244,8 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     declaration, consents, letter and notice. A text that did not change keeps its id when
     something else in the dossier changes, so consents already signed stay valid when a
     target value is edited, and the build can reuse their documents."""
-    return content_digest(ctx, skip=("version", "footer"))[:12]
+    # The signature pages' title repeats the title: it adds nothing to what the text shows.
+    return content_digest(ctx, skip=("version", "footer", "signatures_title"))[:12]
 
 
 _Text = TypeVar("_Text", AgreementContext, AccessionContext)
@@ -290,7 +299,7 @@ def agreement_context(
     w = (wording or Wording.default()).formulas(agreement.formulas)
 
     def text(value: str) -> str:
-        return render_text(value, index, dossier, strict=False)
+        return render_text(value, index, dossier, strict=False, words=w)
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
@@ -304,11 +313,12 @@ def agreement_context(
     default_place = place or (settings.signing_place if settings else None) or ""
     day = (signing.date if signing else None) or agreement_start(agreement)
     penvoerder = dossier.penvoerder
+    title = agreement_title(dossier, agreement, w)
     made = AgreementContext(
         dossier=dossier.id,
         id=agreement.id,
         kind=agreement.kind,
-        title=agreement_title(dossier, agreement, w),
+        title=title,
         short_title=agreement.id,
         parties_heading=w.text("agreement.parties_heading"),
         parties=tuple(_party_blocks(dossier, agreement, w)),
@@ -329,6 +339,7 @@ def agreement_context(
         date=day,
         date_text=fmt.date_long(day),
         author=penvoerder.name if penvoerder else dossier.title,
+        signatures_title=w.text("documents.signatures_title", agreement=title),
     )
     return _versioned(made, version, w)
 
@@ -452,7 +463,7 @@ def _measure(dossier: Dossier, measure: Measure, index: Index, text, w: Wording)
         description=tuple(text(p) for p in measure.description),
         lists=tuple(lists),
         result_heading=w.text("agreement.result_heading"),
-        targets=tuple(target_text(dossier, t, index) for t in measure.targets),
+        targets=tuple(target_text(dossier, t, index, w) for t in measure.targets),
     )
 
 
@@ -466,7 +477,9 @@ def _list(title: str, items, ordered: bool, text) -> ListContext:
     )
 
 
-def target_text(dossier: Dossier, target: Target, index: Index | None = None) -> str:
+def target_text(
+    dossier: Dossier, target: Target, index: Index | None = None, words: Wording | None = None
+) -> str:
     """The target's text with ``{value}`` and ``{period}`` filled in from its data."""
     index = index or build_index(dossier)
     indicator = dossier.indicator(target.indicator) if target.indicator else None
@@ -480,7 +493,7 @@ def target_text(dossier: Dossier, target: Target, index: Index | None = None) ->
         return fmt.period_text(*span) if span else match.group(0)
 
     filled = TARGET_PLACEHOLDER_RE.sub(fill, target.text)
-    return render_text(filled, index, dossier, strict=False)
+    return render_text(filled, index, dossier, strict=False, words=words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,9 +719,13 @@ def accession_context(
     rule = agreement.accession
     clause_ref = index.get(rule.clause) if rule else None
     clause_number = clause_ref.number if clause_ref else ""
-    clause_label = clause_ref.article_label if clause_ref else w.text("accession.default_clause")
+    clause_label = (
+        article_label(clause_ref, w) if clause_ref else w.text("accession.default_clause")
+    )
     clause = next((c for _, c in agreement.clauses() if rule and c.id == rule.clause), None)
-    clause_text = render_text(clause.text or "", index, dossier, strict=False) if clause else ""
+    clause_text = (
+        render_text(clause.text or "", index, dossier, strict=False, words=w) if clause else ""
+    )
     title = agreement_title(dossier, agreement, w)
     covenant = covenant_title(dossier, agreement)
     of_agreement = w.text("accession.of_agreement", kind=agreement.kind)

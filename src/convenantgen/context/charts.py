@@ -15,6 +15,7 @@ from html import escape
 
 from ..model.derive import meets as met  # noqa: F401 - one rule for 'met', shared with the site
 from ..text import formatting as fmt
+from ..text.wording import Wording
 
 # Colours with a contrast of at least 4.5:1 against white (text) or 3:1 (graphics).
 INK = "#1f1f1f"
@@ -66,12 +67,15 @@ def results_chart(
     target_value: float | None,
     target_text: str,
     unit: str,
+    words: Wording | None = None,
 ) -> str:
     """An SVG bar chart of ``points`` with a dashed line at the target value.
 
     ``chart_id`` makes the ids of ``<title>``/``<desc>`` unique when several charts share a page.
-    ``title`` and the texts are plain text; they are escaped here.
+    ``title`` and the texts are plain text; they are escaped here. The description and the
+    target's legend are the wording's ``charts`` entries.
     """
+    words = words or Wording.default()
     top_value = max([p.value for p in points] + ([target_value] if target_value else []) + [0])
     y_max = _nice_max(top_value * 1.15)
     plot_w = WIDTH - LEFT - RIGHT
@@ -80,14 +84,18 @@ def results_chart(
     def y(value: float) -> float:
         return TOP + plot_h - (value / y_max) * plot_h
 
-    descs = []
-    for p in points:
-        verdict = "" if p.met is None else (", doel gehaald" if p.met else ", doel niet gehaald")
-        extra = ", illustratief" if p.illustrative else ""
-        descs.append(f"schooljaar {p.label}: {p.text}{verdict}{extra}")
-    desc = "Resultaten per schooljaar: " + "; ".join(descs) + "."
-    if target_value is not None:
-        desc += f" Doel: {target_text}."
+    descs = [
+        words.text(
+            "charts.point", year=p.label, result=p.text, met=p.met, illustrative=p.illustrative
+        )
+        for p in points
+    ]
+    desc = words.text(
+        "charts.description",
+        points="; ".join(descs),
+        has_target=target_value is not None,
+        target=target_text,
+    )
 
     ids = f"{chart_id}-title", f"{chart_id}-desc"
     out = [
@@ -155,7 +163,7 @@ def results_chart(
         out.append(f'<line x1="{LEFT}" x2="{LEFT + 32}" y1="18" y2="18" {dash}/>')
         out.append(
             f'<text x="{LEFT + 40}" y="22" fill="{TARGET}" font-weight="bold">'
-            f"Doel: {escape(target_text)}</text>"
+            f"{escape(words.text('charts.target', target=target_text))}</text>"
         )
     out.extend(labels)
     out.append("</svg>")

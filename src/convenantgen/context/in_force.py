@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model.derive import covenant
+from ..model.derive import SITE_PATHS, covenant, in_force_stem
 from ..model.dossier import Agreement, Dossier
 from ..model.in_force import Step, Version, as_dossier, base_text, change_dates, compose
 from ..text import formatting as fmt
@@ -104,11 +104,11 @@ class ConsolidationContext:
 
 
 def consolidated_stem(dossier_id: str, iso: str) -> str:
-    return f"{dossier_id}-geldende-tekst-{iso}"
+    return in_force_stem(dossier_id, iso)
 
 
 def consolidated_page(iso: str) -> str:
-    return f"geldende-tekst-{iso}.md"
+    return SITE_PATHS.in_force_page(iso)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +183,9 @@ def consolidation_context(
         covenant=name,
         intro=w.text("consolidated.choice", covenant=name) if versions else "",
         unavailable=unavailable,
-        base_page=f"tekst-{usable.id}.md" if usable is not None and usable.has_text else "",
+        base_page=(
+            SITE_PATHS.text_page(usable.id) if usable is not None and usable.has_text else ""
+        ),
         base_text=w.text("consolidated.base_version", date=fmt.date_long(start) if start else ""),
         versions=versions,
     )
@@ -238,14 +240,14 @@ def _version(
     )
 
 
-def _label(ctx: AgreementContext, ident: str) -> str:
+def _label(ctx: AgreementContext, ident: str, w: Wording) -> str:
     """'artikel 3' or 'artikel 2.2' for an article or member id in ``ctx``, else ''."""
     for s in ctx.sections:
         if s.id == ident:
-            return f"artikel {s.number}"
+            return w.text("references.article", number=s.number)
         for c in s.clauses:
             if c.id == ident:
-                return f"artikel {c.number or s.number}"
+                return w.text("references.article", number=c.number or s.number)
     return ""
 
 
@@ -254,8 +256,8 @@ def _change(step: Step, old: AgreementContext, new: AgreementContext, w: Wording
     added = [c.id for c in a.clauses] or ([a.section.id] if a.section else [])
     return w.text(
         f"consolidated.change_{a.action}",
-        label=_label(old, a.target),
-        added=", ".join(x for x in (_label(new, i) for i in added) if x),
+        label=_label(old, a.target, w),
+        added=", ".join(x for x in (_label(new, i, w) for i in added) if x),
         end=fmt.date_long(a.end) if a.end else "",
     )
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..model.derive import (
+    SITE_PATHS,
     TARGET_STATES,
     Term,
     covenant,
@@ -55,17 +56,21 @@ class TargetRow:
     baseline_planned: bool
 
 
-def term_text(term: Term | None) -> str:
-    return "onbekend" if term is None else fmt.period_text(term.start, term.final_end)
+def term_text(term: Term | None, words: Wording | None = None) -> str:
+    if term is None:
+        return (words or Wording.default()).text("site.unknown_term")
+    return fmt.period_text(term.start, term.final_end)
 
 
-def target_row(dossier: Dossier, target: Target, index: Index) -> TargetRow:
+def target_row(
+    dossier: Dossier, target: Target, index: Index, words: Wording | None = None
+) -> TargetRow:
     indicator = dossier.indicator(target.indicator) if target.indicator else None
     value = ""
     if target.value is not None and indicator is not None:
         value = fmt.indicator_quantity(target.value, indicator)
     if target.per_school_year:
-        period = "per schooljaar"
+        period = (words or Wording.default()).text("site.per_school_year")
     else:
         span = target_period(dossier, target)
         period = fmt.period_text(*span) if span else ""
@@ -82,7 +87,7 @@ def target_row(dossier: Dossier, target: Target, index: Index) -> TargetRow:
                 baseline += f" ({fmt.date_long(b.date)})"
     return TargetRow(
         target=target,
-        text=target_text(dossier, target, index),
+        text=target_text(dossier, target, index, words),
         indicator=indicator.label if indicator else "",
         unit=indicator.unit if indicator else "",
         counted=indicator.counted if indicator else None,
@@ -501,7 +506,7 @@ def agreement_name(agreement: Agreement, dossier: Dossier | None = None) -> str:
 
 
 def text_page(agreement: Agreement) -> str:
-    return f"tekst-{agreement.id}.md"
+    return SITE_PATHS.text_page(agreement.id)
 
 
 @dataclass(frozen=True)
@@ -525,7 +530,7 @@ def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload
                 title=item.title or name,
                 kind=item.kind,
                 name=name,
-                href=prefix + "downloads/" + quote(item.path),
+                href=f"{prefix}{SITE_PATHS.downloads_folder}/{quote(item.path)}",
                 sha256=item.sha256,
             )
         )
@@ -538,10 +543,13 @@ def site_dossier(
     downloads: Sequence[Download],
     agreement_markdown: Callable[[AgreementContext], str],
     consolidated_markdown: Callable[[ConsolidatedContext], str],
+    words: Wording | None = None,
 ) -> SiteDossier:
     """The site's view of one dossier, from its facts and its (document) context; measure
     headings and texts come from the context, so they read as in the agreement. The render
-    stage hands in its Markdown renderers (contexts hold data, renderers make text)."""
+    stage hands in its Markdown renderers (contexts hold data, renderers make text);
+    ``words`` is the project's wording (its ``site`` and ``charts`` entries)."""
+    words = words or Wording.default()
     d = facts.dossier
     base = covenant(d)
     day = facts.reference_date
@@ -571,7 +579,7 @@ def site_dossier(
         for s in prov.get("sources") or []
     )
     pen = d.penvoerder
-    measures = tuple(_measure(facts, m, pillars, headings.get(m.id)) for m in facts.measures)
+    measures = tuple(_measure(facts, m, pillars, headings.get(m.id), words) for m in facts.measures)
     known = {g.id for g in d.groups}
     orphans = [p for p in d.parties if p.group not in known]
     return SiteDossier(
@@ -582,7 +590,7 @@ def site_dossier(
         status=(shown := Wording.default().text(f"term_states.{facts.status}")),
         status_class=shown.replace(" ", "-"),
         reference_date=fmt.date_long(day),
-        term=term_text(facts.term),
+        term=term_text(facts.term, words),
         covenant=(base.title or d.title) if base is not None else "",
         citation=citation,
         original_term=fmt.period_text(base.in_force.start, base.in_force.end) if base else "",
@@ -662,11 +670,15 @@ def _web_address(reference: object) -> str:
 
 
 def _measure(
-    facts: DossierFacts, measure: Measure, pillars: dict[str, str], heading: str | None
+    facts: DossierFacts,
+    measure: Measure,
+    pillars: dict[str, str],
+    heading: str | None,
+    words: Wording,
 ) -> SiteMeasure:
     d = facts.dossier
     letter = facts.index.measure_letters[measure.id]
-    rows = [target_row(d, t, facts.index) for t in measure.targets]
+    rows = [target_row(d, t, facts.index, words) for t in measure.targets]
     charts = []
     for r in rows:
         t = r.target
@@ -677,11 +689,12 @@ def _measure(
         points = result_points(r)
         svg = results_chart(
             chart_id=f"chart-{t.id}",
-            title=f"{title}: resultaten per schooljaar",
+            title=words.text("charts.title", indicator=title),
             points=points,
             target_value=t.value,
             target_text=norm,
             unit=r.unit,
+            words=words,
         )
         results = tuple(
             SiteResult(p.label, p.text, p.illustrative, p.met, res.source or "")

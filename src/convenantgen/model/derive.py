@@ -14,6 +14,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from ..errors import Where
 from ..states import AccessionStatus, AgreementStage, TermState
@@ -340,30 +343,102 @@ def signing_acts(dossier: Dossier) -> list[SigningAct]:
 # ---------------------------------------------------------------------------------------------
 # Output names: one place, so a check can find collisions before a build overwrites anything
 
+
+@dataclass(frozen=True)
+class SitePaths:
+    """Where the public site's pages and the build's documents live: the table
+    ``model/site-paths.yml``, shared by the site engine, the contexts, the renderers and (as
+    ``paths``) the page templates, so no function spells an address of its own. Page names
+    end in ``.md``; folders have none; file names are patterns without an extension."""
+
+    home: str
+    downloads: str
+    downloads_folder: str
+    open_data: str
+    feed: str
+    overview: str
+    measures: str
+    charts: str
+    parties: str
+    timeline: str
+    dossier_downloads: str
+    in_force: str
+    in_force_version: str  # pattern with {date}
+    text: str  # pattern with {agreement}
+    # File names of the documents (patterns with ids): see the functions *_stem below.
+    agreement_file: str
+    signatures_file: str
+    package_name: str
+    accession_name: str
+    declaration_file: str
+    consent_file: str
+    letter_file: str
+    notice_file: str
+    in_force_file: str
+
+    @classmethod
+    def load(cls) -> SitePaths:
+        path = Path(__file__).with_name("site-paths.yml")
+        return cls(**YAML(typ="safe").load(path.read_text("utf-8")))
+
+    def text_page(self, agreement_id: str) -> str:
+        return self.text.format(agreement=agreement_id)
+
+    def in_force_page(self, iso: str) -> str:
+        return self.in_force_version.format(date=iso)
+
+    @staticmethod
+    def address(page: str) -> str:
+        """The address MkDocs gives a page (directory URLs): "tijdlijn.md" -> "tijdlijn/",
+        "maatregelen/index.md" -> "maatregelen/", "index.md" -> ""."""
+        stem = page.removesuffix(".md")
+        if stem == "index":
+            return ""
+        return stem.removesuffix("/index") + "/"
+
+
+SITE_PATHS = SitePaths.load()
+
 # Top-level folders of the public site; a dossier id (its folder) must not take one.
-# "site" is where the build puts the site beside the dossiers' folders.
-SITE_FOLDERS = frozenset({"assets", "downloads", "open-data", "search", "index", "site"})
+# "site" is where the build puts the site beside the dossiers' folders; "index" is the home page.
+SITE_FOLDERS = frozenset(
+    {"assets", "search", "index", "site", SITE_PATHS.downloads_folder, SITE_PATHS.open_data}
+)
 # Names of a dossier's measures folder that a measure id (its page) must not take.
-MEASURE_PAGES_TAKEN = frozenset({"index", "charts"})
+MEASURE_PAGES_TAKEN = frozenset({"index", SITE_PATHS.charts})
 
 
 def agreement_stem(dossier_id: str, agreement_id: str) -> str:
-    return f"{dossier_id}-{agreement_id}"
+    return SITE_PATHS.agreement_file.format(dossier=dossier_id, agreement=agreement_id)
 
 
 def signatures_stem(dossier_id: str, agreement_id: str) -> str:
-    return f"{dossier_id}-handtekeningen-{agreement_id}"
+    return SITE_PATHS.signatures_file.format(dossier=dossier_id, agreement=agreement_id)
 
 
-def accession_stem(dossier_id: str, accession_id: str) -> str:
-    return f"{dossier_id}-toetreding-{accession_id}"
+def accession_stems(dossier_id: str, accession_id: str) -> tuple[str, str, str]:
+    """The file stems of an accession's declaration, letter and Staatscourant notice."""
+    ids = {"dossier": dossier_id, "accession": accession_id}
+    return (
+        SITE_PATHS.declaration_file.format(**ids),
+        SITE_PATHS.letter_file.format(**ids),
+        SITE_PATHS.notice_file.format(**ids),
+    )
 
 
-ACCESSION_PARTS = ("verklaring", "begeleidende-brief", "staatscourant")
+def consent_stem(dossier_id: str, accession_id: str, party_id: str) -> str:
+    return SITE_PATHS.consent_file.format(
+        dossier=dossier_id, accession=accession_id, party=party_id
+    )
 
 
-PACKAGE = "ondertekenpakket"
-ACCESSION_PACKAGE = "toetreding"
+def in_force_stem(dossier_id: str, iso: str) -> str:
+    return SITE_PATHS.in_force_file.format(dossier=dossier_id, date=iso)
+
+
+# The words of a package's file name (model/site-paths.yml).
+PACKAGE = SITE_PATHS.package_name
+ACCESSION_PACKAGE = SITE_PATHS.accession_name
 
 
 def package_stem(dossier_id: str, act_id: str, kind: ActKind) -> str:
@@ -388,12 +463,11 @@ def output_stems(dossier: Dossier) -> list[tuple[str, str, object]]:
         out.append((agreement_stem(d, a.id), a.id, a.where))
         out.append((signatures_stem(d, a.id), a.id, a.where))
     for acc in dossier.accessions:
-        stem = accession_stem(d, acc.id)
-        out += [(f"{stem}-{part}", acc.id, acc.where) for part in ACCESSION_PARTS]
+        out += [(stem, acc.id, acc.where) for stem in accession_stems(d, acc.id)]
         agreement = dossier.document(acc.document)
         if agreement is not None:
             out += [
-                (f"{stem}-instemming-{p.id}", acc.id, acc.where)
+                (consent_stem(d, acc.id, p.id), acc.id, acc.where)
                 for p in current_parties(dossier, agreement, acc.requested)
             ]
     return out

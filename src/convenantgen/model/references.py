@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import Where
 from ..text import formatting as fmt
+from ..text.wording import Wording
 from .dossier import Agreement, Dossier, Period
 
 PLACEHOLDER_RE = re.compile(r"\{(art|nr|maatregel|date|period|party|cite):([^{}\s]+)\}")
@@ -41,10 +42,6 @@ class Referable:
     title: str
     where: Where
     document: str = ""  # document id, for "van het Convenant"
-
-    @property
-    def article_label(self) -> str:
-        return f"artikel {self.number}"
 
 
 @dataclass(frozen=True)
@@ -168,17 +165,25 @@ class UnresolvedReference(Exception):
     """A ``{kind:id}`` in text that does not resolve; ``args = (kind, id, problem)``."""
 
 
-def render_text(text: str, index: Index, dossier: Dossier, strict: bool = True) -> str:
+def render_text(
+    text: str,
+    index: Index,
+    dossier: Dossier,
+    strict: bool = True,
+    words: Wording | None = None,
+) -> str:
     """Replace ``{kind:id}`` references by generated numbers, labels and Dutch dates.
 
     With ``strict`` an unresolvable reference raises :class:`UnresolvedReference`; otherwise it
-    is left as written (the checks report it).
+    is left as written (the checks report it). Labels are the ``references`` entries of
+    ``words`` (default: the engine's wording).
     """
+    words = words or Wording.default()
 
     def replace(match: re.Match) -> str:
         kind, ref = match.group(1), match.group(2) or ""
         try:
-            return _resolve(kind, ref, index, dossier)
+            return _resolve(kind, ref, index, dossier, words)
         except UnresolvedReference:
             if strict:
                 raise
@@ -187,7 +192,12 @@ def render_text(text: str, index: Index, dossier: Dossier, strict: bool = True) 
     return PLACEHOLDER_RE.sub(replace, text)
 
 
-def _resolve(kind: str, ref: str, index: Index, dossier: Dossier) -> str:
+def article_label(ref: Referable, words: Wording | None = None) -> str:
+    """How a reference to an article or member reads: "artikel 3.1"."""
+    return (words or Wording.default()).text("references.article", number=ref.number)
+
+
+def _resolve(kind: str, ref: str, index: Index, dossier: Dossier, words: Wording) -> str:
     if kind in {"date", "period"}:
         pid, _, which = ref.partition(".")
         period = index.periods.get(pid)
@@ -214,7 +224,7 @@ def _resolve(kind: str, ref: str, index: Index, dossier: Dossier) -> str:
     if kind == "maatregel":
         if item is None or item.kind != "measure":
             raise UnresolvedReference(kind, ref, "not a measure id")
-        return f"Maatregel {item.number}"
+        return words.text("references.measure", letter=item.number)
     if item is None or item.kind in {"party", "period"}:
         raise UnresolvedReference(kind, ref, "not an article, clause or definition id")
     if kind == "nr":
@@ -223,7 +233,7 @@ def _resolve(kind: str, ref: str, index: Index, dossier: Dossier) -> str:
         raise UnresolvedReference(
             kind, ref, f"a {item.kind} has no article number; use {{nr:{ref}}}"
         )
-    return item.article_label
+    return article_label(item, words)
 
 
 def references_in(text: str) -> list[tuple[str, str]]:

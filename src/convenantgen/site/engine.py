@@ -43,7 +43,7 @@ from ..context.site import (
 )
 from ..errors import ConvenantgenError
 from ..fingerprint import digest
-from ..model.derive import SITE_FOLDERS
+from ..model.derive import SITE_FOLDERS, SITE_PATHS
 from ..model.dossier import Dossier
 from ..read.project import Project, Settings
 from ..read.templates import Templates
@@ -51,6 +51,7 @@ from ..render.markdown import agreement_markdown, consolidated_markdown
 from ..resources import schema_dir
 from ..text import formatting as fmt
 from ..text.markdown import h
+from ..text.wording import Wording
 from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
@@ -96,12 +97,18 @@ def render_site_sources(
             f"dossier id '{taken[0]}' is a folder of the site itself; rename the dossier "
             f"(reserved: {', '.join(sorted(RESERVED))})"
         )
-    wording, templates_folder = None, None
+    wording, templates_folder = Wording.default(), None
     if project is not None:
         wording = Templates.of(project).wording(project)
         templates_folder = project.templates_dir
     if contexts is None:
         contexts = [build_context(d, wording) for d in dossiers]
+    p = SITE_PATHS
+
+    def label(key: str) -> str:
+        # Navigation labels go into mkdocs.yml and are printed as they are, like page titles.
+        return str(h(wording.text(f"site.{key}")))
+
     render = Pages(templates_folder).render
     facts = [DossierFacts.of(d, reference_date) for d in dossiers]
     # Grouped once: looking a dossier's files up in all downloads grows with the square.
@@ -109,40 +116,43 @@ def render_site_sources(
     for item in downloads:
         by_dossier.setdefault(item.dossier, []).append(item)
     views = [
-        site_dossier(f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown)
+        site_dossier(
+            f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown, wording
+        )
         for f, ctx in zip(facts, contexts, strict=True)
     ]
     schemas = _schema_files()
     files: dict[str, str | bytes] = {}
-    nav: list = [{"Start": "index.md"}]
+    nav: list = [{label("home"): p.home}]
     for d in views:
         base = d.id
-        files[f"{base}/index.md"] = render("site/overview.md", d=d)
-        files[f"{base}/maatregelen/index.md"] = render("site/measures.md", d=d)
-        measure_nav = [f"{base}/maatregelen/index.md"]
+        measures = f"{base}/{p.measures}"
+        files[f"{base}/{p.overview}"] = render("site/overview.md", d=d)
+        files[f"{measures}/index.md"] = render("site/measures.md", d=d)
+        measure_nav = [f"{measures}/index.md"]
         for m in d.measures:
-            src = f"{base}/maatregelen/{m.page}"
+            src = f"{measures}/{m.page}"
             files[src] = render("site/measure.md", d=d, m=m)
             for chart in m.charts:
-                files[f"{base}/maatregelen/charts/{chart.file}"] = str(chart.svg) + "\n"
+                files[f"{measures}/{p.charts}/{chart.file}"] = str(chart.svg) + "\n"
             measure_nav.append(src)
-        files[f"{base}/partijen.md"] = render("site/parties.md", d=d)
-        files[f"{base}/tijdlijn.md"] = render("site/timeline.md", d=d)
+        files[f"{base}/{p.parties}"] = render("site/parties.md", d=d)
+        files[f"{base}/{p.timeline}"] = render("site/timeline.md", d=d)
         text_nav = []
         for text in d.texts:
             files[f"{base}/{text.page}"] = render("site/text.md", d=d, text=text)
             text_nav.append(f"{base}/{text.page}")
         text_nav += _consolidation_pages(files, d, render)
-        files[f"{base}/downloads.md"] = render("site/downloads.md", d=d)
+        files[f"{base}/{p.dossier_downloads}"] = render("site/downloads.md", d=d)
         nav.append(
             {
                 str(h(d.display_title)): [
-                    f"{base}/index.md",
-                    {"Maatregelen": measure_nav},
-                    f"{base}/partijen.md",
-                    f"{base}/tijdlijn.md",
+                    f"{base}/{p.overview}",
+                    {label("measures"): measure_nav},
+                    f"{base}/{p.parties}",
+                    f"{base}/{p.timeline}",
                     *text_nav,
-                    f"{base}/downloads.md",
+                    f"{base}/{p.dossier_downloads}",
                 ]
             }
         )
@@ -159,26 +169,30 @@ def render_site_sources(
     )
     files[FEED_FILE] = render("site/feed.xml", feed=feed)
     names = {d.id: d.display_title for d in views}
+    # Files of no dossier (none today) are listed under the wording's site.other_downloads.
     groups = tuple(
-        DownloadGroup(names.get(key, key or "Overig"), site_downloads(by_dossier[key], "../"))
+        DownloadGroup(
+            names.get(key, key or wording.text("site.other_downloads")),
+            site_downloads(by_dossier[key], "../"),
+        )
         for key in sorted(by_dossier, key=lambda k: (k not in names, k))
     )
-    files["downloads.md"] = render("site/all-downloads.md", site=home, groups=groups)
-    nav += ["downloads.md", "open-data/index.md"]
+    files[p.downloads] = render("site/all-downloads.md", site=home, groups=groups)
+    nav += [p.downloads, f"{p.open_data}/index.md"]
 
     data_files = open_data_files(facts)
     for name, text in data_files.items():
-        files[f"open-data/{name}"] = text
+        files[f"{p.open_data}/{name}"] = text
     for schema in schemas:
-        files[f"open-data/schema/{schema.name}"] = schema.read_bytes()
+        files[f"{p.open_data}/schema/{schema.name}"] = schema.read_bytes()
     listed = tuple(
         OpenDataFile(name, name.rsplit(".", 1)[1].upper(), name.rsplit(".", 1)[0])
         for name in data_files
     )
-    files["open-data/index.md"] = render(
+    files[f"{p.open_data}/index.md"] = render(
         "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
     )
-    files["index.md"] = render("site/home.md", site=home)
+    files[p.home] = render("site/home.md", site=home)
     sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
@@ -189,7 +203,7 @@ def _consolidation_pages(files: dict[str, str | bytes], d, render) -> list:
     c = d.consolidation
     if c is None:
         return []
-    index = f"{d.id}/geldende-tekst.md"
+    index = f"{d.id}/{SITE_PATHS.in_force}"
     files[index] = render("site/consolidated-index.md", d=d, c=c)
     pages = [index]
     for v in c.versions:

@@ -25,10 +25,10 @@ from ..context.site import (
     school_year_text,
     target_row,
 )
-from ..model.derive import covenant, term_of_measure
+from ..model.derive import SITE_PATHS, covenant, term_of_measure
 from ..text import formatting as fmt
 
-FEED_FILE = "feed.xml"
+FEED_FILE = SITE_PATHS.feed
 TAG = "tag:convenantgen,2026:"
 
 
@@ -45,7 +45,7 @@ def dossier_entries(facts: DossierFacts, display_title: str, base: str) -> list[
     """The dated facts of one dossier up to the reference date, in no particular order."""
     d = facts.dossier
     root = f"{base}{quote(d.id)}/"
-    timeline = root + "tijdlijn/"
+    timeline = root + SITE_PATHS.address(SITE_PATHS.timeline)
     entries: list[FeedEntry] = []
 
     def add(day, kind, subject, name="", detail="", href=timeline, ill=False, letter=""):
@@ -82,7 +82,7 @@ def dossier_entries(facts: DossierFacts, display_title: str, base: str) -> list[
             if m.targets and term_of_measure(d, m.id) is doc.in_force
         ]
         if doc is not base_doc and letters:
-            measures = root + "maatregelen/"
+            measures = root + SITE_PATHS.address(f"{SITE_PATHS.measures}/index.md")
             add(doc.in_force.start, "targets", doc.id, name, _letters(letters), measures)
     for ext in facts.term.extensions if facts.term else ():
         add(ext.start, "extension", ext.id, "", fmt.date_long(ext.end))
@@ -93,7 +93,8 @@ def dossier_entries(facts: DossierFacts, display_title: str, base: str) -> list[
         if acc.status != "requested":
             add(acc.effective, "accession", acc.id, name, ill=acc.illustrative)
     for m in facts.measures:
-        href, letter = f"{root}maatregelen/{quote(m.id)}/", facts.letter(m)
+        page = f"{SITE_PATHS.measures}/{quote(m.id)}.md"
+        href, letter = root + SITE_PATHS.address(page), facts.letter(m)
         for t in m.targets:
             row = target_row(d, t, facts.index)
             for r in t.results:

@@ -19,6 +19,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import TemplateError
 
 from ..errors import ConvenantgenError
+from ..model.derive import SITE_PATHS
 from ..resources import templates_dir
 from ..text.markdown import front_matter, h, md
 from ..text.sandbox import Sandbox
@@ -42,6 +43,8 @@ def markdown_env(project_templates: Path | None = None) -> Sandbox:
     env = _env(project_templates, autoescape=False, finalize=md)
     env.filters["h"] = h
     env.globals["front_matter"] = front_matter
+    # Where each page lives (model/site-paths.yml): templates link with paths.timeline, ...
+    env.globals["paths"] = SITE_PATHS
     return env
 
 

@@ -42,6 +42,9 @@ _ACCESSION = (
     "consents",
 )
 
+# Every diff sentence that states a change has the values before and after.
+_CHANGE = ("old", "new")
+
 # The kinds of party a registry may use; their Dutch names are the wording's `kinds` section.
 PARTY_KINDS = (
     "minister",
@@ -137,6 +140,66 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "enclosure_consent": (*_ACCESSION, "consenting"),
         "notice_title": _ACCESSION,
         "notice": _ACCESSION,
+    },
+    # `convenantgen status`: how far signing is.
+    "status": {"signed": ("signed", "total")},
+    # How a reference ({art:ID}, {maatregel:ID}) reads in a text.
+    "references": {"article": ("number",), "measure": ("letter",)},
+    # Titles of generated files and their parts.
+    "documents": {"signatures_title": ("agreement",)},
+    # The public site's navigation labels (its addresses are model/site-paths.yml).
+    "site": {
+        "home": (),
+        "measures": (),
+        "other_downloads": (),
+        "unknown_term": (),
+        "per_school_year": (),
+    },
+    # The site's results charts (SVG title and description).
+    "charts": {
+        "title": ("indicator",),
+        "point": ("year", "result", "met", "illustrative"),
+        "description": ("points", "has_target", "target"),
+        "target": ("target",),
+    },
+    # The sentences of `convenantgen diff`, one per change (old/new: the values before and after).
+    "diff": {
+        "heading": ("rev1", "rev2"),
+        "no_changes": (),
+        "worktree": (),
+        "unreadable": ("rev", "errors"),
+        "dossier_added": ("title",),
+        "dossier_removed": ("title",),
+        "title_changed": _CHANGE,
+        "start_changed": (*_CHANGE, "later"),
+        "end_changed": (*_CHANGE, "later"),
+        "party_joined": ("party", "date"),
+        "party_renamed": _CHANGE,
+        "party_left": ("party", "date"),
+        "party_removed": ("party",),
+        "representative_changed": ("party", *_CHANGE),
+        "penvoerder_changed": _CHANGE,
+        "document": ("kind", "title"),
+        "article": ("number", "document"),
+        "consideration": ("number", "document"),
+        "added": ("label",),
+        "removed": ("label",),
+        "text_changed": ("label",),
+        "measure": ("letter",),
+        "measure_added": ("measure", "title"),
+        "measure_removed": ("measure", "title"),
+        "measure_retitled": ("measure", *_CHANGE),
+        "measure_part_changed": ("measure", "part"),
+        "target": ("measure", "target"),
+        "target_added": ("measure", "text"),
+        "target_removed": ("measure", "text"),
+        "target_value": ("label", "change"),
+        "target_period": ("label", *_CHANGE),
+        "target_result": ("label", "year", *_CHANGE),
+        "no_value": (),
+        "accession_requested": ("party", "date"),
+        "accession_step": ("party", *_CHANGE),
+        "accession_withdrawn": ("party",),
     },
 }
 # Signing packages (one per signing act), their signature fields and the visible stamp of a

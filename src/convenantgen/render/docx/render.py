@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from ...context.agreement import AccessionContext, AgreementContext
 from ...context.dossier import DossierContext, build_context
 from ...errors import ConvenantgenError
-from ...model.derive import accession_stem, agreement_stem, signatures_stem
+from ...model.derive import accession_stems, agreement_stem, consent_stem, signatures_stem
 from ...model.dossier import Dossier
 from ...read.templates import Templates
 from ...text.sandbox import Sandbox
@@ -99,15 +99,19 @@ class DocumentJob:
     act: str = ""
 
 
-def core_properties(*, title: str, author: str, day: dt.date, version: str) -> CoreProperties:
+def core_properties(
+    *, title: str, author: str, day: dt.date, version: str, comments: str = ""
+) -> CoreProperties:
     """A document's core properties: fixed by the dossier, so the bytes are reproducible."""
     moment = dt.datetime.combine(day, dt.time())
-    return CoreProperties(title, author, moment, f"Versie {version}", version)
+    return CoreProperties(title, author, moment, comments, version)
 
 
 def render_job(job: DocumentJob, templates: Templates | None = None) -> bytes:
     meta = {"title": job.title, "author": job.author, "day": job.day, "version": job.version}
-    return render_template(job.kind, job.context, templates=templates, **meta)
+    # The comments property is the version line as the footer has it (wording agreement.footer).
+    comments = str(job.context.get("footer", ""))
+    return render_template(job.kind, job.context, templates=templates, comments=comments, **meta)
 
 
 def render_template(
@@ -119,13 +123,14 @@ def render_template(
     day: dt.date,
     version: str,
     templates: Templates | None = None,
+    comments: str = "",
 ) -> bytes:
     """Render one template (the project's, else the default) to .docx bytes with fixed
     metadata."""
     path = (templates or Templates()).path(TEMPLATES[kind])
     # The white marker text of a signature line becomes a bookmark: not in the text of the PDF
     # (screen readers, copy and paste), and still where the signing package needs it.
-    core = core_properties(title=title, author=author, day=day, version=version)
+    core = core_properties(title=title, author=author, day=day, version=version, comments=comments)
     try:
         return prepared(path, _environment()).render(context, core, mark_signature_lines)
     except TemplateError as exc:
@@ -137,7 +142,6 @@ def render_template(
 def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
     meta = {"author": a.author, "day": a.date, "version": a.version, "act": a.id}
     context = {"a": a, "footer": a.footer}
-    signatures_title = f"Handtekeningen: {a.title}"
     return [
         DocumentJob(
             a.dossier, "agreement", agreement_stem(a.dossier, a.id), a.title, context, **meta
@@ -146,7 +150,7 @@ def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
             a.dossier,
             "signature-pages",
             signatures_stem(a.dossier, a.id),
-            signatures_title,
+            a.signatures_title,
             context,
             **meta,
         ),
@@ -155,7 +159,7 @@ def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
 
 def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
     meta = {"author": acc.author, "day": acc.date, "version": acc.version}
-    stem = accession_stem(acc.dossier, acc.id)
+    declaration, letter, notice = accession_stems(acc.dossier, acc.id)
     context = {"acc": acc, "footer": acc.footer}
 
     def job(kind: str, name: str, title: str, act: str = "", **extra: Any) -> DocumentJob:
@@ -166,22 +170,22 @@ def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
     return [
         job(
             "accession-declaration",
-            f"{stem}-verklaring",
+            declaration,
             f"{acc.declaration_title}: {acc.party_name}",
             act=acc.id,
         ),
         *(
             job(
                 "accession-consent",
-                f"{stem}-instemming-{consent.signatory.party_id}",
+                consent_stem(acc.dossier, acc.id, consent.signatory.party_id),
                 f"{acc.consent_title}: {consent.signatory.organisation}",
                 act=acc.id,
                 consent=consent,
             )
             for consent in acc.consents
         ),
-        job("accession-letter", f"{stem}-begeleidende-brief", acc.letter_subject),
-        job("staatscourant-notice", f"{stem}-staatscourant", acc.notice_title),
+        job("accession-letter", letter, acc.letter_subject),
+        job("staatscourant-notice", notice, acc.notice_title),
     ]
 
 
