@@ -28,8 +28,8 @@ test: $(VENV)/.installed system-deps-test docs
 # The quick loop: lint, the layers contract and every test that needs neither LibreOffice nor
 # Chromium (markers libreoffice and browser, see pyproject.toml). CONVENANTGEN_FORBID_TOOLS=1
 # hides both programs, so a test that needs one but lacks its mark fails here.
-# Measured here on 2 cores shared with other test runs: 5 minutes (308 s, 781 tests) at a load
-# average of 6, 16 minutes at 9 (make test: 20 minutes at 9). Not the 3 minutes aimed at: four
+# Measured here on 2 cores: 5 minutes (303 s, 790 tests, load average below 2; 16 minutes when
+# other test runs kept it at 9, make test then 20). Not the 3 minutes aimed at: four
 # attack cases (tests/attacks/cases.py) take about 3 minutes of it, mostly waiting on timeouts;
 # libreoffice-silent-hang and libreoffice-that-keeps-printing wait 60 s each for their fake
 # `soffice --version` (cache.libreoffice_version).
