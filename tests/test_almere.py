@@ -10,7 +10,6 @@ import pytest
 from dossier_factory import line_of
 
 from convenantgen.cli import main
-from convenantgen.read.load import load_content
 
 ALMERE = Path(__file__).resolve().parents[1] / "content" / "almere"
 
@@ -30,8 +29,8 @@ def test_almere_checks_clean_with_its_acknowledgements(capsys):
     assert main(["check", str(ALMERE), "--strict"]) == 1
 
 
-def test_almere_has_every_party_measure_and_target():
-    loaded = load_content(ALMERE)
+def test_almere_has_every_party_measure_and_target(almere_loaded):
+    loaded = almere_loaded
     (dossier,) = loaded.dossiers
     assert len([p for p in dossier.parties if not p.illustrative]) == 15
     assert "Stg. Prisma, stg. prot. chr. & oecumen. onderwijs in Almere" in {

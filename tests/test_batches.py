@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from convenantgen.read.load import load_content
 from convenantgen.render.docx.render import render_documents
 from convenantgen.render.pdf.batches import Converted, convert_batches, plan, split_documents
 from convenantgen.render.pdf.convert import PdfMetadata, convert_to_pdf
@@ -21,8 +20,8 @@ META = PdfMetadata("Proef", "Convenant", "Gemeente Almere")
 
 
 @pytest.fixture(scope="module")
-def documents():
-    (dossier,) = load_content(ROOT / "content" / "almere").dossiers
+def documents(almere_loaded):
+    (dossier,) = almere_loaded.dossiers
     return {d.name: d for d in render_documents(dossier)}
 
 
@@ -60,6 +59,7 @@ def test_batches_are_runs_of_one_kind_split_evenly_and_keyed_by_their_documents(
     )
 
 
+@pytest.mark.libreoffice
 def test_a_longer_document_in_a_batch_goes_twice_and_counts_its_own_pages(documents, tmp_path):
     addendum = documents["almere-addendum-2024"].data
     consent = next(d for name, d in documents.items() if "-instemming-" in name).data

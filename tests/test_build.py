@@ -46,6 +46,7 @@ def _kinds(manifest) -> set[str]:
     return {a["kind"] for a in manifest}
 
 
+@pytest.mark.libreoffice
 def test_manifest_lists_every_artifact_with_its_hash(built, manifest):
     assert manifest, "empty manifest"
     for artifact in manifest:
@@ -62,6 +63,7 @@ def test_manifest_lists_every_artifact_with_its_hash(built, manifest):
     assert "signing-package" in _kinds(manifest)
 
 
+@pytest.mark.libreoffice
 def test_documents_cover_addendum_signatures_and_accession(manifest):
     names = " ".join(a["path"] for a in manifest)
     assert "almere/almere-addendum-2024.docx" in names
@@ -71,6 +73,7 @@ def test_documents_cover_addendum_signatures_and_accession(manifest):
     assert any(a["path"].endswith(".md") for a in manifest)
 
 
+@pytest.mark.libreoffice
 def test_addendum_pdf_text_keeps_names_numbers_and_targets(built):
     text = subprocess.run(
         ["pdftotext", "-layout", str(built / "almere" / "almere-addendum-2024.pdf"), "-"],
@@ -91,12 +94,14 @@ def test_addendum_pdf_text_keeps_names_numbers_and_targets(built):
         assert expected in flat, expected
 
 
+@pytest.mark.libreoffice
 def test_addendum_docx_escapes_ampersand_in_xml(built):
     document = Document(str(built / "almere" / "almere-addendum-2024.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
     assert PRISMA in text
 
 
+@pytest.mark.libreoffice
 def test_signing_package_has_a_signature_field_on_every_signature_line(built):
     """The addendum's package: its text and signature pages, one field per signatory on the
     signature pages (the accession request has a package of its own, test_signing_packages)."""
@@ -124,6 +129,7 @@ def test_signing_package_has_a_signature_field_on_every_signature_line(built):
     assert reader.metadata["/CreationDate"].startswith("D:20240801")
 
 
+@pytest.mark.libreoffice
 def test_every_pdf_is_pdf_a_2_and_tagged(built, manifest):
     pdfs = [a["path"] for a in manifest if a["path"].endswith(".pdf")]
     assert len(pdfs) > 10
@@ -136,6 +142,7 @@ def test_every_pdf_is_pdf_a_2_and_tagged(built, manifest):
         assert "sigfield" not in text, path
 
 
+@pytest.mark.libreoffice
 def test_site_is_built_with_downloads(built, manifest):
     site = built / "site"
     assert (site / "index.html").is_file()
@@ -149,6 +156,7 @@ def test_site_is_built_with_downloads(built, manifest):
     assert (site / "almere" / "tekst-addendum-2024" / "index.html").is_file()
 
 
+@pytest.mark.libreoffice
 def test_second_build_is_byte_identical(built, manifest, tmp_path):
     again = tmp_path / "again"
     assert _build(ALMERE, again, "--no-site") == 0

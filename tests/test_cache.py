@@ -96,6 +96,7 @@ def project(warm, tmp_path) -> Path:
     return copy
 
 
+@pytest.mark.libreoffice
 def test_rebuild_reuses_everything_and_equals_a_cold_build(project):
     stats = _build(project, "warm").stats
     assert stats.misses == {}
@@ -108,6 +109,7 @@ def test_rebuild_reuses_everything_and_equals_a_cold_build(project):
     _same_trees(project / "cold", project / "fresh")
 
 
+@pytest.mark.libreoffice
 def test_an_edit_remakes_only_the_documents_that_show_it(project):
     content = project / "content" / "proef"
     files = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n")
@@ -130,6 +132,7 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     _same_trees(project / "edited", project / "fresh")
 
 
+@pytest.mark.libreoffice
 def test_packages_whose_entries_are_gone_are_joined_from_the_cached_batches(project):
     for entry in (project / CACHE_FOLDER / LAYOUT / "package").glob("*/*"):
         entry.unlink()
@@ -145,6 +148,7 @@ def test_packages_whose_entries_are_gone_are_joined_from_the_cached_batches(proj
     _same_trees(project / "edited", project / "fresh")
 
 
+@pytest.mark.libreoffice
 def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(project):
     entries = sorted((project / CACHE_FOLDER / LAYOUT / "pdf").glob("*/*"))
     assert len(entries) == DOCUMENTS
@@ -164,6 +168,7 @@ def test_a_corrupted_and_a_half_written_entry_are_detected_and_made_again(projec
     assert _build(project, "third", site=False).stats.misses == {}
 
 
+@pytest.mark.libreoffice
 def test_a_file_that_passed_is_not_validated_again_and_an_error_always_is(project, monkeypatch):
     import convenantgen.read.load
 
@@ -182,6 +187,7 @@ def test_a_file_that_passed_is_not_validated_again_and_an_error_always_is(projec
             _build(project, attempt, pdf=False, site=False)
 
 
+@pytest.mark.libreoffice
 def test_downloads_in_the_site_are_the_build_s_own_files(warm):
     """The site's downloads are second names (or copies) of the build's files: real files
     with the same bytes, each listed in the manifest with its SHA-256."""
@@ -201,6 +207,7 @@ def test_downloads_in_the_site_are_the_build_s_own_files(warm):
             assert download.read_bytes() == data
 
 
+@pytest.mark.libreoffice
 def test_a_failed_build_leaves_the_cache_as_it_was(project):
     before = _tree(project / CACHE_FOLDER)
     edited = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 41\n")
@@ -232,6 +239,7 @@ def _cli(project: Path, *args: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.libreoffice
 def test_two_builds_at_once_share_one_cache(tmp_path):
     project = _project(tmp_path / "project")
     runs = [_cli(project, "--out", out, "--no-site") for out in ("een", "twee")]
@@ -252,6 +260,7 @@ def test_no_cache_neither_reads_nor_writes_it(tmp_path):
     assert (project / "uit" / "proef" / "proef-basis.docx").is_file()
 
 
+@pytest.mark.libreoffice
 def test_the_build_reports_what_it_reused(project, capsys):
     assert main(["--project", str(project), "build", "--out", str(project / "nog"),
                  "--no-pdf", "--no-site", "--reference-date", REFERENCE]) == 0  # fmt: skip
@@ -259,6 +268,7 @@ def test_the_build_reports_what_it_reused(project, capsys):
     assert f"cache: docx {DOCUMENTS}/{DOCUMENTS} reused" in said.out + said.err
 
 
+@pytest.mark.libreoffice
 def test_cache_clear_and_info(project, capsys):
     compiled = len(list((project / CACHE_FOLDER / LAYOUT / "jinja").rglob("*.cache")))
     assert compiled > 10
@@ -309,6 +319,7 @@ def test_an_entry_is_whole_and_verified(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == []
 
 
+@pytest.mark.libreoffice
 def test_serve_offers_the_downloads_from_the_cache(project):
     from convenantgen.build.serve import SiteWatcher
 

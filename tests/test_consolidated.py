@@ -20,7 +20,6 @@ from test_consolidate import amended_files, load
 
 from convenantgen.cli import main
 from convenantgen.context.in_force import consolidation_context
-from convenantgen.read.load import load_content
 from convenantgen.site.engine import render_site_sources
 from convenantgen.text.wording import Wording
 
@@ -43,6 +42,7 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
+@pytest.mark.libreoffice
 def test_one_text_per_date_of_change_in_three_formats(built):
     manifest = json.loads((built / "manifest.json").read_text("utf-8"))["artifacts"]
     kinds = {a["path"]: a["kind"] for a in manifest}
@@ -53,6 +53,7 @@ def test_one_text_per_date_of_change_in_three_formats(built):
     assert not any("geldende-tekst-2016" in path for path in kinds)
 
 
+@pytest.mark.libreoffice
 def test_markdown_marks_what_changes_that_day(built):
     may = (built / f"{STEM}-2017-05-01.md").read_text("utf-8")
     assert may.startswith("# Geldende tekst op 1 mei 2017\n")
@@ -82,6 +83,7 @@ def test_markdown_marks_what_changes_that_day(built):
     assert "medewerkers detacheren naar het vervangingsteam" not in august
 
 
+@pytest.mark.libreoffice
 def test_docx_notes_and_marked_runs(built):
     doc = Document(str(built / f"{STEM}-2017-05-01.docx"))
     texts = [p.text for p in doc.paragraphs]
@@ -98,6 +100,7 @@ def test_docx_notes_and_marked_runs(built):
     )
 
 
+@pytest.mark.libreoffice
 def test_pdf_holds_the_text_in_force(built):
     may = _pdf_text(built / f"{STEM}-2017-05-01.pdf")
     august = _pdf_text(built / f"{STEM}-2017-08-01.pdf")
@@ -114,6 +117,7 @@ def test_pdf_holds_the_text_in_force(built):
         assert "Geldende tekst" not in _pdf_text(package)
 
 
+@pytest.mark.libreoffice
 def test_site_offers_a_choice_of_date_and_marks_changes(built):
     site = built / "site" / "vervangingspool-twente"
     overview = (site / "index.html").read_text("utf-8")
@@ -131,8 +135,8 @@ def test_site_offers_a_choice_of_date_and_marks_changes(built):
     assert "<ins>4. Scholing</ins>" in august
 
 
-def test_a_covenant_known_only_by_reference_says_so():
-    loaded = load_content(ROOT / "content")
+def test_a_covenant_known_only_by_reference_says_so(bundled_loaded):
+    loaded = bundled_loaded
     files, _ = render_site_sources(
         loaded.dossiers, downloads=[], reference_date=dt.date(2025, 3, 1)
     )

@@ -19,8 +19,8 @@ CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 @pytest.fixture(scope="module")
-def almere():
-    loaded = load_content(CONTENT, ["almere"])
+def almere(almere_loaded):
+    loaded = almere_loaded
     assert not loaded.failed(), [d.message for d in loaded.report.errors]
     return loaded.dossiers[0]
 

@@ -12,10 +12,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin
 
+import bundled
 import pytest
-from test_site import CONTENT, REFERENCE_DATE, _build
+from test_site import REFERENCE_DATE, _build
 
-from convenantgen.read.load import load_content
 from convenantgen.read.project import Project, Settings
 from convenantgen.site.engine import render_site_sources
 
@@ -51,7 +51,7 @@ def _entries(root: ET.Element) -> list[dict]:
 
 
 def _almere_feed(day: dt.date, project: Project | None = None) -> str:
-    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    dossier = next(d for d in bundled.bundled_loaded().dossiers if d.id == "almere")
     files, _ = render_site_sources([dossier], downloads=[], reference_date=day, project=project)
     return files["feed.xml"]
 

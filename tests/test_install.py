@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+# Both projects are built with PDF.
+pytestmark = pytest.mark.libreoffice
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

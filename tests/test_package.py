@@ -167,6 +167,7 @@ def text_positions(reader: PdfReader, page: int) -> list[tuple[str, float, float
     return chunks
 
 
+@pytest.mark.libreoffice
 def test_package_is_tagged_pdf_a_with_bookmarks_labels_and_metadata(package, tmp_path):
     reader = PdfReader(io.BytesIO(package))
 
@@ -214,6 +215,7 @@ def test_package_is_tagged_pdf_a_with_bookmarks_labels_and_metadata(package, tmp
     assert "Handtekeningen · pagina 1 van 1" in text
 
 
+@pytest.mark.libreoffice
 def test_package_keeps_the_tags_and_embeds_each_font_once(package):
     reader = PdfReader(io.BytesIO(package))
     kinds = structure_types(reader.trailer["/Root"])
@@ -236,6 +238,7 @@ def test_package_keeps_the_tags_and_embeds_each_font_once(package):
     assert 0 < len(font_files) <= len(names)
 
 
+@pytest.mark.libreoffice
 def test_one_signature_field_per_signature_line_on_that_line(package):
     reader = PdfReader(io.BytesIO(package))
 
@@ -260,6 +263,7 @@ def test_one_signature_field_per_signature_line_on_that_line(package):
         assert x1 - x0 == 200 and y1 - y0 == 40
 
 
+@pytest.mark.libreoffice
 def test_signatory_without_marker_is_reported(docs, converted):
     with pytest.raises(PackageError) as caught:
         finish(docs, converted, [*SIGNATORIES, Signatory("stichting-gamma", "Stichting Gamma")])
@@ -269,6 +273,7 @@ def test_signatory_without_marker_is_reported(docs, converted):
     )
 
 
+@pytest.mark.libreoffice
 def test_party_signing_twice_gets_a_field_on_each_line_and_bytes_repeat(docs):
     twice = [
         PackagePart("Handtekeningen", docs["handtekeningen"]),

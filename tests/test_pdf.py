@@ -81,6 +81,7 @@ def docs(tmp_path: Path) -> list[Path]:
     ]
 
 
+@pytest.mark.libreoffice
 def test_same_docx_gives_identical_pdf_after_normalising(tmp_path: Path, docs: list[Path]):
     # Two separate runs, one with two parallel processes, one with a single process.
     first = convert_to_pdf(docs, tmp_path / "een", jobs=2)
@@ -95,6 +96,7 @@ def test_same_docx_gives_identical_pdf_after_normalising(tmp_path: Path, docs: l
         assert normalize_pdf(a.read_bytes(), META) == normalize_pdf(b.read_bytes(), META)
 
 
+@pytest.mark.libreoffice
 def test_normalised_pdf_has_fixed_dutch_metadata(tmp_path: Path, docs: list[Path]):
     (pdf,) = convert_to_pdf(docs[:1], tmp_path / "out")
     data = normalize_pdf(pdf.read_bytes(), META)
@@ -120,6 +122,7 @@ def test_normalised_pdf_has_fixed_dutch_metadata(tmp_path: Path, docs: list[Path
     assert normalize_pdf(pdf.read_bytes(), vars(META)) == data
 
 
+@pytest.mark.libreoffice
 def test_corrupt_docx_is_retried_once_then_named(tmp_path: Path, docs: list[Path]):
     bad = tmp_path / "src" / "kapot.docx"
     bad.write_bytes(b"PK\x03\x04 this is no zip archive")
@@ -241,6 +244,7 @@ def test_large_sets_are_split_into_calls_libreoffice_can_take(tmp_path: Path):
     assert sorted(sum(calls, [])) == [f.name for f in files]
 
 
+@pytest.mark.libreoffice
 def test_failure_on_first_try_is_retried_with_a_fresh_profile(
     tmp_path: Path, docs: list[Path], monkeypatch: pytest.MonkeyPatch
 ):

@@ -62,12 +62,14 @@ def test_export_options_ask_for_tagged_pdf_a_2():
     assert '"UseTaggedPDF":{"type":"boolean","value":"true"}' in EXPORT_FILTER
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_exports_pdf_a_2b_tagged(raw: bytes):
     assert pdfa_problems(raw) == []
     assert xmp_value(xmp_of(raw), "pdfaid:part") == "2"
     assert xmp_value(xmp_of(raw), "pdfaid:conformance") == "B"
 
 
+@pytest.mark.libreoffice
 def test_normalised_pdf_keeps_pdf_a_and_tags(normal: bytes):
     assert pdfa_problems(normal) == []
     root = PdfReader(io.BytesIO(normal)).trailer["/Root"]
@@ -80,6 +82,7 @@ def test_normalised_pdf_keeps_pdf_a_and_tags(normal: bytes):
     assert intent["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"
 
 
+@pytest.mark.libreoffice
 def test_xmp_mirrors_the_dutch_metadata(normal: bytes):
     xmp = xmp_of(normal)
     stream = PdfReader(io.BytesIO(normal)).trailer["/Root"]["/Metadata"].get_object()
@@ -99,6 +102,7 @@ def test_xmp_mirrors_the_dutch_metadata(normal: bytes):
     assert info["/CreationDate"] == "D:20250601000000+00'00'"
 
 
+@pytest.mark.libreoffice
 def test_normalising_twice_gives_the_same_bytes(raw: bytes, normal: bytes):
     assert normalize_pdf(raw, META) == normal
     # A PDF without PDF/A identification is not made to claim it.
@@ -130,6 +134,7 @@ def font(writer: PdfWriter, subtype: str, **extra) -> DictionaryObject:
     )
 
 
+@pytest.mark.libreoffice
 def test_checks_find_what_breaks_pdf_a(normal: bytes):
     def no_intent(w: PdfWriter) -> None:
         del w.root_object["/OutputIntents"]

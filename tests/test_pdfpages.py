@@ -177,6 +177,7 @@ def kinds_on(reader: PdfReader, pages: range) -> Counter:
     return found
 
 
+@pytest.mark.libreoffice
 def test_split_parts_hold_their_own_pages_text_and_tags(batch):
     data, ranges = batch
     reader = PdfReader(io.BytesIO(data))
@@ -197,6 +198,7 @@ def test_split_parts_hold_their_own_pages_text_and_tags(batch):
     assert set(check_tree(parts[0])) != set(check_tree(parts[2]))
 
 
+@pytest.mark.libreoffice
 def test_split_keeps_destinations_and_outline_into_its_pages(batch):
     data, ranges = batch
     reader = PdfReader(io.BytesIO(data))
@@ -247,6 +249,7 @@ def outline_items(reader: PdfReader, outline: list, depth: int = 0) -> list[tupl
     return found
 
 
+@pytest.mark.libreoffice
 def test_join_holds_every_page_with_one_consistent_tag_tree(batch):
     data, ranges = batch
     reader = PdfReader(io.BytesIO(data))
@@ -270,6 +273,7 @@ def test_join_holds_every_page_with_one_consistent_tag_tree(batch):
     assert root["/MarkInfo"]["/Marked"]
 
 
+@pytest.mark.libreoffice
 def test_links_follow_their_page(batch):
     data, ranges = batch
     reader = PdfReader(io.BytesIO(data))
@@ -319,6 +323,7 @@ def test_untagged_pdf_is_split_without_a_tree():
     assert "/StructTreeRoot" not in joined.root_object
 
 
+@pytest.mark.libreoffice
 def test_same_input_gives_the_same_bytes(batch):
     data, ranges = batch
 
@@ -338,6 +343,7 @@ def test_same_input_gives_the_same_bytes(batch):
     assert given != once(None)
 
 
+@pytest.mark.libreoffice
 def test_shared_fonts_are_written_once_per_result(batch):
     data, ranges = batch
     reader = PdfReader(io.BytesIO(data))
@@ -352,6 +358,7 @@ def test_shared_fonts_are_written_once_per_result(batch):
     assert len(files) > len(set(files))
 
 
+@pytest.mark.libreoffice
 def test_fast_reading_gives_the_objects_pypdf_reads(batch):
     data, _ = batch
     fast = PdfReader(io.BytesIO(data))

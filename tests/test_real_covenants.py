@@ -107,6 +107,7 @@ def test_generated_text_matches_the_published_source(loaded, dossier_id):
     assert matcher.ratio() > 0.95
 
 
+@pytest.mark.libreoffice
 def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path):
     """The LNV covenant through the real build (DOCX, PDF, signing package): eleven people
     sign for nine parties, each on a field of their own; the finance articles are in the PDF."""

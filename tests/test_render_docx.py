@@ -65,8 +65,9 @@ def edited_almere(tmp_path: Path, file: str, old: str, new: str):
 
 
 @pytest.fixture(scope="module")
-def almere():
-    return load(CONTENT / "almere")
+def almere(almere_loaded):
+    assert not almere_loaded.failed(), [d.message for d in almere_loaded.report.errors]
+    return almere_loaded.dossiers[0]
 
 
 @pytest.fixture(scope="module")

@@ -70,8 +70,8 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def almere():
-    loaded = load_content(CONTENT, ["almere"])
+def almere(almere_loaded):
+    loaded = almere_loaded
     assert not loaded.failed()
     return loaded.dossiers[0]
 

@@ -110,6 +110,7 @@ def signed_package(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.libreoffice
 def test_reads_signed_and_unsigned_fields(signed_package):
     report = read_signatures(signed_package)
     fields = report.fields
@@ -126,6 +127,7 @@ def test_reads_signed_and_unsigned_fields(signed_package):
     assert not report.failed
 
 
+@pytest.mark.libreoffice
 def test_cli_reports_per_field(signed_package, capsys):
     assert main(["signatures", str(signed_package)]) == 0
     out, err = capsys.readouterr()
@@ -141,6 +143,7 @@ def test_cli_reports_per_field(signed_package, capsys):
     assert err == ""
 
 
+@pytest.mark.libreoffice
 def test_changed_after_signing_breaks_integrity(signed_package, tmp_path, capsys):
     data = bytearray(signed_package.read_bytes())
     at = data.index(b"Proefconvenant")
@@ -153,6 +156,7 @@ def test_changed_after_signing_breaks_integrity(signed_package, tmp_path, capsys
     assert "REFUSED: 1 problem(s)" in out
 
 
+@pytest.mark.libreoffice
 def test_compare_with_the_dossier(signed_package, tmp_path, capsys):
     # The factory's dossier has three signing acts, each with its own package: addendum-1
     # (bestuur-a, -b, -c sign), basis, and an accession request. The file named after
@@ -253,6 +257,7 @@ def test_not_a_pdf_is_one_line(tmp_path, capsys):
     assert err.startswith("convenantgen: error: ") and "Traceback" not in err
 
 
+@pytest.mark.libreoffice
 def test_a_bad_trust_root_is_one_line(signed_package, tmp_path, capsys):
     bogus = tmp_path / "root.pem"
     bogus.write_text("geen certificaat")
@@ -261,6 +266,7 @@ def test_a_bad_trust_root_is_one_line(signed_package, tmp_path, capsys):
     assert err.startswith("convenantgen: error: ") and "is not a certificate" in err
 
 
+@pytest.mark.libreoffice
 def test_no_validation_noise_on_stderr(signed_package, capfd):
     # pyHanko logs why a self-signed certificate is not trusted; that is the report's line
     # "certificate: self-signed", never a traceback.

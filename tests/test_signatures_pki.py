@@ -46,6 +46,9 @@ from convenantgen.read.load import load_content
 from convenantgen.read.project import find_project
 from convenantgen.render.pdf.pdfa import pdfa_problems
 
+# Every test signs a package built with PDF.
+pytestmark = pytest.mark.libreoffice
+
 REPO = Path(__file__).resolve().parents[1]
 PDFSIG = "/usr/bin/pdfsig"
 

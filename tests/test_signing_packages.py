@@ -224,6 +224,7 @@ def proef(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.libreoffice
 def test_one_package_per_act_with_its_own_title(proef):
     packages = sorted(
         (a["path"], a["title"]) for a in _manifest(proef) if a["kind"] == "signing-package"
@@ -242,6 +243,7 @@ def test_one_package_per_act_with_its_own_title(proef):
         assert _open(proef / path)["title"] == title
 
 
+@pytest.mark.libreoffice
 def test_each_package_holds_exactly_its_acts_documents(proef):
     folder = proef / "proef"
     expected = {
@@ -276,6 +278,7 @@ def test_each_package_holds_exactly_its_acts_documents(proef):
     assert accession["date"].startswith("D:20250501")
 
 
+@pytest.mark.libreoffice
 def test_every_field_belongs_to_a_named_signatory_on_its_document(proef):
     folder = proef / "proef"
     basis = _open(folder / "proef-ondertekenpakket-basis.pdf")
@@ -310,6 +313,7 @@ def almere(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.libreoffice
 def test_almere_signs_the_addendum_and_the_accession_apart(almere):
     packages = sorted(a["path"] for a in _manifest(almere) if a["kind"] == "signing-package")
     assert packages == [
@@ -346,6 +350,7 @@ def test_almere_signs_the_addendum_and_the_accession_apart(almere):
     assert not any(name.endswith("-2") for name in {**addendum["fields"], **accession["fields"]})
 
 
+@pytest.mark.libreoffice
 def test_almere_fields_name_party_role_and_person(almere):
     accession = _open(
         almere / "almere" / "almere-ondertekenpakket-toetreding-soo-almere-poort-2025.pdf"

@@ -158,8 +158,8 @@ def test_home_lists_every_dossier_with_its_status(built_site):
         (dt.date(2026, 1, 1), TermState.ENDED),
     ],
 )
-def test_status_follows_the_periods(day, expected):
-    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+def test_status_follows_the_periods(day, expected, bundled_loaded):
+    dossier = next(d for d in bundled_loaded.dossiers if d.id == "almere")
     assert site_context.DossierFacts.of(dossier, day).status == expected
 
 
@@ -429,8 +429,8 @@ def test_overview_shows_the_stage_of_each_agreement_and_the_accessions(built_sit
         ("2026-01-01", "afgelopen</span>: Stcrt. 2024, 21836 (tot en met 31 december 2025) |"),
     ],
 )
-def test_stage_of_the_addendum_on_a_date(day, expected):
-    loaded = load_content(CONTENT, ["almere"])
+def test_stage_of_the_addendum_on_a_date(day, expected, almere_loaded):
+    loaded = almere_loaded
     files, _ = site.render_site_sources(
         loaded.dossiers, downloads=[], reference_date=dt.date.fromisoformat(day)
     )
@@ -485,11 +485,11 @@ def test_json_schemas_are_copied_when_they_exist(built_site):
         assert f'href="schema/{schema.name}"' in page
 
 
-def test_schema_link_is_left_out_when_there_are_no_schemas(monkeypatch):
+def test_schema_link_is_left_out_when_there_are_no_schemas(monkeypatch, bundled_loaded):
     from convenantgen.site import engine as site
 
     monkeypatch.setattr(site, "_schema_files", lambda: [])
-    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    dossier = next(d for d in bundled_loaded.dossiers if d.id == "almere")
     files, _ = site.render_site_sources([dossier], downloads=[], reference_date=REFERENCE_DATE)
     assert not any(name.startswith("open-data/schema/") for name in files)
     assert "schema/" not in files["open-data/index.md"]
@@ -669,10 +669,10 @@ def test_serve_rejects_a_bad_address(capsys):
     assert "'nergens' is not HOST:PORT" in capsys.readouterr().err
 
 
-def test_a_dossier_id_may_not_take_a_folder_of_the_site(tmp_path):
+def test_a_dossier_id_may_not_take_a_folder_of_the_site(tmp_path, bundled_loaded):
     import dataclasses
 
-    dossier = next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    dossier = next(d for d in bundled_loaded.dossiers if d.id == "almere")
     clash = dataclasses.replace(dossier, id="downloads")
     with pytest.raises(ConvenantgenError, match="dossier id 'downloads' is a folder of the site"):
         write_site_sources([clash], tmp_path / "docs", downloads=[], reference_date=REFERENCE_DATE)

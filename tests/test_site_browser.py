@@ -21,6 +21,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from test_site import _build
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 
 

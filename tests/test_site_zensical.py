@@ -84,6 +84,7 @@ def test_navigation_keeps_convenantgens_order(zensical_site):
         position = following[0]
 
 
+@pytest.mark.browser
 def test_every_page_loads_and_no_link_is_broken(browser, zensical_url, zensical_site):
     page = browser.new_page()
     seen, broken, checked = set(), [], {}
@@ -111,6 +112,7 @@ def test_every_page_loads_and_no_link_is_broken(browser, zensical_url, zensical_
     assert len(seen) >= len(pages) - 1 > 30  # every page but 404
 
 
+@pytest.mark.browser
 def test_zensical_search_finds_the_measure_page_first(browser, zensical_url):
     page = browser.new_page()
     page.goto(zensical_url)

@@ -12,20 +12,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from pathlib import Path
 
+import bundled
 import pytest
 
 from convenantgen.model import derive as domain
 from convenantgen.model.dossier import Result
-from convenantgen.read.load import load_content
-
-CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 @functools.cache
 def _almere():
-    return next(d for d in load_content(CONTENT).dossiers if d.id == "almere")
+    return next(d for d in bundled.bundled_loaded().dossiers if d.id == "almere")
 
 
 def _target(target_id: str, *results: tuple[str, float, bool], **changes):

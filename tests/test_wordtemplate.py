@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.shared import Cm
-from test_render_docx import CONTENT, docx_text, load
+from test_render_docx import CONTENT, docx_text
 
 from convenantgen.context.dossier import build_context
 from convenantgen.read.templates import Templates
@@ -84,8 +84,9 @@ def render_project(folder: Path, kind: str, context: dict) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def almere():
-    return load(CONTENT / "almere")
+def almere(almere_loaded):
+    assert not almere_loaded.failed(), [d.message for d in almere_loaded.report.errors]
+    return almere_loaded.dossiers[0]
 
 
 def test_prepared_template_makes_the_bytes_docxtpl_makes(tmp_path, almere):
