@@ -377,7 +377,9 @@ def libreoffice_version(program: Path, cache: Cache | None) -> str:
             [str(program), "--version"],
             capture_output=True,
             stdin=subprocess.DEVNULL,
-            timeout=60,
+            # A real LibreOffice answers in about a second; one that hangs here would hang the
+            # conversion too, which has its own timeout and message.
+            timeout=20,
             check=False,
         )
         version = proc.stdout.decode("utf-8", "replace").strip() or "unknown"
