@@ -1,2 +1,3 @@
-"""Build: what a command reads (``inputs``), the whole build (``run``), checking the project's
-templates (``templates``), staging and the atomic swap (``staging``) and ``serve``."""
+"""Build: what a command reads (``inputs``), the options of a build (``options``), the driver
+(``run``) and its PDF stage (``pdfs``), checking the project's templates (``templates``),
+staging and the atomic swap (``staging``) and ``serve``."""

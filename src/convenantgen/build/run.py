@@ -7,23 +7,19 @@ rendered; artifacts are produced in a staging folder that replaces the output at
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from ..cache import (
     Cache,
     engine_fingerprint,
-    libreoffice_version,
     pack_folder,
     project_cache,
     unpack_folder,
 )
 from ..context.dossier import DossierContext, build_context
-from ..context.packages import PackageContext
 from ..context.publication import published_documents
 from ..context.site import Download
 from ..errors import CheckFailed, Report, ToolMissing
@@ -35,40 +31,25 @@ from ..read.project import Project
 from ..read.templates import Templates
 from ..render.docx.render import TEMPLATES, document_jobs, render_job
 from ..render.markdown import agreement_markdown, agreement_text, consolidated_markdown
-from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
-from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
-from ..render.pdf.package import PackagePart, Signatory, assemble_package
-from ..render.pdf.pages import prepare as prepare_reader
+from ..render.pdf.batches import plan
+from ..render.pdf.convert import find_soffice
 from ..render.staatscourant import metadata_name, metadata_record
 from ..site.engine import build_site, site_key, write_site_sources
 from ..site.woo import woo_diagnostics
 from .inputs import load_inputs
+from .options import BuildOptions
+from .pdfs import (
+    Rendered,
+    metadata_of,
+    packages_of,
+    pdf_ids,
+    pdf_keys,
+    pdf_salt,
+    write_package,
+    write_pdf,
+    write_pdfs,
+)
 from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
-
-# Documents split per round of the worker pool: bounds the PDFs held in memory at once.
-SPLIT_DOCUMENTS = 2000
-# Fewer documents to convert than this go to one LibreOffice process (see _write_pdfs).
-ONE_PROCESS = 30
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    out_dir: Path
-    pdf: bool = True
-    site: bool = True
-    strict: bool = False
-    # The build's one reference date: checks, site and status all speak of this day. The CLI
-    # resolves it once (--reference-date, else today); made today when none is given.
-    reference_date: dt.date = field(default_factory=dt.date.today)
-    jobs: int | None = None
-    # Seconds LibreOffice may take for one document (start-up included) before it counts as
-    # hung; a document of ours converts in a few seconds.
-    timeout: float = 60.0
-    dossiers: tuple[str, ...] = ()
-    engine: str = "mkdocs"  # the site's engine: mkdocs or zensical
-    # Reuse documents, PDFs, packages and the site from the project's cache (see cache.py).
-    cache: bool = True
-
 
 METADATA_KIND = "staatscourant-metadata"
 
@@ -123,7 +104,7 @@ def run_build(
         documents = partial(_write_documents, staging, contexts, rendered)
         if options.pdf:
             # The documents are written while LibreOffice converts.
-            _write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, documents)
+            write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, documents)
         else:
             documents()
         _write_metadata_records(staging, loaded, contexts, project)
@@ -157,23 +138,13 @@ def open_cache(project: Project | None) -> Cache | None:
     return cache
 
 
-@dataclass(frozen=True)
-class _Rendered:
-    dossier: str
-    kind: str
-    name: str
-    title: str
-    docx: bytes
-    act: str = ""  # the signing act whose package holds it ("": not signed)
-
-
 def _render(
     contexts: list[DossierContext],
     templates: Templates,
     progress: Progress,
     cache: Cache | None,
     jobs: int | None,
-) -> list[_Rendered]:
+) -> list[Rendered]:
     """Every Word document; from the cache when its template and context are unchanged, the
     rest rendered over the cores."""
 
@@ -188,7 +159,7 @@ def _render(
         if cache is not None:
             cache.put("docx", keys[i], data)
     return [
-        _Rendered(job.dossier, job.kind, job.name, job.title, data, job.act)
+        Rendered(job.dossier, job.kind, job.name, job.title, data, job.act)
         for job, data in zip(todo, found, strict=True)
     ]
 
@@ -229,7 +200,7 @@ def _docx_keys(jobs: list, templates: Templates, names: dict[str, str]) -> list[
 
 
 def _write_documents(
-    staging: StagingArea, contexts: list[DossierContext], rendered: list[_Rendered]
+    staging: StagingArea, contexts: list[DossierContext], rendered: list[Rendered]
 ) -> None:
 
     for doc in rendered:
@@ -285,279 +256,6 @@ def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> N
             kind="consolidated-markdown",
             title=f"{c.title}: {c.covenant}",
         )
-
-
-def _write_pdfs(
-    staging: StagingArea,
-    loaded: Loaded,
-    contexts: list[DossierContext],
-    rendered: list[_Rendered],
-    options: BuildOptions,
-    progress: Progress,
-    cache: Cache | None,
-    meanwhile: Callable[[], None],
-) -> None:
-    """Every document's PDF and each signing act's package, from batches (see
-    :mod:`.batches`): from the cache what did not change, the rest converted and split.
-    ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not)."""
-
-    batches = plan(
-        [(d.dossier, d.kind, d.docx) for d in rendered],
-        _pdf_salt(cache),
-        acts=[d.act for d in rendered],
-    )
-    metadata = _metadata(loaded, rendered)
-    ids = _pdf_ids(batches, metadata)
-    keys = _pdf_keys(batches, ids)
-    found = {i: cache.get("pdf", keys[i]) for i in keys} if cache is not None else {}
-    pdfs = {i: data for i, data in found.items() if data is not None}
-    packages = _packages(loaded, contexts, rendered, batches)
-    for package in packages:
-        package.data = cache.get("package", package.key) if cache is not None else None
-    # The batches whose PDF is needed: for a document not in the cache, or for a package.
-    wanted = sorted(
-        {n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)}
-        | {n for package in packages if package.data is None for n in package.batches}
-    )
-    converted: dict[int, Converted] = {}
-    for n in wanted:
-        entry = cache.get("batch", batches[n].key) if cache is not None else None
-        if entry is not None and (hit := Converted.unpack(entry)) is not None:
-            converted[n] = hit
-    todo = [n for n in wanted if n not in converted]
-    progress.step("pdf", 0, len(todo), f"LibreOffice ({len(rendered) - len(pdfs)} documents)")
-    if todo:
-        # The timeout is per document: a batch gets a second more per further document.
-        limit = options.timeout + max(len(batches[n].members) for n in todo) - 1
-
-        def while_converting() -> None:
-            # While LibreOffice works: the other work, and reading the batches the packages
-            # take from the cache.
-            meanwhile()
-            for package in packages:
-                for n in package.batches:
-                    if package.data is None and n in converted:
-                        prepare_reader(converted[n].reader)
-
-        waiting = [while_converting]
-
-        # Below ONE_PROCESS documents one LibreOffice is quicker than several: each start costs
-        # about as much CPU as converting thirty documents.
-        few = sum(len(batches[n].members) for n in todo) < ONE_PROCESS
-
-        def convert(sources: list[Path], out: Path) -> list[Path]:
-            hook = waiting.pop() if waiting else None
-            return convert_to_pdf(
-                sources,
-                out,
-                jobs=1 if few else options.jobs,
-                timeout=limit,
-                while_waiting=hook,
-            )
-
-        made = convert_batches(
-            [batches[n] for n in todo],
-            [d.docx for d in rendered],
-            staging.work / "pdf",
-            convert,
-            partial(parallel_map, workers=options.jobs, min_items=2),
-        )
-        for n, result in zip(todo, made, strict=True):
-            converted[n] = result
-            if cache is not None:
-                cache.put("batch", batches[n].key, result.pack())
-    else:
-        meanwhile()
-
-    def assemble() -> None:
-        for step, package in enumerate(packages, start=1):
-            progress.step("package", step, len(packages), f"{package.dossier}/{package.act}")
-            if package.data is None:
-                package.data = assemble_package(
-                    [converted[n] for n in package.batches], **package.settings
-                )
-                if cache is not None:
-                    cache.put("package", package.key, package.data)
-
-    # The packages are joined in this process while the workers split the batches.
-    _split(batches, converted, pdfs, metadata, ids, keys, options, progress, cache, assemble)
-    for i, doc in enumerate(rendered):
-        _write_pdf(staging, doc, pdfs.pop(i))
-    for package in packages:
-        _write_package(staging, package, package.data)
-
-
-def _write_pdf(staging: StagingArea, doc: _Rendered, data: bytes) -> None:
-    rel = f"{doc.dossier}/{doc.name}.pdf"
-    staging.write(rel, data, dossier=doc.dossier, kind=f"{doc.kind}-pdf", title=doc.title)
-
-
-def _write_package(staging: StagingArea, package: _Package, data: bytes) -> None:
-    staging.write(
-        f"{package.dossier}/{package.stem}.pdf",
-        data,
-        dossier=package.dossier,
-        kind="signing-package",
-        title=package.settings["metadata"].title,
-    )
-
-
-def _pdf_keys(batches: list, ids: dict[int, str]) -> dict[int, str]:
-    """Each document's cache key: its batch's key and what else its PDF depends on."""
-    return {i: digest("pdf", b.key, ids[i]) for b in batches for i in b.members}
-
-
-def _split(
-    batches: list,
-    converted: dict,
-    pdfs: dict[int, bytes],
-    metadata: list,
-    ids: dict[int, str],
-    keys: dict[int, str],
-    options: BuildOptions,
-    progress: Progress,
-    cache: Cache | None,
-    while_waiting: Callable[[], None],
-) -> None:
-    """Split the converted batches that hold a document not in ``pdfs``; over the cores, in
-    groups of at most SPLIT_DOCUMENTS documents (their PDFs are held in memory until written).
-    ``while_waiting`` runs in this process during the first group."""
-
-    todo = [n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)]
-    groups: list[list[int]] = []
-    for n in todo:
-        if not groups or sum(len(batches[m].members) for m in groups[-1]) >= SPLIT_DOCUMENTS:
-            groups.append([])
-        groups[-1].append(n)
-    if not groups:
-        while_waiting()
-    for number, group in enumerate(groups):
-        progress.step("pdf", number, len(groups), "splitting")
-        items = [
-            (
-                converted[n],
-                [metadata[i] for i in batches[n].members],
-                [ids[i] for i in batches[n].members],
-            )
-            for n in group
-        ]
-        made = parallel_map(
-            split_documents,
-            items,
-            options.jobs,
-            min_items=2,
-            while_waiting=while_waiting if number == 0 else None,
-        )
-        for n, datas in zip(group, made, strict=True):
-            for i, data in zip(batches[n].members, datas, strict=True):
-                pdfs[i] = data
-                if cache is not None:
-                    cache.put("pdf", keys[i], data)
-
-
-def _pdf_salt(cache: Cache | None) -> tuple[str, ...]:
-    """What converts a batch besides its documents: the engine, LibreOffice's version and the
-    export options (pdf.py). Only cache keys need it."""
-    if cache is None:
-        return ()
-
-    return (engine_fingerprint(), libreoffice_version(find_soffice(), cache), EXPORT_FILTER)
-
-
-def _pdf_ids(batches: list, metadata: list) -> dict[int, str]:
-    """A digest per document of what its PDF's bytes depend on: its batch, its place in it and
-    its metadata (the PDF's file identifier is made from it)."""
-    return {
-        i: digest("pdf", b.content, n, metadata[i])
-        for b in batches
-        for n, i in enumerate(b.members)
-    }
-
-
-@dataclass
-class _Package:
-    dossier: str
-    act: str
-    stem: str
-    batches: list[int]
-    settings: dict
-    key: str
-    data: bytes | None = None
-
-
-def _packages(
-    loaded: Loaded, contexts: list[DossierContext], rendered: list[_Rendered], batches: list
-) -> list[_Package]:
-    """One signing package per signing act with documents to sign: its batches (a batch holds
-    documents of one act only, see :func:`.batches.plan`) and settings. The texts in force,
-    cover letters and notices belong to no act, so to no package."""
-
-    out = []
-    of_act: dict[tuple[str, str], list[int]] = {}
-    for n, b in enumerate(batches):
-        if b.act:
-            of_act.setdefault((b.dossier, b.act), []).append(n)
-    for dossier, ctx in zip(loaded.dossiers, contexts, strict=True):
-        for package in ctx.packages:
-            own = of_act.get((dossier.id, package.act), [])
-            if not own:
-                continue
-            settings = _package_settings(dossier, package)
-            parts = [
-                PackagePart(rendered[i].title, rendered[i].docx)
-                for n in own
-                for i in batches[n].members
-            ]
-            metadata = PdfMetadata(
-                **{k: settings[k] for k in ("title", "subject", "author", "date")}
-            )
-            key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
-            content = digest("package", [batches[n].content for n in own], settings)
-            arguments = {
-                "parts": parts,
-                "metadata": metadata,
-                "signatories": settings["signatories"],
-                "identifier": bytes.fromhex(content)[:16],
-            }
-            out.append(_Package(dossier.id, package.act, package.stem, own, arguments, key))
-    return out
-
-
-def _metadata(loaded: Loaded, docs: list[_Rendered]) -> list[dict]:
-    """Each document's PDF metadata: its title, and its dossier's title, penvoerder, date."""
-    common = {}
-    for dossier in loaded.dossiers:
-        penvoerder = dossier.penvoerder
-        common[dossier.id] = {
-            "subject": dossier.title,
-            "author": penvoerder.name if penvoerder else dossier.title,
-            "date": _dossier_date(dossier),
-        }
-    return [{"title": doc.title, **common[doc.dossier]} for doc in docs]
-
-
-def _dossier_date(dossier) -> dt.date:
-    """A date that belongs to the content, so PDF dates do not change from build to build."""
-    for doc in dossier.agreements:
-        if doc.signing and doc.signing.date:
-            return doc.signing.date
-    for doc in dossier.documents:
-        if doc.in_force.start:
-            return doc.in_force.start
-    return dt.date(2000, 1, 1)
-
-
-def _package_settings(dossier, package: PackageContext) -> dict:
-    # One field per signature line of the act, labelled by the context (from the wording).
-    signatories = [Signatory(f.key, f.label) for f in package.fields]
-    penvoerder = dossier.penvoerder
-    return {
-        "title": package.title,
-        "subject": dossier.title,
-        "author": penvoerder.name if penvoerder else dossier.title,
-        "signatories": signatories,
-        "date": package.date,
-    }
 
 
 def _write_site(
@@ -629,7 +327,7 @@ def preview_downloads(
         keys = _docx_keys(jobs, templates, TEMPLATES)
         found = [cache.get("docx", key) for key in keys]
     everything = [
-        _Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act)
+        Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act)
         for job, data in zip(jobs, found, strict=True)
     ]
     staging = Staging(folder)
@@ -646,19 +344,19 @@ def preview_downloads(
     # for (the PDFs of all its documents depend on it), nor has its dossier's package.
     batches = plan(
         [(d.dossier, d.kind, data) for d, data in zip(everything, found, strict=True)],
-        _pdf_salt(cache),
+        pdf_salt(cache),
         acts=[d.act for d in everything],
     )
-    metadata = _metadata(loaded, everything)
-    keys = _pdf_keys([b for b in batches if b.key], _pdf_ids(batches, metadata))
+    metadata = metadata_of(loaded, everything)
+    keys = pdf_keys([b for b in batches if b.key], pdf_ids(batches, metadata))
     for i, key in keys.items():
         data = cache.get("pdf", key)
         if data is not None:
-            _write_pdf(staging, everything[i], data)
-    for package in _packages(loaded, contexts, everything, batches):
+            write_pdf(staging, everything[i], data)
+    for package in packages_of(loaded, contexts, everything, batches):
         if not all(batches[n].key for n in package.batches):
             continue
         data = cache.get("package", package.key)
         if data is not None:
-            _write_package(staging, package, data)
+            write_package(staging, package, data)
     return staging.artifacts
