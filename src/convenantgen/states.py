@@ -25,6 +25,14 @@ class AgreementStage(StrEnum):
         return list(AgreementStage).index(self)
 
 
+class Deadline(StrEnum):
+    """The kinds of date an agreement is held to after signing (``status``, the register)."""
+
+    PUBLICATION = "publication"  # the Staatscourant publication within the agreement's term
+    EVALUATION = "evaluation"  # a planned evaluation not yet done
+    END_OF_TERM = "end-of-term"  # the end of the (extended) term while in force
+
+
 class TermState(StrEnum):
     """A covenant's term on a day."""
 

@@ -9,13 +9,15 @@ parties, sending, the Staatscourant notice). Everything comes from the lifecycle
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from ..model.derive import accession_step, agreement_stage, current_parties, last_signature
 from ..model.dossier import ACCESSION_STEPS, Dossier
 from ..model.references import build_index
-from ..states import AgreementStage
+from ..states import AgreementStage, Deadline
 from ..text import formatting as fmt
 from ..text.wording import Wording
 
@@ -51,6 +53,23 @@ def _in(day: dt.date, due: dt.date) -> str:
 STAGE_NAMES = Wording.default()
 
 
+def agreement_deadlines(dossier: Dossier, agreement, stage, day: dt.date):
+    """The dates the agreement is still held to, whatever how far ahead: publication (signed,
+    not yet published), a planned evaluation not done, the end of the term while in force."""
+    out: list[tuple[Deadline, dt.date]] = []
+    pub = agreement.publication
+    signed = last_signature(dossier, agreement, day)
+    if pub and pub.within_days and signed and not (stage.published or stage.citation):
+        out.append((Deadline.PUBLICATION, signed + dt.timedelta(days=pub.within_days)))
+    record = dossier.lifecycle(agreement.id)
+    evaluation = record.evaluation if record else None
+    if evaluation and evaluation.planned and not evaluation.done:
+        out.append((Deadline.EVALUATION, evaluation.planned))
+    if stage.stage is AgreementStage.IN_FORCE:
+        out.append((Deadline.END_OF_TERM, stage.end))
+    return out
+
+
 def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Item]]:
     """A stage line per agreement, and what is outstanding for them."""
     index = build_index(dossier)
@@ -67,32 +86,16 @@ def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Ite
         lines.append(f"{agreement.id}: {STAGE_NAMES.text(f'stages.{stage.stage}')}{detail}")
         if stage.unsigned and stage.rank < 2:
             items.append(Item(agreement.id, f"still to sign: {_names(dossier, stage.unsigned)}"))
-        pub = agreement.publication
-        signed = last_signature(dossier, agreement, day)
-        if pub and pub.within_days and signed and not (stage.published or stage.citation):
-            due = signed + dt.timedelta(days=pub.within_days)
-            items.append(
-                Item(
-                    agreement.id,
-                    f"publish in the Staatscourant by {fmt.date_long(due)} ({_in(day, due)})",
-                    due,
-                )
-            )
-        record = dossier.lifecycle(agreement.id)
-        evaluation = record.evaluation if record else None
-        due = evaluation.planned if evaluation and not evaluation.done else None
-        if due and due <= day + HORIZON:
-            items.append(
-                Item(agreement.id, f"evaluation due {fmt.date_long(due)} ({_in(day, due)})", due)
-            )
-        if stage.stage is AgreementStage.IN_FORCE and stage.end <= day + HORIZON:
-            items.append(
-                Item(
-                    agreement.id,
-                    f"term ends {fmt.date_long(stage.end)} ({_in(day, stage.end)})",
-                    stage.end,
-                )
-            )
+        for kind, due in agreement_deadlines(dossier, agreement, stage, day):
+            if kind is Deadline.PUBLICATION:
+                text = f"publish in the Staatscourant by {fmt.date_long(due)} ({_in(day, due)})"
+            elif due > day + HORIZON:
+                continue
+            elif kind is Deadline.EVALUATION:
+                text = f"evaluation due {fmt.date_long(due)} ({_in(day, due)})"
+            else:
+                text = f"term ends {fmt.date_long(due)} ({_in(day, due)})"
+            items.append(Item(agreement.id, text, due))
     return lines, items
 
 
@@ -146,3 +149,112 @@ def report(dossiers: list[Dossier], day: dt.date) -> list[str]:
         for item in sorted(items, key=lambda i: (i.due or dt.date.max, i.subject)):
             out.append(f"  - {item.subject}: {item.text}")
     return out
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One dossier of the register at a glance: who leads it, where its agreements stand, its
+    next deadline, how many parties and measures it has."""
+
+    dossier: str
+    title: str
+    penvoerder: str | None
+    penvoerder_id: str | None
+    stages: tuple[tuple[str, AgreementStage], ...]  # (agreement id, stage), in dossier order
+    deadline: tuple[Deadline, dt.date, str] | None  # (kind, date, agreement id), the earliest
+    parties: int
+    measures: int
+    outstanding: int  # the number of items ``status`` lists for the dossier
+
+    def as_dict(self) -> dict:
+        kind, due, subject = self.deadline or (None, None, None)
+        return {
+            "dossier": self.dossier,
+            "title": self.title,
+            "penvoerder": self.penvoerder,
+            "penvoerder_id": self.penvoerder_id,
+            "stages": {agreement: str(stage) for agreement, stage in self.stages},
+            "next_deadline": None
+            if kind is None
+            else {"kind": str(kind), "date": due.isoformat(), "agreement": subject},
+            "parties": self.parties,
+            "measures": self.measures,
+            "outstanding": self.outstanding,
+        }
+
+
+def register_row(dossier: Dossier, day: dt.date) -> RegisterRow:
+    """The register's line for one dossier on ``day``."""
+    index = build_index(dossier)
+    stages: list[tuple[str, AgreementStage]] = []
+    deadlines: list[tuple[dt.date, Deadline, str]] = []
+    for agreement in dossier.documents:
+        stage = agreement_stage(dossier, agreement, index, day)
+        stages.append((agreement.id, stage.stage))
+        for kind, due in agreement_deadlines(dossier, agreement, stage, day):
+            deadlines.append((due, kind, agreement.id))
+    _, items = agreement_items(dossier, day)
+    items += accession_items(dossier, day)
+    lead = dossier.penvoerder
+    first = min(deadlines) if deadlines else None
+    return RegisterRow(
+        dossier=dossier.id,
+        title=dossier.display_title,
+        penvoerder=(lead.short_name or lead.name) if lead else None,
+        penvoerder_id=lead.id if lead else None,
+        stages=tuple(stages),
+        deadline=(first[1], first[0], first[2]) if first else None,
+        parties=len(dossier.parties),
+        measures=len(dossier.measures),
+        outstanding=len(items),
+    )
+
+
+def register(dossiers: list[Dossier], day: dt.date) -> list[RegisterRow]:
+    """Every dossier's register line, sorted by dossier id."""
+    return [register_row(d, day) for d in sorted(dossiers, key=lambda d: d.id)]
+
+
+CSV_COLUMNS = (
+    "dossier",
+    "title",
+    "penvoerder",
+    "penvoerder_id",
+    "stages",
+    "next_deadline",
+    "next_deadline_kind",
+    "next_deadline_agreement",
+    "parties",
+    "measures",
+    "outstanding",
+)
+
+
+def register_csv(rows: list[RegisterRow], out) -> None:
+    """Machine CSV (UTF-8, comma, RFC 4180 quoting): one line per dossier; ``stages`` as
+    ``agreement=stage`` pairs joined by ``;``."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        kind, due, subject = row.deadline or (None, None, None)
+        writer.writerow(
+            [
+                row.dossier,
+                row.title,
+                row.penvoerder or "",
+                row.penvoerder_id or "",
+                ";".join(f"{a}={s}" for a, s in row.stages),
+                due.isoformat() if due else "",
+                str(kind) if kind else "",
+                subject or "",
+                row.parties,
+                row.measures,
+                row.outstanding,
+            ]
+        )
+
+
+def register_json(rows: list[RegisterRow], day: dt.date) -> str:
+    """JSON: the reference date and one object per dossier."""
+    data = {"reference_date": day.isoformat(), "dossiers": [r.as_dict() for r in rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..authoring.status import report
+from ..authoring.status import register, register_csv, register_json, report
 from ..build.inputs import load_inputs
 from .common import content_of, project_of, reference_date_arg, reference_day
 
@@ -14,8 +14,13 @@ def cmd_status(args) -> int:
     project = project_of(args)
     day = reference_day(args)
     loaded = load_inputs(content_of(args, project), args.dossier or None, project=project, day=day)
-    for line in report(loaded.dossiers, day):
-        print(line)
+    if args.format == "csv":
+        register_csv(register(loaded.dossiers, day), sys.stdout)
+    elif args.format == "json":
+        sys.stdout.write(register_json(register(loaded.dossiers, day), day))
+    else:
+        for line in report(loaded.dossiers, day):
+            print(line)
     errors = len(loaded.report.errors)
     if errors:
         # Overdue deadlines are errors too; status reports, check judges.
@@ -38,5 +43,11 @@ def add_parser(sub) -> None:
         "--reference-date",
         type=reference_date_arg,
         help="date (YYYY-MM-DD) to report on (default: today)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (default: the lines per dossier), csv or json (one row/object per dossier)",
     )
     parser.set_defaults(func=cmd_status)
