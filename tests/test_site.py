@@ -739,3 +739,77 @@ def test_sync_folder_touches_only_what_changed(tmp_path):
     assert sync_folder({"a.md": "A", "c.md": b"C"}, docs)
     assert (docs / "a.md").stat().st_mtime_ns == before
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["a.md", "c.md"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The register: the home page's overview and the organisation pages
+
+
+def _register_rows(html: str) -> dict[str, list[str]]:
+    """The home page's register: dossier folder -> the cells' text."""
+    table = re.search(r'<div class="cg-register".*?</table>', html, re.S).group(0)
+    rows = {}
+    for row in re.findall(r"<tr>\s*<td>.*?</tr>", table, re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row)]
+        rows[re.search(r'href="([^"/]+)/"', row).group(1)] = cells
+    return rows
+
+
+def test_register_lists_penvoerder_status_and_next_deadline(built_site):
+    rows = _register_rows(built_site.html(""))
+    assert sorted(rows) == [
+        "almere",
+        "dierziekten-lnv",
+        "onderwijsregio",
+        "vervangingspool-twente",
+        "xss",
+        "zoetwater-ijsselmeergebied",
+    ]
+    assert rows["onderwijsregio"] == [
+        "Onderwijsregio Voorbeeldregio",
+        "Stichting Primair Onderwijs Voorbeeldregio",
+        "lopend",
+        "31 juli 2027: einde looptijd (Samenwerkingsovereenkomst Onderwijsregio Voorbeeldregio"
+        " (RATO))",
+        "1 januari 2023 tot en met 31 juli 2027",
+        "8",
+        "6",
+    ]
+    assert rows["almere"][1:4] == [
+        "Almeerse Scholen Groep (ASG - PO)",
+        "verlengd",
+        "31 december 2025: einde looptijd (addendum 2024)",
+    ]
+    # An ended covenant has no deadline left.
+    assert rows["dierziekten-lnv"][1:4] == [
+        "De Minister van Landbouw, Natuur en Voedselkwaliteit",
+        "afgelopen",
+        "—",
+    ]
+    # The machine-readable date the browser sorts by.
+    assert '<time datetime="2027-07-31">31 juli 2027</time>' in built_site.html("")
+
+
+def test_one_page_per_organisation_across_dossiers(built_site):
+    pages = sorted(p.name for p in (built_site.site / "organisaties").iterdir() if p.is_dir())
+    # By the TOOI identifier's last part when there is one, else the party id.
+    assert "mnre1109" in pages and "mnre1150" in pages and "asg-po" in pages
+    index = built_site.html("organisaties")
+    assert '<a href="mnre1109/">De Minister van Onderwijs, Cultuur en Wetenschap</a>' in index
+    page = built_site.html("organisaties/mnre1109")
+    html = re.search(r"<article.*?</article>", page, re.S).group(0)
+    assert "https://identifier.overheid.nl/tooi/id/ministerie/mnre1109" in html
+    # Two ministers of OCW share one TOOI identifier; in two dossiers (Almere and its copy).
+    assert "Partij bij 4 convenanten" in html
+    assert html.count('href="../../almere/"') == 2 and html.count('href="../../xss/"') == 2
+    assert "De Minister voor Primair en Voortgezet Onderwijs" in html
+    # A party without TOOI is known by its id, in every dossier that lists it.
+    asg = built_site.html("organisaties/asg-po")
+    assert "<code>asg-po</code>" in asg
+    assert 'href="../../almere/partijen/"' in asg and 'href="../../xss/partijen/"' in asg
+
+
+def test_parties_link_to_their_organisation_page(built_site):
+    html = built_site.html("zoetwater-ijsselmeergebied/partijen")
+    assert 'href="../../organisaties/mnre1130/"' in html
+    assert 'href="../../organisaties/ws0653/"' in html

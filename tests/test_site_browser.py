@@ -301,3 +301,61 @@ def test_search_in_dutch_finds_the_page_first_and_reads_well(page, site_url, que
     # Chart labels are not in the index: no glued axis numbers in a snippet.
     assert "0102030" not in text and "illustratiefDoel" not in text, text[:500]
     assert page.errors == []
+
+
+def test_register_sorts_and_filters_on_a_phone(browser, site_url):
+    """The home page's register at 390 px: filter by typing, sort by a column, no sideways
+    scroll; each row shows its column names (cards)."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="nl-NL")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url)
+    page.wait_for_load_state("load")
+    rows = ".cg-register tbody tr"
+
+    def visible_dossiers() -> list[str]:
+        return page.eval_on_selector_all(
+            rows,
+            "rs => rs.filter(r => !r.hidden).map(r => r.cells[0].querySelector('a')"
+            ".getAttribute('href'))",
+        )
+
+    assert len(visible_dossiers()) == 6
+    page.fill(".cg-register-filter input", "afgelopen")
+    assert visible_dossiers() == [
+        "dierziekten-lnv/",
+        "vervangingspool-twente/",
+        "zoetwater-ijsselmeergebied/",
+    ]
+    assert page.inner_text(".cg-register-count") == "3 van 6 dossiers"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill(".cg-register-filter input", "")
+    # By next deadline: the earliest first, dossiers without one last.
+    page.click(".cg-register th:nth-child(4) button.cg-sort")
+    order = visible_dossiers()
+    assert order[:3] == ["almere/", "xss/", "onderwijsregio/"], order
+    assert page.get_attribute(".cg-register th:nth-child(4)", "aria-sort") == "ascending"
+    page.click(".cg-register th:nth-child(4) button.cg-sort")
+    # Descending: the latest first; still without a deadline last, in the page's order.
+    assert visible_dossiers() == [
+        "onderwijsregio/",
+        "almere/",
+        "xss/",
+        "dierziekten-lnv/",
+        "vervangingspool-twente/",
+        "zoetwater-ijsselmeergebied/",
+    ]
+    assert page.get_attribute(".cg-register th:nth-child(4)", "aria-sort") == "descending"
+    # By number of parties, descending after a second click: 16 (Almere and its copy) first.
+    page.click(".cg-register th:nth-child(7) button.cg-sort")
+    page.click(".cg-register th:nth-child(7) button.cg-sort")
+    assert visible_dossiers()[:2] == ["almere/", "xss/"]
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('.cg-register tbody td:nth-child(2)'),"
+        " '::before').content"
+    )
+    assert "Penvoerder" in label
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []
+    context.close()

@@ -14,7 +14,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from ..model.derive import accession_step, agreement_stage, current_parties, last_signature
+from ..model.derive import (
+    accession_step,
+    agreement_deadlines,
+    agreement_stage,
+    current_parties,
+    next_deadline,
+)
 from ..model.dossier import ACCESSION_STEPS, Dossier
 from ..model.references import build_index
 from ..states import AgreementStage, Deadline
@@ -51,23 +57,6 @@ def _in(day: dt.date, due: dt.date) -> str:
 
 # The stages as the site names them (templates/wording.yml, "stages").
 STAGE_NAMES = Wording.default()
-
-
-def agreement_deadlines(dossier: Dossier, agreement, stage, day: dt.date):
-    """The dates the agreement is still held to, whatever how far ahead: publication (signed,
-    not yet published), a planned evaluation not done, the end of the term while in force."""
-    out: list[tuple[Deadline, dt.date]] = []
-    pub = agreement.publication
-    signed = last_signature(dossier, agreement, day)
-    if pub and pub.within_days and signed and not (stage.published or stage.citation):
-        out.append((Deadline.PUBLICATION, signed + dt.timedelta(days=pub.within_days)))
-    record = dossier.lifecycle(agreement.id)
-    evaluation = record.evaluation if record else None
-    if evaluation and evaluation.planned and not evaluation.done:
-        out.append((Deadline.EVALUATION, evaluation.planned))
-    if stage.stage is AgreementStage.IN_FORCE:
-        out.append((Deadline.END_OF_TERM, stage.end))
-    return out
 
 
 def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Item]]:
@@ -186,24 +175,18 @@ class RegisterRow:
 def register_row(dossier: Dossier, day: dt.date) -> RegisterRow:
     """The register's line for one dossier on ``day``."""
     index = build_index(dossier)
-    stages: list[tuple[str, AgreementStage]] = []
-    deadlines: list[tuple[dt.date, Deadline, str]] = []
-    for agreement in dossier.documents:
-        stage = agreement_stage(dossier, agreement, index, day)
-        stages.append((agreement.id, stage.stage))
-        for kind, due in agreement_deadlines(dossier, agreement, stage, day):
-            deadlines.append((due, kind, agreement.id))
+    stages = tuple((a.id, agreement_stage(dossier, a, index, day).stage) for a in dossier.documents)
     _, items = agreement_items(dossier, day)
     items += accession_items(dossier, day)
     lead = dossier.penvoerder
-    first = min(deadlines) if deadlines else None
+    first = next_deadline(dossier, index, day)
     return RegisterRow(
         dossier=dossier.id,
         title=dossier.display_title,
         penvoerder=(lead.short_name or lead.name) if lead else None,
         penvoerder_id=lead.id if lead else None,
-        stages=tuple(stages),
-        deadline=(first[1], first[0], first[2]) if first else None,
+        stages=stages,
+        deadline=first,
         parties=len(dossier.parties),
         measures=len(dossier.measures),
         outstanding=len(items),

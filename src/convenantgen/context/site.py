@@ -23,6 +23,9 @@ from ..model.derive import (
     covenant,
     dossier_term,
     last_signature,
+    next_deadline,
+    organisation_key,
+    registry_id,
     status,
     target_period,
     target_state,
@@ -245,6 +248,7 @@ class SiteParty:
     penvoerder: bool
     illustrative: bool
     note: str
+    organisation: str = ""  # the organisation's page, from the site's root
 
 
 @dataclass(frozen=True)
@@ -356,6 +360,12 @@ class SiteDossier:
     consolidation: SiteConsolidation | None = None
     # Stages of the agreements and accession steps (site_lifecycle.py, lifecycle.md).
     lifecycle: SiteLifecycle | None = None
+    # The register's next deadline (model.derive.next_deadline): the date in words, as ISO
+    # (for sorting), its kind in words and the agreement it is of; "" when there is none.
+    next_deadline: str = ""
+    next_deadline_iso: str = ""
+    next_deadline_kind: str = ""
+    next_deadline_agreement: str = ""
 
     @property
     def monitored(self) -> tuple[SiteMeasure, ...]:
@@ -368,6 +378,30 @@ class SiteHome:
     reference_date: str
     dossiers: tuple[SiteDossier, ...]
     has_schema: bool
+
+
+@dataclass(frozen=True)
+class SiteMembership:
+    """One covenant an organisation is party to."""
+
+    dossier: str  # the dossier's id (its folder)
+    title: str  # the dossier's display title
+    name: str  # the party's name in that dossier
+    penvoerder: bool
+    joined: str
+    left: str
+
+
+@dataclass(frozen=True)
+class SiteOrganisation:
+    """An organisation of the register and every covenant it is party to, across dossiers."""
+
+    key: str  # its page name
+    registry_id: str  # its TOOI identifier, else its party id
+    tooi: bool  # whether registry_id is a TOOI identifier
+    name: str
+    page: str  # from the site's root
+    memberships: tuple[SiteMembership, ...]
 
 
 @dataclass(frozen=True)
@@ -416,6 +450,14 @@ class SiteFeed:
 SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/home.md": ("the home page: every dossier with its status", {"site": SiteHome}),
     "site/overview.md": ("a dossier's overview page", {"d": SiteDossier}),
+    "site/organisations.md": (
+        "every organisation of the register",
+        {"organisations": tuple[SiteOrganisation, ...]},
+    ),
+    "site/organisation.md": (
+        "one organisation and every covenant it is party to",
+        {"o": SiteOrganisation},
+    ),
     "site/measures.md": ("a dossier's list of measures", {"d": SiteDossier}),
     "site/measure.md": (
         "one measure with its targets and monitoring",
@@ -584,6 +626,7 @@ def site_dossier(
         for s in prov.get("sources") or []
     )
     pen = d.penvoerder
+    deadline = next_deadline(d, facts.index, day)
     measures = tuple(_measure(facts, m, pillars, headings.get(m.id), words) for m in facts.measures)
     known = {g.id for g in d.groups}
     orphans = [p for p in d.parties if p.group not in known]
@@ -641,7 +684,45 @@ def site_dossier(
         glance=glance(t.standing for m in measures for t in m.targets),
         consolidation=site_consolidation(ctx.consolidation, consolidated_markdown),
         lifecycle=site_lifecycle(d, facts.index, day, lambda a: agreement_name(a, d)),
+        next_deadline=fmt.date_long(deadline[1]) if deadline else "",
+        next_deadline_iso=deadline[1].isoformat() if deadline else "",
+        next_deadline_kind=words.text(f"deadlines.{deadline[0]}") if deadline else "",
+        next_deadline_agreement=(agreement_name(d.document(deadline[2]), d) if deadline else ""),
     )
+
+
+def site_organisations(dossiers: Sequence[Dossier]) -> tuple[SiteOrganisation, ...]:
+    """Every organisation of the register, by registry id (model.derive.registry_id), with the
+    covenants it is party to; named as in the first dossier (by id) that lists it; sorted by
+    name, then registry id."""
+    found: dict[str, list[tuple[Dossier, Party]]] = {}
+    for d in sorted(dossiers, key=lambda d: d.id):
+        for p in d.parties:
+            found.setdefault(registry_id(p), []).append((d, p))
+    out = []
+    for rid, seen in found.items():
+        first = seen[0][1]
+        out.append(
+            SiteOrganisation(
+                key=organisation_key(first),
+                registry_id=rid,
+                tooi=bool(first.tooi),
+                name=first.name,
+                page=f"{SITE_PATHS.organisations}/{organisation_key(first)}.md",
+                memberships=tuple(
+                    SiteMembership(
+                        d.id,
+                        d.display_title,
+                        p.name,
+                        p.penvoerder,
+                        fmt.date_long(p.joined) if p.joined else "",
+                        fmt.date_long(p.left) if p.left else "",
+                    )
+                    for d, p in seen
+                ),
+            )
+        )
+    return tuple(sorted(out, key=lambda o: (o.name.casefold(), o.registry_id)))
 
 
 def standing(facts: DossierFacts, row: TargetRow) -> SiteStanding:
@@ -755,6 +836,7 @@ def _party(p: Party) -> SiteParty:
         penvoerder=p.penvoerder,
         illustrative=p.illustrative,
         note=p.note or "",
+        organisation=f"{SITE_PATHS.organisations}/{organisation_key(p)}.md",
     )
 
 

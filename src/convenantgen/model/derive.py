@@ -19,7 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..errors import Where
-from ..states import AccessionStatus, AgreementStage, TermState
+from ..states import AccessionStatus, AgreementStage, Deadline, TermState
 from .dossier import (
     AccessionRequest,
     Agreement,
@@ -357,6 +357,7 @@ class SitePaths:
     downloads_folder: str
     open_data: str
     feed: str
+    organisations: str  # a folder: index.md and one page per organisation
     overview: str
     measures: str
     charts: str
@@ -411,10 +412,23 @@ SITE_FOLDERS = frozenset(
         SITE_PATHS.downloads_folder,
         SITE_PATHS.open_data,
         SITE_PATHS.accessibility.removesuffix(".md"),
+        SITE_PATHS.organisations,
     }
 )
 # Names of a dossier's measures folder that a measure id (its page) must not take.
 MEASURE_PAGES_TAKEN = frozenset({"index", SITE_PATHS.charts})
+
+
+def registry_id(party: Party) -> str:
+    """How the register knows an organisation across dossiers: its TOOI identifier when given,
+    else its party id (the same id in two dossiers is the same organisation)."""
+    return party.tooi or party.id
+
+
+def organisation_key(party: Party) -> str:
+    """The organisation's page name (without ``.md``): the last part of its TOOI identifier
+    (``mnre1130``), else its party id."""
+    return party.tooi.rstrip("/").rsplit("/", 1)[-1] if party.tooi else party.id
 
 
 def agreement_stem(dossier_id: str, agreement_id: str) -> str:
@@ -598,3 +612,39 @@ def left_on(dossier: Dossier, party_id: str) -> dt.date | None:
     days = [party.left] if party and party.left else []
     days += [w.effective for r in dossier.lifecycles for w in r.withdrawals if w.party == party_id]
     return min(days) if days else None
+
+
+def agreement_deadlines(
+    dossier: Dossier, agreement: Agreement, stage: Stage, day: dt.date
+) -> list[tuple[Deadline, dt.date]]:
+    """The dates the agreement is still held to, whatever how far ahead: publication (signed,
+    not yet published), a planned evaluation not done, the end of the term while in force."""
+    out: list[tuple[Deadline, dt.date]] = []
+    pub = agreement.publication
+    signed = last_signature(dossier, agreement, day)
+    if pub and pub.within_days and signed and not (stage.published or stage.citation):
+        out.append((Deadline.PUBLICATION, signed + dt.timedelta(days=pub.within_days)))
+    record = dossier.lifecycle(agreement.id)
+    evaluation = record.evaluation if record else None
+    if evaluation and evaluation.planned and not evaluation.done:
+        out.append((Deadline.EVALUATION, evaluation.planned))
+    if stage.stage is AgreementStage.IN_FORCE:
+        out.append((Deadline.END_OF_TERM, stage.end))
+    return out
+
+
+def next_deadline(
+    dossier: Dossier, index: Index, day: dt.date
+) -> tuple[Deadline, dt.date, str] | None:
+    """The dossier's earliest deadline (overdue ones included): (kind, date, agreement id)."""
+    found = [
+        (due, kind, agreement.id)
+        for agreement in dossier.documents
+        for kind, due in agreement_deadlines(
+            dossier, agreement, agreement_stage(dossier, agreement, index, day), day
+        )
+    ]
+    if not found:
+        return None
+    due, kind, subject = min(found)
+    return kind, due, subject

@@ -43,6 +43,7 @@ from ..context.site import (
     SiteHome,
     site_dossier,
     site_downloads,
+    site_organisations,
 )
 from ..errors import ConvenantgenError
 from ..fingerprint import digest
@@ -189,7 +190,14 @@ def render_site_sources(
         for key in sorted(by_dossier, key=lambda k: (k not in names, k))
     )
     files[p.downloads] = render("site/all-downloads.md", site=home, groups=groups)
-    nav += [p.downloads, f"{p.open_data}/index.md"]
+    # The register's organisations: one page each, across dossiers (linked from the parties).
+    organisations = site_organisations(dossiers)
+    org_nav = [f"{p.organisations}/index.md"]
+    files[org_nav[0]] = render("site/organisations.md", organisations=organisations)
+    for org in organisations:
+        files[org.page] = render("site/organisation.md", o=org)
+        org_nav.append(org.page)
+    nav += [{label("organisations"): org_nav}, p.downloads, f"{p.open_data}/index.md"]
 
     data_files = open_data_files(facts)
     for name, text in data_files.items():

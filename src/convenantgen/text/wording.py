@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 
 from ..errors import Diagnostic, Severity, TemplateFailed, Where, did_you_mean
 from ..resources import templates_dir
-from ..states import AccessibilityStatus, AccessionStatus, AgreementStage, TermState
+from ..states import AccessibilityStatus, AccessionStatus, AgreementStage, Deadline, TermState
 from .sandbox import Sandbox
 
 WORDING_FILE = "wording.yml"
@@ -122,6 +122,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
     # The names of the states of a covenant's life (convenantgen.states), as readers see them.
     "stages": {stage.value: () for stage in AgreementStage},
     "term_states": {state.value: () for state in TermState},
+    "deadlines": {kind.value: () for kind in Deadline},
     "accession_states": {state.value: () for state in AccessionStatus},
     "accessibility_states": {state.value: () for state in AccessibilityStatus},
     # The Dutch display name of each party kind (schema/parties.yaml).
@@ -152,6 +153,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "site": {
         "home": (),
         "measures": (),
+        "organisations": (),
         "other_downloads": (),
         "unknown_term": (),
         "per_school_year": (),
