@@ -798,7 +798,8 @@ def test_one_page_per_organisation_across_dossiers(built_site):
     assert '<a href="mnre1109/">De Minister van Onderwijs, Cultuur en Wetenschap</a>' in index
     page = built_site.html("organisaties/mnre1109")
     html = re.search(r"<article.*?</article>", page, re.S).group(0)
-    assert "https://identifier.overheid.nl/tooi/id/ministerie/mnre1109" in html
+    # The identifier as text: the site links to nothing outside itself.
+    assert "<code>https://identifier.overheid.nl/tooi/id/ministerie/mnre1109</code>" in html
     # Two ministers of OCW share one TOOI identifier; in two dossiers (Almere and its copy).
     assert "Partij bij 4 convenanten" in html
     assert html.count('href="../../almere/"') == 2 and html.count('href="../../xss/"') == 2
