@@ -317,7 +317,8 @@ def agreement_context(
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
-    place = signing.place if signing else ""
+    # The collective place of the closing; each signature block names its party's own place.
+    place = (signing.place if signing else "") or (settings.signing_place if settings else "") or ""
     closing = w.text(
         "agreement.closing",
         copies=fmt.copies_word(signer_count(people)),
