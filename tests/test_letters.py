@@ -213,3 +213,17 @@ def test_signature_blocks_stay_on_one_page_in_the_pdf(tmp_path, documents):
         assert page.count("Datum:") == names, number
         assert page.count(SIGNATURE_LINE) == names, number
     assert total == len(signature_blocks(documents["almere-handtekeningen-addendum-2024"].data))
+
+
+def test_a_projects_wording_may_use_mid_and_check_accepts_it(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "project"
+    assert main(["init", str(folder)]) == 0
+    monkeypatch.chdir(folder)
+    settings = folder / "convenantgen.yml"
+    settings.write_text(
+        settings.read_text("utf-8")
+        + "\nwording:\n  accession:\n    letter_subject: 'Brief van {{ party | mid }}'\n",
+        "utf-8",
+    )
+    capsys.readouterr()
+    assert main(["check", "--strict"]) == 0, capsys.readouterr().err
