@@ -186,22 +186,40 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def signature_block(b: Builder, var: str, *, with_marker: bool) -> None:
-    """Organisation, representative, role, place, date and the signature line of ``var``."""
-    b.para(f"{{{{ {var}.organisation }}}}", style="Ondertekening", bold=True)
+def keep_block(*paragraphs) -> None:
+    """A signature block never breaks across pages: every paragraph is kept together and with
+    the next one, the last only together (set on the paragraph, so a changed style keeps it)."""
+    for p in paragraphs:
+        p.paragraph_format.keep_together = True
+        p.paragraph_format.keep_with_next = True
+    paragraphs[-1].paragraph_format.keep_with_next = False
+
+
+def signature_block(b: Builder, var: str, *, with_marker: bool, date: str = "") -> None:
+    """Organisation, representative, role, place, date and the signature line of ``var``.
+
+    ``date``: an expression for the date once it is known; without it a line to fill in.
+    """
+    head = b.para(f"{{{{ {var}.organisation }}}}", style="Ondertekening", bold=True)
     b.tag(f"if {var}.on_behalf_of")
-    b.para(f"{{{{ {var}.on_behalf_of }}}}", style="Ondertekening")
+    behalf = b.para(f"{{{{ {var}.on_behalf_of }}}}", style="Ondertekening")
     b.tag("endif")
-    b.para("Naam: ", f"{{{{ {var}.name }}}}", style="Ondertekening")
-    b.para("Functie: ", f"{{{{ {var}.role }}}}", style="Ondertekening")
-    b.para("Plaats: ", f"{{{{ {var}.place }}}}", style="Ondertekening")
-    b.para("Datum: ____________________", style="Ondertekening")
-    b.para("", style="Ondertekening")
-    b.para("", style="Ondertekening")
+    blank = "____________________"
+    when = f"{{{{ {date} or '{blank}' }}}}" if date else blank
+    block = [
+        head,
+        behalf,
+        b.para("Naam: ", f"{{{{ {var}.name }}}}", style="Ondertekening"),
+        b.para("Functie: ", f"{{{{ {var}.role }}}}", style="Ondertekening"),
+        b.para("Plaats: ", f"{{{{ {var}.place }}}}", style="Ondertekening"),
+        b.para("Datum: ", when, style="Ondertekening"),
+        b.para("", style="Ondertekening"),
+        b.para("", style="Ondertekening"),
+    ]
     line = b.para(SIGNATURE_LINE, style="Ondertekening")
     if with_marker:
         b.marker(line, f"{var}.marker")
-    line.paragraph_format.keep_with_next = False
+    keep_block(*block, line)
     b.para("")
 
 
@@ -321,14 +339,16 @@ def agreement() -> Path:
     b.tag("if not loop.first")
     b.para("{{ a.separator }}", style="Ondertekening")
     b.tag("endif")
-    b.para("{{ group.intro }}", style="Ondertekening", italic=True)
+    intro = b.para("{{ group.intro }}", style="Ondertekening", italic=True)
+    # Kept with the first signatory's block below it.
+    intro.paragraph_format.keep_together = True
+    intro.paragraph_format.keep_with_next = True
     b.tag("for s in group.signatories")
-    b.para("", style="Ondertekening")
-    b.para("", style="Ondertekening")
-    b.para(SIGNATURE_LINE, style="Ondertekening")
+    block = [b.para("", style="Ondertekening") for _ in range(2)]
+    block.append(b.para(SIGNATURE_LINE, style="Ondertekening"))
     last = b.para("{{ s.name }}", style="Ondertekening", italic=True)
     last.paragraph_format.space_after = Pt(12)
-    last.paragraph_format.keep_with_next = False
+    keep_block(*block, last)
     b.tag("endfor")
     b.tag("endfor")
     return b.save("agreement.docx")
@@ -370,9 +390,12 @@ def signature_pages() -> Path:
     b.para("{{ a.title }}", bold=True)
     b.para("{{ a.closing }}")
     b.tag("for group in a.signature_groups")
-    b.para("{{ group.intro }}", style="Heading 3")
+    intro = b.para("{{ group.intro }}", style="Heading 3")
+    # With the first block below it, whatever the heading style says.
+    intro.paragraph_format.keep_together = True
+    intro.paragraph_format.keep_with_next = True
     b.tag("for s in group.signatories")
-    signature_block(b, "s", with_marker=True)
+    signature_block(b, "s", with_marker=True, date="a.signed_date")
     b.tag("endfor")
     b.tag("endfor")
     return b.save("signature-pages.docx")
@@ -406,28 +429,48 @@ def accession_consent() -> Path:
 
 def accession_letter() -> Path:
     b = Builder("Begeleidende brief bij een toetreding")
-    b.tag("if acc.penvoerder")
-    b.para("{{ acc.penvoerder.organisation }}", bold=True)
+    # Sender block: the organisation and its address from convenantgen.yml, then the contact.
+    b.tag("for line in acc.sender")
+    b.tag("if loop.first")
+    b.para("{{ line }}", style="Partijlijst", bold=True)
+    b.tag("else")
+    b.para("{{ line }}", style="Partijlijst")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("if acc.contact_name")
+    b.para("Contactpersoon: ", "{{ acc.contact_name }}", style="Partijlijst")
+    b.tag("endif")
+    b.tag("if acc.contact_phone")
+    b.para("Telefoon: ", "{{ acc.contact_phone }}", style="Partijlijst")
+    b.tag("endif")
+    b.tag("if acc.contact_email")
+    b.para("E-mail: ", "{{ acc.contact_email }}", style="Partijlijst")
     b.tag("endif")
     b.para("")
     b.tag("for line in acc.address")
     b.para("{{ line }}", style="Partijlijst")
     b.tag("endfor")
     b.para("")
-    b.para("Datum: ____________________")
+    b.para("Datum: ", "{{ acc.letter_date or '____________________' }}", style="Partijlijst")
+    b.para("Ons kenmerk: ", "{{ acc.reference }}", style="Partijlijst")
     b.para("Betreft: ", "{{ acc.letter_subject }}", bold=True)
     b.para("Geachte heer, mevrouw,")
     b.tag("for text in acc.letter")
     b.para("{{ text }}")
     b.tag("endfor")
-    b.para("Met vriendelijke groet,")
     b.tag("if acc.penvoerder")
-    b.para("", style="Ondertekening")
-    b.para("", style="Ondertekening")
-    b.para(SIGNATURE_LINE, style="Ondertekening")
-    b.para("{{ acc.penvoerder.name }}", style="Ondertekening")
-    b.para("{{ acc.penvoerder.role }}", style="Ondertekening")
-    b.para("penvoerder, ", "{{ acc.penvoerder.organisation }}", style="Ondertekening")
+    block = [
+        b.para("Met vriendelijke groet,"),
+        b.para("", style="Ondertekening"),
+        b.para("", style="Ondertekening"),
+        b.para(SIGNATURE_LINE, style="Ondertekening"),
+        b.para("{{ acc.penvoerder.name }}", style="Ondertekening"),
+        b.para("{{ acc.penvoerder.role }}", style="Ondertekening"),
+        b.para("penvoerder, ", "{{ acc.penvoerder.organisation }}", style="Ondertekening"),
+    ]
+    keep_block(*block)
+    b.tag("else")
+    b.para("Met vriendelijke groet,")
     b.tag("endif")
     b.para("Bijlagen:", style="Tussenkop")
     b.tag("for item in acc.enclosures")
@@ -438,10 +481,28 @@ def accession_letter() -> Path:
 
 def staatscourant_notice() -> Path:
     b = Builder("Mededeling in de Staatscourant")
+    # The publishing authority above the title, as the Staatscourant prints it.
+    b.tag("if acc.notice_authority")
+    b.para("{{ acc.notice_authority }}", bold=True)
+    b.tag("endif")
     b.para("{{ acc.notice_title }}", style="Title")
     b.tag("for text in acc.notice")
     b.para("{{ text }}")
     b.tag("endfor")
+    b.tag("if acc.penvoerder")
+    block = [
+        b.para("Datum: ", "{{ acc.notice_date or '____________________' }}"),
+        b.para("{{ acc.notice_authority or acc.penvoerder.organisation }},", style="Ondertekening"),
+        b.para("", style="Ondertekening"),
+        b.para("", style="Ondertekening"),
+        b.para(SIGNATURE_LINE, style="Ondertekening"),
+        b.para("{{ acc.penvoerder.name }}", style="Ondertekening"),
+        b.para("{{ acc.penvoerder.role }}", style="Ondertekening"),
+    ]
+    keep_block(*block)
+    b.tag("else")
+    b.para("Datum: ", "{{ acc.notice_date or '____________________' }}")
+    b.tag("endif")
     return b.save("staatscourant-notice.docx")
 
 

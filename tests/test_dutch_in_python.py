@@ -135,8 +135,14 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("authoring/signatures.py", "handtekening-"): (
         "the prefix of the signature fields' names (/T), as the verifier finds them"
     ),
-    ("context/agreement.py", "De "): "an article at the start of a party's name, lowered",
-    ("context/agreement.py", "Het "): "an article at the start of a party's name, lowered",
+    (
+        "text/wording.py",
+        "De ",
+    ): "an article at the start of a party's name, lowered (lower_article)",
+    (
+        "text/wording.py",
+        "Het ",
+    ): "an article at the start of a party's name, lowered (lower_article)",
     ("model/finance.py", "schooljaar"): "a unit a YAML `per:` may name (an id of the YAML)",
     # English help and descriptions that name a Dutch thing
     (

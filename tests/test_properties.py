@@ -68,16 +68,22 @@ def q(text: str) -> str:
     return "".join(out)
 
 
-# Names may hold anything a person could type: quotes, &, <, emoji, accents; not control
-# characters (text fields reject those) and no braces (those are references).
-NAME = st.text(
-    st.characters(
-        blacklist_categories=("Cc", "Cs", "Co", "Cn"),
-        blacklist_characters="{}",
-    ),
-    min_size=1,
-    max_size=30,
-).filter(str.strip)  # text of only spaces is empty, and rejected (see the mutations)
+# Names may hold anything a person could type: quotes, &, <, emoji, accents; not what the
+# Unicode policy refuses (control and format characters, text that is not in NFC, names with
+# nothing visible: checks/characters.py) and no braces (those are references).
+NAME = (
+    st.text(
+        st.characters(
+            blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn"),
+            blacklist_characters="{}",
+        ),
+        min_size=1,
+        max_size=30,
+    )
+    .map(lambda text: unicodedata.normalize("NFC", text))
+    # Text of only spaces (or marks) is empty, and rejected (see the mutations).
+    .filter(lambda text: any(unicodedata.category(c)[0] in "LNPS" for c in text))
+)
 IDENT = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
 
 # unit -> a strategy of values strictly inside its domain (so no comparator is vacuous)

@@ -227,7 +227,10 @@ def test_accession_documents(documents):
     assert "de 15 verklaringen van instemming tot toetreding" in letter
     assert f"Verklaring van instemming tot toetreding van {PRISMA}" in letter
     notice = docx_text(documents[f"{STEM}-staatscourant"].data)
+    # The publishing authority (here the penvoerder: no organisation in the settings), then
+    # the title.
     assert notice.startswith(
+        "Almeerse Scholen Groep (ASG - PO)\n"
         "Mededeling van de toetreding van Stichting Openbaar Onderwijs Almere-Poort"
     )
     assert "Met ingang van 1 augustus 2025 is Stichting Openbaar Onderwijs Almere-Poort" in notice

@@ -41,6 +41,7 @@ ARGUMENTS = {
     "init": ("init", "content"),
     "templates": ("templates",),
     "import": ("import", "build/vorige-build.txt", "--dossier", "nieuw"),
+    "publication": ("publication", "verify", "build/vorige-build.txt"),
 }
 # What each says when it does not read the broken settings or content (its own input is
 # broken instead), and its exit code.
@@ -50,6 +51,7 @@ OWN_INPUT = {
     "signatures": (1, "'build/vorige-build.txt' is not a"),
     "seal": (1, "convenantgen: error:"),
     "init": (2, "'content' "),
+    "publication": (1, "is not well-formed XML"),
 }
 
 

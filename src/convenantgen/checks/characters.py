@@ -116,16 +116,19 @@ def _name_findings(text: str, shown: str, file: Path, path: tuple) -> list[Diagn
     normal = unicodedata.normalize("NFC", text)
     if normal != text:
         mark = next((c for c in text if unicodedata.combining(c)), None)
-        how = f" ({_named(mark)} after its letter)" if mark else ""
-        out.append(
-            _finding(
-                "text-nfc",
-                f"'{shown}' is not in Unicode form NFC: a letter and its accent are written "
-                f"as two characters{how}; write the letter as one character",
-                file,
-                path,
-                text,
+        if mark is not None:
+            why = (
+                f"a letter and its accent are written as two characters ({_named(mark)} after "
+                "its letter); write the letter as one character"
             )
+        else:
+            odd = next(c for c in text if unicodedata.normalize("NFC", c) != c)
+            why = (
+                f"{_named(odd)} is a variant that Unicode writes as "
+                f"'{unicodedata.normalize('NFC', odd)}'; write that character instead"
+            )
+        out.append(
+            _finding("text-nfc", f"'{shown}' is not in Unicode form NFC: {why}", file, path, text)
         )
     hidden = next(
         (c for c in text if unicodedata.category(c) == "Cf" and c not in _JOINERS | BIDI_CONTROLS),

@@ -45,7 +45,7 @@ from ..model.references import (
 )
 from ..read.project import Settings
 from ..text import formatting as fmt
-from ..text.wording import Wording
+from ..text.wording import Wording, lower_article
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,9 @@ class AgreementContext:
     author: str  # penvoerder name, for document metadata
     # The title of the signature pages' document (wording documents.signatures_title).
     signatures_title: str = ""
+    # The signing date when it is recorded (then the closing states it too), else "": the
+    # "Datum:" line of each signature block is left to fill in.
+    signed_date: str = ""
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -207,6 +210,17 @@ class AccessionContext:
     penvoerder: Signatory | None
     send_to: str
     address: tuple[str, ...]
+    # The letter's sender block (organisation, then its address lines), from the settings
+    # (organisation:) or else the penvoerder's name; contact name, phone and email or "".
+    sender: tuple[str, ...]
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    reference: str  # kenmerk: the request's own (reference:) or "<dossier>/<request>"
+    letter_date: str  # the date it was sent (sent:), or "" for a line to fill in
+    # The Staatscourant notice: who publishes it, and its date (notice: date) or "".
+    notice_authority: str
+    notice_date: str
     letter_subject: str
     letter: tuple[str, ...]  # paragraphs of the cover letter
     enclosures: tuple[str, ...]
@@ -303,14 +317,14 @@ def agreement_context(
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
-    place = signing.place if signing else ""
+    # The collective place of the closing; each signature block names its party's own place.
+    place = (signing.place if signing else "") or (settings.signing_place if settings else "") or ""
     closing = w.text(
         "agreement.closing",
         copies=fmt.copies_word(signer_count(people)),
         place=place,
         date=fmt.date_long(signing.date) if signing and signing.date else "",
     )
-    default_place = place or (settings.signing_place if settings else None) or ""
     day = (signing.date if signing else None) or agreement_start(agreement)
     penvoerder = dossier.penvoerder
     title = agreement_title(dossier, agreement, w)
@@ -333,13 +347,14 @@ def agreement_context(
             for n, s in enumerate(agreement.sections, start=1)
         ),
         closing=closing,
-        signature_groups=tuple(_signature_groups(dossier, agreement, people, default_place, w)),
+        signature_groups=tuple(_signature_groups(dossier, agreement, people, w)),
         version="",
         footer="",
         date=day,
         date_text=fmt.date_long(day),
         author=penvoerder.name if penvoerder else dossier.title,
         signatures_title=w.text("documents.signatures_title", agreement=title),
+        signed_date=fmt.date_long(signing.date) if signing and signing.date else "",
     )
     return _versioned(made, version, w)
 
@@ -500,14 +515,6 @@ def target_text(
 # Parties and signatures
 
 
-def _lower_article(name: str) -> str:
-    """'De Minister ...' -> 'de Minister ...' when it follows 'en' inside a sentence."""
-    for article in ("De ", "Het "):
-        if name.startswith(article):
-            return article.lower() + name[len(article) :]
-    return name
-
-
 def _person_of(rep: Representative) -> str:
     return f"{rep.title} {rep.name}" if rep.title else rep.name
 
@@ -550,7 +557,7 @@ def _represented(party: Party, w: Wording, *, named: bool = False) -> str:
 
 
 def _member_phrase(party: Party, first: bool, w: Wording) -> str:
-    name = party.name if first else _lower_article(party.name)
+    name = party.name if first else lower_article(party.name)
     if party.capacity:
         name += f", {party.capacity}"
     rep = party.representative
@@ -657,7 +664,7 @@ def _party_signatories(party: Party, group: Group | None, place: str, on_behalf:
 
 
 def _signature_groups(
-    dossier: Dossier, agreement: Agreement, people, place: str, w: Wording
+    dossier: Dossier, agreement: Agreement, people, w: Wording
 ) -> list[SignatureGroup]:
     order: list[str] = []
     for gid, _ in people:
@@ -668,7 +675,8 @@ def _signature_groups(
         group = dossier.group(gid)
         parties = [p for g, p in people if g == gid]
         representative = group is not None and group.signing == "representative"
-        sigs = [_party_signatories(p, group, p.place or place, representative, w) for p in parties]
+        # Each party signs where it is: its own place, or a line to fill in (not the closing's).
+        sigs = [_party_signatories(p, group, p.place or "", representative, w) for p in parties]
         if representative and group is not None:
             rep = parties[0]
             by = (rep.representative.role if rep.representative else None) or rep.name
@@ -747,6 +755,7 @@ def accession_context(
         "kind": agreement.kind,
         "penvoerder": penvoerder.name if penvoerder else "",
         "consents": len(consenting),
+        "agreement": title,
     }
     consents = tuple(
         ConsentContext(
@@ -758,6 +767,9 @@ def accession_context(
     joining = f"{party.name}, {joining_by}" if joining_by else party.name
     send_to = (rule.send_to if rule else None) or w.text("accession.send_to")
     address = tuple(rule.send_to_address) if rule else ()
+    org = (settings.organisation if settings else None) or (penvoerder.name if penvoerder else "")
+    contact = settings.organisation_contact if settings else {}
+    notice_date = acc.notice.date if acc.notice else None
     made = AccessionContext(
         dossier=dossier.id,
         id=acc.id,
@@ -781,6 +793,14 @@ def accession_context(
         penvoerder=sign(penvoerder) if penvoerder else None,
         send_to=send_to,
         address=address,
+        sender=tuple(x for x in (org, *(settings.organisation_address if settings else ())) if x),
+        contact_name=contact.get("name", ""),
+        contact_phone=contact.get("phone", ""),
+        contact_email=contact.get("email", ""),
+        reference=acc.reference or f"{dossier.id}/{acc.id}",
+        letter_date=fmt.date_long(acc.sent) if acc.sent else "",
+        notice_authority=org,
+        notice_date=fmt.date_long(notice_date) if notice_date else "",
         letter_subject=w.text("accession.letter_subject", **words),
         letter=w.paragraphs("accession.letter", **words),
         enclosures=(

@@ -351,6 +351,7 @@ class AccessionRequest:
     consents: tuple[Consent, ...] = ()
     sent: dt.date | None = None
     notice: Notice | None = None
+    reference: str | None = None  # the cover letter's kenmerk
 
 
 # The steps of an accession request, in order (its ``status`` names the last one reached).
@@ -907,6 +908,7 @@ def build_accessions(data: Mapping, file: Path) -> tuple[AccessionRequest, ...]:
             ),
             sent=_date(a.get("sent")),
             notice=_notice(a.get("notice"), root.child("accessions", i, "notice")),
+            reference=str(a["reference"]) if a.get("reference") else None,
         )
         for i, a in enumerate(data.get("accessions") or [])
     )

@@ -50,6 +50,9 @@ class Settings:
     organisation: str | None = None
     organisation_url: str | None = None
     organisation_tooi: str | None = None  # TOOI identifier of the publisher (Woo, Staatscourant)
+    # The sender block of letters: postal address lines and a contact (name, phone, email).
+    organisation_address: tuple[str, ...] = ()
+    organisation_contact: Mapping[str, str] = field(default_factory=dict)
     signing_place: str | None = None
     # The toegankelijkheidsverklaring: status (A-E), date of the last test, contact, register.
     accessibility: Mapping[str, str] = field(default_factory=dict)
@@ -77,6 +80,8 @@ class Settings:
             organisation=org.get("name"),
             organisation_url=org.get("url"),
             organisation_tooi=org.get("tooi"),
+            organisation_address=tuple(str(line) for line in org.get("address") or ()),
+            organisation_contact={str(k): str(v) for k, v in (org.get("contact") or {}).items()},
             signing_place=signing.get("place"),
             accessibility={str(k): str(v) for k, v in (data.get("accessibility") or {}).items()},
             paths={**DEFAULT_PATHS, **{k: str(v) for k, v in (data.get("paths") or {}).items()}},

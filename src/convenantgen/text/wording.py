@@ -40,6 +40,7 @@ _ACCESSION = (
     "kind",
     "penvoerder",
     "consents",
+    "agreement",
 )
 
 # Every diff sentence that states a change has the values before and after.
@@ -223,9 +224,23 @@ PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.
 FORMULAS = tuple(VARIABLES["agreement"])
 
 
+def lower_article(name: str) -> str:
+    """'De Minister ...' -> 'de Minister ...': a name that starts with an article, used inside a
+    sentence, takes the article in lower case ("van de Minister", "namens het college")."""
+    for article in ("De ", "Het "):
+        if name.startswith(article):
+            return article.lower() + name[len(article) :]
+    return name
+
+
 def text_env() -> Sandbox:
-    """The environment of wording templates: sandboxed and limited, strict, plain text."""
-    return Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    """The environment of wording templates: sandboxed and limited, strict, plain text.
+
+    The filter ``mid`` writes a name as it stands inside a sentence (``{{ party | mid }}``).
+    """
+    env = Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters["mid"] = lambda value: lower_article(str(value))
+    return env
 
 
 _ENV = text_env()
