@@ -390,7 +390,10 @@ def signature_pages() -> Path:
     b.para("{{ a.title }}", bold=True)
     b.para("{{ a.closing }}")
     b.tag("for group in a.signature_groups")
-    intro = b.para("{{ group.intro }}", style="Heading 3")
+    # The first heading below the title: level 1 (a screen reader's outline has no jump),
+    # in the size a group's intro had as a level 3 heading.
+    intro = b.para("{{ group.intro }}", style="Heading 1")
+    intro.runs[0].font.size = Pt(11.5)
     # With the first block below it, whatever the heading style says.
     intro.paragraph_format.keep_together = True
     intro.paragraph_format.keep_with_next = True

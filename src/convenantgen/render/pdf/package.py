@@ -42,6 +42,7 @@ from pypdf.generic import (
 
 from ...errors import ConvenantgenError, ConversionError
 from ..docx.compose import Composed, ComposeError, ComposeInput, compose
+from .accessible import tag_widget
 from .batches import Converted, places
 from .convert import PdfMetadata, archive_bytes, convert_to_pdf
 from .pages import join
@@ -319,6 +320,8 @@ def _add_signature_field(
         }
     )
     ref = writer._add_object(widget)
+    # PDF/UA: a widget sits in a Form structure element, its tooltip as alternative text.
+    tag_widget(writer, ref, page.indirect_reference, signatory.label)
     annots = page.get("/Annots")
     if annots is None:
         page[NameObject("/Annots")] = ArrayObject([ref])
