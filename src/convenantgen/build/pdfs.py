@@ -24,6 +24,7 @@ from ..fingerprint import digest
 from ..parallel import parallel_map
 from ..progress import Progress
 from ..read.load import Loaded
+from ..render.docx.template import document_properties
 from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
@@ -268,13 +269,17 @@ def packages_of(
             if not own:
                 continue
             settings = package_settings(dossier, package)
+            # The package's subject and keywords are its first document's.
+            first = document_properties(rendered[batches[own[0]].members[0]].docx)
+            settings["subject"] = first["subject"] or dossier.title
+            settings["keywords"] = first["keywords"]
             parts = [
                 PackagePart(rendered[i].title, rendered[i].docx)
                 for n in own
                 for i in batches[n].members
             ]
             metadata = PdfMetadata(
-                **{k: settings[k] for k in ("title", "subject", "author", "date")}
+                **{k: settings[k] for k in ("title", "subject", "author", "date", "keywords")}
             )
             key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
             content = digest("package", [batches[n].content for n in own], settings)
@@ -289,16 +294,16 @@ def packages_of(
 
 
 def metadata_of(loaded: Loaded, docs: list[Rendered]) -> list[dict]:
-    """Each document's PDF metadata: its title, and its dossier's title, penvoerder, date."""
-    common = {}
-    for dossier in loaded.dossiers:
-        penvoerder = dossier.penvoerder
-        common[dossier.id] = {
-            "subject": dossier.title,
-            "author": penvoerder.name if penvoerder else dossier.title,
-            "date": dossier_date(dossier),
-        }
-    return [{"title": doc.title, **common[doc.dossier]} for doc in docs]
+    """Each document's PDF metadata: what its Word document's properties say (title, subject,
+    the penvoerder as author, keywords, the dossier's date), so the DOCX and the PDF agree."""
+    fallback = {d.id: dossier_date(d) for d in loaded.dossiers}
+    out = []
+    for doc in docs:
+        props = document_properties(doc.docx)
+        props["title"] = doc.title
+        props["date"] = props["date"] or fallback[doc.dossier]
+        out.append(props)
+    return out
 
 
 def dossier_date(dossier) -> dt.date:

@@ -174,6 +174,14 @@ class AgreementContext:
     # The signing date when it is recorded (then the closing states it too), else "": the
     # "Datum:" line of each signature block is left to fill in.
     signed_date: str = ""
+    # Its reference where known (its own citation: "Stcrt. 2020, 38286"), else "".
+    citation: str = ""
+    # What the footer and the document properties say besides the title: the footer's short
+    # title (wording agreement.footer_title), the subject (the covenant with its citation) and
+    # the keywords (wording documents.keywords).
+    footer_title: str = ""
+    subject: str = ""
+    keywords: str = ""
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -231,6 +239,10 @@ class AccessionContext:
     footer: str
     date: dt.date
     author: str
+    # As for an agreement: the footer's short title, the subject and keywords.
+    footer_title: str = ""
+    subject: str = ""
+    keywords: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +271,9 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     something else in the dossier changes, so consents already signed stay valid when a
     target value is edited, and the build can reuse their documents."""
     # The signature pages' title repeats the title: it adds nothing to what the text shows.
-    return content_digest(ctx, skip=("version", "footer", "signatures_title"))[:12]
+    # Nor do the footer and the document properties, which only repeat what the text says.
+    skip = ("version", "footer", "signatures_title", "footer_title", "subject", "keywords")
+    return content_digest(ctx, skip=(*skip, "citation"))[:12]
 
 
 _Text = TypeVar("_Text", AgreementContext, AccessionContext)
@@ -267,7 +281,25 @@ _Text = TypeVar("_Text", AgreementContext, AccessionContext)
 
 def _versioned(ctx: _Text, version: str | None, w: Wording) -> _Text:
     version = version or text_version(ctx)
-    return replace(ctx, version=version, footer=w.text("agreement.footer", version=version))
+    if isinstance(ctx, AgreementContext):
+        date, reference = ctx.date_text, ctx.citation
+    else:
+        date, reference = ctx.requested, ctx.reference
+    footer = w.text(
+        "agreement.footer", version=version, title=ctx.footer_title, date=date, reference=reference
+    )
+    return replace(ctx, version=version, footer=footer)
+
+
+def keywords(dossier: Dossier, reference: str, w: Wording) -> str:
+    """The keywords property of a dossier's documents (wording documents.keywords): its short
+    title, the document's reference and the dossier's themes."""
+    return w.text(
+        "documents.keywords",
+        dossier=dossier.display_title,
+        reference=reference,
+        themes=[p.label for p in dossier.pillars],
+    )
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -355,6 +387,15 @@ def agreement_context(
         author=penvoerder.name if penvoerder else dossier.title,
         signatures_title=w.text("documents.signatures_title", agreement=title),
         signed_date=fmt.date_long(signing.date) if signing and signing.date else "",
+        citation=str(agreement.citation) if agreement.citation else "",
+        footer_title=w.text(
+            "agreement.footer_title",
+            dossier=dossier.display_title,
+            addendum=agreement.kind == "addendum",
+            accession=False,
+        ),
+        subject=covenant_title(dossier, agreement),
+        keywords=keywords(dossier, str(agreement.citation or ""), w),
     )
     return _versioned(made, version, w)
 
@@ -817,5 +858,13 @@ def accession_context(
         footer="",
         date=acc.requested,
         author=penvoerder.name if penvoerder else dossier.title,
+        footer_title=w.text(
+            "agreement.footer_title",
+            dossier=dossier.display_title,
+            addendum=agreement.kind == "addendum",
+            accession=True,
+        ),
+        subject=covenant,
+        keywords=keywords(dossier, acc.reference or f"{dossier.id}/{acc.id}", w),
     )
     return _versioned(made, version, w)
