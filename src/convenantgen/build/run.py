@@ -62,12 +62,14 @@ def run_build(
     progress: Progress | None = None,
     on_report: Callable[[Report], None] | None = None,
     cache: Cache | None = None,
+    before_swap: Callable[[StagingArea, Loaded], None] | None = None,
 ) -> list[Artifact]:
     """Build every dossier below ``content_dir`` into ``options.out_dir``.
 
     The project (settings, templates, site overrides) defaults to none: engine defaults only.
     ``cache`` defaults to the project's (none outside a project, or with ``options.cache``
-    off); what it reused is in ``cache.stats``.
+    off); what it reused is in ``cache.stats``. ``before_swap`` may add files of its own to
+    the staged output (a shard's manifest, see :mod:`.shard`).
     """
     progress = progress or Progress(enabled=False)
     if cache is None and options.cache:
@@ -110,6 +112,8 @@ def run_build(
         _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
             _write_site(staging, loaded, contexts, options, progress, project, cache)
+        if before_swap is not None:
+            before_swap(staging, loaded)
         staging.write_manifest()
         artifacts = list(staging.artifacts)
         if cache is not None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..build.run import BuildOptions, open_cache, run_build
+from ..build.shard import parse_shard, run_join, run_shard
 from ..errors import Report, UsageError
 from ..progress import Progress
 from .common import (
@@ -40,15 +41,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
     )
     progress = Progress(enabled=None if not args.quiet else False)
+    if args.shard and args.join:
+        raise UsageError("--shard builds one shard, --join joins them: give one of the two")
+    shard = parse_shard(args.shard) if args.shard else None
     cache = open_cache(project) if options.cache else None
-    artifacts = run_build(
-        content_of(args, project),
-        options,
-        project=project,
-        progress=progress,
-        on_report=show,
-        cache=cache,
-    )
+    common = {"project": project, "progress": progress, "on_report": show, "cache": cache}
+    if shard is not None:
+        artifacts, _ = run_shard(content_of(args, project), options, shard, **common)
+    elif args.join:
+        folders = [Path(f) for f in args.join]
+        artifacts = run_join(content_of(args, project), options, folders, **common)
+    else:
+        artifacts = run_build(content_of(args, project), options, **common)
     if not progress.enabled and not args.quiet:
         reused = f"; {cache.stats.summary()}" if cache is not None else ""
         print(f"{len(artifacts)} file(s) written to {out} (see manifest.json){reused}")
@@ -106,6 +110,17 @@ def add_parser(sub) -> None:
         help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
     )
     build.add_argument("--quiet", action="store_true", help="no progress display or summary")
+    build.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="build only the K-th of N groups of dossiers (no site), for --join to combine",
+    )
+    build.add_argument(
+        "--join",
+        nargs="+",
+        metavar="DIR",
+        help="join the output folders of shards 1..N into one build and make the site once",
+    )
     add_no_cache_option(build)
     build.set_defaults(func=cmd_build)
 
