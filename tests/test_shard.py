@@ -259,6 +259,24 @@ def test_a_folder_that_is_no_shard_is_refused(no_pdf, tmp_path):
     )
 
 
+def test_more_shards_than_dossiers_join_equal_the_single_build(tmp_path):
+    template = _project(tmp_path / "template", bundled=False, generated=2)
+    jobs = _copies(template, ["single", "shards", "join"])
+    common = ["--no-pdf", "--reference-date", DAY, "--quiet"]
+    shards = [tmp_path / f"s{k}" for k in (1, 2, 3)]
+    for k, out in enumerate(shards, start=1):
+        result = _cli(jobs["shards"], "build", *common, "--shard", f"{k}/3", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    records = [json.loads((s / "shard.json").read_text("utf-8")) for s in shards]
+    assert sorted(len(r["dossiers"]) for r in records) == [0, 1, 1]
+    single = _cli(jobs["single"], "build", *common, "--no-cache", "--out", str(tmp_path / "one"))
+    assert single.returncode == 0, single.stderr
+    joined = tmp_path / "joined"
+    result = _cli(jobs["join"], "build", *common, "--join", *map(str, shards), "--out", str(joined))
+    assert result.returncode == 0, result.stderr
+    _assert_same_tree(joined, tmp_path / "one")
+
+
 @pytest.mark.libreoffice
 def test_shards_with_pdfs_joined_equal_the_single_build(tmp_path):
     template = _project(tmp_path / "template", bundled=False, generated=3)
@@ -272,11 +290,11 @@ def test_shards_with_pdfs_joined_equal_the_single_build(tmp_path):
             _start(jobs["shard-2"], "build", *common, "--shard", "2/2", "--out", str(shards[1])),
         ]
     )
-    _finish([_start(jobs["single"], "build", *common, "--out", str(tmp_path / "single"))])
+    _finish([_start(jobs["single"], "build", *common, "--out", str(tmp_path / "single-out"))])
     joined = tmp_path / "joined"
     result = _cli(jobs["join"], "build", *common, "--join", *map(str, shards), "--out", str(joined))
     assert result.returncode == 0, result.stdout + result.stderr
-    _assert_same_tree(joined, tmp_path / "single")
+    _assert_same_tree(joined, tmp_path / "single-out")
     tree = _tree(joined)
     assert sum(p.endswith(".pdf") and not p.startswith("site/") for p in tree) >= 3 * 5
     kinds = [a["kind"] for a in json.loads(tree["manifest.json"])["artifacts"]]

@@ -323,20 +323,14 @@ def check_dossiers(shards: list[Shard], loaded: Loaded) -> None:
 
 
 # The build writes its files in phases, each dossier after dossier: the documents, their text
-# for review, the PDFs, the signing packages, the Staatscourant records. The site lists
-# downloads in that order, so the join restores it.
+# for review, the PDFs, the signing packages, the Staatscourant records. The join hands them
+# to the site in that order too (the pages sort them by path today; a later page that did
+# not would still see what a single build shows). A kind unknown here goes last.
+_PHASES = (("-docx",), ("-markdown", "-text"), ("-pdf",), ("signing-package",), (METADATA_KIND,))
+
+
 def _phase(kind: str) -> int:
-    if kind.endswith("-docx"):
-        return 0
-    if kind.endswith(("-markdown", "-text")):
-        return 1
-    if kind.endswith("-pdf"):
-        return 2
-    if kind == "signing-package":
-        return 3
-    if kind == METADATA_KIND:
-        return 4
-    raise ShardMismatch(f"a shard lists a file of kind '{kind}', which a join does not know")
+    return next((n for n, ends in enumerate(_PHASES) if kind.endswith(ends)), len(_PHASES))
 
 
 def joined_artifacts(shards: list[Shard], loaded: Loaded) -> list[tuple[Path, Artifact]]:
