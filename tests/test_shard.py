@@ -235,6 +235,33 @@ def test_a_dossier_in_two_shards_is_refused(no_pdf, tmp_path):
     )
 
 
+def _edited_shard(source: Path, target: Path, edit) -> Path:
+    shutil.copytree(source, target)
+    record = json.loads((target / "shard.json").read_text("utf-8"))
+    edit(record)
+    (target / "shard.json").write_text(json.dumps(record), "utf-8")
+    return target
+
+
+def test_a_damaged_or_forged_shard_manifest_is_refused(no_pdf, tmp_path):
+    s1, s2, s3 = no_pdf["shards"]
+    job, common = no_pdf["jobs"]["join"], no_pdf["common"]
+
+    def without_tools(record):
+        del record["tools"]
+
+    def into_the_site(record):
+        record["artifacts"][0]["path"] = "site/index.html"
+
+    damaged = _edited_shard(s2, tmp_path / "damaged", without_tools)
+    forged = _edited_shard(s2, tmp_path / "forged", into_the_site)
+    for folder, message in (
+        (damaged, "is no shard manifest of this version"),
+        (forged, "outside its dossier's folder"),
+    ):
+        _refused(job, [*common, "--join", str(s1), str(folder), str(s3)], tmp_path / "out", message)
+
+
 def test_a_file_changed_after_its_shard_is_refused(no_pdf, tmp_path):
     s1, s2, s3 = no_pdf["shards"]
     copy = tmp_path / "shard-3"

@@ -242,10 +242,39 @@ def read_shard(folder: Path) -> Shard:
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ShardMismatch(f"'{path}' cannot be read: {exc}") from None
-    keys = {"format", "shard", "of", "inputs", "options", "tools", "dossiers", "artifacts"}
-    if not isinstance(record, dict) or not keys <= set(record) or record["format"] != FORMAT:
+    if not _well_formed(record):
         raise ShardMismatch(f"'{path}' is no shard manifest of this version of convenantgen")
     return Shard(folder, record)
+
+
+def _well_formed(record: object) -> bool:
+    """The manifest has the shape :func:`run_shard` writes (a hand-edited or truncated one
+    gets a message, not a traceback)."""
+
+    def strings(value: object, keys: set[str]) -> bool:
+        return (
+            isinstance(value, dict)
+            and set(value) == keys
+            and all(isinstance(v, str) for v in value.values())
+        )
+
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        return False
+    k, n = record.get("shard"), record.get("of")
+    options = record.get("options")
+    return (
+        isinstance(k, int)
+        and isinstance(n, int)
+        and 1 <= k <= n
+        and isinstance(record.get("inputs"), str)
+        and isinstance(options, dict)
+        and set(options) == {"pdf", "strict", "reference_date"}
+        and strings(record.get("tools"), {"engine", "libreoffice"})
+        and isinstance(record.get("dossiers"), list)
+        and all(strings(d, {"id", "folder"}) for d in record["dossiers"])
+        and isinstance(record.get("artifacts"), list)
+        and all(strings(a, set(Artifact.__dataclass_fields__)) for a in record["artifacts"])
+    )
 
 
 def check_shards(
@@ -347,6 +376,12 @@ def joined_artifacts(shards: list[Shard], loaded: Loaded) -> list[tuple[Path, Ar
                 raise ShardMismatch(
                     f"{s.name} lists '{artifact.path}' of dossier '{artifact.dossier}', "
                     "which is not one of its dossiers"
+                )
+            if artifact.path.split("/", 1)[0] != artifact.dossier:
+                # Every file of a dossier is in its folder; the rest of the output (the site,
+                # the manifest) is the join's own.
+                raise ShardMismatch(
+                    f"{s.name} lists '{artifact.path}' outside its dossier's folder"
                 )
             if artifact.path in paths:
                 raise ShardMismatch(f"'{artifact.path}' is in more than one shard")
