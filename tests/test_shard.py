@@ -253,11 +253,21 @@ def test_a_damaged_or_forged_shard_manifest_is_refused(no_pdf, tmp_path):
     def into_the_site(record):
         record["artifacts"][0]["path"] = "site/index.html"
 
+    def other_engine(record):
+        record["tools"]["engine"] = "0" * 64
+
+    def other_libreoffice(record):
+        record["tools"]["libreoffice"] = "LibreOffice 7.0.0.0"
+
     damaged = _edited_shard(s2, tmp_path / "damaged", without_tools)
     forged = _edited_shard(s2, tmp_path / "forged", into_the_site)
+    engine = _edited_shard(s2, tmp_path / "engine", other_engine)
+    office = _edited_shard(s2, tmp_path / "office", other_libreoffice)
     for folder, message in (
         (damaged, "is no shard manifest of this version"),
         (forged, "outside its dossier's folder"),
+        (engine, "was built by another version of convenantgen or of its libraries"),
+        (office, "different LibreOffice versions"),
     ):
         _refused(job, [*common, "--join", str(s1), str(folder), str(s3)], tmp_path / "out", message)
 
