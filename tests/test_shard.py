@@ -22,7 +22,7 @@ from pathlib import Path
 import dossier_factory
 import pytest
 
-from convenantgen.build.shard import Member, parse_shard, partition
+from convenantgen.build.shard import Member, members_of, parse_shard, partition
 from convenantgen.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -385,6 +385,18 @@ def test_a_new_dossier_moves_few_others():
     }
     moved = [i for i in before if before[i] != after[i]]
     assert len(moved) <= 2, moved
+
+
+def test_the_partition_goes_by_the_id_in_dossier_yaml_not_the_folder_name(tmp_path):
+    for folder, ident in (("a-folder", "zeta"), ("z-folder", "alpha")):
+        files = dossier_factory.replace(
+            dossier_factory.base_files(), "dossier.yaml", "id: proef\n", f"id: {ident}\n"
+        )
+        dossier_factory.write(tmp_path / folder, files)
+    members = members_of(tmp_path, None)
+    assert {(m.id, m.folder) for m in members} == {("zeta", "a-folder"), ("alpha", "z-folder")}
+    assert all(m.size > 1000 for m in members)
+    assert [[m.folder for m in g] for g in partition(members, 2)] == [["z-folder"], ["a-folder"]]
 
 
 def test_more_shards_than_dossiers_leaves_some_empty():
