@@ -203,11 +203,13 @@ def finance_paragraphs(finance: Finance, w) -> tuple[str, ...]:
             w.text("agreement.finance_part", label=p.label, value=item_value(p, finance, w))
             for p in item.parts
         ]
-        label = item.label or (item.period.label() if item.period else "")
+        # Both are passed: an item with a label and a period shows both ("de rundveesector
+        # (2021)"), an item with only a period is labelled by it.
         lines.append(
             w.text(
                 "agreement.finance_item",
-                label=label,
+                label=item.label,
+                period=item.period.label() if item.period else "",
                 value=item_value(item, finance, w),
                 per=per,
                 parts=_join(parts),
