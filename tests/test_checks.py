@@ -434,3 +434,31 @@ def test_cli_exit_codes_and_strict(tmp_path, capsys):
 def test_cli_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope")]) == 2
     assert "content folder" in capsys.readouterr().err
+
+
+def test_acknowledged_profile_rule_passes_strict_with_and_without_the_profile(tmp_path):
+    # The base dossier has no article tagged topics: [evaluation]: aw-evaluation under the
+    # profile. Its acknowledgement is used with the profile and not "unused" without it.
+    files = replace(
+        base_files(),
+        "dossier.yaml",
+        "pillars:",
+        "acknowledgements:\n  - code: aw-evaluation\n    subject: basis\n"
+        "    reason: Evaluated under the regional agreement.\npillars:",
+    )
+    folder = write(tmp_path / "proef", files)
+    plain = load_content(folder)
+    with_profile = load_content(folder, profile="aanwijzingen-2025")
+    assert [d.code for d in plain.report.sorted()] == []
+    codes = [d.code for d in with_profile.report.sorted() if d.code != "aw-evaluation"]
+    assert "ack-unused" not in codes
+    assert any(
+        d.code == "aw-evaluation" and d.severity.name == "ACKNOWLEDGED"
+        for d in with_profile.report.sorted()
+    )
+    # An acknowledgement of a profile rule that matches nothing is unused under the profile.
+    stale = replace(files, "dossier.yaml", "subject: basis", "subject: elders")
+    folder = write(tmp_path / "stale", stale)
+    lines = [d.code for d in load_content(folder, profile="aanwijzingen-2025").report.sorted()]
+    assert "ack-unused" in lines
+    assert "ack-unused" not in [d.code for d in load_content(folder).report.sorted()]

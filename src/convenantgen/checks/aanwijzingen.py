@@ -20,9 +20,9 @@ from ..model.derive import covenant, signatories
 from ..model.dossier import Agreement, Dossier
 from ..model.references import Index
 from .lifecycle import has_topic
-from .registry import Sink
+from .registry import AW, Sink
 
-PROFILE = "aanwijzingen-2025"
+PROFILE = AW
 
 _MONEY_RE = re.compile(r"€\s?\d|\beuro\b", re.IGNORECASE)
 
