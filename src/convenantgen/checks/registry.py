@@ -88,6 +88,7 @@ CHECKS: dict[str, CheckInfo] = {
     "withdrawal-left": CheckInfo(E, "a withdrawal differs from the registry's leaving date"),
     "accession-in-effect": CheckInfo(E, "an accession in effect lacks a consent or its notice"),
     "accession-consent-party": CheckInfo(E, "a consent comes from a party that is not current"),
+    "accession-waiting": CheckInfo(W, "an accession is not in effect after its effective date"),
     "evaluation-overdue": CheckInfo(W, "a planned evaluation is past due"),
     # profile aanwijzingen-2025 (check --profile aanwijzingen-2025)
     "aw-parties": CheckInfo(E, "no party of the rijksoverheid, or fewer than two parties", AW),

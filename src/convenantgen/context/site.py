@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from ..model.derive import (
     SITE_PATHS,
+    bound_on,
     TARGET_STATES,
     Term,
     covenant,
@@ -656,7 +657,7 @@ def site_dossier(
         penvoerder=pen.name if pen else "",
         penvoerder_illustrative=bool(pen and pen.illustrative),
         parties_total=len(d.parties),
-        parties_now=sum(1 for p in d.parties if p.member_on(day)),
+        parties_now=sum(1 for p in d.parties if bound_on(d, p, day)),
         pillars=tuple(SitePillar(p.id, p.label, p.description or "") for p in d.pillars),
         measures=measures,
         groups=tuple(_group(d, g) for g in d.groups),

@@ -228,8 +228,19 @@ def target_state(dossier: Dossier, target: Target, day: dt.date) -> TargetState:
 # Parties and signatories
 
 
+def bound_on(dossier: Dossier, party: Party, day: dt.date) -> bool:
+    """Whether ``party`` is bound on ``day``: within its registry dates and, when it joins by an
+    accession request, only once a request of it is in effect (a request still collecting
+    consents does not make a party of it, whatever its ``joined`` date says)."""
+    if not party.member_on(day):
+        return False
+    requests = [a for a in dossier.accessions if a.party == party.id]
+    return not requests or any(a.status == AccessionStatus.IN_EFFECT for a in requests)
+
+
 def members_on(dossier: Dossier, group_id: str, day: dt.date) -> list[Party]:
-    """Members of a party group who are a party on ``day``."""
+    """Members of a party group who are a party on ``day`` by the registry's dates (who signs
+    and consents); :func:`bound_on` is what the site and open data count as bound."""
     return [p for p in dossier.members(group_id) if p.member_on(day)]
 
 
