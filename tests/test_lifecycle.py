@@ -426,9 +426,8 @@ def test_a_party_joins_only_when_its_accession_is_in_effect(tmp_path):
     # Before its effective date nothing is waiting yet.
     assert run(tmp_path / "vroeg", base_files(), "2025-07-01")[0] == []
     # In effect, with every fact: bound, and no finding.
-    done = replace(
-        files, "toetredingen.yaml", ACC, ACC + "    status: in-effect\n" + CONSENTS + SENT_AND_NOTICE
-    )
+    complete = ACC + "    status: in-effect\n" + CONSENTS + SENT_AND_NOTICE
+    done = replace(files, "toetredingen.yaml", ACC, complete)
     lines, loaded = run(tmp_path / "klaar", done, "2025-09-01")
     assert lines == []
     dossier = loaded.dossiers[0]

@@ -18,9 +18,9 @@ from markupsafe import Markup
 
 from ..model.derive import (
     SITE_PATHS,
-    bound_on,
     TARGET_STATES,
     Term,
+    bound_on,
     covenant,
     dossier_term,
     last_signature,
