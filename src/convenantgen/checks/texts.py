@@ -154,6 +154,7 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
         )
     for add in dossier.documents:
         need(add.amends, convenants, "covenant", add.where.child("amends"))
+        need(add.predecessor, convenants, "covenant", add.where.child("predecessor"))
         for i, gid in enumerate(add.parties):
             need(gid, groups, "party group", add.where.child("parties", i))
         for i, gid in enumerate(add.signing.groups or () if add.signing else ()):

@@ -17,7 +17,15 @@ from typing import Any
 from ..errors import Where
 from ..states import AccessionStatus
 from .dates import parse_iso_date
-from .finance import Cited, Finance, Obligation, build_cites, build_finance, build_obligations
+from .finance import (
+    Cited,
+    Finance,
+    Obligation,
+    build_cites,
+    build_finance,
+    build_kamerstuk,
+    build_obligations,
+)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -257,6 +265,9 @@ class Agreement:
     # One designation for all parties ("verder te noemen: partijen"), from ``party_list``.
     collective_designation: str | None = None
     cites: tuple[Cited, ...] = ()  # documents cited by {cite:ID}
+    # Known by a Kamerstuk (chamber, session, dossier, number), besides or instead of citation.
+    kamerstuk: tuple[str, str, str, str] | None = None
+    predecessor: str | None = None  # id of the covenant of this dossier this one replaces
 
     @property
     def has_text(self) -> bool:
@@ -750,6 +761,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         collective_designation=(data.get("party_list") or {}).get("designation"),
         cites=build_cites(data.get("cites"), root.child("cites")),
         citation=_citation(data.get("citation")),
+        kamerstuk=build_kamerstuk(data.get("kamerstuk")),
+        predecessor=_opt(data, "predecessor"),
         articles=tuple(
             BaseArticle(
                 id=str(a["id"]),

@@ -267,14 +267,31 @@ class Cited:
     def citation(self) -> str:
         """'Stcrt. 2019, 39306' or 'Kamerstukken II 2018/19, 29 683, nr. 248'."""
         if self.kamerstuk:
-            chamber, session, dossier, number = self.kamerstuk
-            return f"Kamerstukken {chamber} {session}, {dossier}, nr. {number}"
+            return kamerstuk_citation(self.kamerstuk)
         if self.staatscourant:
             return f"Stcrt. {self.staatscourant[0]}, {self.staatscourant[1]}"
         return ""
 
     def text(self) -> str:
         return f"{self.title} ({self.citation})" if self.citation else self.title
+
+
+def build_kamerstuk(data: Mapping | None) -> tuple[str, str, str, str] | None:
+    """(chamber, session, dossier, number) of a validated ``kamerstuk:`` block."""
+    if not data:
+        return None
+    return (
+        str(data.get("chamber") or "II"),
+        str(data["session"]),
+        str(data["dossier"]),
+        str(data["number"]),
+    )
+
+
+def kamerstuk_citation(kamerstuk: tuple[str, str, str, str]) -> str:
+    """'Kamerstukken II 2018/19, 29 683, nr. 248'."""
+    chamber, session, dossier, number = kamerstuk
+    return f"Kamerstukken {chamber} {session}, {dossier}, nr. {number}"
 
 
 def build_cites(data, where: Where) -> tuple[Cited, ...]:
@@ -287,14 +304,7 @@ def build_cites(data, where: Where) -> tuple[Cited, ...]:
                 title=str(c["title"]),
                 where=where.child(i),
                 staatscourant=(int(stcrt["year"]), str(stcrt["number"])) if stcrt else None,
-                kamerstuk=(
-                    str(kst.get("chamber") or "II"),
-                    str(kst["session"]),
-                    str(kst["dossier"]),
-                    str(kst["number"]),
-                )
-                if kst
-                else None,
+                kamerstuk=build_kamerstuk(kst),
                 predecessor=bool(c.get("predecessor")),
             )
         )
