@@ -20,7 +20,7 @@ from .dossier import Agreement, Dossier, Period
 PLACEHOLDER_RE = re.compile(r"\{(art|nr|maatregel|date|period|party|cite):([^{}\s]+)\}")
 # Anything shaped like a placeholder; those that are not valid ones are reported.
 ANY_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)(?::([^{}\s]*))?\}")
-TARGET_PLACEHOLDER_RE = re.compile(r"\{(value|period)\}")
+TARGET_PLACEHOLDER_RE = re.compile(r"\{(value|period|baseline)\}")
 HARDCODED_ARTICLE_RE = re.compile(
     r"\b(?P<word>[Aa]rtikel|[Aa]rt\.)\s+(?P<num>\d+[a-z]?(?:\.\d+)*)(?![.\w]?\d)(?!\w)"
     # "artikel 171 van de Wet op het primair onderwijs", "artikel 95a van de Gezondheids- en
