@@ -118,6 +118,8 @@ class BaseArticle:
     title: str
     where: Where
     lettered_items: int = 0
+    parts: int = 0  # numbered members (3.1, 3.2) it has; members added continue after them
+    measures: int = 0  # measures it letters (A, B, ...); measures added continue after them
     summary: str | None = None
     topics: tuple[str, ...] = ()
 
@@ -770,6 +772,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
                 title=str(a["title"]),
                 where=root.child("articles", i),
                 lettered_items=int(a.get("lettered_items") or 0),
+                parts=int(a.get("parts") or 0),
+                measures=int(a.get("measures") or 0),
                 summary=_opt(a, "summary"),
                 topics=_strs(a.get("topics")),
             )
