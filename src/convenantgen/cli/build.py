@@ -86,7 +86,11 @@ def add_parser(sub) -> None:
     build.add_argument(
         "--out", help="output folder, replaced atomically (default: the project's, 'build')"
     )
-    build.add_argument("--dossier", action="append", help="build only this dossier (repeatable)")
+    build.add_argument(
+        "--dossier",
+        action="append",
+        help="build only this dossier (repeatable); the others' output stays, the site shows all",
+    )
     build.add_argument("--no-pdf", action="store_true", help="skip PDF (no LibreOffice needed)")
     build.add_argument("--no-site", action="store_true", help="skip the public site")
     build.add_argument(
