@@ -20,9 +20,11 @@ import pytest
 from ruamel.yaml import YAML
 
 from convenantgen.cli import main
+from convenantgen.context.dossier import build_context
 from convenantgen.errors import Severity
 from convenantgen.model.in_force import compose
 from convenantgen.read.load import load_content
+from convenantgen.render.markdown import consolidated_markdown
 
 SOURCES = Path(__file__).parent / "sources" / "import"
 SEED = SOURCES / "seed-000-almere-addendum.txt"
@@ -88,7 +90,7 @@ def _record_covenant_text(folder: Path, members: dict[str, int] | None = None) -
         clauses = [
             {
                 "id": f"{art['id']}-lid-{k}",
-                "text": f"Lid {k} van artikel {n} zoals gepubliceerd in Stcrt. 2020, 38286.",
+                "text": f"Lid {k} zoals gepubliceerd in Stcrt. 2020, 38286.",
             }
             for k in range(1, count + 1)
         ]
@@ -96,6 +98,8 @@ def _record_covenant_text(folder: Path, members: dict[str, int] | None = None) -
             clauses[0]["period"] = "convenant-looptijd"
         sections.append({"id": art["id"], "title": art["title"], "clauses": clauses})
     covenant["parties"] = addendum["parties"]
+    # The text replaces the list of articles: the sections carry their ids from now on.
+    del covenant["articles"]
     covenant["sections"] = sections
     covenant["signing"] = {"place": "Den Haag"}
     with path.open("w", encoding="utf-8") as out:
@@ -150,9 +154,21 @@ def test_seed_instructions_build_the_text_in_force(tmp_path):
     assert (
         {s.id: s for s in before.sections}["convenant-artikel-3"]
         .clauses[0]
-        .text.startswith("Lid 1 van artikel 3")
+        .text.startswith("Lid 1 zoals gepubliceerd")
     )
     assert [s.id for s in after.sections] == [s.id for s in before.sections]
+    # The whole dossier checks: the one error is the source's own (the addendum starts a month
+    # before the covenant it follows ends), as for the import without the covenant's text.
+    errors = {d.code for d in loaded.report.diagnostics if d.severity >= Severity.ERROR}
+    assert errors == {"term-overlap"}
+    # The build's page of the text in force, as rendered (Markdown, like the site and DOCX).
+    consolidation = build_context(dossier).consolidation
+    page = consolidated_markdown(next(v for v in consolidation.versions if v.iso == "2024-08-01"))
+    assert "Aan artikel 1 wordt artikel 1.2 toegevoegd." in page
+    assert "Artikel 3 komt te luiden." in page
+    assert "De looptijd wordt verlengd tot en met 31 december 2025." in page
+    assert "*Zij-instromer*: degene die beschikt over een geschiktheidsverklaring" in page
+    assert "Maatregel E: " in page
 
 
 def test_remove_insert_and_member_changes(tmp_path):
@@ -190,7 +206,7 @@ def test_remove_insert_and_member_changes(tmp_path):
     ids = [s.id for s in after.sections]
     assert ids[ids.index("convenant-artikel-9") + 1] == inserted["id"]
     assert [c.text for c in art["convenant-artikel-4"].clauses] == [
-        "Lid 1 van artikel 4 zoals gepubliceerd in Stcrt. 2020, 38286.",
+        "Lid 1 zoals gepubliceerd in Stcrt. 2020, 38286.",
         "De penvoerder rapporteert jaarlijks aan de Minister.",
         "Partijen delen hun gegevens met de penvoerder.",
     ]
