@@ -28,6 +28,8 @@ from convenantgen.render.markdown import consolidated_markdown
 
 SOURCES = Path(__file__).parent / "sources" / "import"
 SEED = SOURCES / "seed-000-almere-addendum.txt"
+# The seed's text in the OP-XML structure of the Staatscourant (a substitute: see its README).
+SEED_XML = SOURCES / "seed-000-almere-addendum.xml"
 D = dt.date
 
 # Constructed: the seed with one more article of instructions before its closing formula.
@@ -111,8 +113,9 @@ def _codes(folder: Path) -> set[str]:
     return {d.code for d in loaded.report.diagnostics if d.severity >= Severity.ACKNOWLEDGED}
 
 
-def test_seed_changes_to_articles_1_3_and_9_are_instructions(tmp_path):
-    folder = _import(SEED, tmp_path / "content")
+@pytest.mark.parametrize("source", [SEED, SEED_XML], ids=["text", "op-xml"])
+def test_seed_changes_to_articles_1_3_and_9_are_instructions(tmp_path, source):
+    folder = _import(source, tmp_path / "content")
     found = _amendments(folder)
     assert sorted(found) == [
         "add_to:convenant-artikel-1",
