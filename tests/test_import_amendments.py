@@ -181,7 +181,17 @@ def test_remove_insert_and_member_changes(tmp_path):
     source.write_text(text[:closing] + MORE + text[closing:], "utf-8")
     folder = _import(source, tmp_path / "content")
     found = _amendments(folder)
-    assert found["remove:convenant-artikel-5"]["id"]
+    # In the order of the source, the seed's three first.
+    assert list(found) == [
+        "add_to:convenant-artikel-1",
+        "replace:convenant-artikel-3",
+        "extend:convenant-looptijd",
+        "remove:convenant-artikel-5",
+        "insert_after:convenant-artikel-9",
+        "replace:convenant-artikel-4-lid-2",
+        "remove:convenant-artikel-4-lid-3",
+        "add_to:convenant-artikel-4",
+    ]
     inserted = found["insert_after:convenant-artikel-9"]["section"]
     assert inserted["title"] == "Evaluatie"
     assert [c["text"] for c in inserted["clauses"]] == [

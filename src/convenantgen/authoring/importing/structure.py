@@ -1263,6 +1263,9 @@ def recognise_amendments(draft: Draft, body: BodyParser, paras: list[Paragraph])
         item = {"id": ids.make("verlenging looptijd"), "extend": extension["extends"]}
         add(item | {"end": extension["end"]}, _para(draft, extension))
     if out:
+        # In the order of the source: instructions of one day apply as written.
+        place = {p.where: k for k, p in enumerate(paras)}
+        out.sort(key=lambda item: place.get(draft.origin.get(id(item), ""), len(paras)))
         draft.agreement["amendments"] = out
 
 
