@@ -51,6 +51,12 @@ b. Het derde lid vervalt.
 
 c. Er wordt een lid toegevoegd, luidende: Partijen delen hun gegevens met de penvoerder.
 
+Artikel 6, eerste lid, van het Convenant komt te luiden:
+
+1. Partijen overleggen twee keer per jaar.
+
+Artikel 7, tweede lid, vervalt.
+
 """
 
 
@@ -191,7 +197,12 @@ def test_remove_insert_and_member_changes(tmp_path):
         "replace:convenant-artikel-4-lid-2",
         "remove:convenant-artikel-4-lid-3",
         "add_to:convenant-artikel-4",
+        "replace:convenant-artikel-6-lid-1",
+        "remove:convenant-artikel-7-lid-2",
     ]
+    assert found["replace:convenant-artikel-6-lid-1"]["text"] == (
+        "Partijen overleggen twee keer per jaar."
+    )
     inserted = found["insert_after:convenant-artikel-9"]["section"]
     assert inserted["title"] == "Evaluatie"
     assert [c["text"] for c in inserted["clauses"]] == [
@@ -208,7 +219,7 @@ def test_remove_insert_and_member_changes(tmp_path):
     rebuilt = (folder / "addendum.yaml").read_text("utf-8")
     assert "wordt als volgt gewijzigd" in rebuilt and "vervalt" in rebuilt
     # With the covenant's text recorded (article 4 with three members), the text in force.
-    _record_covenant_text(folder, members={"4": 3})
+    _record_covenant_text(folder, members={"4": 3, "7": 2})
     loaded = load_content(folder.parent, ["almere"])
     assert not {c for c in _codes(folder) if c.startswith("amend-")}, [
         d.message for d in loaded.report.diagnostics if d.code.startswith("amend-")
@@ -216,6 +227,10 @@ def test_remove_insert_and_member_changes(tmp_path):
     after = compose(loaded.dossiers[0], D(2024, 8, 1)).agreement
     art = {s.id: s for s in after.sections}
     assert "convenant-artikel-5" not in art
+    assert [c.text for c in art["convenant-artikel-6"].clauses] == [
+        "Partijen overleggen twee keer per jaar."
+    ]
+    assert [c.id for c in art["convenant-artikel-7"].clauses] == ["convenant-artikel-7-lid-1"]
     ids = [s.id for s in after.sections]
     assert ids[ids.index("convenant-artikel-9") + 1] == inserted["id"]
     assert [c.text for c in art["convenant-artikel-4"].clauses] == [

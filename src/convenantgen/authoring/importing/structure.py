@@ -1148,6 +1148,8 @@ def _member_id(article: dict, ordinal: str) -> str:
 
 
 _INSTRUCTION_RES = (
+    pt.ARTICLE_MEMBER_REPLACE_RE,
+    pt.ARTICLE_MEMBER_REMOVE_RE,
     pt.ALTER_RE,
     pt.REMOVE_RE,
     pt.INSERT_RE,
@@ -1232,6 +1234,20 @@ def recognise_amendments(draft: Draft, body: BodyParser, paras: list[Paragraph])
             clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
             item = {"id": ids.make(f"toevoeging lid artikel {m.group('number')}")}
             add(item | {"add_to": art["id"], "clauses": [clause]}, para)
+        elif m := pt.ARTICLE_MEMBER_REPLACE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            member, i = _member_text(m, paras, i)
+            target = _member_id(art, m.group("ordinal"))
+            item = {"id": ids.make(f"wijziging artikel {m.group('number')} lid"), "replace": target}
+            item["text"] = member
+            add(item, para)
+            draft.guess(item, "replace", _MEMBER_GUESS.format(target=target))
+        elif m := pt.ARTICLE_MEMBER_REMOVE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            target = _member_id(art, m.group("ordinal"))
+            item = {"id": ids.make(f"vervallen artikel {m.group('number')} lid"), "remove": target}
+            add(item, para)
+            draft.guess(item, "remove", _MEMBER_GUESS.format(target=target))
         elif m := pt.ALTER_RE.match(text):
             art = body.base_article(m.group("number"))
             number = m.group("number")
@@ -1280,7 +1296,7 @@ def _member_text(m: re.Match, paras: list[Paragraph], i: int) -> tuple[str, int]
     text = (m.group("text") or "").strip()
     if text or i >= len(paras):
         return text or pt.PLACEHOLDER_TITLE, i
-    return paras[i].text, i + 1
+    return re.sub(r"^\d+\.\s+", "", paras[i].text), i + 1  # without its member number
 
 
 # ---------------------------------------------------------------------------------------------
