@@ -159,11 +159,15 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
             need(gid, groups, "party group", add.where.child("parties", i))
         for i, gid in enumerate(add.signing.groups or () if add.signing else ()):
             need(gid, groups, "party group", add.signing.where.child("groups", i))
+        # "Artikel 3 van het Convenant komt te luiden": an article the covenant lists by
+        # reference, or one of its sections once its text is recorded.
+        amended = dossier.document(add.amends) if add.amends else None
+        amendable = articles | {s.id: s.where for s in (amended.sections if amended else ())}
         for _, clause in add.clauses():
             if clause.amend_article:
                 need(
                     clause.amend_article,
-                    articles,
+                    amendable,
                     "article",
                     clause.where.child("amend", "article"),
                 )

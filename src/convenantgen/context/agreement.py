@@ -398,7 +398,10 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
     article = None
     if clause.parts:
         base = dossier.article(clause.amend_article)
-        art_no = base.number if base else number
+        # The amended covenant's number: its listed article, or its section once its text is
+        # recorded; an article of the text itself has its own number.
+        amended = _number(index, clause.amend_article) if clause.amend_article else ""
+        art_no = base.number if base else amended or number
         title = clause.article_title or (base.title if base else "")
         article = ArticleContext(
             heading=w.text("agreement.article_heading", number=art_no, title=title or ""),

@@ -174,6 +174,52 @@ PUBLICATION_RE = re.compile(r"Staatscourant")
 WITHIN_DAYS_RE = re.compile(r"binnen (\d+) dagen")
 ARTICLE_WORD_RE = re.compile(r"^Artikel\b")
 
+# Amendment instructions of an addendum (aanwijzingen voor de regelgeving, 6.2 "wijziging"),
+# each optionally preceded by the addendum's own clause number ("2.1.") or an item letter ("a.").
+_LEAD = r"^(?:(?:\d+(?:\.\d+)*|[a-zA-Z]|[IVX]+)\.?\s+)?"
+_OF = r"(?:\s+van\s+(?:het|de)\s+\w+)?"
+ALTER_RE = re.compile(
+    _LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+wordt als volgt gewijzigd:?$"
+)
+REMOVE_RE = re.compile(_LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+vervalt\.?$")
+INSERT_RE = re.compile(
+    _LEAD + rf"[Nn]a\s+[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+wordt\s+een\s+(?:nieuw\s+)?"
+    r"artikel\s+ingevoegd(?:,\s+luidende)?:?$"
+)
+ORDINALS = (
+    "eerste",
+    "tweede",
+    "derde",
+    "vierde",
+    "vijfde",
+    "zesde",
+    "zevende",
+    "achtste",
+    "negende",
+    "tiende",
+)
+_ORDINAL = r"(?P<ordinal>" + "|".join(ORDINALS) + r")"
+MEMBER_REPLACE_RE = re.compile(
+    _LEAD + rf"[Hh]et\s+{_ORDINAL}\s+lid\s+komt\s+te\s+luiden:\s*(?P<text>.*)$"
+)
+MEMBER_REMOVE_RE = re.compile(_LEAD + rf"[Hh]et\s+{_ORDINAL}\s+lid\s+vervalt\.?$")
+MEMBER_ADD_RE = re.compile(
+    _LEAD + r"(?:[Ee]r\s+wordt\s+een|[Aa]an\s+het\s+artikel\s+wordt\s+een)\s+lid\s+toegevoegd"
+    r"(?:,\s+luidende)?:\s*(?P<text>.*)$"
+)
+# "Artikel 4, tweede lid, komt te luiden: ..." / "... vervalt.": one member, named in the line.
+ARTICLE_MEMBER_REPLACE_RE = re.compile(
+    _LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?),\s+{_ORDINAL}\s+lid,{_OF}\s+komt\s+te\s+"
+    r"luiden:\s*(?P<text>.*)$"
+)
+ARTICLE_MEMBER_REMOVE_RE = re.compile(
+    _LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?),\s+{_ORDINAL}\s+lid,{_OF}\s+vervalt\.?$"
+)
+ADD_MEMBER_TO_RE = re.compile(
+    _LEAD + rf"[Aa]an\s+[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+wordt\s+een\s+lid\s+toegevoegd"
+    r"(?:,\s+luidende)?:\s*(?P<text>.*)$"
+)
+
 # Ids and placeholder titles the import writes where the source gives none (each a guess,
 # reported): the id prefix of considerations, an article without a title, the term article.
 CONSIDERATION_ID = "overweging"

@@ -8,6 +8,7 @@ recognisers do not understand stays, verbatim, in the text of the article it app
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -1135,6 +1136,170 @@ def link_references(body: BodyParser, considerations: list[dict]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# amendment instructions: what the addendum changes in the covenant, as data
+
+
+def _base_number(body: BodyParser, article_id: str) -> str:
+    return next((a["number"] for a in body.base_articles.values() if a["id"] == article_id), "")
+
+
+def _member_id(article: dict, ordinal: str) -> str:
+    return f"{article['id']}-lid-{pt.ORDINALS.index(ordinal.lower()) + 1}"
+
+
+_INSTRUCTION_RES = (
+    pt.ARTICLE_MEMBER_REPLACE_RE,
+    pt.ARTICLE_MEMBER_REMOVE_RE,
+    pt.ALTER_RE,
+    pt.REMOVE_RE,
+    pt.INSERT_RE,
+    pt.ADD_MEMBER_TO_RE,
+    pt.ADD_RE,
+    pt.REPLACE_RE,
+)
+
+
+def _ends_instruction(text: str) -> bool:
+    """A paragraph that is no longer part of an instruction: another instruction, or a
+    heading of the addendum itself ("3. Toetreding Convenant")."""
+    if any(r.match(text) for r in _INSTRUCTION_RES):
+        return True
+    heading = pt.SECTION_RE.match(text)
+    return bool(heading) and not pt.ARTICLE_WORD_RE.match(text)
+
+
+def recognise_amendments(draft: Draft, body: BodyParser, paras: list[Paragraph]) -> None:
+    """The addendum's changes to the covenant as ``amendments:`` (replace, add_to,
+    insert_after, remove, extend), from which the text in force is composed. The addendum's
+    own text stays as published (its sections); the instructions say the same as data."""
+    if draft.kind != "addendum":
+        return
+    out: list[dict] = []
+    ids = body.ids
+
+    def add(item: dict, para: Paragraph | None) -> None:
+        out.append(draft.mark(item, para))
+        draft.count("instructions")
+
+    # "Aan artikel 1 ... wordt toegevoegd:" and "Artikel 3 ... komt te luiden:", already read as
+    # the addendum's own clauses: their definitions and article become the new members.
+    for _section, clause in _clauses(body.sections):
+        amend = clause.get("amend")
+        if not amend:
+            continue
+        number = _base_number(body, amend["article"])
+        para = _para(draft, clause)
+        if amend["action"] == "add" and clause.get("definitions"):
+            new = {"id": clause["id"], "definitions": copy.deepcopy(clause["definitions"])}
+            item = {"id": ids.make(f"toevoeging artikel {number}"), "add_to": amend["article"]}
+            add(item | {"clauses": [new]}, para)
+        elif amend["action"] == "replace" and clause.get("article"):
+            article = copy.deepcopy(clause["article"])
+            item = {"id": ids.make(f"wijziging artikel {number}"), "replace": amend["article"]}
+            item["title"] = article["title"]
+            add(item | {"clauses": [{"id": clause["id"], "article": article}]}, para)
+    # Instructions read from the paragraphs themselves.
+    i = 0
+    while i < len(paras):
+        para, text = paras[i], paras[i].text
+        i += 1
+        if m := pt.REMOVE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            item = {"id": ids.make(f"vervallen artikel {m.group('number')}"), "remove": art["id"]}
+            add(item, para)
+        elif m := pt.INSERT_RE.match(text):
+            art = body.base_article(m.group("number"))
+            title, texts = pt.PLACEHOLDER_TITLE, []
+            if i < len(paras) and (h := pt.ARTICLE_RE.match(paras[i].text)):
+                title = (h.group("title") or "").strip() or title
+                i += 1
+            while i < len(paras) and not _ends_instruction(paras[i].text):
+                texts.append(paras[i])
+                i += 1
+            section = {"id": ids.make(title, 40), "title": title, "clauses": []}
+            for p in texts:
+                member = re.sub(r"^\d+\.\s+", "", p.text)
+                clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
+                section["clauses"].append(draft.mark(clause, p))
+            if not section["clauses"]:
+                section["clauses"].append({"id": ids.make(f"{title} leeg", 40)})
+                draft.guess(section, "title", "an inserted article without text in the source")
+            if title == pt.PLACEHOLDER_TITLE:
+                draft.guess(section, "title", "the inserted article's title is not in the source")
+            item = {"id": ids.make(f"invoeging na artikel {m.group('number')}")}
+            add(item | {"insert_after": art["id"], "section": section}, para)
+        elif m := pt.ADD_MEMBER_TO_RE.match(text):
+            art = body.base_article(m.group("number"))
+            member, i = _member_text(m, paras, i)
+            clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
+            item = {"id": ids.make(f"toevoeging lid artikel {m.group('number')}")}
+            add(item | {"add_to": art["id"], "clauses": [clause]}, para)
+        elif m := pt.ARTICLE_MEMBER_REPLACE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            member, i = _member_text(m, paras, i)
+            target = _member_id(art, m.group("ordinal"))
+            item = {"id": ids.make(f"wijziging artikel {m.group('number')} lid"), "replace": target}
+            item["text"] = member
+            add(item, para)
+            draft.guess(item, "replace", _MEMBER_GUESS.format(target=target))
+        elif m := pt.ARTICLE_MEMBER_REMOVE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            target = _member_id(art, m.group("ordinal"))
+            item = {"id": ids.make(f"vervallen artikel {m.group('number')} lid"), "remove": target}
+            add(item, para)
+            draft.guess(item, "remove", _MEMBER_GUESS.format(target=target))
+        elif m := pt.ALTER_RE.match(text):
+            art = body.base_article(m.group("number"))
+            number = m.group("number")
+            while i < len(paras):
+                item_para, item_text = paras[i], paras[i].text
+                if r := pt.MEMBER_REPLACE_RE.match(item_text):
+                    member, i = _member_text(r, paras, i + 1)
+                    target = _member_id(art, r.group("ordinal"))
+                    item = {"id": ids.make(f"wijziging artikel {number} lid"), "replace": target}
+                    item["text"] = member
+                    add(item, item_para)
+                    draft.guess(item, "replace", _MEMBER_GUESS.format(target=target))
+                elif r := pt.MEMBER_REMOVE_RE.match(item_text):
+                    i += 1
+                    target = _member_id(art, r.group("ordinal"))
+                    item = {"id": ids.make(f"vervallen artikel {number} lid"), "remove": target}
+                    add(item, item_para)
+                    draft.guess(item, "remove", _MEMBER_GUESS.format(target=target))
+                elif r := pt.MEMBER_ADD_RE.match(item_text):
+                    member, i = _member_text(r, paras, i + 1)
+                    clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
+                    item = {"id": ids.make(f"toevoeging lid artikel {number}")}
+                    add(item | {"add_to": art["id"], "clauses": [clause]}, item_para)
+                else:
+                    break
+    # "wordt verlengd ... tot en met ...": the covenant's term, extended.
+    extension = draft.agreement.get("extension")
+    if extension is not None:
+        item = {"id": ids.make("verlenging looptijd"), "extend": extension["extends"]}
+        add(item | {"end": extension["end"]}, _para(draft, extension))
+    if out:
+        # In the order of the source: instructions of one day apply as written.
+        place = {p.where: k for k, p in enumerate(paras)}
+        out.sort(key=lambda item: place.get(draft.origin.get(id(item), ""), len(paras)))
+        draft.agreement["amendments"] = out
+
+
+_MEMBER_GUESS = (
+    "member id '{target}' is made from the article and the member's number: give the "
+    "covenant's text that id, or name the member's own id"
+)
+
+
+def _member_text(m: re.Match, paras: list[Paragraph], i: int) -> tuple[str, int]:
+    """The text after "luidende:" on the same line, or else the next paragraph."""
+    text = (m.group("text") or "").strip()
+    if text or i >= len(paras):
+        return text or pt.PLACEHOLDER_TITLE, i
+    return re.sub(r"^\d+\.\s+", "", paras[i].text), i + 1  # without its member number
+
+
+# ---------------------------------------------------------------------------------------------
 # the whole document
 
 
@@ -1219,6 +1384,7 @@ def build_draft(
     link_references(body, considerations)
     recognise_money(draft, body, parser, wording)
     recognise_signing(draft, regions, wording)
+    recognise_amendments(draft, body, regions.body)
 
     formulas_out = _formulas(regions, formulas, wording, own_signatures)
     closing = _closing_formula(regions, wording)
@@ -1249,6 +1415,7 @@ def build_draft(
         "extension",
         "accession",
         "publication",
+        "amendments",
         "signing",
     ]
     draft.agreement = {k: agreement[k] for k in order if k in agreement}
