@@ -29,36 +29,19 @@ EXPECTED = {
     "dierziekten-lnv": (
         "(9.2 Wet dieren);",
         [
-            # The published text numbers its blocks with Roman numerals; the engine has none.
-            ("I", ""),
-            # "vertegenwoordigd door het bestuurslid, de heer W. Thus": the role before the
-            # name for this one party; the dossier writes every representative name first, as
-            # the other seven are published ("de heer W. Thus, bestuurslid").
-            ("het bestuurslid,", ""),
-            ("", "bestuurslid,"),
-            # "voorzitter, en de heer E. Stiphout": published once with a comma before "en",
-            # once without (AVINED); the engine joins every list of signers alike.
-            ("voorzitter,", "voorzitter"),
-            ("II", ""),
+            # "voorzitter, en de heer E. Stiphout": published once with a comma before "en"
+            # (Producentenorganisatie Varkenshouderij), once without (AVINED); the agreement
+            # joins both by its formula and_signers, with the comma.
+            ("voorzitter", "voorzitter,"),
         ],
     ),
     "zoetwater-ijsselmeergebied": (
-        "S. Poepjes,",
+        "S. Poepjes, hiertoe",
         [
-            # The engine puts its separator "En" between blocks of parties.
-            ("", "En"),
-            # Published without the comma after the name, a typing error.
+            # Published without the comma after the name, a typing error. The blocks follow
+            # each other without "En" (party_list.separator: none); the provinces are written
+            # role first (order: role-first), the water boards name first, as published.
             ("Noorderzijlvest", "Noorderzijlvest,"),
-            ("", "En"),
-            # The provinces are published role first ("gedeputeerde, de heer J. Lodders"); the
-            # agreement writes every representative name first, as the five water boards are
-            # published ("de heer P.A.E. van Erkelens, dijkgraaf"). The comparison ends at
-            # "S. Poepjes,", before the generated role of the last one.
-            ("gedeputeerde,", ""),
-            ("", "gedeputeerde,"),
-            ("gedeputeerde,", ""),
-            ("", "gedeputeerde,"),
-            ("gedeputeerde,", ""),
         ],
     ),
 }
