@@ -618,16 +618,16 @@ def _member_phrase(party: Party, first: bool, w: Wording, *, designated: bool = 
 
 
 def _closing(group: Group, first: int, last: int, w: Wording) -> str:
-    """The group's closing line: its designation, after its capacity in a listed group."""
-    numbers = {"first": str(first), "last": str(last)} if first else {"first": "", "last": ""}
-    closing = (
-        w.text("agreement.party_closing", designation=group.designation, **numbers)
-        if group.designation
-        else ""
-    )
-    if group.capacity and (group.heading or group.numbered):
-        return w.text("agreement.listed_capacity", capacity=group.capacity, closing=closing)
-    return closing
+    """The group's closing line: its designation, with its capacity in a listed group (one
+    with a heading or numbered members; a group without either writes it after the names).
+    ``first``/``last``: the numbers of a numbered group's members, for a range."""
+    words = {"first": str(first), "last": str(last)} if first else {"first": "", "last": ""}
+    capacity = group.capacity if group.capacity and (group.heading or group.numbered) else ""
+    if group.designation:
+        return w.text(
+            "agreement.party_closing", designation=group.designation, capacity=capacity, **words
+        )
+    return w.text("agreement.listed_capacity", capacity=capacity, **words) if capacity else ""
 
 
 def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[PartyBlock]:
