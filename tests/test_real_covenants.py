@@ -90,6 +90,27 @@ def test_generated_text_matches_the_published_source(loaded, dossier_id):
     assert matcher.ratio() > 0.95
 
 
+def test_published_layout_of_the_parties_block(loaded):
+    """Beyond the words: the lines as published. "I" and "II" on lines of their own, "En de
+    sectorpartijen:" as one line (LNV); no "En" between the blocks of the IenM agreement."""
+
+    def paragraphs(dossier_id: str) -> list[str]:
+        dossier = next(d for d in loaded.dossiers if d.id == dossier_id)
+        data = agreement_documents(build_context(dossier).agreements[0])[0].data
+        return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.text.strip()]
+
+    lnv = paragraphs("dierziekten-lnv")
+    start = lnv.index("De ondergetekenden:")
+    assert lnv[start - 1] == "I"
+    assert "En de sectorpartijen:" in lnv[start:]
+    assert lnv[lnv.index("In aanmerking nemende:") - 1] == "II"
+    ienm = paragraphs("zoetwater-ijsselmeergebied")
+    block = ienm[ienm.index("Partijen en mandateringen") : ienm.index("Overwegende dat:")]
+    assert "En" not in block
+    assert block[1].endswith("hierna te noemen ‘het Rijk’;")
+    assert block[2] == "Waterschappen:"
+
+
 @pytest.mark.libreoffice
 def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path):
     """The LNV covenant through the real build (DOCX, PDF, signing package): eleven people
