@@ -206,13 +206,13 @@ def test_full_text_covenant_and_parties_that_each_sign(tmp_path):
     (block,) = convenant.parties
     assert block.intro == "de schoolbesturen,"
     assert block.members == (
-        "Stichting Alfa, te dezen vertegenwoordigd door voorzitter college van bestuur, "
+        "Stichting Alfa, te dezen vertegenwoordigd door de voorzitter college van bestuur, "
         "mevrouw A. Jansen",
-        "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder, de heer B. de Vries",
+        "Stichting Beta & Co, te dezen vertegenwoordigd door de bestuurder, de heer B. de Vries",
     )
     assert [g.intro for g in convenant.signature_groups] == [
-        "Stichting Alfa, te dezen vertegenwoordigd door voorzitter college van bestuur,",
-        "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder,",
+        "Stichting Alfa, te dezen vertegenwoordigd door de voorzitter college van bestuur,",
+        "Stichting Beta & Co, te dezen vertegenwoordigd door de bestuurder,",
     ]
     assert convenant.closing == (
         "Aldus overeengekomen en in tweevoud ondertekend, te Utrecht, op 1 juni 2024"

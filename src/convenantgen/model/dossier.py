@@ -57,6 +57,10 @@ class Representative:
     authority: str | None = None
     # False: signs, but is not named in the parties block (a minister who signs in person).
     listed: bool = True
+    # "role-first" | "name-first": this signer's own order in the parties block; None: the
+    # agreement's representative formula decides.
+    order: str | None = None
+    role_article: str | None = None  # "de" | "het": the article the text writes before the role
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Party:
     capacity: str | None = None  # "handelend als bestuursorgaan ...", after the party's name
     also_on_behalf_of: str | None = None  # "tevens handelend namens ..."
     tooi: str | None = None  # the organisation's TOOI identifier (Woo and Staatscourant metadata)
+    designation: str | None = None  # the party's own "hierna: EZK" in the parties block
 
     def member_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -266,6 +271,10 @@ class Agreement:
     amendments: tuple[Amendment, ...] = ()
     # One designation for all parties ("verder te noemen: partijen"), from ``party_list``.
     collective_designation: str | None = None
+    # How blocks of parties are separated (party_list.separator): "line", "run-in" or "none".
+    party_separator: str = "line"
+    # The parts numbered I, II, ... in order: "parties", "considerations", "agreement".
+    part_numerals: tuple[str, ...] = ()
     cites: tuple[Cited, ...] = ()  # documents cited by {cite:ID}
     # Known by a Kamerstuk (chamber, session, dossier, number), besides or instead of citation.
     kamerstuk: tuple[str, str, str, str] | None = None
@@ -588,6 +597,8 @@ def _rep(data: Mapping | None, where: Where) -> Representative | None:
         where,
         authority=_opt(data, "authority"),
         listed=bool(data.get("listed", True)),
+        order=_opt(data, "order"),
+        role_article=_opt(data, "role_article"),
     )
 
 
@@ -630,6 +641,7 @@ def _party(p: Mapping, where: Where) -> Party:
         capacity=_opt(p, "capacity"),
         also_on_behalf_of=_opt(p, "also_on_behalf_of"),
         tooi=_opt(p, "tooi"),
+        designation=_opt(p, "designation"),
     )
 
 
@@ -761,6 +773,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         title=_opt(data, "title"),
         formulas=tuple((str(k), str(v)) for k, v in (data.get("formulas") or {}).items()),
         collective_designation=(data.get("party_list") or {}).get("designation"),
+        party_separator=str((data.get("party_list") or {}).get("separator") or "line"),
+        part_numerals=_strs(data.get("part_numerals")),
         cites=build_cites(data.get("cites"), root.child("cites")),
         citation=_citation(data.get("citation")),
         kamerstuk=build_kamerstuk(data.get("kamerstuk")),

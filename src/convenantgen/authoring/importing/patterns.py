@@ -41,13 +41,25 @@ AGREEMENT_HEADINGS = (
     "zijn het volgende overeengekomen:",
 )
 SEPARATORS = ("en", "en,")
+# A part's numeral on a line of its own ("I", "II"): part_numerals.
+ROMAN_RE = re.compile(r"^(?=[IVXLC])(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
+# A separator run into the first line of the next block: "En de sectorpartijen:".
+RUN_IN_RE = re.compile(r"^(?P<separator>En|en),?\s+(?P<rest>(?:de|het|De|Het)\s.+)$")
+# ", en" between two signers of one party ("voorzitter, en de heer E. Stiphout").
+COMMA_AND_RE = re.compile(r",\s+en\s+$")
 
 # "hierna: de Ministers;", "hierna te noemen ‘het Rijk’;", "verder te noemen: partijen;"
 DESIGNATION_RE = re.compile(
-    r"(?:,\s*)?\b(?P<formula>hierna(?: te noemen)?:?|verder(?: te noemen)?:?)"
+    r"(?:,\s*)?\b(?P<formula>(?:hierna|verder)(?: gezamenlijk)?(?: te noemen)?:?)"
     r"\s+(?P<designation>[^;]+?)\s*;?\s*$"
 )
-COLLECTIVE_RE = re.compile(r"^verder(?: te noemen)?:?\s+(?P<designation>[^;]+?)\s*;?$")
+COLLECTIVE_RE = re.compile(
+    r"^(?P<formula>verder(?: gezamenlijk)?(?: te noemen)?:?)\s+(?P<designation>[^;]+?)\s*;?$"
+)
+# A closing over a range of numbered parties: "Partijen 1 tot en met 5, hierna ...".
+RANGE_RE = re.compile(
+    r"^(?P<word>[A-Z]\w+) (?P<first>\d+) tot en met (?P<last>\d+),?\s+(?P<rest>.+)$"
+)
 REPRESENTED_RE = re.compile(
     r",\s*(?P<prefix>(?:te dezen |hierbij |rechtsgeldig |daartoe )?)vertegenwoordigd door\s+"
 )
@@ -57,7 +69,9 @@ INITIALS_RE = r"(?:(?:[A-Z]|Th|Ch|IJ)[a-z]?\.\s?)+"
 PERSON_RE = re.compile(
     rf"^(?:(?P<title>{TITLE_RE})\s+)?(?P<name>{INITIALS_RE}\s*[A-Za-zÀ-ÿ'’][^,;]*?)\s*[,;]?$"
 )
-PEOPLE_SPLIT_RE = re.compile(rf"\s+en\s+(?=(?:{TITLE_RE})\s|{INITIALS_RE}\s*[A-Z])")
+PEOPLE_SPLIT_RE = re.compile(rf"(,?\s+en\s+)(?=(?:{TITLE_RE})\s|{INITIALS_RE}\s*[A-Z])")
+# A role written with its article ("het bestuurslid"), role first.
+ROLE_ARTICLE_RE = re.compile(r"^(?P<article>de|het)\s+(?P<role>.+)$")
 AUTHORITY_START = ("handelend ter uitvoering", "hiertoe gemachtigd", "handelend op grond")
 MEMBERS_SPLIT_RE = re.compile(r",\s+en\s+(?=(?:de|het|De|Het)\s)")
 CAPACITY_START = ("handelend als", "handelend in de hoedanigheid", "in de hoedanigheid")
