@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from ..build.run import BuildOptions, open_cache, run_build
+from ..build.options import BuildOptions
+from ..build.uptodate import inputs_fingerprint, manifest_count, open_cache, unchanged
 from ..errors import Report, UsageError
 from ..progress import Progress
 from .common import (
@@ -41,13 +43,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     progress = Progress(enabled=None if not args.quiet else False)
     cache = open_cache(project) if options.cache else None
-    artifacts = run_build(
-        content_of(args, project),
+    content = content_of(args, project)
+    fingerprint = inputs_fingerprint(content, options, project) if cache is not None else None
+    if fingerprint is not None and unchanged(fingerprint, out, cache):
+        if not args.quiet:
+            print(f"nothing changed: the {manifest_count(out)} file(s) in {out} left as they are")
+        return 0
+    # The build itself is loaded only now: its stack (python-docx, pypdf, the site engine)
+    # takes longer to import than the whole no-change path above (as cli/__init__.py loads
+    # one command's module only).
+    run = importlib.import_module("convenantgen.build.run")
+    artifacts = run.run_build(
+        content,
         options,
         project=project,
         progress=progress,
         on_report=show,
         cache=cache,
+        fingerprint=fingerprint,
     )
     if not progress.enabled and not args.quiet:
         reused = f"; {cache.stats.summary()}" if cache is not None else ""
