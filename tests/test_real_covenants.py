@@ -139,7 +139,9 @@ def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path
     )
     pdf = PdfReader(str(folder / "dierziekten-lnv-convenant-dierziekten.pdf"))
     text = " ".join(page.extract_text() for page in pdf.pages)
-    assert "de rundveesector: € 23.500.000;" in text
+    # The levy decree's ceilings: cattle alone, and the four sectors together (issue 20).
+    assert "de rundveesector: € 43.220.000;" in text
+    assert "Samen, voor de vier sectoren: € 188.262.740." in text
     assert "Aldus overeengekomen en in elfvoud ondertekend" in text
     assert "Kamerstukken II 2014/15, 29 683, nr. 198" in text
 

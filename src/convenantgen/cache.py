@@ -213,6 +213,11 @@ class Cache:
                 _write_atomic(target, entry.read_bytes())  # the cache is on another disk
         self.stats.evicted += self.prune()
 
+    def read_now(self, kind: str, key: str) -> bytes | None:
+        """One entry straight from the cache, outside the build's statistics (the record of
+        an output folder: see :meth:`keep_now`)."""
+        return None if self.damaged else _read_entry(self.path(kind, key))
+
     def keep_now(self, kind: str, key: str, data: bytes) -> None:
         """Write one entry straight into the cache, for what is known only after the build
         succeeded (the record of its output folder); a cache that cannot be written is left
@@ -225,9 +230,6 @@ class Cache:
             _write_atomic(path, _wrap(data))
         except OSError as exc:
             self.stats.problem = f"the cache was not written ({exc.strerror or exc})"
-        else:
-            with self._lock:
-                self.stats.stored[kind] += 1
 
     # -- upkeep ---------------------------------------------------------------------------
 

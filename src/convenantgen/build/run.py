@@ -26,7 +26,7 @@ from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
 from ..parallel import parallel_map
 from ..progress import Progress
-from ..read.load import Loaded
+from ..read.load import Loaded, discover
 from ..read.project import Project
 from ..read.templates import Templates
 from ..render.docx.render import TEMPLATES, document_jobs, render_job
@@ -49,7 +49,15 @@ from .pdfs import (
     write_pdf,
     write_pdfs,
 )
-from .staging import MANIFEST, Artifact, Staging, StagingArea, link_or_copy, staged_output
+from .staging import (
+    MANIFEST,
+    Artifact,
+    Staging,
+    StagingArea,
+    link_or_copy,
+    previous_artifacts,
+    staged_output,
+)
 from .uptodate import inputs_fingerprint, open_cache, remember, unchanged
 
 __all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
@@ -66,20 +74,24 @@ def run_build(
     on_report: Callable[[Report], None] | None = None,
     cache: Cache | None = None,
     fingerprint: str | None = None,
+    before_swap: Callable[[StagingArea, Loaded], None] | None = None,
 ) -> list[Artifact]:
     """Build every dossier below ``content_dir`` into ``options.out_dir``.
 
     The project (settings, templates, site overrides) defaults to none: engine defaults only.
     ``cache`` defaults to the project's (none outside a project, or with ``options.cache``
-    off); what it reused is in ``cache.stats``. With a cache, a build whose inputs are those
-    of the build that made the output folder leaves it as it is (:mod:`.uptodate`);
-    ``fingerprint`` is those inputs' when the caller has computed it already and found the
-    output folder out of date.
+    off); what it reused is in ``cache.stats``. ``before_swap`` may add files of its own to
+    the staged output (a shard's manifest, see :mod:`.shard`). With a cache and without
+    ``before_swap``, a build whose inputs are those of the build that made the output folder
+    leaves it as it is (:mod:`.uptodate`); ``fingerprint`` is those inputs' when the caller
+    has computed it already and found the output folder out of date.
     """
     progress = progress or Progress(enabled=False)
     if cache is None and options.cache:
         cache = open_cache(project)
-    if cache is not None and fingerprint is None:
+    # A shard's own files (before_swap) are not among the inputs: a shard always builds.
+    record = cache is not None and before_swap is None
+    if record and fingerprint is None:
         fingerprint = inputs_fingerprint(content_dir, options, project)
         if unchanged(fingerprint, options.out_dir, cache):
             progress.finish(f"nothing changed: {options.out_dir} left as it is")
@@ -109,7 +121,20 @@ def run_build(
     templates, contexts = _contexts(loaded, project)
     rendered = _render(contexts, templates, progress, cache, options.jobs)
     protected = [content_dir, *([project.root] if project is not None else [])]
+    # Building some dossiers (--dossier) leaves the others' output as the last build made it,
+    # and the site still shows every dossier: the others are read for it, not rendered.
+    site_loaded, site_contexts = loaded, contexts
+    carried: list[Artifact] = []
+    if options.dossiers:
+        chosen = {d.id for d in loaded.dossiers}
+        carried = previous_artifacts(options.out_dir, lambda d: d not in chosen)
+        if options.site:
+            site_loaded, site_contexts = _with_the_others(
+                content_dir, loaded, contexts, options, project, cache
+            )
     with staged_output(options.out_dir, protected) as staging:
+        for artifact in carried:
+            staging.carry(options.out_dir, artifact)
         if cache is not None:
             # New entries wait in the staging folder: a failed build leaves the cache alone.
             cache.spool_in(staging.work / "cache")
@@ -121,12 +146,14 @@ def run_build(
             documents()
         _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
-            _write_site(staging, loaded, contexts, options, progress, project, cache)
+            _write_site(staging, site_loaded, site_contexts, options, progress, project, cache)
+        if before_swap is not None:
+            before_swap(staging, loaded)
         staging.write_manifest()
         artifacts = list(staging.artifacts)
         if cache is not None:
             cache.commit()
-    if cache is not None:
+    if record and fingerprint is not None:
         remember(fingerprint, options.out_dir, cache)
     summary = f"{len(artifacts)} file(s) written to {options.out_dir}"
     progress.finish(summary + (f"; {cache.stats.summary()}" if cache is not None else ""))
@@ -144,6 +171,45 @@ def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[
     wording = templates.wording(project)
     settings = project.settings if project is not None else None
     return templates, [build_context(d, wording, settings=settings) for d in loaded.dossiers]
+
+
+def _with_the_others(
+    content_dir: Path,
+    loaded: Loaded,
+    contexts: list[DossierContext],
+    options: BuildOptions,
+    project: Project | None,
+    cache: Cache | None,
+) -> tuple[Loaded, list[DossierContext]]:
+    """Every dossier of the content folder for the site, in folder order: the ones being
+    built, and the others read and checked as a full build would (a site of some dossiers
+    would drop the others' pages), without rendering them."""
+    chosen = {d.id for d in loaded.dossiers}
+    others = [f.name for f in discover(content_dir) if f.name not in chosen]
+    if not others:
+        return loaded, contexts
+    rest = load_inputs(
+        content_dir, others, project=project, day=options.reference_date, cache=cache
+    )
+    if rest.failed(options.strict):
+        first = (rest.report.errors or rest.report.warnings)[0]
+        raise CheckFailed(
+            f"the site shows every dossier, and another dossier does not pass check "
+            f"({first.format(content_dir)}); fix it, or build with --no-site"
+        )
+    _, rest_contexts = _contexts(rest, project)
+    # The order of a full build: the dossier folders by name.
+    pairs = sorted(
+        [
+            *zip(loaded.dossiers, contexts, strict=True),
+            *zip(rest.dossiers, rest_contexts, strict=True),
+        ],
+        key=lambda pair: pair[0].folder.name,
+    )
+    combined = Loaded(
+        dossiers=[d for d, _ in pairs], report=loaded.report, content_dir=loaded.content_dir
+    )
+    return combined, [c for _, c in pairs]
 
 
 def _render(

@@ -82,7 +82,7 @@ def unchanged(fingerprint: str, out_dir: Path, cache: Cache | None) -> bool:
     """Whether ``out_dir`` is the output of a build with these inputs, untouched since."""
     if cache is None:
         return False
-    data = cache.get(RECORD_KIND, _key(out_dir))
+    data = cache.read_now(RECORD_KIND, _key(out_dir))
     if data is None:
         return False
     try:

@@ -154,6 +154,7 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
         )
     for add in dossier.documents:
         need(add.amends, convenants, "covenant", add.where.child("amends"))
+        need(add.predecessor, convenants, "covenant", add.where.child("predecessor"))
         for i, gid in enumerate(add.parties):
             need(gid, groups, "party group", add.where.child("parties", i))
         for i, gid in enumerate(add.signing.groups or () if add.signing else ()):
@@ -199,7 +200,11 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
             report(
                 "ref-unknown",
                 f"'{match.group(0)}' in text is not a reference; write one of "
-                + ", ".join(sorted(_KIND_HELP | ({"{value}", "{period}"} if allowed else set())))
+                + ", ".join(
+                    sorted(
+                        _KIND_HELP | ({"{value}", "{period}", "{baseline}"} if allowed else set())
+                    )
+                )
                 + " (to show braces literally, avoid the {word} or {word:id} form)",
                 where,
                 match.group(0),
@@ -220,7 +225,7 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
                 )
 
 
-_TARGET_KINDS = {"value", "period"}
+_TARGET_KINDS = {"value", "period", "baseline"}
 _KIND_HELP = {
     "{art:ID}",
     "{nr:ID}",

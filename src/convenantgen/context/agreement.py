@@ -495,7 +495,8 @@ def _list(title: str, items, ordered: bool, text) -> ListContext:
 def target_text(
     dossier: Dossier, target: Target, index: Index | None = None, words: Wording | None = None
 ) -> str:
-    """The target's text with ``{value}`` and ``{period}`` filled in from its data."""
+    """The target's text with ``{value}``, ``{period}`` and ``{baseline}`` (the baseline's
+    value, in the indicator's unit the Dutch way) filled in from its data."""
     index = index or build_index(dossier)
     indicator = dossier.indicator(target.indicator) if target.indicator else None
 
@@ -504,6 +505,11 @@ def target_text(
             if target.value is None or indicator is None:
                 return match.group(0)
             return fmt.indicator_quantity(target.value, indicator)
+        if match.group(1) == "baseline":
+            base = target.baseline.value if target.baseline else None
+            if base is None or indicator is None:
+                return match.group(0)
+            return fmt.indicator_quantity(base, indicator)
         span = target_period(dossier, target)
         return fmt.period_text(*span) if span else match.group(0)
 

@@ -17,7 +17,15 @@ from typing import Any
 from ..errors import Where
 from ..states import AccessionStatus
 from .dates import parse_iso_date
-from .finance import Cited, Finance, Obligation, build_cites, build_finance, build_obligations
+from .finance import (
+    Cited,
+    Finance,
+    Obligation,
+    build_cites,
+    build_finance,
+    build_kamerstuk,
+    build_obligations,
+)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -110,6 +118,8 @@ class BaseArticle:
     title: str
     where: Where
     lettered_items: int = 0
+    parts: int = 0  # numbered members (3.1, 3.2) it has; members added continue after them
+    measures: int = 0  # measures it letters (A, B, ...); measures added continue after them
     summary: str | None = None
     topics: tuple[str, ...] = ()
 
@@ -257,6 +267,9 @@ class Agreement:
     # One designation for all parties ("verder te noemen: partijen"), from ``party_list``.
     collective_designation: str | None = None
     cites: tuple[Cited, ...] = ()  # documents cited by {cite:ID}
+    # Known by a Kamerstuk (chamber, session, dossier, number), besides or instead of citation.
+    kamerstuk: tuple[str, str, str, str] | None = None
+    predecessor: str | None = None  # id of the covenant of this dossier this one replaces
 
     @property
     def has_text(self) -> bool:
@@ -750,6 +763,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         collective_designation=(data.get("party_list") or {}).get("designation"),
         cites=build_cites(data.get("cites"), root.child("cites")),
         citation=_citation(data.get("citation")),
+        kamerstuk=build_kamerstuk(data.get("kamerstuk")),
+        predecessor=_opt(data, "predecessor"),
         articles=tuple(
             BaseArticle(
                 id=str(a["id"]),
@@ -757,6 +772,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
                 title=str(a["title"]),
                 where=root.child("articles", i),
                 lettered_items=int(a.get("lettered_items") or 0),
+                parts=int(a.get("parts") or 0),
+                measures=int(a.get("measures") or 0),
                 summary=_opt(a, "summary"),
                 topics=_strs(a.get("topics")),
             )

@@ -93,7 +93,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "amended_addendum": (),
         "instruction_add": ("number", "amended"),
         "instruction_replace": ("number", "amended"),
-        "finance_item": ("label", "value", "per", "parts"),
+        "finance_item": ("label", "period", "value", "per", "parts"),
         "finance_part": ("label", "value"),
         "finance_total": ("label", "value", "per"),
         "finance_per": ("unit",),
