@@ -8,6 +8,7 @@ rendered; artifacts are produced in a staging folder that replaces the output at
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,6 @@ from ..cache import (
     Cache,
     engine_fingerprint,
     pack_folder,
-    project_cache,
     unpack_folder,
 )
 from ..context.dossier import DossierContext, build_context
@@ -50,6 +50,7 @@ from .pdfs import (
     write_pdfs,
 )
 from .staging import (
+    MANIFEST,
     Artifact,
     Staging,
     StagingArea,
@@ -57,6 +58,9 @@ from .staging import (
     previous_artifacts,
     staged_output,
 )
+from .uptodate import inputs_fingerprint, open_cache, remember, unchanged
+
+__all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
 
 METADATA_KIND = "staatscourant-metadata"
 
@@ -69,6 +73,7 @@ def run_build(
     progress: Progress | None = None,
     on_report: Callable[[Report], None] | None = None,
     cache: Cache | None = None,
+    fingerprint: str | None = None,
     before_swap: Callable[[StagingArea, Loaded], None] | None = None,
 ) -> list[Artifact]:
     """Build every dossier below ``content_dir`` into ``options.out_dir``.
@@ -76,11 +81,21 @@ def run_build(
     The project (settings, templates, site overrides) defaults to none: engine defaults only.
     ``cache`` defaults to the project's (none outside a project, or with ``options.cache``
     off); what it reused is in ``cache.stats``. ``before_swap`` may add files of its own to
-    the staged output (a shard's manifest, see :mod:`.shard`).
+    the staged output (a shard's manifest, see :mod:`.shard`). With a cache and without
+    ``before_swap``, a build whose inputs are those of the build that made the output folder
+    leaves it as it is (:mod:`.uptodate`); ``fingerprint`` is those inputs' when the caller
+    has computed it already and found the output folder out of date.
     """
     progress = progress or Progress(enabled=False)
     if cache is None and options.cache:
         cache = open_cache(project)
+    # A shard's own files (before_swap) are not among the inputs: a shard always builds.
+    record = cache is not None and before_swap is None
+    if record and fingerprint is None:
+        fingerprint = inputs_fingerprint(content_dir, options, project)
+        if unchanged(fingerprint, options.out_dir, cache):
+            progress.finish(f"nothing changed: {options.out_dir} left as it is")
+            return _manifest_artifacts(options.out_dir)
     loaded = load_inputs(
         content_dir,
         list(options.dossiers) or None,
@@ -138,9 +153,16 @@ def run_build(
         artifacts = list(staging.artifacts)
         if cache is not None:
             cache.commit()
+    if record and fingerprint is not None:
+        remember(fingerprint, options.out_dir, cache)
     summary = f"{len(artifacts)} file(s) written to {options.out_dir}"
     progress.finish(summary + (f"; {cache.stats.summary()}" if cache is not None else ""))
     return artifacts
+
+
+def _manifest_artifacts(out_dir: Path) -> list[Artifact]:
+    data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    return [Artifact(**item) for item in data["artifacts"]]
 
 
 def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[DossierContext]]:
@@ -188,17 +210,6 @@ def _with_the_others(
         dossiers=[d for d, _ in pairs], report=loaded.report, content_dir=loaded.content_dir
     )
     return combined, [c for _, c in pairs]
-
-
-def open_cache(project: Project | None) -> Cache | None:
-    """The project's cache; none outside a project (nothing is written beside the content)."""
-    if project is None or project.file is None:
-        return None
-    cache = project_cache(project.root, limit_mb=project.settings.cache_mb)
-    if cache.damaged:
-        # Damage costs a rebuild, never the build (convenantgen.cache).
-        cache.stats.problem = f"{cache.root.name} was not a folder: nothing reused, made anew"
-    return cache
 
 
 def _render(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from ..build.run import BuildOptions, open_cache, run_build
-from ..build.shard import parse_shard, run_join, run_shard
+from ..build.options import BuildOptions
+from ..build.uptodate import inputs_fingerprint, manifest_count, open_cache, unchanged
 from ..errors import Report, UsageError
 from ..progress import Progress
 from .common import (
@@ -43,16 +44,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress(enabled=None if not args.quiet else False)
     if args.shard and args.join:
         raise UsageError("--shard builds one shard, --join joins them: give one of the two")
-    shard = parse_shard(args.shard) if args.shard else None
     cache = open_cache(project) if options.cache else None
+    content = content_of(args, project)
+    plain = not args.shard and not args.join
+    fingerprint = (
+        inputs_fingerprint(content, options, project) if cache is not None and plain else None
+    )
+    if fingerprint is not None and unchanged(fingerprint, out, cache):
+        if not args.quiet:
+            print(f"nothing changed: the {manifest_count(out)} file(s) in {out} left as they are")
+        return 0
+    # The build itself is loaded only now: its stack (python-docx, pypdf, the site engine)
+    # takes longer to import than the whole no-change path above (as cli/__init__.py loads
+    # one command's module only).
     common = {"project": project, "progress": progress, "on_report": show, "cache": cache}
-    if shard is not None:
-        artifacts, _ = run_shard(content_of(args, project), options, shard, **common)
-    elif args.join:
-        folders = [Path(f) for f in args.join]
-        artifacts = run_join(content_of(args, project), options, folders, **common)
+    if plain:
+        run = importlib.import_module("convenantgen.build.run")
+        artifacts = run.run_build(content, options, fingerprint=fingerprint, **common)
     else:
-        artifacts = run_build(content_of(args, project), options, **common)
+        shards = importlib.import_module("convenantgen.build.shard")
+        if args.shard:
+            artifacts, _ = shards.run_shard(
+                content, options, shards.parse_shard(args.shard), **common
+            )
+        else:
+            folders = [Path(f) for f in args.join]
+            artifacts = shards.run_join(content, options, folders, **common)
     if not progress.enabled and not args.quiet:
         reused = f"; {cache.stats.summary()}" if cache is not None else ""
         print(f"{len(artifacts)} file(s) written to {out} (see manifest.json){reused}")
