@@ -241,12 +241,16 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("cases", nargs="*", choices=["dossier", "register"], default=[])
+    # No choices= here: argparse checks an empty list of cases against them and refuses it.
+    parser.add_argument("cases", nargs="*", help="dossier, register (default both)")
     parser.add_argument("--parties", type=int, default=150)
     parser.add_argument("--accessions", type=int, default=3)
     parser.add_argument("--dossiers", default="50,500", help="register: numbers of dossiers")
     args = parser.parse_args(argv)
     rows: list[Row] = []
+    unknown = sorted(set(args.cases) - {"dossier", "register"})
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(unknown)} (choose from dossier, register)")
     for case in args.cases or ["dossier", "register"]:
         rows += {"dossier": case_dossier, "register": case_register}[case](args)
     print()
