@@ -66,19 +66,23 @@ def repair(writer: PdfWriter) -> None:
 
 def tag_widget(writer: PdfWriter, widget: IndirectObject, page: IndirectObject, alt: str) -> None:
     """Put the widget annotation ``widget`` (on ``page``) in the structure tree: a ``Form``
-    element with an object reference to it and ``alt`` as its alternative text, appended to
-    the document's top element, and the ParentTree entry that leads from the widget back."""
+    element with ``alt`` as its alternative text and an object reference to the widget as its
+    one kid, and the ParentTree entry that leads from the widget back.
+
+    The Form goes where the page's text ends in the tree (after the last element with content
+    on ``page``, and after the page's earlier fields), so the fields are read and visited
+    (``/Tabs /S``) after the lines they sign, in document order.
+
+    The object reference is the Form's ``/K`` itself, not an array of one: a validator of
+    signatures (pyHanko's difference analysis) accepts a later signature that fills the field
+    only when the widget is reached from the tree as ``StructTreeRoot /K ... /K /Obj``; behind
+    an array the widget counts as changed outside form filling, and every earlier signature
+    of the package turns invalid."""
     if not is_tagged(writer):
         return
     tree = writer.root_object["/StructTreeRoot"].get_object()
-    kids = tree.get("/K")
-    kids = kids.get_object() if kids is not None else None
-    top_ref = tree.indirect_reference
-    top = tree
-    if isinstance(kids, ArrayObject) and len(kids) == 1:
-        kids = kids[0]
-    if isinstance(kids, IndirectObject):
-        top_ref, top = kids, kids.get_object()
+    parent_ref, index = _place(tree, page)
+    parent = parent_ref.get_object()
     objr = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/OBJR"),
@@ -91,24 +95,98 @@ def tag_widget(writer: PdfWriter, widget: IndirectObject, page: IndirectObject, 
             {
                 NameObject("/Type"): NameObject("/StructElem"),
                 NameObject("/S"): NameObject("/Form"),
-                NameObject("/P"): top_ref,
+                NameObject("/P"): parent_ref,
                 NameObject("/Pg"): page,
                 NameObject("/Alt"): TextStringObject(alt),
-                NameObject("/K"): ArrayObject([objr]),
+                NameObject("/K"): objr,
             }
         )
     )
-    own = top.get("/K")
-    if own is None:
-        top[NameObject("/K")] = ArrayObject([form])
-    elif isinstance(own.get_object(), ArrayObject):
-        own.get_object().append(form)
-    else:
-        top[NameObject("/K")] = ArrayObject([own, form])
+    _kids(parent).insert(index, form)
     key = _next_key(tree)
     widget.get_object()[NameObject("/StructParent")] = NumberObject(key)
     _add_parent(writer, tree, key, form)
     tree[NameObject("/ParentTreeNextKey")] = NumberObject(key + 1)
+
+
+def _kids(elem: DictionaryObject) -> ArrayObject:
+    """``elem``'s ``/K`` as an array (made one when it held a single kid or none)."""
+    own = elem.get("/K")
+    if isinstance(own, IndirectObject) and isinstance(own.get_object(), ArrayObject):
+        return own.get_object()
+    if isinstance(own, ArrayObject):
+        return own
+    elem[NameObject("/K")] = ArrayObject([] if own is None else [own])
+    return elem["/K"]
+
+
+def _place(tree: DictionaryObject, page: IndirectObject) -> tuple[IndirectObject, int]:
+    """Where a Form for a field on ``page`` goes: a structure element and an index in its
+    kids, after the top-level part (of the document element) that holds the page's last
+    marked content, and after the Forms already placed there for this page. A page without
+    tagged content: the end of the last top-level element, else of the tree."""
+    root_ref = tree.indirect_reference
+    top = tree.get("/K")
+    top = top.get_object() if top is not None else None
+    tops = list(top) if isinstance(top, ArrayObject) else [top] if top is not None else []
+    tops = [t for t in tops if isinstance(t, IndirectObject)]
+    row = _lookup(tree.get("/ParentTree"), page.get_object().get("/StructParents"))
+    elems = [e for e in (row or []) if isinstance(e, IndirectObject)]
+    if not elems:
+        parent = tops[-1] if tops else root_ref
+        return parent, len(_kids(parent.get_object()))
+    # The last marked content's element, up to the child of a top-level element (or of the
+    # tree, when the element is itself top-level).
+    chain = [elems[-1]]
+    while True:
+        up = chain[-1].get_object().get("/P")
+        if not isinstance(up, IndirectObject) or up.idnum == root_ref.idnum:
+            break
+        chain.append(up)
+    if len(chain) >= 2:
+        child, parent = chain[-2], chain[-1]
+    else:
+        child, parent = chain[-1], root_ref
+    kids = _kids(parent.get_object())
+    index = next(
+        (i for i, k in enumerate(kids) if isinstance(k, IndirectObject) and k.idnum == child.idnum),
+        len(kids) - 1,
+    )
+    index += 1
+    while index < len(kids) and _is_form_on(kids[index], page):
+        index += 1
+    return parent, index
+
+
+def _is_form_on(kid, page: IndirectObject) -> bool:
+    elem = kid.get_object() if isinstance(kid, IndirectObject) else None
+    if not isinstance(elem, DictionaryObject) or elem.get("/S") != "/Form":
+        return False
+    on = elem.raw_get("/Pg") if "/Pg" in elem else None
+    return isinstance(on, IndirectObject) and on.idnum == page.idnum
+
+
+def _lookup(node, key) -> ArrayObject | None:
+    """The value for ``key`` in the number tree ``node`` (the ParentTree), else None."""
+    if key is None:
+        return None
+    key = int(key)
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if node is not None else None
+        if not isinstance(node, DictionaryObject):
+            continue
+        limits = node.get("/Limits")
+        if limits is not None and not int(limits[0]) <= key <= int(limits[1]):
+            continue
+        nums = node.get("/Nums") or []
+        for i in range(0, len(nums) - 1, 2):
+            if int(nums[i]) == key:
+                value = nums[i + 1].get_object()
+                return value if isinstance(value, ArrayObject) else None
+        stack.extend(node.get("/Kids") or [])
+    return None
 
 
 def _next_key(tree: DictionaryObject) -> int:
