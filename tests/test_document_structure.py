@@ -35,6 +35,7 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, Indirect
 
 from convenantgen.cli import main
 from convenantgen.context.dossier import build_context
+from convenantgen.model.derive import ActKind, agreement_stem, signatures_stem, signing_acts
 from convenantgen.render.pdf.accessible import STANDARD_TYPES
 from convenantgen.render.pdf.pdfa import pdfa_problems, xmp_value
 
@@ -280,8 +281,14 @@ def test_every_pdf_is_tagged_for_pdf_ua(built):
                 assert annot["/TU"], path.name
                 form = _resolve(parents[int(annot["/StructParent"])])
                 assert form["/S"] == "/Form" and str(form["/Alt"]) == str(annot["/TU"])
-                (objr,) = form["/K"]
+                # The object reference is the Form's /K itself: behind an array, pyHanko
+                # counts a later signature's fill-in of the widget as a change beyond form
+                # filling (tests/test_signatures_pki.py), and the earlier signatures fail.
+                objr = form["/K"]
+                assert isinstance(objr, DictionaryObject) and objr["/Type"] == "/OBJR"
                 assert objr["/Obj"].get_object() is annot
+                # In the document's element, after the text it signs, not at the tree's root.
+                assert form["/P"].get_object()["/S"] == "/Document", path.name
         assert _footer_outside_artifacts(reader) == [], path.name
     assert widgets > 20  # every signatory of both signing packages of each dossier
 
@@ -361,3 +368,68 @@ def test_xmp_title_is_the_documents(built):
         reader = PdfReader(path)
         xmp = ElementTree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
         assert xmp_value(xmp, "dc:title") == reader.metadata["/Title"], path.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Page numbers, as the footers print them
+
+PAGE_NUMBER = re.compile(r"pagina (\d+) van (\d+)")
+
+
+def _printed_numbers(path: Path) -> list[tuple[int, int]]:
+    """Per page of ``path``: the footer's "pagina X van Y", read from the text (pdftotext)."""
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    pages = done.stdout.split("\f")[: len(PdfReader(path).pages)]
+    out = []
+    for number, text in enumerate(pages, start=1):
+        found = PAGE_NUMBER.findall(text)
+        assert len(found) == 1, (path.name, number, found)
+        out.append((int(found[0][0]), int(found[0][1])))
+    return out
+
+
+def _label_numbers(path: Path) -> list[int]:
+    """The number at the end of each page's label (what a viewer shows as the page)."""
+    return [int(re.search(r"(\d+)$", label).group(1)) for label in PdfReader(path).page_labels]
+
+
+def _runs(numbers: list[tuple[int, int]]) -> list[int]:
+    """The lengths of the documents a sequence of printed numbers is made of: each numbers
+    its pages 1..Y "van Y"."""
+    runs: list[list[tuple[int, int]]] = []
+    for x, y in numbers:
+        if x == 1 or not runs:
+            runs.append([])
+        runs[-1].append((x, y))
+    for run in runs:
+        total = run[0][1]
+        assert run == [(n, total) for n in range(1, total + 1)], numbers
+    return [len(run) for run in runs]
+
+
+def test_an_agreement_and_its_signature_pages_number_their_pages_as_one_document(built):
+    # The issue: "pagina 1 van 2" on the first signature page after "pagina 8 van 8".
+    agreements = 0
+    for dossier in bundled_loaded().dossiers:
+        folder = built / dossier.id
+        for act in signing_acts(dossier):
+            package = folder / f"{act.stem}.pdf"
+            in_package = _printed_numbers(package)
+            # What a viewer calls each page is what its footer prints.
+            assert _label_numbers(package) == [x for x, _ in in_package], package.name
+            if act.kind is ActKind.ACCESSION:
+                # The declaration (the joining party's) and each consent (one per other
+                # signer) are documents of their own.
+                assert len(_runs(in_package)) == len(act.signers), package.name
+                continue
+            agreements += 1
+            text = _printed_numbers(folder / f"{agreement_stem(dossier.id, act.id)}.pdf")
+            signatures_pdf = folder / f"{signatures_stem(dossier.id, act.id)}.pdf"
+            signatures = _printed_numbers(signatures_pdf)
+            total = len(text) + len(signatures)
+            assert text + signatures == [(n, total) for n in range(1, total + 1)], act.stem
+            assert _label_numbers(signatures_pdf) == [x for x, _ in signatures]
+            assert in_package == text + signatures, act.stem
+    assert agreements >= 4

@@ -25,7 +25,13 @@ from ..parallel import parallel_map
 from ..progress import Progress
 from ..read.load import Loaded
 from ..render.docx.template import document_properties
-from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
+from ..render.pdf.batches import (
+    Converted,
+    convert_batches,
+    first_numbers,
+    plan,
+    split_documents,
+)
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
 from ..render.pdf.pages import prepare as prepare_reader
@@ -51,6 +57,7 @@ class Rendered:
     title: str
     docx: bytes
     act: str = ""  # the signing act whose package holds it ("": not signed)
+    continues: bool = False  # goes on from the document before it (see DocumentJob)
 
 
 def write_pdfs(
@@ -71,6 +78,7 @@ def write_pdfs(
         [(d.dossier, d.kind, d.docx) for d in rendered],
         pdf_salt(cache),
         acts=[d.act for d in rendered],
+        continues=[d.continues for d in rendered],
     )
     metadata = metadata_of(loaded, rendered)
     ids = pdf_ids(batches, metadata)
@@ -204,6 +212,7 @@ def split_pdfs(
                 converted[n],
                 [metadata[i] for i in batches[n].members],
                 [ids[i] for i in batches[n].members],
+                first_numbers(batches[n], converted[n]),
             )
             for n in group
         ]
@@ -274,7 +283,7 @@ def packages_of(
             settings["subject"] = first["subject"] or dossier.title
             settings["keywords"] = first["keywords"]
             parts = [
-                PackagePart(rendered[i].title, rendered[i].docx)
+                PackagePart(rendered[i].title, rendered[i].docx, continues=rendered[i].continues)
                 for n in own
                 for i in batches[n].members
             ]

@@ -248,7 +248,7 @@ def _render(
         if cache is not None:
             cache.put("docx", keys[i], data)
     return [
-        Rendered(job.dossier, job.kind, job.name, job.title, data, job.act)
+        Rendered(job.dossier, job.kind, job.name, job.title, data, job.act, job.continues)
         for job, data in zip(todo, found, strict=True)
     ]
 
@@ -416,7 +416,7 @@ def preview_downloads(
         keys = _docx_keys(jobs, templates, TEMPLATES)
         found = [cache.get("docx", key) for key in keys]
     everything = [
-        Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act)
+        Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act, job.continues)
         for job, data in zip(jobs, found, strict=True)
     ]
     staging = Staging(folder)
@@ -435,6 +435,7 @@ def preview_downloads(
         [(d.dossier, d.kind, data) for d, data in zip(everything, found, strict=True)],
         pdf_salt(cache),
         acts=[d.act for d in everything],
+        continues=[d.continues for d in everything],
     )
     metadata = metadata_of(loaded, everything)
     keys = pdf_keys([b for b in batches if b.key], pdf_ids(batches, metadata))

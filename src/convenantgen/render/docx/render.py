@@ -99,6 +99,9 @@ class DocumentJob:
     act: str = ""
     subject: str = ""  # document properties: the covenant, with its citation
     keywords: str = ""
+    # It goes on from the document before it, as one document in two files (an agreement's
+    # signature pages): in the PDF its page numbers count on from there.
+    continues: bool = False
 
 
 def core_properties(
@@ -181,6 +184,7 @@ def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
             a.signatures_title,
             context,
             **meta,
+            continues=True,
         ),
     ]
 
