@@ -71,13 +71,12 @@ def checked_inputs(
     project: Project | None,
     cache: Cache | None,
     on_report: Callable[[Report], None] | None,
-    dossiers: tuple[str, ...] = (),
 ) -> Loaded:
     """Read and check the content (the site's own checks included when a site is built),
     hand the report over, and stop before anything is written when the check fails."""
     loaded = load_inputs(
         content_dir,
-        list(dossiers) or None,
+        list(options.dossiers) or None,
         project=project,
         day=options.reference_date,
         cache=cache,
@@ -130,7 +129,7 @@ def run_build(
         if unchanged(fingerprint, options.out_dir, cache):
             progress.finish(f"nothing changed: {options.out_dir} left as it is")
             return _manifest_artifacts(options.out_dir)
-    loaded = checked_inputs(content_dir, options, project, cache, on_report, options.dossiers)
+    loaded = checked_inputs(content_dir, options, project, cache, on_report)
     if options.pdf:
         find_soffice()  # fail before any work when LibreOffice is missing
     templates, contexts = dossier_contexts(loaded, project)
