@@ -58,7 +58,7 @@ from .staging import (
     previous_artifacts,
     staged_output,
 )
-from .uptodate import inputs_fingerprint, open_cache, remember, unchanged
+from .uptodate import inputs_fingerprint, known_hashes, open_cache, remember, unchanged
 
 __all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
 
@@ -124,7 +124,8 @@ def run_build(
     # A shard's own files (before_swap) are not among the inputs: a shard always builds.
     record = cache is not None and before_swap is None
     if record and fingerprint is None:
-        fingerprint = inputs_fingerprint(content_dir, options, project)
+        known = known_hashes(options.out_dir, cache)
+        fingerprint = inputs_fingerprint(content_dir, options, project, known)
         if unchanged(fingerprint, options.out_dir, cache):
             progress.finish(f"nothing changed: {options.out_dir} left as it is")
             return _manifest_artifacts(options.out_dir)
