@@ -279,7 +279,9 @@ def packages_of(
                 continue
             settings = package_settings(dossier, package)
             # The package's subject and keywords are its first document's.
-            first = document_properties(rendered[batches[own[0]].members[0]].docx)
+            # (Unknown bytes, as in serve: its batches have no key and the package is skipped.)
+            data = rendered[batches[own[0]].members[0]].docx
+            first = document_properties(data) if data else {"subject": "", "keywords": None}
             settings["subject"] = first["subject"] or dossier.title
             settings["keywords"] = first["keywords"]
             parts = [
@@ -304,11 +306,14 @@ def packages_of(
 
 def metadata_of(loaded: Loaded, docs: list[Rendered]) -> list[dict]:
     """Each document's PDF metadata: what its Word document's properties say (title, subject,
-    the penvoerder as author, keywords, the dossier's date), so the DOCX and the PDF agree."""
+    the penvoerder as author, keywords, the dossier's date), so the DOCX and the PDF agree.
+    A document whose Word bytes are not known (``serve`` without it in the cache) gets blank
+    properties: its batch has no key, so nothing is looked up or converted with them."""
     fallback = {d.id: dossier_date(d) for d in loaded.dossiers}
+    blank = {"title": "", "subject": "", "author": "", "keywords": None, "date": None}
     out = []
     for doc in docs:
-        props = document_properties(doc.docx)
+        props = document_properties(doc.docx) if doc.docx else dict(blank)
         props["title"] = doc.title
         props["date"] = props["date"] or fallback[doc.dossier]
         out.append(props)
