@@ -39,9 +39,11 @@ from ..model.finance import finance_paragraphs, obligation_text
 from ..model.references import (
     TARGET_PLACEHOLDER_RE,
     Index,
+    ReferenceSpan,
     article_label,
     build_index,
     render_text,
+    render_text_spans,
 )
 from ..read.project import Settings
 from ..text import formatting as fmt
@@ -88,6 +90,16 @@ class PartContext:
 class ArticleContext:
     heading: str  # "Artikel 3 Maatregelen en resultaten"
     parts: tuple[PartContext, ...]
+    id: str = ""  # the amended covenant's article, else the clause
+    number: str = ""  # "3"
+
+
+@dataclass(frozen=True)
+class TextReferences:
+    """A rendered text and where its references to articles and measures stand in it."""
+
+    text: str
+    spans: tuple[ReferenceSpan, ...]
 
 
 @dataclass(frozen=True)
@@ -181,6 +193,9 @@ class AgreementContext:
     parties_numeral: str = ""
     considerations_numeral: str = ""
     agreement_numeral: str = ""
+    # Where the article and measure references stand in the texts above (each rendered text
+    # that has one, once): the Word document makes them cross-reference fields.
+    references: tuple[TextReferences, ...] = ()
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -266,7 +281,8 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     something else in the dossier changes, so consents already signed stay valid when a
     target value is edited, and the build can reuse their documents."""
     # The signature pages' title repeats the title: it adds nothing to what the text shows.
-    return content_digest(ctx, skip=("version", "footer", "signatures_title"))[:12]
+    # Nor where its references stand: the texts say it.
+    return content_digest(ctx, skip=("version", "footer", "signatures_title", "references"))[:12]
 
 
 _Text = TypeVar("_Text", AgreementContext, AccessionContext)
@@ -319,8 +335,16 @@ def agreement_context(
     index = index or build_index(dossier)
     w = (wording or Wording.default()).formulas(agreement.formulas)
 
+    references: dict[str, TextReferences] = {}
+
     def text(value: str) -> str:
-        return render_text(value, index, dossier, strict=False, words=w)
+        out, spans = render_text_spans(value, index, dossier, strict=False, words=w)
+        # Only what this text itself numbers: an article of the covenant it amends is not in
+        # it (its new text is, under the covenant's number, but the reference is to the old).
+        spans = tuple(s for s in spans if (i := index.get(s.target)) and i.kind != "base-article")
+        if spans:
+            references.setdefault(out, TextReferences(out, spans))
+        return out
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
@@ -364,6 +388,7 @@ def agreement_context(
         signed_date=fmt.date_long(signing.date) if signing and signing.date else "",
         **_numerals(agreement, w),
     )
+    made = replace(made, references=tuple(references.values()))
     return _versioned(made, version, w)
 
 
@@ -422,6 +447,9 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
         article = ArticleContext(
             heading=w.text("agreement.article_heading", number=art_no, title=title or ""),
             parts=tuple(_part(dossier, part, index, text, w) for part in clause.parts),
+            # An article of the text itself: the clause's id names its first paragraph.
+            id=clause.amend_article or f"{clause.id}-artikel",
+            number=art_no,
         )
     return ClauseContext(
         id=clause.id,

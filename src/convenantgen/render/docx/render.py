@@ -29,6 +29,7 @@ from ...model.dossier import Dossier
 from ...read.templates import Templates
 from ...text.sandbox import Sandbox
 from .compose import mark_signature_lines
+from .numbering import agreement_hook
 from .template import CoreProperties, prepared
 
 TEMPLATES = {
@@ -132,7 +133,10 @@ def render_template(
     # (screen readers, copy and paste), and still where the signing package needs it.
     core = core_properties(title=title, author=author, day=day, version=version, comments=comments)
     try:
-        return prepared(path, _environment()).render(context, core, mark_signature_lines)
+        hook = agreement_hook(context["a"]) if kind == "agreement" else None
+        return prepared(path, _environment()).render(
+            context, core, mark_signature_lines, part_hook=hook
+        )
     except TemplateError as exc:
         # Project templates are checked before the build; what is left is a limit (a loop
         # without end) or a value that only fails with some data.
