@@ -448,7 +448,7 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
             heading=w.text("agreement.article_heading", number=art_no, title=title or ""),
             parts=tuple(_part(dossier, part, index, text, w) for part in clause.parts),
             # An article of the text itself: the clause's id names its first paragraph.
-            id=clause.amend_article or f"{clause.id}-artikel",
+            id=clause.amend_article or f"{clause.id}-article",
             number=art_no,
         )
     return ClauseContext(

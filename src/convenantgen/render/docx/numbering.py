@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -114,16 +116,19 @@ def plan(a: AgreementContext) -> list[Item]:
 
 
 def paragraph_text(p: etree._Element) -> str:
-    """The text of a paragraph as the template wrote it: its runs' text, tabs as ``\\t``
-    (field instructions left out)."""
+    """The text of a paragraph as the template wrote it: its runs' text, tabs as ``\\t`` and
+    line breaks as ``\\n`` (field instructions left out)."""
     out = []
-    for node in p.iter(w("t"), w("tab")):
-        if node.tag == w("tab"):
-            if node.getparent().tag == w("r"):
-                out.append("\t")
-        else:
+    for node in p.iter(w("t"), w("tab"), w("br"), w("cr")):
+        if node.tag == w("t"):
             out.append(node.text or "")
+        elif node.getparent().tag == w("r"):  # not a tab stop of the paragraph's properties
+            out.append(_CHARS[node.tag])
     return "".join(out)
+
+
+# The run elements that stand for one character of text.
+_CHARS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n"}
 
 
 @dataclass
@@ -454,12 +459,19 @@ def _continues(family: _Family, value: int, children: list[int | None], wanted: 
     below it as generated, and with the same level texts."""
     if family.num is None or _next(family, 0) != value:
         return False
-    pairs = zip(wanted, family.levels, strict=True)
-    if any(want is not None and not _fits(want, have) for want, have in pairs):
+    pairs = list(zip(wanted, family.levels, strict=True))
+    if any(want is not None and have is not None and not _fits(want, have) for want, have in pairs):
         return False
     if children[1] is not None and children[1] != family.starts[1]:
         return False
-    return children[2] is None or children[2] == _next(family, 2)
+    if children[2] is not None and children[2] != _next(family, 2):
+        return False
+    # A level the list has not used yet takes the text these items need (its XML is written
+    # when the document is done).
+    for level, (want, have) in enumerate(pairs):
+        if have is None and want is not None:
+            family.levels[level] = want
+    return True
 
 
 # -- editing paragraphs -------------------------------------------------------------------------
@@ -478,7 +490,7 @@ def _take_off(p: etree._Element, count: int) -> None:
         for node in list(run):
             if count <= 0:
                 break
-            if node.tag == w("tab"):
+            if node.tag in _CHARS:
                 run.remove(node)
                 count -= 1
             elif node.tag == w("t"):
@@ -594,8 +606,8 @@ def _split(p: etree._Element, offset: int) -> etree._Element | None:
     for run in _runs(p):
         if run.getparent() is not p:
             continue
-        nodes = [n for n in run if n.tag in (w("t"), w("tab"))]
-        length = sum(1 if n.tag == w("tab") else len(n.text or "") for n in nodes)
+        nodes = [n for n in run if n.tag == w("t") or n.tag in _CHARS]
+        length = sum(1 if n.tag in _CHARS else len(n.text or "") for n in nodes)
         if seen + length <= offset:
             seen += length
             continue
@@ -649,17 +661,19 @@ def _field(p: etree._Element, start: int, end: int, instruction: str) -> None:
 # What Word shows
 
 
-def shown_numbers(document: etree._Element, numbering: etree._Element) -> dict[str, str]:
-    """Per bookmark name: the number Word shows before its paragraph, computed from
-    ``numbering.xml`` and the paragraphs' ``numPr`` (counters per ``w:num``, each level
-    restarting after a higher one unless ``lvlRestart`` says otherwise); "" for a paragraph
-    without numbering."""
+def shown_labels(
+    document: etree._Element, numbering: etree._Element
+) -> list[tuple[etree._Element, str, str]]:
+    """Per paragraph of ``document``: the paragraph, the number Word shows before it and what
+    follows the number (a space, a tab or nothing), computed from ``numbering.xml`` and the
+    paragraph's own ``numPr`` (counters per ``w:num``, each level restarting after a higher
+    one unless ``lvlRestart`` says otherwise; numbering from a style is not looked at)."""
     nums = {n.get(w("numId")): n for n in numbering.iter(w("num"))}
     abstracts = {a.get(w("abstractNumId")): a for a in numbering.iter(w("abstractNum"))}
     counters: dict[str, list[int | None]] = {}
-    out: dict[str, str] = {}
+    out: list[tuple[etree._Element, str, str]] = []
     for p in document.iter(w("p")):
-        label = ""
+        label = suffix = ""
         numpr = p.find(f"{w('pPr')}/{w('numPr')}")
         if numpr is not None:
             num_id = numpr.find(w("numId")).get(w("val"))
@@ -680,8 +694,40 @@ def shown_numbers(document: etree._Element, numbering: etree._Element) -> dict[s
                     state[deeper] = None
             text = levels[ilvl].find(w("lvlText")).get(w("val"))
             label = _shown(text, levels, state, starts)
+            suff = levels[ilvl].find(w("suff"))
+            kind = suff.get(w("val")) if suff is not None else "tab"  # Word's default
+            suffix = {"tab": "\t", "space": " "}.get(kind, "") if label else ""
+        out.append((p, label, suffix))
+    return out
+
+
+def shown_numbers(document: etree._Element, numbering: etree._Element) -> dict[str, str]:
+    """Per bookmark name: the number Word shows before its paragraph ("" for a paragraph
+    without numbering); see :func:`shown_labels`."""
+    out: dict[str, str] = {}
+    for p, label, _ in shown_labels(document, numbering):
         for start in p.iter(w("bookmarkStart")):
             out.setdefault(start.get(w("name")), label)
+    return out
+
+
+def shown_text(data: bytes) -> list[str]:
+    """The paragraphs of a .docx's body (those python-docx lists: not in tables) as Word shows
+    them: each with its list number (:func:`shown_labels`) and its fields' cached results."""
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        document = etree.fromstring(docx.read("word/document.xml"))
+        names = set(docx.namelist())
+        numbering = etree.fromstring(docx.read(NUMBERING)) if NUMBERING in names else None
+    body = document.find(w("body"))
+    if numbering is None:
+        return [paragraph_text(p) for p in body.iterchildren(w("p"))]
+    labels = shown_labels(document, numbering)  # kept: the ids below are of these elements
+    shown = {id(p): label + suffix for p, label, suffix in labels}
+    out = []
+    for p in body.iterchildren(w("p")):
+        text = paragraph_text(p)
+        # A suffix with nothing after it shows nothing ("Artikel 3.1" without a title).
+        out.append((shown[id(p)] if text else shown[id(p)].rstrip(" \t")) + text)
     return out
 
 
