@@ -288,14 +288,15 @@ def test_a_number_word_cannot_show_stays_typed(almere_addendum):
     sections = list(a.sections)
     second = sections[1]
     clause = second.clauses[0]
-    article = replace(clause.article, number="3a", heading="Artikel 3a Maatregelen en resultaten")
+    article = replace(clause.article, heading="Artikel 3a Maatregelen en resultaten")
     parts = tuple(
         replace(p, number=p.number.replace("3.", "3a."), heading=p.heading.replace("3.", "3a."))
         for p in article.parts
     )
     article = replace(article, parts=parts)
     sections[1] = replace(second, clauses=(replace(clause, article=article), *second.clauses[1:]))
-    changed = replace(a, sections=tuple(sections))
+    anchors = tuple(replace(x, number="3a") if x.clause == clause.id else x for x in a.articles)
+    changed = replace(a, sections=tuple(sections), articles=anchors)
     data = agreement_documents(changed)[0].data
     lines = shown_text(data)
     assert "Artikel 3a Maatregelen en resultaten" in lines

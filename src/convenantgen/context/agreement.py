@@ -90,8 +90,17 @@ class PartContext:
 class ArticleContext:
     heading: str  # "Artikel 3 Maatregelen en resultaten"
     parts: tuple[PartContext, ...]
-    id: str = ""  # the amended covenant's article, else the clause
-    number: str = ""  # "3"
+
+
+@dataclass(frozen=True)
+class ArticleAnchor:
+    """The article a clause amends or gives (its ``article``): its id (the amended covenant's
+    article, else the clause's own with ``-article``) and number, for the Word bookmark and
+    list numbering. Apart from the text, so the text's version does not depend on them."""
+
+    clause: str
+    id: str
+    number: str  # "3"
 
 
 @dataclass(frozen=True)
@@ -196,6 +205,7 @@ class AgreementContext:
     # Where the article and measure references stand in the texts above (each rendered text
     # that has one, once): the Word document makes them cross-reference fields.
     references: tuple[TextReferences, ...] = ()
+    articles: tuple[ArticleAnchor, ...] = ()
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -282,7 +292,8 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     target value is edited, and the build can reuse their documents."""
     # The signature pages' title repeats the title: it adds nothing to what the text shows.
     # Nor where its references stand: the texts say it.
-    return content_digest(ctx, skip=("version", "footer", "signatures_title", "references"))[:12]
+    skip = ("version", "footer", "signatures_title", "references", "articles")
+    return content_digest(ctx, skip=skip)[:12]
 
 
 _Text = TypeVar("_Text", AgreementContext, AccessionContext)
@@ -388,8 +399,29 @@ def agreement_context(
         signed_date=fmt.date_long(signing.date) if signing and signing.date else "",
         **_numerals(agreement, w),
     )
-    made = replace(made, references=tuple(references.values()))
+    made = replace(
+        made, references=tuple(references.values()), articles=_anchors(dossier, agreement, index)
+    )
     return _versioned(made, version, w)
+
+
+def _anchors(dossier: Dossier, agreement: Agreement, index: Index) -> tuple[ArticleAnchor, ...]:
+    """The article of each clause that has one (see :class:`ArticleAnchor`), numbered as
+    :func:`_clause` numbers its heading."""
+    out = []
+    for section in agreement.sections:
+        for clause in section.clauses:
+            if not clause.parts:
+                continue
+            base = dossier.article(clause.amend_article)
+            ref = index.get(clause.id)
+            own = ref.number if ref is not None and section.numbered else ""
+            amended = _number(index, clause.amend_article) if clause.amend_article else ""
+            number = base.number if base else amended or own
+            # An article of the text itself: the clause's id names its first paragraph.
+            ident = clause.amend_article or f"{clause.id}-article"
+            out.append(ArticleAnchor(clause.id, ident, number))
+    return tuple(out)
 
 
 def _numerals(agreement: Agreement, w: Wording) -> dict[str, str]:
@@ -447,9 +479,6 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
         article = ArticleContext(
             heading=w.text("agreement.article_heading", number=art_no, title=title or ""),
             parts=tuple(_part(dossier, part, index, text, w) for part in clause.parts),
-            # An article of the text itself: the clause's id names its first paragraph.
-            id=clause.amend_article or f"{clause.id}-article",
-            number=art_no,
         )
     return ClauseContext(
         id=clause.id,

@@ -82,6 +82,7 @@ class Item:
 def plan(a: AgreementContext) -> list[Item]:
     """The numbered paragraphs of an agreement, in document order."""
     items: list[Item] = []
+    anchors = {anchor.clause: anchor for anchor in a.articles}
     for section in a.sections:
         top = len(items)
         items.append(
@@ -94,12 +95,12 @@ def plan(a: AgreementContext) -> list[Item]:
                 items.append(
                     Item(clause.id, "sections", 1, clause.number, text, own, top, clause=True)
                 )
-            article = clause.article
-            if article is None:
+            article, anchor = clause.article, anchors.get(clause.id)
+            if article is None or anchor is None:
                 continue
             art = len(items)
-            own = article.number.rpartition(".")[2]
-            items.append(Item(article.id, "articles", 0, article.number, article.heading, own))
+            own = anchor.number.rpartition(".")[2]
+            items.append(Item(anchor.id, "articles", 0, anchor.number, article.heading, own))
             for part in article.parts:
                 own = part.number.rpartition(".")[2]
                 items.append(Item(part.id, "articles", 1, part.number, part.heading, own, art))
