@@ -108,6 +108,7 @@ def test_every_bundled_article_is_numbered_by_word_with_the_generated_number(agr
         ("articles", 0),
         ("articles", 1),
         ("measures", 0),
+        ("definitions", 0),
     }
 
 
@@ -170,6 +171,22 @@ def test_headings_keep_their_heading_styles_and_articles_start_at_their_number(
     assert texts["0"] == "Artikel %1" and texts["1"] == "Artikel %1.%2"
     # The member 3.1 is in the same list as its article.
     assert nums[bookmark_name("artikel-3-maatregelen")] == num_id
+    # The definitions g. and h. added to the covenant's article 1 (a-f): a lowerLetter list
+    # from 7.
+    definition = nums[bookmark_name("versneld-voor-de-klas")]
+    num = next(n for n in numbering.iter(q("num")) if n.get(q("numId")) == definition)
+    assert num.find(f"{q('lvlOverride')}/{q('startOverride')}").get(q("val")) == "7"
+    abstract_id = num.find(q("abstractNumId")).get(q("val"))
+    abstract = next(
+        x for x in numbering.iter(q("abstractNum")) if x.get(q("abstractNumId")) == abstract_id
+    )
+    level = abstract.find(q("lvl"))
+    assert level.find(q("numFmt")).get(q("val")) == "lowerLetter"
+    assert level.find(q("lvlText")).get(q("val")) == "%1."
+    assert nums[bookmark_name("zij-instromer")] == definition
+    lines = shown_text(data)
+    assert any(line.startswith("g.\tVersneld voor de Klas: traject waarbij") for line in lines)
+    assert any(line.startswith("h.\tZij-instromer: degene die") for line in lines)
 
 
 def test_bookmarks_are_word_valid_and_unique(agreements):

@@ -4,21 +4,24 @@ The context generates every number ("2.", "2.1.", "Artikel 3.1", "Maatregel A:")
 templates place it as text. This module turns that text, in a rendered document, into what Word
 itself would make of a numbered text, without changing what it reads:
 
-- each section heading, numbered clause, amended article, article member (part) and measure
-  gets a bookmark named after its id (:func:`bookmark_name`), around its paragraph;
+- each section heading, numbered clause, definition, amended article, article member (part)
+  and measure gets a bookmark named after its id (:func:`bookmark_name`), around its paragraph;
 - its typed number is taken off the paragraph and given to Word list numbering instead: one
   multi-level list for the sections and their clauses ("%1." / "%1.%2."), one for the articles
   and their members ("Artikel %1" / "Artikel %1.%2"), one for the measures ("Maatregel %1:"),
-  each level's text taken from the typed number itself (so the wording stays in
-  ``wording.yml``; components above the list's top level stay literal: "Artikel 1.%1"). Where the
-  generated number is not the one the list would continue with (an addendum's article 3, its
-  member 3.3 after the covenant's 3.2, measures lettered on from the covenant's), the list
+  one for the definitions ("%1." in small letters), each level's text taken from the typed
+  number itself (so the wording stays in ``wording.yml``; components above the list's top level
+  stay literal: "Artikel 1.%1"). Where the generated number is not the one the list would
+  continue with (an addendum's article 3, its member 3.3 after the covenant's 3.2, its
+  definition g. after the covenant's a-f, measures lettered on from the covenant's), the list
   starts again there (a new ``w:num`` with ``w:startOverride``), so Word shows the generated
   number; a number Word cannot show (a letter past Z, "3a") stays typed text;
-- each reference in a text to an article or measure of the same document ("artikel 3.1")
-  becomes a ``REF`` field to that bookmark, its cached result the generated number, so the
-  text reads the same before Word updates any field (``\\r \\t``: the number without the list
-  level's words, ``\\h``: a link).
+- each reference in a text to a numbered article or measure of the same document ("artikel
+  3.1") becomes a ``REF`` field to that bookmark (``\\r``: its paragraph number, ``\\h``: a
+  link), its cached result the generated text, so the text reads the same before Word updates
+  any field: the whole reference when it reads as the number with its words (``\\* Lower`` for
+  "artikel 3.1" to "Artikel 3.1"), else the number alone (``\\t``: without the level's words).
+  For the PDF, :func:`freeze_references` turns the fields back into their text.
 
 The generated number stays the truth; the list is made to agree with it, and
 :func:`shown_numbers` computes what Word shows, from ``numbering.xml`` and the paragraphs,
@@ -70,7 +73,7 @@ class Item:
     """A paragraph of the plan: what it says, and its place in a list."""
 
     id: str
-    family: str  # "sections", "articles" or "measures": one list each
+    family: str  # "sections", "articles", "measures" or "definitions": one list each
     level: int  # 0 or 1 (a clause in its section, a member in its article)
     number: str  # the generated number: "2", "2.1", "3.1", "A"
     text: str  # the paragraph's text as the template writes it
@@ -95,6 +98,11 @@ def plan(a: AgreementContext) -> list[Item]:
                 items.append(
                     Item(clause.id, "sections", 1, clause.number, text, own, top, clause=True)
                 )
+            # Definitions: lettered on from the amended article's (g. after a-f).
+            items += [
+                Item(d.id, "definitions", 0, d.letter, f"{d.label}\t{d.term}: {d.text}", d.letter)
+                for d in clause.definitions
+            ]
             article, anchor = clause.article, anchors.get(clause.id)
             if article is None or anchor is None:
                 continue
@@ -168,6 +176,8 @@ def _label(item: Item, text: str) -> tuple[_Level, int] | None:
     fmt = "decimal"
     if item.family == "measures":
         fmt = "upperLetter"
+    elif item.family == "definitions":
+        fmt = "lowerLetter"
     if not re.fullmatch(_FORMATS[fmt], item.own):
         return None
     suffix = {" ": "space", "\t": "tab", "": None}[sep]
@@ -176,7 +186,9 @@ def _label(item: Item, text: str) -> tuple[_Level, int] | None:
 
 
 def _value(fmt: str, own: str) -> int:
-    return int(own) if fmt == "decimal" else ord(own) - ord("A") + 1
+    if fmt == "decimal":
+        return int(own)
+    return ord(own) - ord("A" if fmt == "upperLetter" else "a") + 1
 
 
 def _prefix(item: Item, level: _Level, parents: list[_Match]) -> str | None:
