@@ -17,6 +17,7 @@ from lxml import etree
 
 from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
+from convenantgen.render.docx.numbering import shown_text
 from convenantgen.render.docx.render import (
     TEMPLATES,
     agreement_documents,
@@ -31,9 +32,10 @@ STEM = "almere-toetreding-toetreding-soo-almere-poort-2025"
 
 
 def docx_text(data: bytes) -> str:
-    """All text of a .docx: body paragraphs, tables, headers and footers."""
+    """All text of a .docx: body paragraphs (with the numbers Word shows before them), tables,
+    headers and footers."""
     document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
+    parts = shown_text(data)
     for table in document.tables:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]

@@ -39,9 +39,11 @@ from ..model.finance import finance_paragraphs, obligation_text
 from ..model.references import (
     TARGET_PLACEHOLDER_RE,
     Index,
+    ReferenceSpan,
     article_label,
     build_index,
     render_text,
+    render_text_spans,
 )
 from ..read.project import Settings
 from ..text import formatting as fmt
@@ -88,6 +90,25 @@ class PartContext:
 class ArticleContext:
     heading: str  # "Artikel 3 Maatregelen en resultaten"
     parts: tuple[PartContext, ...]
+
+
+@dataclass(frozen=True)
+class ArticleAnchor:
+    """The article a clause amends or gives (its ``article``): its id (the amended covenant's
+    article, else the clause's own with ``-article``) and number, for the Word bookmark and
+    list numbering. Apart from the text, so the text's version does not depend on them."""
+
+    clause: str
+    id: str
+    number: str  # "3"
+
+
+@dataclass(frozen=True)
+class TextReferences:
+    """A rendered text and where its references to articles and measures stand in it."""
+
+    text: str
+    spans: tuple[ReferenceSpan, ...]
 
 
 @dataclass(frozen=True)
@@ -189,6 +210,10 @@ class AgreementContext:
     parties_numeral: str = ""
     considerations_numeral: str = ""
     agreement_numeral: str = ""
+    # Where the article and measure references stand in the texts above (each rendered text
+    # that has one, once): the Word document makes them cross-reference fields.
+    references: tuple[TextReferences, ...] = ()
+    articles: tuple[ArticleAnchor, ...] = ()
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -278,8 +303,10 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     something else in the dossier changes, so consents already signed stay valid when a
     target value is edited, and the build can reuse their documents."""
     # The signature pages' title repeats the title: it adds nothing to what the text shows.
-    # Nor do the footer and the document properties, which only repeat what the text says.
+    # Nor do the footer and the document properties, which only repeat what the text says,
+    # nor where its references stand: the texts say it.
     skip = ("version", "footer", "signatures_title", "footer_title", "subject", "keywords")
+    skip = (*skip, "references", "articles")
     return content_digest(ctx, skip=(*skip, "citation"))[:12]
 
 
@@ -351,8 +378,16 @@ def agreement_context(
     index = index or build_index(dossier)
     w = (wording or Wording.default()).formulas(agreement.formulas)
 
+    references: dict[str, TextReferences] = {}
+
     def text(value: str) -> str:
-        return render_text(value, index, dossier, strict=False, words=w)
+        out, spans = render_text_spans(value, index, dossier, strict=False, words=w)
+        # Only what this text itself numbers: an article of the covenant it amends is not in
+        # it (its new text is, under the covenant's number, but the reference is to the old).
+        spans = tuple(s for s in spans if (i := index.get(s.target)) and i.kind != "base-article")
+        if spans:
+            references.setdefault(out, TextReferences(out, spans))
+        return out
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
@@ -405,7 +440,29 @@ def agreement_context(
         keywords=keywords(dossier, str(agreement.citation or ""), w),
         **_numerals(agreement, w),
     )
+    made = replace(
+        made, references=tuple(references.values()), articles=_anchors(dossier, agreement, index)
+    )
     return _versioned(made, version, w)
+
+
+def _anchors(dossier: Dossier, agreement: Agreement, index: Index) -> tuple[ArticleAnchor, ...]:
+    """The article of each clause that has one (see :class:`ArticleAnchor`), numbered as
+    :func:`_clause` numbers its heading."""
+    out = []
+    for section in agreement.sections:
+        for clause in section.clauses:
+            if not clause.parts:
+                continue
+            base = dossier.article(clause.amend_article)
+            ref = index.get(clause.id)
+            own = ref.number if ref is not None and section.numbered else ""
+            amended = _number(index, clause.amend_article) if clause.amend_article else ""
+            number = base.number if base else amended or own
+            # An article of the text itself: the clause's id names its first paragraph.
+            ident = clause.amend_article or f"{clause.id}-article"
+            out.append(ArticleAnchor(clause.id, ident, number))
+    return tuple(out)
 
 
 def _numerals(agreement: Agreement, w: Wording) -> dict[str, str]:

@@ -12,7 +12,9 @@ Two kinds of Word bookmark are set, which LibreOffice exports as named destinati
 at the start of part N, and ``cgsigK`` at the start of the K-th signature line, where the
 template had the marker text ``sigfield:<party-id>`` (the marker itself is removed, so it
 appears neither in the PDF's text nor to screen readers). The package stage reads the pages and
-positions of those destinations instead of searching the text of every page.
+positions of those destinations instead of searching the text of every page. The article
+bookmarks and cross-reference fields of :mod:`.numbering` are frozen to their text here
+(:func:`~.numbering.freeze_references`): the PDF says what the generator wrote.
 
 The parts are expected to come from the same family of templates: a style the first part lacks
 is copied from the part that has it, one of the same id keeps the first part's definition, and
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .numbering import freeze_references
 from .template import normalise_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -245,6 +248,7 @@ class _Composer:
         self._mark_part(elements, index)
         for element in elements:
             self._mark_signatures(element)
+            freeze_references(element)
         return elements, final
 
     # -- relationships -----------------------------------------------------------------------

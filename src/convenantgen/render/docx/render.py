@@ -29,6 +29,7 @@ from ...model.dossier import Dossier
 from ...read.templates import Templates
 from ...text.sandbox import Sandbox
 from .compose import mark_signature_lines
+from .numbering import agreement_hook
 from .template import CoreProperties, prepared
 
 TEMPLATES = {
@@ -162,7 +163,10 @@ def render_template(
         keywords=keywords,
     )
     try:
-        return prepared(path, _environment()).render(context, core, mark_signature_lines)
+        hook = agreement_hook(context["a"]) if kind == "agreement" else None
+        return prepared(path, _environment()).render(
+            context, core, mark_signature_lines, part_hook=hook
+        )
     except TemplateError as exc:
         # Project templates are checked before the build; what is left is a limit (a loop
         # without end) or a value that only fails with some data.

@@ -58,6 +58,10 @@ _PARAGRAPH_NL_RE = re.compile(r"\n<w:p([ >])")
 _LISTING_CHARS = ("\t", "\n", "\a", "\f")
 
 
+# Sees a rendered body and the template's parts by name; returns the parts it changes.
+PartHook = Callable[[etree._Element, dict[str, bytes]], dict[str, bytes]]
+
+
 @dataclass(frozen=True)
 class CoreProperties:
     """The core properties every rendered document gets (the template's others are kept)."""
@@ -98,14 +102,20 @@ class PreparedTemplate:
             name: _Entry.of(blob) for name, blob in parts.items() if name not in self._changing
         }
         self._lock = threading.Lock()  # the document tree is reused between renders
+        # The parts as the template has them, for a part hook that changes one (numbering).
+        self._parts = parts
 
     def render(
         self,
         context: dict[str, Any],
         core: CoreProperties,
         body_hook: Callable[[etree._Element], Any] | None = None,
+        part_hook: PartHook | None = None,
     ) -> bytes:
-        """The .docx of one document: ``context`` rendered into the template's parts."""
+        """The .docx of one document: ``context`` rendered into the template's parts.
+
+        ``part_hook`` sees the rendered body after ``body_hook`` and the template's parts, and
+        returns the parts it changes (the list numbering of the document's articles)."""
         tpl = self._tpl
         changed: dict[str, bytes] = {}
         body = tpl.fix_tables(_finish(tpl, self._body.render(context)))
@@ -124,6 +134,8 @@ class PreparedTemplate:
             self._current = body
             if body_hook is not None:
                 body_hook(body)
+            if part_hook is not None:
+                changed.update(part_hook(body, self._parts))
             changed[self._main] = serialize_part_xml(self._root)
         entries = dict(self._fixed)
         entries.update((name, _Entry.of(blob, shared=False)) for name, blob in changed.items())
@@ -251,6 +263,7 @@ def render_with_docxtpl(
     env: Environment,
     core: CoreProperties,
     body_hook: Callable[[etree._Element], Any] | None = None,
+    part_hook: PartHook | None = None,
 ) -> bytes:
     """The reference :meth:`PreparedTemplate.render` equals: docxtpl as it is meant to be used
     (the whole template opened, rendered and saved), then re-zipped deterministically. For
@@ -264,6 +277,9 @@ def render_with_docxtpl(
     tpl.save(out)
     with zipfile.ZipFile(out) as docx:
         parts = {name: docx.read(name) for name in docx.namelist()}
+    if part_hook is not None:
+        parts.update(part_hook(tpl.docx.element.body, parts))
+        parts[tpl.docx.part.partname.membername] = serialize_part_xml(tpl.docx.element)
     if APP_PART in parts:
         parts[APP_PART] = app_xml(parts[APP_PART], core)
     return zip_parts(parts)
