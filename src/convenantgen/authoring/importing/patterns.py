@@ -82,7 +82,9 @@ CLOSING_RE = re.compile(
     r"(?:,? te (?P<place>[^,]+?))?(?:,? (?:op|d\.d\.) (?P<date>.+?))?\.?$",
     re.I,
 )
-FOOTER_RE = re.compile(r"^Versie [0-9a-f]{8,}$")
+# The generated footer line: "Versie <id>" alone, or ending a line of title, date and
+# reference ("Addendum Almere · 1 juli 2024 · … · versie <id>").
+FOOTER_RE = re.compile(r"^(?:.* · )?[Vv]ersie [0-9a-f]{8,}$")
 CITATION_RE = re.compile(
     r"\(?\s*Stcrt\.\s*(?P<year>\d{4}),?\s*(?:nr\.\s*)?(?P<number>\d{1,7})\s*\)?"
 )
