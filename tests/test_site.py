@@ -515,9 +515,7 @@ def test_search_index_holds_the_articles_of_content_pages_only(built_site):
     assert not (site / "search" / "search_index.json").exists()  # no lunr index any more
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text("utf-8"))
     pages = entry["languages"]["nl"]["page_count"]
-    indexed = [
-        p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text("utf-8")
-    ]
+    indexed = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text("utf-8")]
     assert pages == len(indexed) > 30
     for service in ("downloads", "almere/downloads", "open-data", "toegankelijkheid", "zoeken"):
         assert "data-pagefind-body" not in built_site.html(service + "/"), service
