@@ -226,9 +226,12 @@ def signature_block(b: Builder, var: str, *, with_marker: bool, date: str = "") 
 # ---------------------------------------------------------------------------------------------
 
 
-def bullets(b: Builder, items: str, heading: str) -> None:
-    """A heading over a bulleted list, both left out when the list is empty."""
+def bullets(b: Builder, items: str, heading: str, numeral: str | None = None) -> None:
+    """A heading over a bulleted list, both left out when the list is empty; ``numeral``: the
+    part's numeral ("II") above the heading, when it has one."""
     b.tag(f"if {items}")
+    if numeral:
+        part_numeral(b, numeral)
     b.para(f"{{{{ {heading} }}}}", style="Tussenkop")
     b.tag(f"for item in {items}")
     b.para("{{ item }}", style="List Bullet")
@@ -298,15 +301,25 @@ def segments_para(b: Builder, var: str, *lead: str, style: str | None = None):
     return p
 
 
+def part_numeral(b: Builder, numeral: str) -> None:
+    """The numeral of a part of the text ("I"), on a line of its own, when it has one."""
+    b.tag(f"if {numeral}")
+    b.para(f"{{{{ {numeral} }}}}", style="Tussenkop")
+    b.tag("endif")
+
+
 def agreement() -> Path:
     b = Builder("Convenant of addendum")
     b.para("{{ a.title }}", style="Title")
+    part_numeral(b, "a.parties_numeral")
     b.para("{{ a.parties_heading }}")
     b.tag("for block in a.parties")
-    b.tag("if not loop.first")
-    b.para("{{ a.separator }}")
+    b.tag("if block.separator")
+    b.para("{{ block.separator }}")
     b.tag("endif")
+    b.tag("if block.intro")
     b.para("{{ block.intro }}")
+    b.tag("endif")
     b.tag("for name in block.members")
     b.para("{{ name }}", style="Partijlijst")
     b.tag("endfor")
@@ -315,7 +328,8 @@ def agreement() -> Path:
     b.tag("endif")
     b.tag("endfor")
 
-    bullets(b, "a.considerations", "a.considerations_heading")
+    bullets(b, "a.considerations", "a.considerations_heading", "a.considerations_numeral")
+    part_numeral(b, "a.agreement_numeral")
     b.para("{{ a.agreement_heading }}", style="Tussenkop")
 
     b.tag("for section in a.sections")

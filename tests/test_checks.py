@@ -10,6 +10,7 @@ import pytest
 from dossier_factory import base_files, line_of, replace, write
 
 from convenantgen.cli import main
+from convenantgen.context.agreement import target_text
 from convenantgen.read.load import load_content
 
 
@@ -434,3 +435,77 @@ def test_cli_exit_codes_and_strict(tmp_path, capsys):
 def test_cli_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nope")]) == 2
     assert "content folder" in capsys.readouterr().err
+
+
+def test_acknowledged_profile_rule_passes_strict_with_and_without_the_profile(tmp_path):
+    # The base dossier has no article tagged topics: [evaluation]: aw-evaluation under the
+    # profile. Its acknowledgement is used with the profile and not "unused" without it.
+    files = replace(
+        base_files(),
+        "dossier.yaml",
+        "pillars:",
+        "acknowledgements:\n  - code: aw-evaluation\n    subject: basis\n"
+        "    reason: Evaluated under the regional agreement.\npillars:",
+    )
+    folder = write(tmp_path / "proef", files)
+    plain = load_content(folder)
+    with_profile = load_content(folder, profile="aanwijzingen-2025")
+    assert [d.code for d in plain.report.sorted()] == []
+    codes = [d.code for d in with_profile.report.sorted() if d.code != "aw-evaluation"]
+    assert "ack-unused" not in codes
+    assert any(
+        d.code == "aw-evaluation" and d.severity.name == "ACKNOWLEDGED"
+        for d in with_profile.report.sorted()
+    )
+    # An acknowledgement of a profile rule that matches nothing is unused under the profile.
+    stale = replace(files, "dossier.yaml", "subject: basis", "subject: elders")
+    folder = write(tmp_path / "stale", stale)
+    lines = [d.code for d in load_content(folder, profile="aanwijzingen-2025").report.sorted()]
+    assert "ack-unused" in lines
+    assert "ack-unused" not in [d.code for d in load_content(folder).report.sorted()]
+
+
+def test_target_text_refers_to_its_baseline(tmp_path):
+    # issue 20: "van gemiddeld 6,5 naar 7" without typing the baseline twice.
+    files = replace(
+        base_files(),
+        "maatregelen.yaml",
+        "Tevredenheid minimaal {value}.",
+        "Tevredenheid van gemiddeld {baseline} naar minimaal {value}.",
+    )
+    folder, lines, loaded = run(tmp_path / "a", files)
+    assert lines == []
+    target = next(t for t in loaded.dossiers[0].targets() if t.id == "doel-cijfer")
+    assert target_text(loaded.dossiers[0], target) == (
+        "Tevredenheid van gemiddeld 6,5 naar minimaal 7,0."
+    )
+    # Typed in the text as well as in baseline.value: written twice.
+    typed = replace(
+        base_files(), "maatregelen.yaml", "minimaal {value}.", "van 6,5 naar minimaal {value}."
+    )
+    _, lines, _ = run(tmp_path / "b", typed)
+    line = line_of(typed["maatregelen.yaml"], "van 6,5 naar")
+    assert lines == [
+        f"maatregelen.yaml:{line}:15: warning [target-text-value] target 'doel-cijfer' text "
+        "hard-codes its baseline 6,5; write {baseline} so the text always shows the baseline "
+        "in the data"
+    ]
+    # {baseline} without a baseline value, and a placeholder that does not exist.
+    missing = replace(
+        files, "maatregelen.yaml", "baseline: {value: 6.5}", "baseline: {planned: true}"
+    )
+    _, lines, _ = run(tmp_path / "c", missing)
+    line = line_of(missing["maatregelen.yaml"], "gemiddeld {baseline}")
+    assert (
+        f"maatregelen.yaml:{line}:15: error [target-incomplete] target 'doel-cijfer' text uses "
+        "{baseline} but the target has no baseline.value"
+    ) in lines
+    unknown = replace(files, "maatregelen.yaml", "{baseline}", "{nulmeting}")
+    _, lines, _ = run(tmp_path / "d", unknown)
+    line = line_of(unknown["maatregelen.yaml"], "{nulmeting}")
+    assert lines == [
+        f"maatregelen.yaml:{line}:15: error [ref-unknown] '{{nulmeting}}' in text is not a "
+        "reference; write one of {art:ID}, {baseline}, {cite:ID}, {date:PERIOD.end}, "
+        "{date:PERIOD.start}, {maatregel:ID}, {nr:ID}, {party:ID}, {period:PERIOD}, {period}, "
+        "{value} (to show braces literally, avoid the {word} or {word:id} form)"
+    ]

@@ -206,13 +206,13 @@ def test_full_text_covenant_and_parties_that_each_sign(tmp_path):
     (block,) = convenant.parties
     assert block.intro == "de schoolbesturen,"
     assert block.members == (
-        "Stichting Alfa, te dezen vertegenwoordigd door voorzitter college van bestuur, "
+        "Stichting Alfa, te dezen vertegenwoordigd door de voorzitter college van bestuur, "
         "mevrouw A. Jansen",
-        "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder, de heer B. de Vries",
+        "Stichting Beta & Co, te dezen vertegenwoordigd door de bestuurder, de heer B. de Vries",
     )
     assert [g.intro for g in convenant.signature_groups] == [
-        "Stichting Alfa, te dezen vertegenwoordigd door voorzitter college van bestuur,",
-        "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder,",
+        "Stichting Alfa, te dezen vertegenwoordigd door de voorzitter college van bestuur,",
+        "Stichting Beta & Co, te dezen vertegenwoordigd door de bestuurder,",
     ]
     assert convenant.closing == (
         "Aldus overeengekomen en in tweevoud ondertekend, te Utrecht, op 1 juni 2024"
@@ -236,3 +236,44 @@ def test_consents_leave_unknown_places_and_roles_to_fill_in(ctx):
     )
     assert by_party["gemeente-almere"].place == "Almere"
     assert by_party["gemeente-almere"].role == "de wethouder Onderwijs (primair en voortgezet)"
+
+
+def test_parts_and_measures_added_to_an_article_continue_its_numbering(tmp_path):
+    # issue 20: an addendum that adds to article 3 of a covenant known by reference, which
+    # already has members 3.1-3.2 and measures A-E, continues with 3.3 and Maatregel F.
+    folder = tmp_path / "almere"
+    shutil.copytree(CONTENT / "almere", folder)
+    convenant = folder / "convenant.yaml"
+    text = convenant.read_text("utf-8")
+    old = '    number: "3"\n    title: Maatregelen en resultaten\n'
+    assert old in text
+    convenant.write_text(text.replace(old, old + "    parts: 2\n    measures: 5\n"), "utf-8")
+    addendum_file = folder / "addendum.yaml"
+    text = addendum_file.read_text("utf-8")
+    old = "amend: {article: convenant-maatregelen, action: replace}"
+    assert old in text
+    addendum_file.write_text(
+        text.replace(old, "amend: {article: convenant-maatregelen, action: add}"), "utf-8"
+    )
+    loaded = load_content(folder)
+    assert not loaded.failed(), [d.format(folder) for d in loaded.report.sorted()]
+    (agreement,) = build_context(loaded.dossiers[0]).agreements
+    (added,) = agreement.sections[1].clauses
+    assert added.paragraphs == ("Aan artikel 3 van het Convenant wordt toegevoegd:",)
+    assert added.article.heading == "Artikel 3 Maatregelen en resultaten"
+    assert [p.heading for p in added.article.parts] == [
+        "Artikel 3.3",
+        "Artikel 3.4 Onderwijsregio Almere",
+    ]
+    assert [m.letter for m in added.article.parts[0].measures] == ["F", "G", "H", "I", "J"]
+    assert added.article.parts[0].measures[0].heading.startswith("Maatregel F: ")
+    # A bad count is a schema error at its place.
+    convenant.write_text(
+        convenant.read_text("utf-8").replace("    parts: 2\n", "    parts: -1\n"), "utf-8"
+    )
+    loaded = load_content(folder)
+    line = convenant.read_text("utf-8").splitlines().index("    parts: -1") + 1
+    assert any(
+        d.format(folder).startswith(f"convenant.yaml:{line}:12: error")
+        for d in loaded.report.sorted()
+    ), [d.format(folder) for d in loaded.report.sorted()]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from convenantgen.cli import main
 from convenantgen.errors import Severity
 from convenantgen.model.references import build_index
 from convenantgen.read.load import load_content
@@ -197,3 +198,11 @@ def test_milestone_after_the_term_is_reported(tmp_path):
         "target 'een-financieringsinstrument' period ends 31 december 2027, after the term in "
         "force ends (31 juli 2027, 'looptijd')"
     ]
+
+
+@pytest.mark.parametrize("profile", [None, "aanwijzingen-2025"])
+def test_every_bundled_dossier_passes_strict_with_and_without_the_profile(profile):
+    # issue 20: acknowledgements of profile rules are not "unused" without the profile, and
+    # every finding of the bundled dossiers is fixed or acknowledged with its reason.
+    args = ["check", str(CONTENT), "--strict", "--reference-date", "2026-12-01"]
+    assert main(args + (["--profile", profile] if profile else [])) == 0

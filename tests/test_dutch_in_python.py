@@ -91,6 +91,8 @@ VOCABULARY_FILES = {
     "ondertekening), written as the XSD and its lists write them",
     "render/staatscourant.py": "the OEP metadata scheme's own values (OVERHEID.*, documentsoort "
     "Convenanten), which the Staatscourant's systems compare",
+    "read/opxml.py": "the OP-XML schema's element names (al, titel, tekstregel, lidnr), written "
+    "as the Staatscourant's XML writes them",
 }
 
 # Whole folders that read Dutch: the importer recognises published covenants by their Dutch

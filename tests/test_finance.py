@@ -29,6 +29,12 @@ ARTICLES = """\
                 - {label: voor de melkveehouderij, value: 20000000}
               complete: false
             - {id: plafond-varken, label: de varkenssector, value: 19720000}
+      - id: per-jaar
+        text: De bijdrage per sector en jaar is
+        finance:
+          items:
+            - {label: de rundveesector, period: {year: 2024}, value: 1000000}
+            - {label: de pluimveesector, period: {quarter: 2025-Q3}, value: 2000000}
       - id: verdeling
         text: De kosten van monitoring worden verdeeld.
         finance:
@@ -92,6 +98,11 @@ def test_finance_and_obligations_render_as_article_text(tmp_path):
         "melkveehouderij;",
         "de varkenssector: € 19.720.000 per kalenderjaar;",
         "Samen: € 43.220.000 per kalenderjaar.",
+    )
+    # A label does not hide the period (issue 20).
+    assert clause_text(loaded, "per-jaar")[1:] == (
+        "de rundveesector (2024): € 1.000.000;",
+        "de pluimveesector (het derde kwartaal van 2025): € 2.000.000;",
     )
     assert clause_text(loaded, "verdeling")[1:] == ("de sectoren: 50%;", "de overheid: 50%;")
     assert clause_text(loaded, "jaarbudget")[1:] == (

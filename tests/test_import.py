@@ -34,6 +34,9 @@ from convenantgen.render.pdf.convert import convert_to_pdf
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = Path(__file__).parent / "sources" / "import"
 SEED = SOURCES / "seed-000-almere-addendum.txt"
+# A substitute, not a published file: no covenant in OP-XML could be found with the search tools
+# (research/covenant-sources.md lists the queries), so this is the real text of seed 000 laid
+# out in the OP-XML structure of the real Staatscourant notice STCRT (see sources/import/README).
 SEED_XML = SOURCES / "seed-000-almere-addendum.xml"
 STCRT = SOURCES / "stcrt-2015-47076.xml"
 BUNDLED = ROOT / "content"

@@ -12,9 +12,11 @@ import pytest
 from dossier_factory import base_files, line_of, replace, write
 
 from convenantgen.cli import main
-from convenantgen.model.derive import agreement_stage
+from convenantgen.context.site import DossierFacts
+from convenantgen.model.derive import agreement_stage, bound_on
 from convenantgen.model.references import build_index
 from convenantgen.read.load import load_content
+from convenantgen.site.opendata import records
 from convenantgen.states import AgreementStage
 
 UNSIGNED = ("convenant.yaml", "  date: 2024-06-01\n", "")
@@ -289,7 +291,8 @@ ACCESSION_CASES = [
 @pytest.mark.parametrize(("tail", "expected"), ACCESSION_CASES)
 def test_accession_steps(tmp_path, tail, expected):
     files = replace(base_files(), "toetredingen.yaml", ACC, tail)
-    lines, _ = run(tmp_path, files, "2025-09-01")
+    # Before the effective date: a request still collecting consents is not yet waiting.
+    lines, _ = run(tmp_path, files, "2025-07-15")
     if expected is None:
         assert lines == []
     else:
@@ -398,3 +401,37 @@ def test_missing_fact_fails_check_under_strict(tmp_path, capsys):
     assert main(["check", str(folder), "--reference-date", "2024-09-01"]) == 0
     assert main(["check", str(folder), "--reference-date", "2024-09-01", "--strict"]) == 1
     assert "[lifecycle-unknown]" in capsys.readouterr().out
+
+
+def test_a_party_joins_only_when_its_accession_is_in_effect(tmp_path):
+    # bestuur-c's registry says joined 2025-08-01; its request has no consent yet (issue 20).
+    lines, loaded = run(tmp_path / "wacht", base_files(), "2025-09-01")
+    files = base_files()
+    line = line_of(files["toetredingen.yaml"], "effective: 2025-08-01")
+    assert lines == [
+        f"toetredingen.yaml:{line}:16: warning [accession-waiting] accession 'toetreding-gamma' "
+        "was to take effect on 1 augustus 2025, but on 1 september 2025 it is still 'requested' "
+        "(0 of 2 consents); 'bestuur-c' is not counted as a party until it is in effect: record "
+        "the steps reached, or a new effective date"
+    ]
+    dossier = loaded.dossiers[0]
+    day = dt.date(2025, 9, 1)
+    assert [p.id for p in dossier.parties if bound_on(dossier, p, day)] == [
+        "bestuur-a",
+        "bestuur-b",
+    ]
+    facts = DossierFacts.of(dossier, day)
+    person = next(r for r in records([facts])["partijen"] if r["id"] == "bestuur-c")
+    assert person["member_on_reference_date"] is False
+    # Before its effective date nothing is waiting yet.
+    assert run(tmp_path / "vroeg", base_files(), "2025-07-01")[0] == []
+    # In effect, with every fact: bound, and no finding.
+    complete = ACC + "    status: in-effect\n" + CONSENTS + SENT_AND_NOTICE
+    done = replace(files, "toetredingen.yaml", ACC, complete)
+    lines, loaded = run(tmp_path / "klaar", done, "2025-09-01")
+    assert lines == []
+    dossier = loaded.dossiers[0]
+    assert all(bound_on(dossier, p, day) for p in dossier.parties)
+    rows = records([DossierFacts.of(dossier, day)])["partijen"]
+    person = next(r for r in rows if r["id"] == "bestuur-c")
+    assert person["member_on_reference_date"] is True

@@ -42,7 +42,7 @@ parties:
     kind: brancheorganisatie
     group: sector
     also_on_behalf_of: de Stichting DGF kalversector
-    representative: {name: W. Thus, title: de heer, role: bestuurslid}
+    representative: {name: W. Thus, title: de heer, role: bestuurslid, role_article: het}
     joined: 2024-08-01
   - id: avined
     name: De stichting AVINED
@@ -97,16 +97,17 @@ def test_sector_parties_pass_check_and_read_as_written(tmp_path):
     minister, sector = ctx.parties
     assert minister.intro == (
         "De Minister van Landbouw, Natuur en Voedselkwaliteit, handelend als bestuursorgaan, "
-        "te dezen vertegenwoordigd door Directeur-Generaal Agro, M. Sonnema;"
+        "te dezen vertegenwoordigd door de Directeur-Generaal Agro, M. Sonnema;"
     )
     assert sector.intro == "de sectorpartijen:"
     assert sector.members == (
-        "1. De vereniging ZuivelNL, te dezen vertegenwoordigd door voorzitter, de heer "
+        "1. De vereniging ZuivelNL, te dezen vertegenwoordigd door de voorzitter, de heer "
         "J. Jorritsma;",
         "2. De stichting Brancheorganisatie Kalversector, te dezen vertegenwoordigd door "
-        "bestuurslid, de heer W. Thus, tevens handelend namens de Stichting DGF kalversector;",
-        "3. De stichting AVINED, te dezen vertegenwoordigd door voorzitter, mevrouw H. de Haan "
-        "en vicevoorzitter, de heer E. Hubers;",
+        "het bestuurslid, de heer W. Thus, tevens handelend namens de Stichting DGF "
+        "kalversector;",
+        "3. De stichting AVINED, te dezen vertegenwoordigd door de voorzitter, mevrouw H. de "
+        "Haan en de vicevoorzitter, de heer E. Hubers;",
         # No role: the person alone, never the party's name a second time.
         "4. De vakgroep Schapenhouderij van LTO Nederland, te dezen vertegenwoordigd door "
         "mevrouw S. Duives-Cahuzak;",
@@ -135,7 +136,7 @@ def test_sector_parties_pass_check_and_read_as_written(tmp_path):
     avined = next(g for g in ctx.signature_groups if g.signatories[0].party_id == "avined")
     assert [s.name for s in avined.signatories] == ["H. de Haan", "E. Hubers"]
     assert avined.intro == (
-        "De stichting AVINED, te dezen vertegenwoordigd door voorzitter en vicevoorzitter,"
+        "De stichting AVINED, te dezen vertegenwoordigd door de voorzitter en de vicevoorzitter,"
     )
 
 

@@ -29,36 +29,19 @@ EXPECTED = {
     "dierziekten-lnv": (
         "(9.2 Wet dieren);",
         [
-            # The published text numbers its blocks with Roman numerals; the engine has none.
-            ("I", ""),
-            # "vertegenwoordigd door het bestuurslid, de heer W. Thus": the role before the
-            # name for this one party; the dossier writes every representative name first, as
-            # the other seven are published ("de heer W. Thus, bestuurslid").
-            ("het bestuurslid,", ""),
-            ("", "bestuurslid,"),
-            # "voorzitter, en de heer E. Stiphout": published once with a comma before "en",
-            # once without (AVINED); the engine joins every list of signers alike.
-            ("voorzitter,", "voorzitter"),
-            ("II", ""),
+            # "voorzitter, en de heer E. Stiphout": published once with a comma before "en"
+            # (Producentenorganisatie Varkenshouderij), once without (AVINED); the agreement
+            # joins both by its formula and_signers, with the comma.
+            ("voorzitter", "voorzitter,"),
         ],
     ),
     "zoetwater-ijsselmeergebied": (
-        "S. Poepjes,",
+        "S. Poepjes, hiertoe",
         [
-            # The engine puts its separator "En" between blocks of parties.
-            ("", "En"),
-            # Published without the comma after the name, a typing error.
+            # Published without the comma after the name, a typing error. The blocks follow
+            # each other without "En" (party_list.separator: none); the provinces are written
+            # role first (order: role-first), the water boards name first, as published.
             ("Noorderzijlvest", "Noorderzijlvest,"),
-            ("", "En"),
-            # The provinces are published role first ("gedeputeerde, de heer J. Lodders"); the
-            # agreement writes every representative name first, as the five water boards are
-            # published ("de heer P.A.E. van Erkelens, dijkgraaf"). The comparison ends at
-            # "S. Poepjes,", before the generated role of the last one.
-            ("gedeputeerde,", ""),
-            ("", "gedeputeerde,"),
-            ("gedeputeerde,", ""),
-            ("", "gedeputeerde,"),
-            ("gedeputeerde,", ""),
         ],
     ),
 }
@@ -107,6 +90,27 @@ def test_generated_text_matches_the_published_source(loaded, dossier_id):
     assert matcher.ratio() > 0.95
 
 
+def test_published_layout_of_the_parties_block(loaded):
+    """Beyond the words: the lines as published. "I" and "II" on lines of their own, "En de
+    sectorpartijen:" as one line (LNV); no "En" between the blocks of the IenM agreement."""
+
+    def paragraphs(dossier_id: str) -> list[str]:
+        dossier = next(d for d in loaded.dossiers if d.id == dossier_id)
+        data = agreement_documents(build_context(dossier).agreements[0])[0].data
+        return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.text.strip()]
+
+    lnv = paragraphs("dierziekten-lnv")
+    start = lnv.index("De ondergetekenden:")
+    assert lnv[start - 1] == "I"
+    assert "En de sectorpartijen:" in lnv[start:]
+    assert lnv[lnv.index("In aanmerking nemende:") - 1] == "II"
+    ienm = paragraphs("zoetwater-ijsselmeergebied")
+    block = ienm[ienm.index("Partijen en mandateringen") : ienm.index("Overwegende dat:")]
+    assert "En" not in block
+    assert block[1].endswith("hierna te noemen ‘het Rijk’;")
+    assert block[2] == "Waterschappen:"
+
+
 @pytest.mark.libreoffice
 def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path):
     """The LNV covenant through the real build (DOCX, PDF, signing package): eleven people
@@ -139,7 +143,9 @@ def test_sector_covenant_builds_with_a_signature_field_for_every_signer(tmp_path
     )
     pdf = PdfReader(str(folder / "dierziekten-lnv-convenant-dierziekten.pdf"))
     text = " ".join(page.extract_text() for page in pdf.pages)
-    assert "de rundveesector: € 23.500.000;" in text
+    # The levy decree's ceilings: cattle alone, and the four sectors together (issue 20).
+    assert "de rundveesector: € 43.220.000;" in text
+    assert "Samen, voor de vier sectoren: € 188.262.740." in text
     assert "Aldus overeengekomen en in elfvoud ondertekend" in text
     assert "Kamerstukken II 2014/15, 29 683, nr. 198" in text
 

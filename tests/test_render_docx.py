@@ -316,7 +316,7 @@ def test_full_text_covenant_renders_with_the_same_template(tmp_path):
     docs = {d.name: d for d in render_documents(dossier)}
     convenant = docx_text(docs["proef-basis"].data)
     assert convenant.startswith("Proefconvenant lerarentekort\n")
-    assert "Stichting Beta & Co, te dezen vertegenwoordigd door bestuurder," in convenant
+    assert "Stichting Beta & Co, te dezen vertegenwoordigd door de bestuurder," in convenant
     assert "Maatregel A: Begeleiding van starters" in convenant
     assert "in tweevoud ondertekend, te Utrecht, op 1 juni 2024" in convenant
     addendum = docx_text(docs["proef-addendum-1"].data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from convenantgen.errors import ConvenantgenError, Severity
 from convenantgen.read.load import load_content
 from convenantgen.read.schemas import _to_plain
 from convenantgen.read.sources import load_file
+from convenantgen.text import formatting as fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -175,7 +177,13 @@ def test_new_accession_registers_the_party_and_the_request(content, capsys):
         "partijen.yaml: warning [signatory-unnamed] party 'stichting-nieuw' signs the "
         "declaration of accession request 'toetreding-stichting-nieuw-2025', but names no one "
         "who signs: its signature field and block name only the party and a role; add "
-        "representative: {name: ..., role: ...}"
+        "representative: {name: ..., role: ...}",
+        # A new request past its effective date is still waiting (issue 20).
+        f"toetreding-stichting-nieuw.yaml: warning [accession-waiting] accession "
+        f"'toetreding-stichting-nieuw-2025' was to take effect on 1 augustus 2025, but on "
+        f"{fmt.date_long(dt.date.today())} it is still 'requested' (0 of 6 consents); "
+        "'stichting-nieuw' is not counted as a party until it is in effect: record the steps "
+        "reached, or a new effective date",
     ]
     (dossier,) = load_content(content).dossiers
     party = dossier.party("stichting-nieuw")

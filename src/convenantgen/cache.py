@@ -55,7 +55,7 @@ CACHE_FOLDER = ".convenantgen-cache"
 DEFAULT_LIMIT_MB = 2048
 LAYOUT = "v1"  # the folder of this entry format inside the cache
 _MAGIC = b"convenantgen-cache-1 "
-KINDS = ("docx", "batch", "pdf", "package", "site", "meta")
+KINDS = ("docx", "batch", "pdf", "package", "site", "meta", "build")
 _TEMP_PREFIX = ".tmp-"
 STALE_SECONDS = 3600  # a temporary file this old belongs to a build that was killed
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -91,7 +91,7 @@ class CacheStats:
         parts = [
             f"{kind} {self.hits[kind]}/{self.hits[kind] + self.misses[kind]}"
             for kind in kinds
-            if kind != "meta"
+            if kind not in ("meta", "build")
         ]
         text = "cache: " + (", ".join(parts) if parts else "nothing looked up") + " reused"
         if sum(self.broken.values()):
@@ -212,6 +212,24 @@ class Cache:
                     raise
                 _write_atomic(target, entry.read_bytes())  # the cache is on another disk
         self.stats.evicted += self.prune()
+
+    def read_now(self, kind: str, key: str) -> bytes | None:
+        """One entry straight from the cache, outside the build's statistics (the record of
+        an output folder: see :meth:`keep_now`)."""
+        return None if self.damaged else _read_entry(self.path(kind, key))
+
+    def keep_now(self, kind: str, key: str, data: bytes) -> None:
+        """Write one entry straight into the cache, for what is known only after the build
+        succeeded (the record of its output folder); a cache that cannot be written is left
+        as it is."""
+        if self.damaged:
+            return
+        try:
+            path = self.path(kind, key)
+            _clear_way(self.root, path)
+            _write_atomic(path, _wrap(data))
+        except OSError as exc:
+            self.stats.problem = f"the cache was not written ({exc.strerror or exc})"
 
     # -- upkeep ---------------------------------------------------------------------------
 
@@ -358,16 +376,22 @@ def _engine_files(package: Path) -> Iterator[Path]:
             yield path
 
 
-def libreoffice_version(program: Path, cache: Cache | None) -> str:
-    """``soffice --version`` (about a second), remembered in the cache per installed program:
-    its path, size and modification time, and those of LibreOffice's ``versionrc``."""
+def libreoffice_stamp(program: Path) -> list[str]:
+    """What identifies an installed LibreOffice without starting it: the real path, size and
+    modification time of its program and of its ``versionrc``."""
     real = Path(os.path.realpath(program))
     stamp = [str(real)]
     for candidate in (real, real.with_name("soffice.bin"), real.with_name("versionrc")):
         with contextlib.suppress(OSError):
             st = candidate.stat()
             stamp.append(f"{candidate.name}:{st.st_size}:{st.st_mtime_ns}")
-    key = digest("libreoffice", stamp)
+    return stamp
+
+
+def libreoffice_version(program: Path, cache: Cache | None) -> str:
+    """``soffice --version`` (about a second), remembered in the cache per installed program:
+    its path, size and modification time, and those of LibreOffice's ``versionrc``."""
+    key = digest("libreoffice", libreoffice_stamp(program))
     if cache is not None:
         known = cache.get("meta", key)
         if known is not None:

@@ -23,6 +23,15 @@ def schema_dir() -> Path:
     return _find("schema")
 
 
+def mkdocs_config() -> Path | None:
+    """The top-level ``mkdocs.yml`` (a source checkout) or the copy inside an installed
+    package; None when neither is there."""
+    for candidate in (_PACKAGE / "_data" / "mkdocs.yml", _PACKAGE.parents[1] / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def templates_dir() -> Path:
     """The engine's default templates; a project's ``templates/`` overrides them by name."""
     return _PACKAGE / "templates"

@@ -11,8 +11,12 @@ from enum import StrEnum
 
 
 class AgreementStage(StrEnum):
-    """Where an agreement stands on a day, in the order the stages occur."""
+    """Where an agreement stands on a day, in the order the stages occur.
 
+    ``REFERENCE`` comes before them all: a covenant known only by reference (no text, no
+    Staatscourant citation, no records) whose stage cannot be told, never a false stage."""
+
+    REFERENCE = "reference"
     PREPARATION = "preparation"
     FOR_SIGNATURE = "for-signature"
     SIGNED = "signed"

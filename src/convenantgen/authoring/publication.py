@@ -2,7 +2,8 @@
 
 A published Staatscourant file is OP-XML (``<officiele-publicatie>``, as KOOP serves it at
 ``zoek.officielebekendmakingen.nl/stcrt-YYYY-N.xml``). :func:`read_publication` takes its number
-and date from the metadata and its words from the body, without the masthead ("STAATSCOURANT,
+and date from the metadata and its words from the body (through :mod:`convenantgen.read.opxml`,
+the reader ``import`` uses too), without the masthead ("STAATSCOURANT,
 Officiële uitgave ...") and without image descriptions. :func:`compare_texts` holds those words
 against the signed text of an agreement (or the notice of an accession) after normalisation:
 case, punctuation, typographic quotes and dashes, soft hyphens and white space do not count,
@@ -25,7 +26,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -34,18 +34,13 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
 from ..checks import known_codes
 from ..context.dossier import DossierContext
 from ..errors import ConvenantgenError, UsageError
-from ..model.dates import parse_iso_date
 from ..model.dossier import Dossier
+from ..read.opxml import OpXmlError, read_opxml
 from ..read.schemas import validate
 from ..read.sources import load_file
 from ..render.markdown import agreement_text
 
-_STCRT_RE = re.compile(r"\bstcrt-(\d{4})-(\d+)\b")
 _WORD_RE = re.compile(r"[^\W_]+")
-# Elements whose text is not part of the published words: the metadata, and what describes an
-# image (its alt text) rather than the text.
-_SKIP = {"metadata", "meta", "illustratie", "plaatje"}
-_DATE_FIELDS = ("DCTERMS.available", "OVERHEIDop.datumPublicatie", "DCTERMS.issued")
 MAX_LISTED = 20
 LIFECYCLE_FILE = "levensloop.yaml"
 
@@ -109,74 +104,16 @@ class Comparison:
         return not self.differences
 
 
-def _parser() -> etree.XMLParser:
-    # No network, no DTD, no entity expansion: a published file is data from outside.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
 def read_publication(path: Path) -> PublishedText:
+    """Number, date and printed words of a published file, through the shared OP-XML reader."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise PublicationError(f"cannot read '{path}': {exc.strerror}") from None
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise PublicationError(f"'{path}' is not well-formed XML: {exc}") from None
-    if etree.QName(root).localname != "officiele-publicatie":
-        raise PublicationError(
-            f"'{path}' is not a published Staatscourant file: its root element is "
-            f"<{etree.QName(root).localname}>, not <officiele-publicatie> (OP-XML)"
-        )
-    meta = _metadata(root)
-    identifier, year, number = None, None, None
-    for value in [meta.get("DC.identifier", ""), *meta.values()]:
-        if match := _STCRT_RE.search(value):
-            identifier, year, number = match.group(0), int(match.group(1)), match.group(2)
-            break
-    day = None
-    for name in _DATE_FIELDS:
-        if name in meta:
-            day, _ = parse_iso_date(meta[name][:10])
-            if day is not None:
-                break
-    body = _body(root)
-    words = tuple(w for text in _texts(body) for w in text.split())
-    if not words:
+        publication = read_opxml(path)
+    except OpXmlError as exc:
+        raise PublicationError(str(exc)) from None
+    if not publication.words:
         raise PublicationError(f"'{path}' holds no published text")
-    return PublishedText(Path(path), identifier, year, number, day, words)
-
-
-def _metadata(root: etree._Element) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for element in root.iter("meta", "metadata"):
-        name, content = element.get("name"), element.get("content")
-        if name and content is not None:
-            out.setdefault(name, content)
-    return out
-
-
-def _body(root: etree._Element) -> etree._Element:
-    """The publication without the masthead: ``<staatscourant>`` when present."""
-    found = root.find("staatscourant")
-    return found if found is not None else root
-
-
-def _texts(element: etree._Element):
-    if not isinstance(element.tag, str):  # comments, processing instructions
-        return
-    if etree.QName(element).localname in _SKIP:
-        if element.tail:
-            yield element.tail
-        return
-    if element.text:
-        yield element.text
-    for child in element:
-        yield from _texts(child)
-    # A block ends a word: <al>één</al><al>twee</al> are two words.
-    yield " "
-    if element.tail:
-        yield element.tail
+    p = publication
+    return PublishedText(Path(path), p.identifier, p.year, p.number, p.date, p.words)
 
 
 def normalise(word: str) -> str:

@@ -22,6 +22,7 @@ from ..model.derive import (
     next_deadline,
 )
 from ..model.dossier import ACCESSION_STEPS, Dossier
+from ..model.finance import kamerstuk_citation
 from ..model.references import build_index
 from ..states import AgreementStage, Deadline
 from ..text import formatting as fmt
@@ -72,8 +73,13 @@ def agreement_items(dossier: Dossier, day: dt.date) -> tuple[list[str], list[Ite
             detail = ": " + STAGE_NAMES.text("status.signed", signed=len(stage.signed), total=total)
         elif stage.citation:
             detail = f": {stage.citation}"
+        elif agreement.kamerstuk:
+            detail = f": {kamerstuk_citation(agreement.kamerstuk)}"
         lines.append(f"{agreement.id}: {STAGE_NAMES.text(f'stages.{stage.stage}')}{detail}")
-        if stage.unsigned and stage.rank < 2:
+        if stage.unsigned and stage.stage in (
+            AgreementStage.PREPARATION,
+            AgreementStage.FOR_SIGNATURE,
+        ):
             items.append(Item(agreement.id, f"still to sign: {_names(dossier, stage.unsigned)}"))
         for kind, due in agreement_deadlines(dossier, agreement, stage, day):
             if kind is Deadline.PUBLICATION:

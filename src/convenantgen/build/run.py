@@ -8,6 +8,7 @@ rendered; artifacts are produced in a staging folder that replaces the output at
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,6 @@ from ..cache import (
     Cache,
     engine_fingerprint,
     pack_folder,
-    project_cache,
     unpack_folder,
 )
 from ..context.dossier import DossierContext, build_context
@@ -26,7 +26,7 @@ from ..errors import CheckFailed, Report, ToolMissing
 from ..fingerprint import digest
 from ..parallel import parallel_map
 from ..progress import Progress
-from ..read.load import Loaded
+from ..read.load import Loaded, discover
 from ..read.project import Project
 from ..read.templates import Templates
 from ..render.docx.render import TEMPLATES, document_jobs, render_job
@@ -49,7 +49,18 @@ from .pdfs import (
     write_pdf,
     write_pdfs,
 )
-from .staging import Artifact, Staging, StagingArea, link_or_copy, staged_output
+from .staging import (
+    MANIFEST,
+    Artifact,
+    Staging,
+    StagingArea,
+    link_or_copy,
+    previous_artifacts,
+    staged_output,
+)
+from .uptodate import inputs_fingerprint, open_cache, remember, unchanged
+
+__all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
 
 METADATA_KIND = "staatscourant-metadata"
 
@@ -62,16 +73,29 @@ def run_build(
     progress: Progress | None = None,
     on_report: Callable[[Report], None] | None = None,
     cache: Cache | None = None,
+    fingerprint: str | None = None,
+    before_swap: Callable[[StagingArea, Loaded], None] | None = None,
 ) -> list[Artifact]:
     """Build every dossier below ``content_dir`` into ``options.out_dir``.
 
     The project (settings, templates, site overrides) defaults to none: engine defaults only.
     ``cache`` defaults to the project's (none outside a project, or with ``options.cache``
-    off); what it reused is in ``cache.stats``.
+    off); what it reused is in ``cache.stats``. ``before_swap`` may add files of its own to
+    the staged output (a shard's manifest, see :mod:`.shard`). With a cache and without
+    ``before_swap``, a build whose inputs are those of the build that made the output folder
+    leaves it as it is (:mod:`.uptodate`); ``fingerprint`` is those inputs' when the caller
+    has computed it already and found the output folder out of date.
     """
     progress = progress or Progress(enabled=False)
     if cache is None and options.cache:
         cache = open_cache(project)
+    # A shard's own files (before_swap) are not among the inputs: a shard always builds.
+    record = cache is not None and before_swap is None
+    if record and fingerprint is None:
+        fingerprint = inputs_fingerprint(content_dir, options, project)
+        if unchanged(fingerprint, options.out_dir, cache):
+            progress.finish(f"nothing changed: {options.out_dir} left as it is")
+            return _manifest_artifacts(options.out_dir)
     loaded = load_inputs(
         content_dir,
         list(options.dossiers) or None,
@@ -97,7 +121,20 @@ def run_build(
     templates, contexts = _contexts(loaded, project)
     rendered = _render(contexts, templates, progress, cache, options.jobs)
     protected = [content_dir, *([project.root] if project is not None else [])]
+    # Building some dossiers (--dossier) leaves the others' output as the last build made it,
+    # and the site still shows every dossier: the others are read for it, not rendered.
+    site_loaded, site_contexts = loaded, contexts
+    carried: list[Artifact] = []
+    if options.dossiers:
+        chosen = {d.id for d in loaded.dossiers}
+        carried = previous_artifacts(options.out_dir, lambda d: d not in chosen)
+        if options.site:
+            site_loaded, site_contexts = _with_the_others(
+                content_dir, loaded, contexts, options, project, cache
+            )
     with staged_output(options.out_dir, protected) as staging:
+        for artifact in carried:
+            staging.carry(options.out_dir, artifact)
         if cache is not None:
             # New entries wait in the staging folder: a failed build leaves the cache alone.
             cache.spool_in(staging.work / "cache")
@@ -109,14 +146,23 @@ def run_build(
             documents()
         _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
-            _write_site(staging, loaded, contexts, options, progress, project, cache)
+            _write_site(staging, site_loaded, site_contexts, options, progress, project, cache)
+        if before_swap is not None:
+            before_swap(staging, loaded)
         staging.write_manifest()
         artifacts = list(staging.artifacts)
         if cache is not None:
             cache.commit()
+    if record and fingerprint is not None:
+        remember(fingerprint, options.out_dir, cache)
     summary = f"{len(artifacts)} file(s) written to {options.out_dir}"
     progress.finish(summary + (f"; {cache.stats.summary()}" if cache is not None else ""))
     return artifacts
+
+
+def _manifest_artifacts(out_dir: Path) -> list[Artifact]:
+    data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    return [Artifact(**item) for item in data["artifacts"]]
 
 
 def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[DossierContext]]:
@@ -127,15 +173,43 @@ def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[
     return templates, [build_context(d, wording, settings=settings) for d in loaded.dossiers]
 
 
-def open_cache(project: Project | None) -> Cache | None:
-    """The project's cache; none outside a project (nothing is written beside the content)."""
-    if project is None or project.file is None:
-        return None
-    cache = project_cache(project.root, limit_mb=project.settings.cache_mb)
-    if cache.damaged:
-        # Damage costs a rebuild, never the build (convenantgen.cache).
-        cache.stats.problem = f"{cache.root.name} was not a folder: nothing reused, made anew"
-    return cache
+def _with_the_others(
+    content_dir: Path,
+    loaded: Loaded,
+    contexts: list[DossierContext],
+    options: BuildOptions,
+    project: Project | None,
+    cache: Cache | None,
+) -> tuple[Loaded, list[DossierContext]]:
+    """Every dossier of the content folder for the site, in folder order: the ones being
+    built, and the others read and checked as a full build would (a site of some dossiers
+    would drop the others' pages), without rendering them."""
+    chosen = {d.id for d in loaded.dossiers}
+    others = [f.name for f in discover(content_dir) if f.name not in chosen]
+    if not others:
+        return loaded, contexts
+    rest = load_inputs(
+        content_dir, others, project=project, day=options.reference_date, cache=cache
+    )
+    if rest.failed(options.strict):
+        first = (rest.report.errors or rest.report.warnings)[0]
+        raise CheckFailed(
+            f"the site shows every dossier, and another dossier does not pass check "
+            f"({first.format(content_dir)}); fix it, or build with --no-site"
+        )
+    _, rest_contexts = _contexts(rest, project)
+    # The order of a full build: the dossier folders by name.
+    pairs = sorted(
+        [
+            *zip(loaded.dossiers, contexts, strict=True),
+            *zip(rest.dossiers, rest_contexts, strict=True),
+        ],
+        key=lambda pair: pair[0].folder.name,
+    )
+    combined = Loaded(
+        dossiers=[d for d, _ in pairs], report=loaded.report, content_dir=loaded.content_dir
+    )
+    return combined, [c for _, c in pairs]
 
 
 def _render(

@@ -14,7 +14,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -78,6 +78,12 @@ class Staging:
         self.artifacts.append(artifact)
         return artifact
 
+    def carry(self, source_root: Path, artifact: Artifact) -> None:
+        """An artifact of an earlier build, taken over unchanged (a second name of its file)."""
+        rel = safe_relative(artifact.path)
+        link_or_copy(source_root / rel, self.root / rel)
+        self.artifacts.append(artifact)
+
     def write_manifest(self) -> None:
         items = sorted((asdict(a) for a in self.artifacts), key=lambda a: a["path"])
         text = json.dumps({"artifacts": items}, ensure_ascii=False, indent=2, sort_keys=True)
@@ -103,6 +109,38 @@ def is_own_output(folder: Path) -> bool:
         return not any(folder.iterdir())
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def previous_artifacts(out_dir: Path, keep: Callable[[str], bool]) -> list[Artifact]:
+    """The artifacts of an earlier build in ``out_dir`` whose dossier ``keep`` accepts, as its
+    manifest lists them and only where the file is still there with that content (a build of
+    some dossiers carries the others over unchanged)."""
+    manifest = out_dir / MANIFEST
+    if not out_dir.is_dir() or not is_own_output(out_dir) or not manifest.is_file():
+        return []
+    try:
+        items = json.loads(manifest.read_text(encoding="utf-8"))["artifacts"]
+        listed = [Artifact(**{k: str(item[k]) for k in _ARTIFACT_FIELDS}) for item in items]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no readable manifest: nothing to carry over
+    out = []
+    for artifact in listed:
+        if not keep(artifact.dossier):
+            continue
+        try:
+            path = out_dir / safe_relative(artifact.path)
+            if (
+                path.is_file()
+                and not path.is_symlink()
+                and sha256(path.read_bytes()) == (artifact.sha256)
+            ):
+                out.append(artifact)
+        except (OSError, UsageError):
+            continue
+    return out
+
+
+_ARTIFACT_FIELDS = ("dossier", "kind", "path", "sha256", "title")
 
 
 def check_output_folder(out_dir: Path, protected: list[Path]) -> Path:

@@ -73,11 +73,16 @@ def run_checks(
     # A rule applied to several documents may find the same thing twice (one party signing
     # both a covenant and its addendum): report it once.
     unique = list(dict.fromkeys(sink.items))
-    return apply_policy(dossier, unique)
+    return apply_policy(dossier, unique, profile)
 
 
-def apply_policy(dossier: Dossier, findings: list[Diagnostic]) -> list[Diagnostic]:
-    """Per-dossier severity overrides, then acknowledgements (with unused ones reported)."""
+def apply_policy(
+    dossier: Dossier, findings: list[Diagnostic], profile: str | None = None
+) -> list[Diagnostic]:
+    """Per-dossier severity overrides, then acknowledgements (with unused ones reported).
+
+    An acknowledgement of a rule of a profile that is not active (``profile``) is not unused:
+    the rule did not run, so one dossier passes ``--strict`` with and without the profile."""
     out: list[Diagnostic] = []
     used: set[int] = set()
     for finding in findings:
@@ -91,6 +96,9 @@ def apply_policy(dossier: Dossier, findings: list[Diagnostic]) -> list[Diagnosti
                     finding = finding.with_severity(Severity.ACKNOWLEDGED, ack.reason)
         out.append(finding)
     for i, ack in enumerate(dossier.acknowledgements):
+        info = CHECKS.get(ack.code)
+        if info is not None and info.profile is not None and info.profile != profile:
+            continue
         if i not in used:
             out.append(
                 Diagnostic(

@@ -16,13 +16,13 @@ import re
 from collections.abc import Callable
 
 from ..errors import Where
-from ..model.derive import covenant, signatories
+from ..model.derive import covenant, predecessors, signatories
 from ..model.dossier import Agreement, Dossier
 from ..model.references import Index
 from .lifecycle import has_topic
-from .registry import Sink
+from .registry import AW, Sink
 
-PROFILE = "aanwijzingen-2025"
+PROFILE = AW
 
 _MONEY_RE = re.compile(r"€\s?\d|\beuro\b", re.IGNORECASE)
 
@@ -180,8 +180,10 @@ def check_aw_elements(dossier: Dossier, index: Index, report: Sink) -> None:
 
 def check_aw_publication(dossier: Dossier, index: Index, report: Sink) -> None:
     """2003 A25 lid 1 (and its toelichting: amendments too): published in the Staatscourant."""
+    # A predecessor is another covenant's act, not one this dossier publishes.
+    replaced = predecessors(dossier)
     for doc in dossier.documents:
-        if doc.publication is None and doc.citation is None:
+        if doc.publication is None and doc.citation is None and doc.id not in replaced:
             report(
                 "aw-publication",
                 f"'{doc.id}' has no publication: a covenant, or its substance, and every "

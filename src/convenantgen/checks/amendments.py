@@ -29,8 +29,17 @@ def check_amendments(dossier: Dossier, index: Index, report: Sink) -> None:
         return
     base = base_text(dossier)
     if base is None or not base.has_text:
+        # A covenant recorded by reference lists the published articles addenda refer to: an
+        # instruction naming one of them (or extending its term) is kept for the day the
+        # covenant's text is recorded; nothing can be composed before then.
+        listed = {art.id for art in base.articles} if base is not None else set()
+        term = base.in_force.id if base is not None else None
         for step in todo:
             a = step.amendment
+            if (a.action == "extend" and a.target == term) or (
+                a.action not in ("extend", "") and a.target in listed
+            ):
+                continue
             name = f"'{base.id}'" if base is not None else "of this dossier"
             report(
                 "amend-unknown",

@@ -12,6 +12,12 @@ from .registry import Sink
 
 
 def check_finance(dossier: Dossier, index: Index, report: Sink) -> None:
+    # A covenant known by a Kamerstuk may have no text: every document, not only agreements.
+    for doc in dossier.documents:
+        problem = session_problem(doc.kamerstuk[1]) if doc.kamerstuk else None
+        if problem:
+            where = doc.where.child("kamerstuk", "session")
+            report("citation-session", f"'{doc.id}': {problem}", where, doc.id)
     for agreement in dossier.agreements:
         for _, clause in agreement.clauses():
             if clause.finance:

@@ -12,6 +12,7 @@ import datetime as dt
 
 from ..model.derive import (
     accession_step,
+    agreement_end,
     agreement_stage,
     current_parties,
     last_signature,
@@ -172,7 +173,8 @@ def check_stages(dossier: Dossier, index: Index, report: Sink, day: dt.date) -> 
 
 
 def check_accession_steps(dossier: Dossier, index: Index, report: Sink, day: dt.date) -> None:
-    """Each step an accession's status claims needs its facts; in effect needs all of them."""
+    """Each step an accession's status claims needs its facts; in effect needs all of them; a
+    request past its effective date and not in effect is still waiting."""
     for acc in dossier.accessions:
         agreement = dossier.document(acc.document)
         if agreement is None:
@@ -190,6 +192,19 @@ def check_accession_steps(dossier: Dossier, index: Index, report: Sink, day: dt.
                     acc.id,
                 )
         step = accession_step(acc.status)
+        # Once the agreement has ended a waiting request can no longer take effect: no finding.
+        waiting = acc.status != AccessionStatus.IN_EFFECT and acc.effective < day
+        if waiting and day <= agreement_end(dossier, agreement, index):
+            report(
+                "accession-waiting",
+                f"accession '{acc.id}' was to take effect on {fmt.date_long(acc.effective)}, "
+                f"but on {fmt.date_long(day)} it is still '{acc.status}' "
+                f"({len(given & set(needed))} of {len(needed)} consents); '{acc.party}' is not "
+                "counted as a party until it is in effect: record the steps reached, or a new "
+                "effective date",
+                acc.where.child("effective"),
+                acc.id,
+            )
         missing: list[str] = []
         if step >= accession_step(AccessionStatus.CONSENTED):
             lacking = [p for p in needed if p not in given]

@@ -11,9 +11,13 @@ from ..errors import Diagnostic, Severity, Where
 class CheckInfo:
     severity: Severity
     summary: str
+    # The rule profile (check --profile) the rule belongs to; None: it always runs.
+    profile: str | None = None
 
 
 E, W = Severity.ERROR, Severity.WARNING
+# The profile of the Aanwijzingen voor convenanten (checks/aanwijzingen.py).
+AW = "aanwijzingen-2025"
 
 CHECKS: dict[str, CheckInfo] = {
     # references and ids
@@ -84,19 +88,20 @@ CHECKS: dict[str, CheckInfo] = {
     "withdrawal-left": CheckInfo(E, "a withdrawal differs from the registry's leaving date"),
     "accession-in-effect": CheckInfo(E, "an accession in effect lacks a consent or its notice"),
     "accession-consent-party": CheckInfo(E, "a consent comes from a party that is not current"),
+    "accession-waiting": CheckInfo(W, "an accession is not in effect after its effective date"),
     "evaluation-overdue": CheckInfo(W, "a planned evaluation is past due"),
     # profile aanwijzingen-2025 (check --profile aanwijzingen-2025)
-    "aw-parties": CheckInfo(E, "no party of the rijksoverheid, or fewer than two parties"),
-    "aw-representation": CheckInfo(W, "a representative's authority (role) is not stated"),
-    "aw-term": CheckInfo(E, "no start date or no article on the term"),
-    "aw-extension": CheckInfo(E, "a fixed term without an extension rule"),
-    "aw-termination": CheckInfo(W, "no article on termination (opzegging)"),
-    "aw-accession": CheckInfo(W, "no article on accession"),
-    "aw-amendment": CheckInfo(W, "no article on amendment"),
-    "aw-evaluation": CheckInfo(W, "no article on evaluation"),
-    "aw-enforceability": CheckInfo(W, "enforceability is not stated"),
-    "aw-finance": CheckInfo(W, "money is involved but there is no financial paragraph"),
-    "aw-publication": CheckInfo(E, "no publication in the Staatscourant"),
+    "aw-parties": CheckInfo(E, "no party of the rijksoverheid, or fewer than two parties", AW),
+    "aw-representation": CheckInfo(W, "a representative's authority (role) is not stated", AW),
+    "aw-term": CheckInfo(E, "no start date or no article on the term", AW),
+    "aw-extension": CheckInfo(E, "a fixed term without an extension rule", AW),
+    "aw-termination": CheckInfo(W, "no article on termination (opzegging)", AW),
+    "aw-accession": CheckInfo(W, "no article on accession", AW),
+    "aw-amendment": CheckInfo(W, "no article on amendment", AW),
+    "aw-evaluation": CheckInfo(W, "no article on evaluation", AW),
+    "aw-enforceability": CheckInfo(W, "enforceability is not stated", AW),
+    "aw-finance": CheckInfo(W, "money is involved but there is no financial paragraph", AW),
+    "aw-publication": CheckInfo(E, "no publication in the Staatscourant", AW),
     # characters of names, titles and every text (checks/characters.py)
     "text-control": CheckInfo(E, "a text holds a control character (ESC, BEL, NUL, ...)"),
     "text-bidi": CheckInfo(E, "a text holds a bidirectional override or isolate"),

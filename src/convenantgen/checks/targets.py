@@ -46,6 +46,13 @@ def check_targets(dossier: Dossier, index: Index, report: Sink) -> None:
                 t.where.child("text"),
                 t.id,
             )
+        if "baseline" in placeholders and (t.baseline is None or t.baseline.value is None):
+            report(
+                "target-incomplete",
+                f"target '{t.id}' text uses {{baseline}} but the target has no baseline.value",
+                t.where.child("text"),
+                t.id,
+            )
         if "period" in placeholders and t.period is None:
             report(
                 "target-incomplete",
@@ -74,6 +81,20 @@ def check_targets(dossier: Dossier, index: Index, report: Sink) -> None:
                 "target-text-value",
                 f"target '{t.id}' text hard-codes {fmt.number(t.value)}; write {{value}} so the "
                 "text always shows the value in the data",
+                t.where.child("text"),
+                t.id,
+            )
+        base = t.baseline.value if t.baseline else None
+        if (
+            base is not None
+            and base != t.value
+            and "baseline" not in placeholders
+            and re.search(rf"(?<![\d,]){re.escape(fmt.number(base))}(?![\d,])", t.text)
+        ):
+            report(
+                "target-text-value",
+                f"target '{t.id}' text hard-codes its baseline {fmt.number(base)}; write "
+                "{baseline} so the text always shows the baseline in the data",
                 t.where.child("text"),
                 t.id,
             )

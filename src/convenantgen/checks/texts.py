@@ -154,15 +154,20 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
         )
     for add in dossier.documents:
         need(add.amends, convenants, "covenant", add.where.child("amends"))
+        need(add.predecessor, convenants, "covenant", add.where.child("predecessor"))
         for i, gid in enumerate(add.parties):
             need(gid, groups, "party group", add.where.child("parties", i))
         for i, gid in enumerate(add.signing.groups or () if add.signing else ()):
             need(gid, groups, "party group", add.signing.where.child("groups", i))
+        # "Artikel 3 van het Convenant komt te luiden": an article the covenant lists by
+        # reference, or one of its sections once its text is recorded.
+        amended = dossier.document(add.amends) if add.amends else None
+        amendable = articles | {s.id: s.where for s in (amended.sections if amended else ())}
         for _, clause in add.clauses():
             if clause.amend_article:
                 need(
                     clause.amend_article,
-                    articles,
+                    amendable,
                     "article",
                     clause.where.child("amend", "article"),
                 )
@@ -199,7 +204,11 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
             report(
                 "ref-unknown",
                 f"'{match.group(0)}' in text is not a reference; write one of "
-                + ", ".join(sorted(_KIND_HELP | ({"{value}", "{period}"} if allowed else set())))
+                + ", ".join(
+                    sorted(
+                        _KIND_HELP | ({"{value}", "{period}", "{baseline}"} if allowed else set())
+                    )
+                )
                 + " (to show braces literally, avoid the {word} or {word:id} form)",
                 where,
                 match.group(0),
@@ -220,7 +229,7 @@ def check_references(dossier: Dossier, index: Index, report: Sink) -> None:
                 )
 
 
-_TARGET_KINDS = {"value", "period"}
+_TARGET_KINDS = {"value", "period", "baseline"}
 _KIND_HELP = {
     "{art:ID}",
     "{nr:ID}",

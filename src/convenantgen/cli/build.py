@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from ..build.run import BuildOptions, open_cache, run_build
+from ..build.options import BuildOptions
+from ..build.uptodate import inputs_fingerprint, manifest_count, open_cache, unchanged
 from ..errors import Report, UsageError
 from ..progress import Progress
 from .common import (
@@ -40,15 +42,34 @@ def cmd_build(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
     )
     progress = Progress(enabled=None if not args.quiet else False)
+    if args.shard and args.join:
+        raise UsageError("--shard builds one shard, --join joins them: give one of the two")
     cache = open_cache(project) if options.cache else None
-    artifacts = run_build(
-        content_of(args, project),
-        options,
-        project=project,
-        progress=progress,
-        on_report=show,
-        cache=cache,
+    content = content_of(args, project)
+    plain = not args.shard and not args.join
+    fingerprint = (
+        inputs_fingerprint(content, options, project) if cache is not None and plain else None
     )
+    if fingerprint is not None and unchanged(fingerprint, out, cache):
+        if not args.quiet:
+            print(f"nothing changed: the {manifest_count(out)} file(s) in {out} left as they are")
+        return 0
+    # The build itself is loaded only now: its stack (python-docx, pypdf, the site engine)
+    # takes longer to import than the whole no-change path above (as cli/__init__.py loads
+    # one command's module only).
+    common = {"project": project, "progress": progress, "on_report": show, "cache": cache}
+    if plain:
+        run = importlib.import_module("convenantgen.build.run")
+        artifacts = run.run_build(content, options, fingerprint=fingerprint, **common)
+    else:
+        shards = importlib.import_module("convenantgen.build.shard")
+        if args.shard:
+            artifacts, _ = shards.run_shard(
+                content, options, shards.parse_shard(args.shard), **common
+            )
+        else:
+            folders = [Path(f) for f in args.join]
+            artifacts = shards.run_join(content, options, folders, **common)
     if not progress.enabled and not args.quiet:
         reused = f"; {cache.stats.summary()}" if cache is not None else ""
         print(f"{len(artifacts)} file(s) written to {out} (see manifest.json){reused}")
@@ -82,7 +103,11 @@ def add_parser(sub) -> None:
     build.add_argument(
         "--out", help="output folder, replaced atomically (default: the project's, 'build')"
     )
-    build.add_argument("--dossier", action="append", help="build only this dossier (repeatable)")
+    build.add_argument(
+        "--dossier",
+        action="append",
+        help="build only this dossier (repeatable); the others' output stays, the site shows all",
+    )
     build.add_argument("--no-pdf", action="store_true", help="skip PDF (no LibreOffice needed)")
     build.add_argument("--no-site", action="store_true", help="skip the public site")
     build.add_argument(
@@ -106,6 +131,17 @@ def add_parser(sub) -> None:
         help="date (YYYY-MM-DD) on which the site states each dossier's status (default: today)",
     )
     build.add_argument("--quiet", action="store_true", help="no progress display or summary")
+    build.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="build only the K-th of N groups of dossiers (no site), for --join to combine",
+    )
+    build.add_argument(
+        "--join",
+        nargs="+",
+        metavar="DIR",
+        help="join the output folders of shards 1..N into one build and make the site once",
+    )
     add_no_cache_option(build)
     build.set_defaults(func=cmd_build)
 

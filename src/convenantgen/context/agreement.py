@@ -45,7 +45,7 @@ from ..model.references import (
 )
 from ..read.project import Settings
 from ..text import formatting as fmt
-from ..text.wording import Wording, lower_article
+from ..text.wording import Wording, capitalised, has_article, lower_article
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,12 @@ class PartyBlock:
     """One group in the parties block: intro line, listed member names, closing line."""
 
     group: str
-    intro: str
+    intro: str  # "" for a numbered group without a heading
     members: tuple[str, ...] = ()
     closing: str = ""
+    # The line above the block ("En"); "" for the first block, or when party_list.separator
+    # is run-in (then it starts the intro) or none.
+    separator: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,10 @@ class AgreementContext:
     # The signing date when it is recorded (then the closing states it too), else "": the
     # "Datum:" line of each signature block is left to fill in.
     signed_date: str = ""
+    # The Roman numeral above each part named in part_numerals ("I"), else "".
+    parties_numeral: str = ""
+    considerations_numeral: str = ""
+    agreement_numeral: str = ""
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -355,8 +362,17 @@ def agreement_context(
         author=penvoerder.name if penvoerder else dossier.title,
         signatures_title=w.text("documents.signatures_title", agreement=title),
         signed_date=fmt.date_long(signing.date) if signing and signing.date else "",
+        **_numerals(agreement, w),
     )
     return _versioned(made, version, w)
+
+
+def _numerals(agreement: Agreement, w: Wording) -> dict[str, str]:
+    """The numeral above each part the agreement numbers (part_numerals), in their order."""
+    out = {}
+    for n, part in enumerate(agreement.part_numerals, start=1):
+        out[f"{part}_numeral"] = w.text("agreement.part_numeral", numeral=fmt.roman(n))
+    return out
 
 
 def _paragraphs(value: str | None) -> tuple[str, ...]:
@@ -398,7 +414,10 @@ def _clause(dossier, agreement, section: Section, clause: Clause, index: Index, 
     article = None
     if clause.parts:
         base = dossier.article(clause.amend_article)
-        art_no = base.number if base else number
+        # The amended covenant's number: its listed article, or its section once its text is
+        # recorded; an article of the text itself has its own number.
+        amended = _number(index, clause.amend_article) if clause.amend_article else ""
+        art_no = base.number if base else amended or number
         title = clause.article_title or (base.title if base else "")
         article = ArticleContext(
             heading=w.text("agreement.article_heading", number=art_no, title=title or ""),
@@ -495,7 +514,8 @@ def _list(title: str, items, ordered: bool, text) -> ListContext:
 def target_text(
     dossier: Dossier, target: Target, index: Index | None = None, words: Wording | None = None
 ) -> str:
-    """The target's text with ``{value}`` and ``{period}`` filled in from its data."""
+    """The target's text with ``{value}``, ``{period}`` and ``{baseline}`` (the baseline's
+    value, in the indicator's unit the Dutch way) filled in from its data."""
     index = index or build_index(dossier)
     indicator = dossier.indicator(target.indicator) if target.indicator else None
 
@@ -504,6 +524,11 @@ def target_text(
             if target.value is None or indicator is None:
                 return match.group(0)
             return fmt.indicator_quantity(target.value, indicator)
+        if match.group(1) == "baseline":
+            base = target.baseline.value if target.baseline else None
+            if base is None or indicator is None:
+                return match.group(0)
+            return fmt.indicator_quantity(base, indicator)
         span = target_period(dossier, target)
         return fmt.period_text(*span) if span else match.group(0)
 
@@ -528,62 +553,103 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
+def _and_signers(items: list[str], w: Wording) -> str:
+    """The signers of one party joined by the wording (and_signers: "a en b", "a, en b")."""
+    if len(items) == 1:
+        return items[0]
+    return w.text("agreement.and_signers", first=", ".join(items[:-1]), last=items[-1])
+
+
+def the_role(role: str, article: str | None, w: Wording) -> str:
+    """'voorzitter' -> 'de voorzitter' (or the registry's article, 'het bestuurslid'); a role
+    that starts with an article of its own is written as it is."""
+    if has_article(role):
+        return role
+    return w.text("agreement.the_role", role=role, article=article or "")
+
+
+def _rep_role(rep: Representative, w: Wording) -> str:
+    """The signer's role with its article, or "" when the registry gives none."""
+    return the_role(rep.role, rep.role_article, w) if rep.role else ""
+
+
 def _represented(party: Party, w: Wording, *, named: bool = False) -> str:
     """'te dezen vertegenwoordigd door <role>, <person> [en ...]' for every listed signer.
 
     ``named``: the party's name was written just before, so a signer without a role is
     written without one (the name is never repeated); otherwise the name stands in for it.
+    Each signer is written by the agreement's ``representative`` formula, or by
+    ``representative_role_first`` / ``representative_name_first`` when the registry sets the
+    signer's ``order``.
     """
     people = [r for r in party.representatives if r.listed]
     if not people:
         return ""
-    texts = [
-        w.text(
-            "agreement.representative",
-            role=r.role or ("" if named else party.name),
-            person=_person_of(r),
-            authority=r.authority or "",
+    texts = []
+    for r in people:
+        role = r.role or ("" if named else party.name)
+        key = f"agreement.representative_{r.order.replace('-', '_')}" if r.order else None
+        texts.append(
+            w.text(
+                key or "agreement.representative",
+                role=role,
+                the_role=_rep_role(r, w) or role,
+                person=_person_of(r),
+                authority=r.authority or "",
+            )
         )
-        for r in people
-    ]
     first = people[0]
     return w.text(
         "agreement.represented",
-        people=_and(texts),
+        people=_and_signers(texts, w),
         by=first.role or ("" if named else party.name),
         person=_person_of(first),
         also_for=party.also_on_behalf_of or "",
     )
 
 
-def _member_phrase(party: Party, first: bool, w: Wording) -> str:
+def _member_phrase(party: Party, first: bool, w: Wording, *, designated: bool = True) -> str:
+    """The party as the parties block names it; ``designated``: with its own designation."""
     name = party.name if first else lower_article(party.name)
     if party.capacity:
         name += f", {party.capacity}"
     rep = party.representative
     if party.kind == "minister" and not party.mandate:
-        # Ministers act themselves: "De Minister van ..., R. Dijkgraaf".
-        return f"{name}, {rep.name}" if rep and rep.listed else name
-    represented = _represented(party, w, named=True)
-    return f"{name}, {represented}" if represented else name
+        # Ministers act themselves: "De Minister van ..., mevrouw I. Jansen", with the title
+        # (de heer, mevrouw) the registry gives the person.
+        phrase = f"{name}, {_person_of(rep)}" if rep and rep.listed else name
+    else:
+        represented = _represented(party, w, named=True)
+        phrase = f"{name}, {represented}" if represented else name
+    if designated and party.designation:
+        phrase += ", " + w.text("agreement.party_designation", designation=party.designation)
+    return phrase
+
+
+def _closing(group: Group, first: int, last: int, w: Wording) -> str:
+    """The group's closing line: its designation, with its capacity in a listed group (one
+    with a heading or numbered members; a group without either writes it after the names).
+    ``first``/``last``: the numbers of a numbered group's members, for a range."""
+    words = {"first": str(first), "last": str(last)} if first else {"first": "", "last": ""}
+    capacity = group.capacity if group.capacity and (group.heading or group.numbered) else ""
+    if group.designation:
+        return w.text(
+            "agreement.party_closing", designation=group.designation, capacity=capacity, **words
+        )
+    return w.text("agreement.listed_capacity", capacity=capacity, **words) if capacity else ""
 
 
 def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[PartyBlock]:
     day = agreement_start(agreement)
     groups = [g for gid in agreement.parties if (g := dossier.group(gid)) is not None]
+    separator = w.text("agreement.separator")
     blocks = []
     counter = 0  # numbering continues over the numbered groups
     for n, group in enumerate(groups):
         members = members_on(dossier, group.id, day)
-        closings = []
-        if group.designation:
-            closings.append(w.text("agreement.party_closing", designation=group.designation))
-        if agreement.collective_designation and n == len(groups) - 1:
-            closings.append(
-                w.text("agreement.collective_closing", designation=agreement.collective_designation)
-            )
-        closing = " ".join(closings)
-        if group.heading or group.numbered:
+        start = counter + 1
+        listed = bool(group.heading or group.numbered)
+        if listed:
             rep = dossier.party(group.representative_party or "")
             intro = group.heading or ""
             if group.signing == "representative" and rep is not None and rep.representative:
@@ -602,13 +668,44 @@ def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[Pa
                 counter += len(names)
             else:
                 names = [w.text("agreement.listed_member", member=name) for name in names]
-            blocks.append(PartyBlock(group.id, intro, tuple(names), closing))
-            continue
-        phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))
-        if group.capacity:
-            phrase += f", {group.capacity}"
-        blocks.append(PartyBlock(group.id, f"{phrase}, {closing}" if closing else f"{phrase};"))
+            numbered = group.numbered and bool(members)
+            closing = _closing(group, start if numbered else 0, counter, w)
+            block = PartyBlock(group.id, intro, tuple(names))
+        else:
+            phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))
+            if group.capacity:
+                phrase += f", {group.capacity}"
+            closing = _closing(group, 0, 0, w)
+            block = PartyBlock(group.id, phrase)
+        if agreement.collective_designation and n == len(groups) - 1:
+            numbers = {"first": "1", "last": str(counter)} if counter else {"first": "", "last": ""}
+            collective = w.text(
+                "agreement.collective_closing",
+                designation=agreement.collective_designation,
+                **numbers,
+            )
+            closing = f"{closing} {collective}" if closing else collective
+        if listed:
+            block = replace(block, closing=closing)
+        else:
+            block = replace(
+                block, intro=f"{block.intro}, {closing}" if closing else f"{block.intro};"
+            )
+        blocks.append(_separated(block, n, agreement.party_separator, separator))
     return blocks
+
+
+def _separated(block: PartyBlock, n: int, how: str, separator: str) -> PartyBlock:
+    """The block with the separator above it ("En"), or run into its first line."""
+    if n == 0 or how == "none":
+        return block
+    if how == "run-in":
+        if block.intro:
+            return replace(block, intro=f"{separator} {lower_article(block.intro)}")
+        # A numbered group without a heading: the separator runs into its first member.
+        first, *rest = block.members or ("",)
+        return replace(block, members=(f"{separator} {lower_article(first)}", *rest))
+    return replace(block, separator=separator)
 
 
 def signatory(
@@ -631,7 +728,7 @@ def signatory(
     blank = w.text("agreement.blank")
     # No one named: the block still says for whom and in what role the line is signed.
     unnamed = w.text("signing.unnamed", party=party.name, role=unnamed_role(party, w))
-    designation = (group.designation or group.heading) if group else None
+    designation = (group.designation or group.heading or "").rstrip(":,; ") if group else None
     return Signatory(
         party_id=party.id,
         group=group.id if group else party.group,
@@ -677,15 +774,17 @@ def _signature_groups(
         representative = group is not None and group.signing == "representative"
         # Each party signs where it is: its own place, or a line to fill in (not the closing's).
         sigs = [_party_signatories(p, group, p.place or "", representative, w) for p in parties]
+        # Every block starts with a capital, whatever case the name has inside a sentence.
         if representative and group is not None:
             rep = parties[0]
-            by = (rep.representative.role if rep.representative else None) or rep.name
-            intro = w.text(
-                "agreement.group_signature", group=group.heading or group.designation, by=by
-            )
-            out.append(SignatureGroup(gid, intro, tuple(s for ss in sigs for s in ss)))
+            by = (_rep_role(rep.representative, w) if rep.representative else "") or rep.name
+            heading = (group.heading or group.designation or "").rstrip(":,; ")
+            intro = w.text("agreement.group_signature", group=heading, by=by)
+            out.append(SignatureGroup(gid, capitalised(intro), tuple(s for ss in sigs for s in ss)))
         elif all(p.kind == "minister" and not p.mandate for p in parties):
-            intro = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(parties))
+            intro = ", en ".join(
+                _member_phrase(p, i == 0, w, designated=False) for i, p in enumerate(parties)
+            )
             if group is not None and group.capacity:
                 intro += f", {group.capacity}"
             out.append(SignatureGroup(gid, intro + ",", tuple(s for ss in sigs for s in ss)))
@@ -695,9 +794,11 @@ def _signature_groups(
                 if p.mandate:
                     intro = w.text("agreement.mandate_signature", party=p.name)
                 else:
-                    by = _and([r.role or _person_of(r) for r in p.representatives] or [p.name])
-                    intro = w.text("agreement.party_signature", party=p.name, by=by)
-                out.append(SignatureGroup(gid, intro, own))
+                    roles = [_rep_role(r, w) or _person_of(r) for r in p.representatives]
+                    intro = w.text(
+                        "agreement.party_signature", party=p.name, by=_and(roles or [p.name])
+                    )
+                out.append(SignatureGroup(gid, capitalised(intro), own))
     return out
 
 

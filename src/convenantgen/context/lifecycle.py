@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..model.derive import agreement_stage, current_parties
 from ..model.dossier import Dossier
+from ..model.finance import kamerstuk_citation
 from ..model.references import Index
 from ..states import AgreementStage
 from ..text import formatting as fmt
@@ -78,7 +79,9 @@ def site_lifecycle(dossier: Dossier, index: Index, day: dt.date, name_of) -> Sit
                 stage_class=label.replace(" ", "-"),
                 signed=len(stage.signed),
                 signatories=len(stage.signed) + len(stage.unsigned),
-                citation=str(stage.citation) if stage.citation else "",
+                citation=str(stage.citation)
+                if stage.citation
+                else (kamerstuk_citation(doc.kamerstuk) if doc.kamerstuk else ""),
                 published=fmt.date_long(stage.published) if stage.published else "",
                 end=fmt.date_long(stage.end),
             )

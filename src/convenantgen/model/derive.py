@@ -53,10 +53,22 @@ class Term:
 
 
 def covenant(dossier: Dossier) -> Agreement | None:
-    """The base covenant of a dossier: its document of kind ``convenant``, else the first."""
-    return next((d for d in dossier.documents if d.kind == "convenant"), None) or next(
-        iter(dossier.documents), None
-    )
+    """The dossier's own covenant, chosen by relation, never by file name: of its documents of
+    kind ``convenant``, the one that is no other document's ``predecessor``, preferring the one
+    its addenda amend, then one with text; without any covenant, the first document."""
+    convenants = [d for d in dossier.documents if d.kind == "convenant"]
+    if not convenants:
+        return next(iter(dossier.documents), None)
+    replaced = {d.predecessor for d in dossier.documents if d.predecessor}
+    amended = {d.amends for d in dossier.documents if d.amends}
+    own = [d for d in convenants if d.id not in replaced] or convenants
+    # min() keeps file order among equals: the first amended covenant with text wins.
+    return min(own, key=lambda d: (d.id not in amended, not d.has_text))
+
+
+def predecessors(dossier: Dossier) -> frozenset[str]:
+    """Ids of the documents another document of the dossier names as its predecessor."""
+    return frozenset(d.predecessor for d in dossier.documents if d.predecessor)
 
 
 def dossier_term(dossier: Dossier, index: Index) -> Term | None:
@@ -228,8 +240,19 @@ def target_state(dossier: Dossier, target: Target, day: dt.date) -> TargetState:
 # Parties and signatories
 
 
+def bound_on(dossier: Dossier, party: Party, day: dt.date) -> bool:
+    """Whether ``party`` is bound on ``day``: within its registry dates and, when it joins by an
+    accession request, only once a request of it is in effect (a request still collecting
+    consents does not make a party of it, whatever its ``joined`` date says)."""
+    if not party.member_on(day):
+        return False
+    requests = [a for a in dossier.accessions if a.party == party.id]
+    return not requests or any(a.status == AccessionStatus.IN_EFFECT for a in requests)
+
+
 def members_on(dossier: Dossier, group_id: str, day: dt.date) -> list[Party]:
-    """Members of a party group who are a party on ``day``."""
+    """Members of a party group who are a party on ``day`` by the registry's dates (who signs
+    and consents); :func:`bound_on` is what the site and open data count as bound."""
     return [p for p in dossier.members(group_id) if p.member_on(day)]
 
 
@@ -589,6 +612,10 @@ def agreement_stage(dossier: Dossier, agreement: Agreement, index: Index, day: d
     elif signed or (record is not None and record.signatures == ()):
         # An empty list of signatures: sent out for signing, nobody has signed yet.
         label = AgreementStage.FOR_SIGNATURE
+    elif agreement.kind == "convenant" and not agreement.has_text and record is None:
+        # Known only by reference: a Kamerstuk that reports it says it was concluded (the
+        # calendar then tells in force or ended); without one its stage cannot be told.
+        label = AgreementStage.SIGNED if agreement.kamerstuk else AgreementStage.REFERENCE
     else:
         label = AgreementStage.PREPARATION
     # The (extended) end is looked up only once the agreement is concluded: with thousands of

@@ -17,7 +17,15 @@ from typing import Any
 from ..errors import Where
 from ..states import AccessionStatus
 from .dates import parse_iso_date
-from .finance import Cited, Finance, Obligation, build_cites, build_finance, build_obligations
+from .finance import (
+    Cited,
+    Finance,
+    Obligation,
+    build_cites,
+    build_finance,
+    build_kamerstuk,
+    build_obligations,
+)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -49,6 +57,10 @@ class Representative:
     authority: str | None = None
     # False: signs, but is not named in the parties block (a minister who signs in person).
     listed: bool = True
+    # "role-first" | "name-first": this signer's own order in the parties block; None: the
+    # agreement's representative formula decides.
+    order: str | None = None
+    role_article: str | None = None  # "de" | "het": the article the text writes before the role
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class Party:
     capacity: str | None = None  # "handelend als bestuursorgaan ...", after the party's name
     also_on_behalf_of: str | None = None  # "tevens handelend namens ..."
     tooi: str | None = None  # the organisation's TOOI identifier (Woo and Staatscourant metadata)
+    designation: str | None = None  # the party's own "hierna: EZK" in the parties block
 
     def member_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -110,6 +123,8 @@ class BaseArticle:
     title: str
     where: Where
     lettered_items: int = 0
+    parts: int = 0  # numbered members (3.1, 3.2) it has; members added continue after them
+    measures: int = 0  # measures it letters (A, B, ...); measures added continue after them
     summary: str | None = None
     topics: tuple[str, ...] = ()
 
@@ -256,7 +271,14 @@ class Agreement:
     amendments: tuple[Amendment, ...] = ()
     # One designation for all parties ("verder te noemen: partijen"), from ``party_list``.
     collective_designation: str | None = None
+    # How blocks of parties are separated (party_list.separator): "line", "run-in" or "none".
+    party_separator: str = "line"
+    # The parts numbered I, II, ... in order: "parties", "considerations", "agreement".
+    part_numerals: tuple[str, ...] = ()
     cites: tuple[Cited, ...] = ()  # documents cited by {cite:ID}
+    # Known by a Kamerstuk (chamber, session, dossier, number), besides or instead of citation.
+    kamerstuk: tuple[str, str, str, str] | None = None
+    predecessor: str | None = None  # id of the covenant of this dossier this one replaces
 
     @property
     def has_text(self) -> bool:
@@ -575,6 +597,8 @@ def _rep(data: Mapping | None, where: Where) -> Representative | None:
         where,
         authority=_opt(data, "authority"),
         listed=bool(data.get("listed", True)),
+        order=_opt(data, "order"),
+        role_article=_opt(data, "role_article"),
     )
 
 
@@ -617,6 +641,7 @@ def _party(p: Mapping, where: Where) -> Party:
         capacity=_opt(p, "capacity"),
         also_on_behalf_of=_opt(p, "also_on_behalf_of"),
         tooi=_opt(p, "tooi"),
+        designation=_opt(p, "designation"),
     )
 
 
@@ -748,8 +773,12 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
         title=_opt(data, "title"),
         formulas=tuple((str(k), str(v)) for k, v in (data.get("formulas") or {}).items()),
         collective_designation=(data.get("party_list") or {}).get("designation"),
+        party_separator=str((data.get("party_list") or {}).get("separator") or "line"),
+        part_numerals=_strs(data.get("part_numerals")),
         cites=build_cites(data.get("cites"), root.child("cites")),
         citation=_citation(data.get("citation")),
+        kamerstuk=build_kamerstuk(data.get("kamerstuk")),
+        predecessor=_opt(data, "predecessor"),
         articles=tuple(
             BaseArticle(
                 id=str(a["id"]),
@@ -757,6 +786,8 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
                 title=str(a["title"]),
                 where=root.child("articles", i),
                 lettered_items=int(a.get("lettered_items") or 0),
+                parts=int(a.get("parts") or 0),
+                measures=int(a.get("measures") or 0),
                 summary=_opt(a, "summary"),
                 topics=_strs(a.get("topics")),
             )

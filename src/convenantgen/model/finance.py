@@ -203,11 +203,13 @@ def finance_paragraphs(finance: Finance, w) -> tuple[str, ...]:
             w.text("agreement.finance_part", label=p.label, value=item_value(p, finance, w))
             for p in item.parts
         ]
-        label = item.label or (item.period.label() if item.period else "")
+        # Both are passed: an item with a label and a period shows both ("de rundveesector
+        # (2021)"), an item with only a period is labelled by it.
         lines.append(
             w.text(
                 "agreement.finance_item",
-                label=label,
+                label=item.label,
+                period=item.period.label() if item.period else "",
                 value=item_value(item, finance, w),
                 per=per,
                 parts=_join(parts),
@@ -265,14 +267,31 @@ class Cited:
     def citation(self) -> str:
         """'Stcrt. 2019, 39306' or 'Kamerstukken II 2018/19, 29 683, nr. 248'."""
         if self.kamerstuk:
-            chamber, session, dossier, number = self.kamerstuk
-            return f"Kamerstukken {chamber} {session}, {dossier}, nr. {number}"
+            return kamerstuk_citation(self.kamerstuk)
         if self.staatscourant:
             return f"Stcrt. {self.staatscourant[0]}, {self.staatscourant[1]}"
         return ""
 
     def text(self) -> str:
         return f"{self.title} ({self.citation})" if self.citation else self.title
+
+
+def build_kamerstuk(data: Mapping | None) -> tuple[str, str, str, str] | None:
+    """(chamber, session, dossier, number) of a validated ``kamerstuk:`` block."""
+    if not data:
+        return None
+    return (
+        str(data.get("chamber") or "II"),
+        str(data["session"]),
+        str(data["dossier"]),
+        str(data["number"]),
+    )
+
+
+def kamerstuk_citation(kamerstuk: tuple[str, str, str, str]) -> str:
+    """'Kamerstukken II 2018/19, 29 683, nr. 248'."""
+    chamber, session, dossier, number = kamerstuk
+    return f"Kamerstukken {chamber} {session}, {dossier}, nr. {number}"
 
 
 def build_cites(data, where: Where) -> tuple[Cited, ...]:
@@ -285,14 +304,7 @@ def build_cites(data, where: Where) -> tuple[Cited, ...]:
                 title=str(c["title"]),
                 where=where.child(i),
                 staatscourant=(int(stcrt["year"]), str(stcrt["number"])) if stcrt else None,
-                kamerstuk=(
-                    str(kst.get("chamber") or "II"),
-                    str(kst["session"]),
-                    str(kst["dossier"]),
-                    str(kst["number"]),
-                )
-                if kst
-                else None,
+                kamerstuk=build_kamerstuk(kst),
                 predecessor=bool(c.get("predecessor")),
             )
         )

@@ -20,7 +20,7 @@ from .dossier import Agreement, Dossier, Period
 PLACEHOLDER_RE = re.compile(r"\{(art|nr|maatregel|date|period|party|cite):([^{}\s]+)\}")
 # Anything shaped like a placeholder; those that are not valid ones are reported.
 ANY_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)(?::([^{}\s]*))?\}")
-TARGET_PLACEHOLDER_RE = re.compile(r"\{(value|period)\}")
+TARGET_PLACEHOLDER_RE = re.compile(r"\{(value|period|baseline)\}")
 HARDCODED_ARTICLE_RE = re.compile(
     r"\b(?P<word>[Aa]rtikel|[Aa]rt\.)\s+(?P<num>\d+[a-z]?(?:\.\d+)*)(?![.\w]?\d)(?!\w)"
     # "artikel 171 van de Wet op het primair onderwijs", "artikel 95a van de Gezondheids- en
@@ -71,7 +71,19 @@ def _letters(offset: int, count: int) -> list[str]:
 
 
 def measure_letters(dossier: Dossier) -> dict[str, str]:
-    """Measures get letters in the order the documents list them, then in file order."""
+    """Measures get letters in the order the documents list them, then in file order; after
+    the measures the published covenant letters itself (``measures:`` of an article of a
+    covenant known by reference that no addendum replaces), so an added one continues them."""
+    replaced = {
+        c.amend_article
+        for a in dossier.agreements
+        for _, c in a.clauses()
+        if c.amend_article and c.amend_action != "add"
+    }
+    offset = max(
+        (art.measures for d in dossier.documents for art in d.articles if art.id not in replaced),
+        default=0,
+    )
     order: list[str] = []
     for agreement in dossier.agreements:
         for _, clause in agreement.clauses():
@@ -81,7 +93,7 @@ def measure_letters(dossier: Dossier) -> dict[str, str]:
     upper = string.ascii_uppercase
     return {
         mid: upper[i] if i < 26 else f"{upper[i // 26 - 1]}{upper[i % 26]}"
-        for i, mid in enumerate(order)
+        for i, mid in enumerate(order, start=offset)
     }
 
 
@@ -144,7 +156,9 @@ def _index_agreement(agreement: Agreement, dossier: Dossier, add) -> None:
                             agreement.id,
                         )
                     )
-            for p_no, part in enumerate(clause.parts, start=1):
+            # Members added to an existing article continue its numbering (3.3 after 3.2).
+            first = base.parts + 1 if base and clause.amend_action == "add" else 1
+            for p_no, part in enumerate(clause.parts, start=first):
                 art_no = base.number if base else number
                 add(
                     Referable(

@@ -73,17 +73,27 @@ def clause_markdown(clause, paragraph: Callable[[Any], str] = md) -> list[str]:
     return lines
 
 
+def _numeral_md(numeral: str) -> list[str]:
+    """A part's numeral ("I") on a line of its own, or nothing."""
+    return [f"**{md(numeral)}**", ""] if numeral else []
+
+
 def agreement_markdown(ctx: AgreementContext) -> str:
-    lines: list[str] = [f"# {md(ctx.title)}", "", md(ctx.parties_heading), ""]
-    for i, block in enumerate(ctx.parties):
-        if i:
-            lines += [md(ctx.separator), ""]
-        lines += [md(block.intro), ""]
+    lines: list[str] = [f"# {md(ctx.title)}", ""]
+    lines += _numeral_md(ctx.parties_numeral) + [md(ctx.parties_heading), ""]
+    for block in ctx.parties:
+        if block.separator:
+            lines += [md(block.separator), ""]
+        if block.intro:
+            lines += [md(block.intro), ""]
         if block.members:
             lines += [f"- {md(name)}" for name in block.members] + [""]
         if block.closing:
             lines += [md(block.closing), ""]
+    if ctx.considerations:
+        lines += _numeral_md(ctx.considerations_numeral)
     lines += bullets_markdown(ctx.considerations_heading, ctx.considerations)
+    lines += _numeral_md(ctx.agreement_numeral)
     lines += [f"**{md(ctx.agreement_heading)}**", ""]
     for section in ctx.sections:
         lines += [f"## {md(section.heading)}", ""]
@@ -128,11 +138,14 @@ def _measure_text(m: MeasureContext) -> Iterator[str]:
 
 def agreement_text(ctx: AgreementContext) -> str:
     """The agreement as plain text, laid out like the published version."""
-    lines: list[str] = [ctx.title, "", ctx.parties_heading, ""]
-    for i, block in enumerate(ctx.parties):
-        if i:
-            lines += [ctx.separator, ""]
-        lines.append(block.intro)
+    lines: list[str] = [ctx.title, ""]
+    lines += [ctx.parties_numeral, ""] if ctx.parties_numeral else []
+    lines += [ctx.parties_heading, ""]
+    for block in ctx.parties:
+        if block.separator:
+            lines += [block.separator, ""]
+        if block.intro:
+            lines.append(block.intro)
         if block.members:
             lines.append("")
             lines += list(block.members)
@@ -140,8 +153,10 @@ def agreement_text(ctx: AgreementContext) -> str:
             lines.append(block.closing)
         lines.append("")
     if ctx.considerations:
+        lines += [ctx.considerations_numeral, ""] if ctx.considerations_numeral else []
         lines += [ctx.considerations_heading, ""]
         lines += [f"- {c}" for c in ctx.considerations] + [""]
+    lines += [ctx.agreement_numeral, ""] if ctx.agreement_numeral else []
     lines += [ctx.agreement_heading, ""]
     for section in ctx.sections:
         lines += [section.heading, ""]

@@ -53,7 +53,7 @@ from ..read.paths import confined_files
 from ..read.project import Project, Settings
 from ..read.templates import Templates
 from ..render.markdown import agreement_markdown, consolidated_markdown
-from ..resources import schema_dir
+from ..resources import mkdocs_config, schema_dir
 from ..text import formatting as fmt
 from ..text.markdown import h
 from ..text.wording import Wording
@@ -303,9 +303,9 @@ def _write_files(docs_dir: Path, files: dict[str, str | bytes]) -> None:
 
 def config_file() -> Path:
     """The top-level mkdocs.yml (a source checkout) or the copy inside an installed package."""
-    for candidate in (_PACKAGE / "_data" / "mkdocs.yml", _PACKAGE.parents[1] / "mkdocs.yml"):
-        if candidate.is_file():
-            return candidate
+    found = mkdocs_config()
+    if found is not None:
+        return found
     raise ConvenantgenError(f"mkdocs.yml not found next to {_PACKAGE}")
 
 

@@ -14,7 +14,7 @@ import json
 
 from ..context.charts import met
 from ..context.site import DossierFacts, school_year_text, target_row
-from ..model.derive import covenant
+from ..model.derive import bound_on, covenant
 from ..text.wording import Wording
 
 # The tables, in the order the open-data page lists them (its template describes each).
@@ -124,7 +124,7 @@ def records(dossiers: list[DossierFacts]) -> dict[str, list[dict]]:
                     "left": _iso(p.left),
                     "penvoerder": p.penvoerder,
                     "illustrative": p.illustrative,
-                    "member_on_reference_date": p.member_on(sd.reference_date),
+                    "member_on_reference_date": bound_on(sd.dossier, p, sd.reference_date),
                 }
             )
     return out

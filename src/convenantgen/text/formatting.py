@@ -156,3 +156,26 @@ def euro(value: float | int, *, millions: bool = False) -> str:
 def day_month(day: dt.date) -> str:
     """``1 april``: a yearly deadline."""
     return format_date(day, "d MMMM", locale=LOCALE)
+
+
+def roman(n: int) -> str:
+    """1 -> 'I', 4 -> 'IV', 12 -> 'XII': the numeral of a part of the text."""
+    out = ""
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out

@@ -43,6 +43,9 @@ _ACCESSION = (
     "agreement",
 )
 
+# One signer in the parties block: the_role is the role with its article ("de voorzitter").
+_REPRESENTATIVE = ("role", "the_role", "person", "authority")
+
 # Every diff sentence that states a change has the values before and after.
 _CHANGE = ("old", "new")
 
@@ -73,10 +76,17 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "agreement_heading": (),
         "closing": ("copies", "place", "date"),
         "addendum_title": ("covenant",),
-        "party_closing": ("designation",),
+        "party_closing": ("designation", "first", "last", "capacity"),
         "represented": ("by", "person", "people", "also_for"),
-        "representative": ("role", "person", "authority"),
-        "collective_closing": ("designation",),
+        "representative": _REPRESENTATIVE,
+        "representative_role_first": _REPRESENTATIVE,
+        "representative_name_first": _REPRESENTATIVE,
+        "and_signers": ("first", "last"),
+        "the_role": ("role", "article"),
+        "party_designation": ("designation",),
+        "listed_capacity": ("capacity", "first", "last"),
+        "part_numeral": ("numeral",),
+        "collective_closing": ("designation", "first", "last"),
         "numbered_member": ("number", "member"),
         "listed_member": ("member",),
         "mandate_signature": ("party",),
@@ -93,7 +103,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "amended_addendum": (),
         "instruction_add": ("number", "amended"),
         "instruction_replace": ("number", "amended"),
-        "finance_item": ("label", "value", "per", "parts"),
+        "finance_item": ("label", "period", "value", "per", "parts"),
         "finance_part": ("label", "value"),
         "finance_total": ("label", "value", "per"),
         "finance_per": ("unit",),
@@ -224,13 +234,28 @@ PARAGRAPHS = frozenset({"accession.declaration", "accession.letter", "accession.
 FORMULAS = tuple(VARIABLES["agreement"])
 
 
+# The articles a name or role may start with, as at the start of a sentence.
+_ARTICLES = ("De ", "Het ")
+
+
 def lower_article(name: str) -> str:
     """'De Minister ...' -> 'de Minister ...': a name that starts with an article, used inside a
     sentence, takes the article in lower case ("van de Minister", "namens het college")."""
-    for article in ("De ", "Het "):
+    for article in _ARTICLES:
         if name.startswith(article):
             return article.lower() + name[len(article) :]
     return name
+
+
+def has_article(text: str) -> bool:
+    """Whether a name or role starts with an article of its own, in either case."""
+    return (text[:1].upper() + text[1:]).startswith(_ARTICLES)
+
+
+def capitalised(text: str) -> str:
+    """The text with its first letter in upper case: a block of the document starts with a
+    capital even when the name in it is written as it stands inside a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def text_env() -> Sandbox:

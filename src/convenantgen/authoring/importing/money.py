@@ -134,6 +134,9 @@ def _finance(run: list[str]) -> dict | None:
             data["approximate"] = True
             # Rounded amounts: sums may be off by half the last shown digit.
             data["tolerance"] = 50000 if data.get("millions") else 0.5
+        elif sum(i["value"] for i in data["items"]) < data["total"] - 0.005:
+            # The items stay below the total: a partial breakdown, as in the text.
+            data["complete"] = False
     return data
 
 

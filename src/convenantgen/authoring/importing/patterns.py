@@ -41,13 +41,25 @@ AGREEMENT_HEADINGS = (
     "zijn het volgende overeengekomen:",
 )
 SEPARATORS = ("en", "en,")
+# A part's numeral on a line of its own ("I", "II"): part_numerals.
+ROMAN_RE = re.compile(r"^(?=[IVXLC])(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
+# A separator run into the first line of the next block: "En de sectorpartijen:".
+RUN_IN_RE = re.compile(r"^(?P<separator>En|en),?\s+(?P<rest>(?:de|het|De|Het)\s.+)$")
+# ", en" between two signers of one party ("voorzitter, en de heer E. Stiphout").
+COMMA_AND_RE = re.compile(r",\s+en\s+$")
 
 # "hierna: de Ministers;", "hierna te noemen ‘het Rijk’;", "verder te noemen: partijen;"
 DESIGNATION_RE = re.compile(
-    r"(?:,\s*)?\b(?P<formula>hierna(?: te noemen)?:?|verder(?: te noemen)?:?)"
+    r"(?:,\s*)?\b(?P<formula>(?:hierna|verder)(?: gezamenlijk)?(?: te noemen)?:?)"
     r"\s+(?P<designation>[^;]+?)\s*;?\s*$"
 )
-COLLECTIVE_RE = re.compile(r"^verder(?: te noemen)?:?\s+(?P<designation>[^;]+?)\s*;?$")
+COLLECTIVE_RE = re.compile(
+    r"^(?P<formula>verder(?: gezamenlijk)?(?: te noemen)?:?)\s+(?P<designation>[^;]+?)\s*;?$"
+)
+# A closing over a range of numbered parties: "Partijen 1 tot en met 5, hierna ...".
+RANGE_RE = re.compile(
+    r"^(?P<word>[A-Z]\w+) (?P<first>\d+) tot en met (?P<last>\d+),?\s+(?P<rest>.+)$"
+)
 REPRESENTED_RE = re.compile(
     r",\s*(?P<prefix>(?:te dezen |hierbij |rechtsgeldig |daartoe )?)vertegenwoordigd door\s+"
 )
@@ -57,7 +69,9 @@ INITIALS_RE = r"(?:(?:[A-Z]|Th|Ch|IJ)[a-z]?\.\s?)+"
 PERSON_RE = re.compile(
     rf"^(?:(?P<title>{TITLE_RE})\s+)?(?P<name>{INITIALS_RE}\s*[A-Za-zÀ-ÿ'’][^,;]*?)\s*[,;]?$"
 )
-PEOPLE_SPLIT_RE = re.compile(rf"\s+en\s+(?=(?:{TITLE_RE})\s|{INITIALS_RE}\s*[A-Z])")
+PEOPLE_SPLIT_RE = re.compile(rf"(,?\s+en\s+)(?=(?:{TITLE_RE})\s|{INITIALS_RE}\s*[A-Z])")
+# A role written with its article ("het bestuurslid"), role first.
+ROLE_ARTICLE_RE = re.compile(r"^(?P<article>de|het)\s+(?P<role>.+)$")
 AUTHORITY_START = ("handelend ter uitvoering", "hiertoe gemachtigd", "handelend op grond")
 MEMBERS_SPLIT_RE = re.compile(r",\s+en\s+(?=(?:de|het|De|Het)\s)")
 CAPACITY_START = ("handelend als", "handelend in de hoedanigheid", "in de hoedanigheid")
@@ -173,6 +187,52 @@ SEND_TO_RE = re.compile(r"aan (het Ministerie van [\w ]+?) (?:toegestuurd|gezond
 PUBLICATION_RE = re.compile(r"Staatscourant")
 WITHIN_DAYS_RE = re.compile(r"binnen (\d+) dagen")
 ARTICLE_WORD_RE = re.compile(r"^Artikel\b")
+
+# Amendment instructions of an addendum (aanwijzingen voor de regelgeving, 6.2 "wijziging"),
+# each optionally preceded by the addendum's own clause number ("2.1.") or an item letter ("a.").
+_LEAD = r"^(?:(?:\d+(?:\.\d+)*|[a-zA-Z]|[IVX]+)\.?\s+)?"
+_OF = r"(?:\s+van\s+(?:het|de)\s+\w+)?"
+ALTER_RE = re.compile(
+    _LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+wordt als volgt gewijzigd:?$"
+)
+REMOVE_RE = re.compile(_LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+vervalt\.?$")
+INSERT_RE = re.compile(
+    _LEAD + rf"[Nn]a\s+[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+wordt\s+een\s+(?:nieuw\s+)?"
+    r"artikel\s+ingevoegd(?:,\s+luidende)?:?$"
+)
+ORDINALS = (
+    "eerste",
+    "tweede",
+    "derde",
+    "vierde",
+    "vijfde",
+    "zesde",
+    "zevende",
+    "achtste",
+    "negende",
+    "tiende",
+)
+_ORDINAL = r"(?P<ordinal>" + "|".join(ORDINALS) + r")"
+MEMBER_REPLACE_RE = re.compile(
+    _LEAD + rf"[Hh]et\s+{_ORDINAL}\s+lid\s+komt\s+te\s+luiden:\s*(?P<text>.*)$"
+)
+MEMBER_REMOVE_RE = re.compile(_LEAD + rf"[Hh]et\s+{_ORDINAL}\s+lid\s+vervalt\.?$")
+MEMBER_ADD_RE = re.compile(
+    _LEAD + r"(?:[Ee]r\s+wordt\s+een|[Aa]an\s+het\s+artikel\s+wordt\s+een)\s+lid\s+toegevoegd"
+    r"(?:,\s+luidende)?:\s*(?P<text>.*)$"
+)
+# "Artikel 4, tweede lid, komt te luiden: ..." / "... vervalt.": one member, named in the line.
+ARTICLE_MEMBER_REPLACE_RE = re.compile(
+    _LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?),\s+{_ORDINAL}\s+lid,{_OF}\s+komt\s+te\s+"
+    r"luiden:\s*(?P<text>.*)$"
+)
+ARTICLE_MEMBER_REMOVE_RE = re.compile(
+    _LEAD + rf"[Aa]rtikel\s+(?P<number>\d+[a-z]?),\s+{_ORDINAL}\s+lid,{_OF}\s+vervalt\.?$"
+)
+ADD_MEMBER_TO_RE = re.compile(
+    _LEAD + rf"[Aa]an\s+[Aa]rtikel\s+(?P<number>\d+[a-z]?){_OF}\s+wordt\s+een\s+lid\s+toegevoegd"
+    r"(?:,\s+luidende)?:\s*(?P<text>.*)$"
+)
 
 # Ids and placeholder titles the import writes where the source gives none (each a guess,
 # reported): the id prefix of considerations, an article without a title, the term article.

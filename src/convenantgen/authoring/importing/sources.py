@@ -1,16 +1,16 @@
 """Read a source document into paragraphs, each with the place it was found.
 
 Four kinds of source: Word (``.docx``, through python-docx), PDF with a text layer (pypdf),
-plain text, and a Staatscourant publication in OP-XML (``<officiele-publicatie>``, read with
-the standard ElementTree after refusing document type declarations, so no entity is ever
-expanded and nothing outside the file is fetched). What comes out is layout-free: one
+plain text, and a Staatscourant publication in OP-XML (``<officiele-publicatie>``, read by
+:mod:`convenantgen.read.opxml`, the reader ``publication verify`` uses too: document type
+declarations are refused, so no entity is ever expanded and nothing outside the file is
+fetched). What comes out is layout-free: one
 :class:`Paragraph` per paragraph of the source, bullets marked, page-break splits repaired.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
 from ...errors import ConvenantgenError
+from ...read.opxml import OpXmlError, read_opxml
 from .patterns import HEADING_START
 
 SUFFIXES = (".docx", ".pdf", ".txt", ".xml")
@@ -326,71 +327,12 @@ def _pdf_continues(previous: str, line: str, longest: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Staatscourant OP-XML
-
-# Elements whose text is one paragraph; "kop" joins label, number and title ("Artikel 1 ...").
-_BLOCKS = {"al", "tussenkop", "titel", "kop", "tekstregel", "regel", "li"}
-_SKIP = {"metadata", "plaatje", "illustratie", "meta", "noot", "voetnoot"}
+# Staatscourant OP-XML: the shared reader (read.opxml), also used by ``publication verify``
 
 
 def _opxml(path: Path) -> list[Paragraph]:
-    raw = path.read_bytes()
-    # No document type declarations: no entity expansion, nothing fetched from outside.
-    if re.search(rb"<!(DOCTYPE|ENTITY)", raw[:4096], re.I) or b"<!ENTITY" in raw:
-        raise ImportSourceError(
-            f"'{path.name}' declares a document type or entities; Staatscourant XML has none"
-        )
     try:
-        root = ET.fromstring(raw)
-    except ET.ParseError as exc:
-        raise ImportSourceError(f"'{path.name}' is not well-formed XML ({exc})") from None
-    if _local(root.tag) != "officiele-publicatie":
-        raise ImportSourceError(
-            f"'{path.name}' is XML, but not a Staatscourant publication (<officiele-publicatie>)"
-        )
-    out: list[Paragraph] = []
-    counter = [0]
-
-    def emit(text: str, bullet: bool = False) -> None:
-        counter[0] += 1
-        out.append(Paragraph(text, f"element {counter[0]}", bullet))
-
-    def walk(element: ET.Element, top: bool) -> None:
-        tag = _local(element.tag)
-        if tag in _SKIP or (top and tag == "kop"):  # the paper's own masthead
-            return
-        if tag in ("li", "lid"):
-            number = next((c for c in element if _local(c.tag) in ("li.nr", "lidnr")), None)
-            label = _clean("".join(number.itertext())) if number is not None else ""
-            bullet = tag == "li" and label in {"", "–", "-", "•", "—"}
-            if tag == "lid" and label and not label.endswith("."):
-                label += "."  # "1" -> "1." as the member number is printed
-            first = True
-            for child in element:
-                if _local(child.tag) in ("li.nr", "lidnr"):
-                    continue
-                if _local(child.tag) == "al" and first:
-                    text = _clean("".join(child.itertext()))
-                    emit(text if bullet else f"{label} {text}", bullet)
-                    first = False
-                else:
-                    walk(child, False)
-            return
-        if tag in _BLOCKS:
-            if tag == "kop":
-                text = " ".join(_clean(t) for t in element.itertext() if _clean(t))
-            else:
-                text = _clean("".join(element.itertext()))
-            emit(text)
-            return
-        if element.text and element.text.strip():
-            emit(_clean(element.text))  # loose text between blocks: kept, not dropped
-        for child in element:
-            walk(child, tag == "officiele-publicatie")
-
-    walk(root, True)
-    return out
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+        publication = read_opxml(path)
+    except OpXmlError as exc:
+        raise ImportSourceError(str(exc)) from None
+    return [Paragraph(b.text, b.where, b.bullet) for b in publication.blocks]

@@ -8,10 +8,12 @@ recognisers do not understand stays, verbatim, in the text of the article it app
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from dataclasses import replace as copy_with
 
 from ...model.dossier import Citation
 from ...text.formatting import copies_word, quantity
@@ -127,6 +129,8 @@ class Regions:
     body: list[Paragraph]
     closing: Paragraph | None
     signatures: list[Paragraph]
+    # The parts with a numeral of their own ("I" above the parties): part_numerals.
+    part_numerals: list[str] = field(default_factory=list)
 
 
 def split_regions(paragraphs: list[Paragraph], wording: Wording) -> Regions:
@@ -162,16 +166,27 @@ def split_regions(paragraphs: list[Paragraph], wording: Wording) -> Regions:
     title_end = p if p is not None else (c if c is not None else a)
     parties_end = c if c is not None else a
     end = closing if closing is not None else len(paragraphs)
+    # A lone Roman numeral just above a part's heading numbers that part ("I", "II").
+    numbered, skip = [], set()
+    for index, part in ((p, "parties"), (c, "considerations"), (a, "agreement")):
+        if index and pt.ROMAN_RE.match(paragraphs[index - 1].text.strip()):
+            numbered.append(part)
+            skip.add(index - 1)
+
+    def span(start: int, stop: int) -> list[Paragraph]:
+        return [paragraphs[i] for i in range(start, stop) if i not in skip]
+
     return Regions(
-        title=paragraphs[:title_end],
+        title=span(0, title_end),
         parties_heading=paragraphs[p] if p is not None else None,
-        parties=paragraphs[p + 1 : parties_end] if p is not None else [],
+        parties=span(p + 1, parties_end) if p is not None else [],
         considerations_heading=paragraphs[c] if c is not None else None,
-        considerations=paragraphs[c + 1 : a] if c is not None else [],
+        considerations=span(c + 1, a) if c is not None else [],
         agreement_heading=paragraphs[a],
         body=paragraphs[a + 1 : end],
         closing=paragraphs[closing] if closing is not None else None,
         signatures=paragraphs[closing + 1 :] if closing is not None else [],
+        part_numerals=numbered,
     )
 
 
@@ -186,8 +201,23 @@ class Formulas:
     person_first: bool = False
     represented_prefix: str | None = None  # the first one seen: "te dezen ", "rechtsgeldig "
     closing_formula: str = "hierna:"
+    # "Partijen" of "Partijen 1 tot en met 3, hierna ..." (a closing over a range), else "".
+    closing_range: str = ""
+    collective_formula: str = "verder te noemen:"
+    member_formula: str = "hierna:"
+    collective_range: str = ""
     listed_semicolon: bool = False
     separator: str = "En"
+    # party_list.separator: "line" ("En" on a line of its own), "run-in" or "none".
+    separator_style: str = "line"
+    # Signers written role first and name first (each signer keeps its own order where the
+    # source mixes them), and roles written role first without an article.
+    role_first: list[dict] = field(default_factory=list)
+    name_first: list[dict] = field(default_factory=list)
+    bare_role_first: bool = False
+    # How often two signers of one party are joined by ", en" and by "en".
+    comma_and: int = 0
+    plain_and: int = 0
 
 
 def _person(chunk: str) -> dict | None:
@@ -203,7 +233,13 @@ def _person(chunk: str) -> dict | None:
 def _people(text: str, formulas: Formulas) -> list[dict]:
     """'de voorzitter, mevrouw S. Olivier' / 'de heer J. Jorritsma, voorzitter en ...'."""
     people = []
-    for piece in pt.PEOPLE_SPLIT_RE.split(text.strip()):
+    pieces = pt.PEOPLE_SPLIT_RE.split(text.strip())
+    for joint in pieces[1::2]:
+        if joint.lstrip().startswith(","):
+            formulas.comma_and += 1
+        else:
+            formulas.plain_and += 1
+    for piece in pieces[::2]:
         chunks = [c.strip() for c in piece.split(",") if c.strip()]
         index = next((i for i, c in enumerate(chunks) if _person(c)), None)
         if index is None:
@@ -214,8 +250,10 @@ def _people(text: str, formulas: Formulas) -> list[dict]:
         rest = [c for c in after if c not in authority]
         if index == 0 and rest:
             formulas.person_first = True
+            formulas.name_first.append(person)
             person["role"] = ", ".join(rest)
         elif before:
+            formulas.role_first.append(person)
             person["role"] = ", ".join(before)
         if authority:
             start = after.index(authority[0])
@@ -252,9 +290,8 @@ def parse_phrase(text: str, formulas: Formulas) -> PartyPhrase:
     m = pt.DESIGNATION_RE.search(text)
     if m:
         designation = m.group("designation").strip()
-        formula = m.group("formula")
-        if formula.startswith("hierna"):
-            formulas.closing_formula = formula
+        # A party's own designation ("hierna te noemen: EZK"): wording party_designation.
+        formulas.member_formula = m.group("formula")
         text = text[: m.start()].rstrip(" ,;")
     text = text.rstrip(" ;,")
     also_for = None
@@ -304,9 +341,11 @@ class PartiesParser:
             party["capacity"] = phrase.capacity
         if phrase.also_for:
             party["also_on_behalf_of"] = phrase.also_for
+        if phrase.designation:
+            party["designation"] = phrase.designation
         people = phrase.people
         if kind == "minister" and people and phrase.capacity is None and not phrase.also_for:
-            person = dict(people[0])
+            person = people[0]
             if "role" not in person:
                 person["role"] = re.sub(r"^(De|de) ", "", phrase.name)
             party["representative"] = person
@@ -328,10 +367,18 @@ class PartiesParser:
         if not paras:
             return
         last = paras[-1]
-        m = pt.COLLECTIVE_RE.match(last.text)
+        ranged = pt.RANGE_RE.match(last.text)
+        m = pt.COLLECTIVE_RE.match(ranged.group("rest") if ranged else last.text)
         if m:
             self.collective = m.group("designation")
+            self.formulas.collective_formula = m.group("formula")
+            if ranged:
+                self.formulas.collective_range = ranged.group("word")
             paras = paras[:-1]
+        elif ranged and len(paras) > 1 and re.match(r"^\d+\.\s", paras[-2].text):
+            # The closing of a numbered group over its range: the rest is its closing.
+            self.formulas.closing_range = ranged.group("word")
+            paras = [*paras[:-1], copy_with(last, text=ranged.group("rest"))]
         if not paras:
             return
         if len(paras) == 1:
@@ -369,14 +416,28 @@ class PartiesParser:
     def listed(self, paras: list[Paragraph]) -> None:
         """A heading, then the members one per paragraph, then 'hierna: ...;'."""
         head, members = paras[0], paras[1:]
-        designation = None
+        if re.match(r"^\d+\.\s", head.text):
+            # A numbered group without a heading: every paragraph is a member.
+            head, members = None, paras
+        designation = capacity = None
         if members and pt.DESIGNATION_RE.match(members[-1].text):
             m = pt.DESIGNATION_RE.match(members[-1].text)
             designation = m.group("designation").strip()
             if m.group("formula").startswith("hierna"):
                 self.formulas.closing_formula = m.group("formula")
             members = members[:-1]
-        heading_text = head.text
+        elif members and members[-1].text.lower().startswith(pt.CAPACITY_START):
+            # "handelend als bestuursorgaan ..., hierna: het Rijk;": the group's capacity.
+            text = members[-1].text
+            m = pt.DESIGNATION_RE.search(text)
+            if m:
+                designation = m.group("designation").strip()
+                if m.group("formula").startswith("hierna"):
+                    self.formulas.closing_formula = m.group("formula")
+                text = text[: m.start()]
+            capacity = _strip_end(text)
+            members = members[:-1]
+        heading_text = head.text if head is not None else ""
         rep_people: list[dict] = []
         m = pt.REPRESENTED_RE.search(heading_text)
         if m:
@@ -388,13 +449,17 @@ class PartiesParser:
         heading = heading_text.strip()
         if heading.endswith(",") or (heading.endswith(";") and rep_people):
             heading = heading[:-1]
-        group = {"id": self.ids.make(designation or heading, 30), "heading": heading}
+        group = {"id": self.ids.make(designation or heading or "partijen", 30)}
+        if heading:
+            group["heading"] = heading
         if designation:
             group["designation"] = designation
+        if capacity:
+            group["capacity"] = capacity
         numbered = all(re.match(r"^\d+\.\s", p.text) for p in members) and members
         if numbered:
             group["numbered"] = True
-        self.draft.mark(group, head)
+        self.draft.mark(group, head or paras[0])
         self.groups.append(group)
         kind = next((k for pat, k in pt.GROUP_KINDS if pat.search(heading)), None)
         if rep_people:
@@ -439,16 +504,52 @@ class PartiesParser:
 def parse_parties(paras: list[Paragraph], draft: Draft, ids: Ids, formulas: Formulas, wording):
     separators = (*pt.SEPARATORS, _lower(wording.text("agreement.separator")))
     parser = PartiesParser(draft, ids, formulas)
-    block: list[Paragraph] = []
-    for para in paras:
+    blocks: list[list[Paragraph]] = [[]]
+    for n, para in enumerate(paras):
+        run_in = pt.RUN_IN_RE.match(para.text.strip()) if n else None
         if _lower(para.text) in separators:
             formulas.separator = para.text.strip()
-            parser.block(block)
-            block = []
+            blocks.append([])
+        elif run_in and _lower(run_in.group("separator")) in separators:
+            # "En de sectorpartijen:": the separator starts the next block's first line.
+            formulas.separator = run_in.group("separator")
+            formulas.separator_style = "run-in"
+            blocks.append([copy_with(para, text=run_in.group("rest"))])
         else:
-            block.append(para)
-    parser.block(block)
+            blocks[-1].append(para)
+    if len(blocks) == 1 and any(p.text.rstrip().endswith(":") for p in paras[1:]):
+        # No separator at all: a heading ("Provincies:") starts each block after the first.
+        formulas.separator_style = "none"
+        blocks = [[]]
+        for n, para in enumerate(paras):
+            if n and para.text.rstrip().endswith(":"):
+                blocks.append([])
+            blocks[-1].append(para)
+    for block in blocks:
+        parser.block(block)
+    _settle_orders(formulas)
     return parser
+
+
+def _settle_orders(formulas: Formulas) -> None:
+    """The agreement's formula writes signers in the order most of them have; the others get
+    an order of their own. Roles written role first lose their article to role_article when
+    they all have one; otherwise the role-first formula writes the role as it is."""
+    formulas.person_first = len(formulas.name_first) > len(formulas.role_first)
+    if formulas.person_first:
+        for person in formulas.role_first:
+            person["order"] = "role-first"
+    else:
+        for person in formulas.name_first:
+            person["order"] = "name-first"
+    matches = [pt.ROLE_ARTICLE_RE.match(p["role"]) for p in formulas.role_first]
+    if all(matches):
+        for person, m in zip(formulas.role_first, matches, strict=True):
+            person["role"] = m.group("role")
+            if m.group("article") == "het":
+                person["role_article"] = "het"
+    else:
+        formulas.bare_role_first = True
 
 
 def apply_signatures(paras: list[Paragraph], parser: PartiesParser, formulas: Formulas, w):
@@ -1135,6 +1236,170 @@ def link_references(body: BodyParser, considerations: list[dict]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# amendment instructions: what the addendum changes in the covenant, as data
+
+
+def _base_number(body: BodyParser, article_id: str) -> str:
+    return next((a["number"] for a in body.base_articles.values() if a["id"] == article_id), "")
+
+
+def _member_id(article: dict, ordinal: str) -> str:
+    return f"{article['id']}-lid-{pt.ORDINALS.index(ordinal.lower()) + 1}"
+
+
+_INSTRUCTION_RES = (
+    pt.ARTICLE_MEMBER_REPLACE_RE,
+    pt.ARTICLE_MEMBER_REMOVE_RE,
+    pt.ALTER_RE,
+    pt.REMOVE_RE,
+    pt.INSERT_RE,
+    pt.ADD_MEMBER_TO_RE,
+    pt.ADD_RE,
+    pt.REPLACE_RE,
+)
+
+
+def _ends_instruction(text: str) -> bool:
+    """A paragraph that is no longer part of an instruction: another instruction, or a
+    heading of the addendum itself ("3. Toetreding Convenant")."""
+    if any(r.match(text) for r in _INSTRUCTION_RES):
+        return True
+    heading = pt.SECTION_RE.match(text)
+    return bool(heading) and not pt.ARTICLE_WORD_RE.match(text)
+
+
+def recognise_amendments(draft: Draft, body: BodyParser, paras: list[Paragraph]) -> None:
+    """The addendum's changes to the covenant as ``amendments:`` (replace, add_to,
+    insert_after, remove, extend), from which the text in force is composed. The addendum's
+    own text stays as published (its sections); the instructions say the same as data."""
+    if draft.kind != "addendum":
+        return
+    out: list[dict] = []
+    ids = body.ids
+
+    def add(item: dict, para: Paragraph | None) -> None:
+        out.append(draft.mark(item, para))
+        draft.count("instructions")
+
+    # "Aan artikel 1 ... wordt toegevoegd:" and "Artikel 3 ... komt te luiden:", already read as
+    # the addendum's own clauses: their definitions and article become the new members.
+    for _section, clause in _clauses(body.sections):
+        amend = clause.get("amend")
+        if not amend:
+            continue
+        number = _base_number(body, amend["article"])
+        para = _para(draft, clause)
+        if amend["action"] == "add" and clause.get("definitions"):
+            new = {"id": clause["id"], "definitions": copy.deepcopy(clause["definitions"])}
+            item = {"id": ids.make(f"toevoeging artikel {number}"), "add_to": amend["article"]}
+            add(item | {"clauses": [new]}, para)
+        elif amend["action"] == "replace" and clause.get("article"):
+            article = copy.deepcopy(clause["article"])
+            item = {"id": ids.make(f"wijziging artikel {number}"), "replace": amend["article"]}
+            item["title"] = article["title"]
+            add(item | {"clauses": [{"id": clause["id"], "article": article}]}, para)
+    # Instructions read from the paragraphs themselves.
+    i = 0
+    while i < len(paras):
+        para, text = paras[i], paras[i].text
+        i += 1
+        if m := pt.REMOVE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            item = {"id": ids.make(f"vervallen artikel {m.group('number')}"), "remove": art["id"]}
+            add(item, para)
+        elif m := pt.INSERT_RE.match(text):
+            art = body.base_article(m.group("number"))
+            title, texts = pt.PLACEHOLDER_TITLE, []
+            if i < len(paras) and (h := pt.ARTICLE_RE.match(paras[i].text)):
+                title = (h.group("title") or "").strip() or title
+                i += 1
+            while i < len(paras) and not _ends_instruction(paras[i].text):
+                texts.append(paras[i])
+                i += 1
+            section = {"id": ids.make(title, 40), "title": title, "clauses": []}
+            for p in texts:
+                member = re.sub(r"^\d+\.\s+", "", p.text)
+                clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
+                section["clauses"].append(draft.mark(clause, p))
+            if not section["clauses"]:
+                section["clauses"].append({"id": ids.make(f"{title} leeg", 40)})
+                draft.guess(section, "title", "an inserted article without text in the source")
+            if title == pt.PLACEHOLDER_TITLE:
+                draft.guess(section, "title", "the inserted article's title is not in the source")
+            item = {"id": ids.make(f"invoeging na artikel {m.group('number')}")}
+            add(item | {"insert_after": art["id"], "section": section}, para)
+        elif m := pt.ADD_MEMBER_TO_RE.match(text):
+            art = body.base_article(m.group("number"))
+            member, i = _member_text(m, paras, i)
+            clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
+            item = {"id": ids.make(f"toevoeging lid artikel {m.group('number')}")}
+            add(item | {"add_to": art["id"], "clauses": [clause]}, para)
+        elif m := pt.ARTICLE_MEMBER_REPLACE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            member, i = _member_text(m, paras, i)
+            target = _member_id(art, m.group("ordinal"))
+            item = {"id": ids.make(f"wijziging artikel {m.group('number')} lid"), "replace": target}
+            item["text"] = member
+            add(item, para)
+            draft.guess(item, "replace", _MEMBER_GUESS.format(target=target))
+        elif m := pt.ARTICLE_MEMBER_REMOVE_RE.match(text):
+            art = body.base_article(m.group("number"))
+            target = _member_id(art, m.group("ordinal"))
+            item = {"id": ids.make(f"vervallen artikel {m.group('number')} lid"), "remove": target}
+            add(item, para)
+            draft.guess(item, "remove", _MEMBER_GUESS.format(target=target))
+        elif m := pt.ALTER_RE.match(text):
+            art = body.base_article(m.group("number"))
+            number = m.group("number")
+            while i < len(paras):
+                item_para, item_text = paras[i], paras[i].text
+                if r := pt.MEMBER_REPLACE_RE.match(item_text):
+                    member, i = _member_text(r, paras, i + 1)
+                    target = _member_id(art, r.group("ordinal"))
+                    item = {"id": ids.make(f"wijziging artikel {number} lid"), "replace": target}
+                    item["text"] = member
+                    add(item, item_para)
+                    draft.guess(item, "replace", _MEMBER_GUESS.format(target=target))
+                elif r := pt.MEMBER_REMOVE_RE.match(item_text):
+                    i += 1
+                    target = _member_id(art, r.group("ordinal"))
+                    item = {"id": ids.make(f"vervallen artikel {number} lid"), "remove": target}
+                    add(item, item_para)
+                    draft.guess(item, "remove", _MEMBER_GUESS.format(target=target))
+                elif r := pt.MEMBER_ADD_RE.match(item_text):
+                    member, i = _member_text(r, paras, i + 1)
+                    clause = {"id": ids.make(" ".join(member.split()[:5]), 40), "text": member}
+                    item = {"id": ids.make(f"toevoeging lid artikel {number}")}
+                    add(item | {"add_to": art["id"], "clauses": [clause]}, item_para)
+                else:
+                    break
+    # "wordt verlengd ... tot en met ...": the covenant's term, extended.
+    extension = draft.agreement.get("extension")
+    if extension is not None:
+        item = {"id": ids.make("verlenging looptijd"), "extend": extension["extends"]}
+        add(item | {"end": extension["end"]}, _para(draft, extension))
+    if out:
+        # In the order of the source: instructions of one day apply as written.
+        place = {p.where: k for k, p in enumerate(paras)}
+        out.sort(key=lambda item: place.get(draft.origin.get(id(item), ""), len(paras)))
+        draft.agreement["amendments"] = out
+
+
+_MEMBER_GUESS = (
+    "member id '{target}' is made from the article and the member's number: give the "
+    "covenant's text that id, or name the member's own id"
+)
+
+
+def _member_text(m: re.Match, paras: list[Paragraph], i: int) -> tuple[str, int]:
+    """The text after "luidende:" on the same line, or else the next paragraph."""
+    text = (m.group("text") or "").strip()
+    if text or i >= len(paras):
+        return text or pt.PLACEHOLDER_TITLE, i
+    return re.sub(r"^\d+\.\s+", "", paras[i].text), i + 1  # without its member number
+
+
+# ---------------------------------------------------------------------------------------------
 # the whole document
 
 
@@ -1205,8 +1470,15 @@ def build_draft(
                 "number": citation.group("number"),
             }
     agreement["parties"] = [g["id"] for g in parser.groups]
+    party_list = {}
     if parser.collective:
-        agreement["party_list"] = {"designation": parser.collective}
+        party_list["designation"] = parser.collective
+    if formulas.separator_style != "line":
+        party_list["separator"] = formulas.separator_style
+    if party_list:
+        agreement["party_list"] = party_list
+    if regions.part_numerals:
+        agreement["part_numerals"] = regions.part_numerals
 
     recognise_terms(draft, body, considerations)
     recognise_accession(draft, body, parser)
@@ -1219,6 +1491,7 @@ def build_draft(
     link_references(body, considerations)
     recognise_money(draft, body, parser, wording)
     recognise_signing(draft, regions, wording)
+    recognise_amendments(draft, body, regions.body)
 
     formulas_out = _formulas(regions, formulas, wording, own_signatures)
     closing = _closing_formula(regions, wording)
@@ -1242,6 +1515,7 @@ def build_draft(
         "term",
         "parties",
         "party_list",
+        "part_numerals",
         "formulas",
         "considerations",
         "sections",
@@ -1249,6 +1523,7 @@ def build_draft(
         "extension",
         "accession",
         "publication",
+        "amendments",
         "signing",
     ]
     draft.agreement = {k: agreement[k] for k in order if k in agreement}
@@ -1352,13 +1627,42 @@ def _formulas(regions: Regions, formulas: Formulas, w: Wording, own_signatures: 
             out[key] = para.text.strip()
     if formulas.separator != w.text("agreement.separator"):
         out["separator"] = formulas.separator
-    if formulas.closing_formula not in ("hierna:",):
-        out["party_closing"] = f"{formulas.closing_formula} {{{{ designation }}}};"
+    ranged = (
+        f"{{% if first %}}{formulas.closing_range} {{{{ first }}}} tot en met {{{{ last }}}}, "
+        "{% endif %}"
+        if formulas.closing_range
+        else ""
+    )
+    if formulas.closing_formula not in ("hierna:",) or ranged:
+        out["party_closing"] = (
+            f"{ranged}{{% if capacity %}}{{{{ capacity }}}}, {{% endif %}}"
+            f"{formulas.closing_formula} {{{{ designation }}}};"
+        )
+    if formulas.member_formula != "hierna:":
+        out["party_designation"] = f"{formulas.member_formula} {{{{ designation }}}}"
+    if formulas.collective_range or formulas.collective_formula != "verder te noemen:":
+        ranged = (
+            f"{{% if first %}}{formulas.collective_range} {{{{ first }}}} tot en met "
+            "{{ last }}, {% endif %}"
+            if formulas.collective_range
+            else ""
+        )
+        out["collective_closing"] = f"{ranged}{formulas.collective_formula} {{{{ designation }}}};"
+    bare = (
+        "{% if role %}{{ role }}, {% endif %}{{ person }}{% if authority %}, {{ authority }}"
+        "{% endif %}"
+    )
     if formulas.person_first:
         out["representative"] = (
             "{{ person }}{% if role %}, {{ role }}{% endif %}"
             "{% if authority %}, {{ authority }}{% endif %}"
         )
+        if formulas.bare_role_first:
+            out["representative_role_first"] = bare
+    elif formulas.bare_role_first:
+        out["representative"] = bare
+    if formulas.comma_and > formulas.plain_and:
+        out["and_signers"] = "{{ first }}, en {{ last }}"
     if formulas.represented_prefix not in (None, "te dezen "):
         out["represented"] = (
             f"{formulas.represented_prefix}vertegenwoordigd door {{{{ people }}}}"
