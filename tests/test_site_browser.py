@@ -13,8 +13,8 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
-import re
 import http.server
+import re
 import shutil
 import tempfile
 import threading
