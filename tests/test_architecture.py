@@ -105,6 +105,17 @@ def _imports_inside_functions(path: Path) -> list[tuple[int, str]]:
             # Only a heavy third-party library may load late, and the comment says why.
             if own or not said:
                 found.append((node.lineno, lines[node.lineno - 1].strip()))
+    # A module loaded by name is an import too. Only the CLI, the top layer, may load its own
+    # stages late (the COMMANDS loader, the build stage after "nothing changed"): from there
+    # every import points down, so a late load cannot hide a cycle.
+    if path.parent.name != "cli":
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute | ast.Name)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+            ):
+                found.append((node.lineno, lines[node.lineno - 1].strip()))
     return found
 
 
@@ -122,10 +133,22 @@ def test_the_hidden_import_finder_finds_one(tmp_path):
     sample.write_text(
         "def f():\n    from .site import x\n\n"
         "def g():\n    # heavy: pyHanko loads its crypto stack\n    import pyhanko\n\n"
-        "def h():\n    import pypdf\n",
+        "def h():\n    import pypdf\n\n"
+        "def k():\n    return importlib.import_module('convenantgen.site')\n",
         encoding="utf-8",
     )
-    assert [line for line, _ in _imports_inside_functions(sample)] == [2, 9]
+    assert [line for line, _ in _imports_inside_functions(sample)] == [2, 9, 12]
+
+
+def test_only_the_cli_loads_a_module_by_name(tmp_path):
+    cli = tmp_path / "pkg" / "cli"
+    cli.mkdir(parents=True)
+    sample = cli / "build.py"
+    sample.write_text(
+        "def f():\n    return importlib.import_module('convenantgen.build.run')\n",
+        encoding="utf-8",
+    )
+    assert _imports_inside_functions(sample) == []
 
 
 def test_stages_are_folders_with_few_base_modules():

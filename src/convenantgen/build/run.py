@@ -65,6 +65,38 @@ __all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
 METADATA_KIND = "staatscourant-metadata"
 
 
+def checked_inputs(
+    content_dir: Path,
+    options: BuildOptions,
+    project: Project | None,
+    cache: Cache | None,
+    on_report: Callable[[Report], None] | None,
+) -> Loaded:
+    """Read and check the content (the site's own checks included when a site is built),
+    hand the report over, and stop before anything is written when the check fails."""
+    loaded = load_inputs(
+        content_dir,
+        list(options.dossiers) or None,
+        project=project,
+        day=options.reference_date,
+        cache=cache,
+    )
+    if options.site:
+        settings = project.settings if project is not None else None
+        loaded.report.extend(
+            woo_diagnostics(settings.site_url if settings else None, project and project.file)
+        )
+    if on_report is not None:
+        on_report(loaded.report)
+    if loaded.failed(options.strict):
+        raise CheckFailed(
+            f"check found {len(loaded.report.errors)} error(s)"
+            + (f" and {len(loaded.report.warnings)} warning(s)" if options.strict else "")
+            + "; nothing was written"
+        )
+    return loaded
+
+
 def run_build(
     content_dir: Path,
     options: BuildOptions,
@@ -96,29 +128,10 @@ def run_build(
         if unchanged(fingerprint, options.out_dir, cache):
             progress.finish(f"nothing changed: {options.out_dir} left as it is")
             return _manifest_artifacts(options.out_dir)
-    loaded = load_inputs(
-        content_dir,
-        list(options.dossiers) or None,
-        project=project,
-        day=options.reference_date,
-        cache=cache,
-    )
-    if options.site:
-        settings = project.settings if project is not None else None
-        loaded.report.extend(
-            woo_diagnostics(settings.site_url if settings else None, project and project.file)
-        )
-    if on_report is not None:
-        on_report(loaded.report)
-    if loaded.failed(options.strict):
-        raise CheckFailed(
-            f"check found {len(loaded.report.errors)} error(s)"
-            + (f" and {len(loaded.report.warnings)} warning(s)" if options.strict else "")
-            + "; nothing was written"
-        )
+    loaded = checked_inputs(content_dir, options, project, cache, on_report)
     if options.pdf:
         find_soffice()  # fail before any work when LibreOffice is missing
-    templates, contexts = _contexts(loaded, project)
+    templates, contexts = dossier_contexts(loaded, project)
     rendered = _render(contexts, templates, progress, cache, options.jobs)
     protected = [content_dir, *([project.root] if project is not None else [])]
     # Building some dossiers (--dossier) leaves the others' output as the last build made it,
@@ -146,7 +159,7 @@ def run_build(
             documents()
         _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
-            _write_site(staging, site_loaded, site_contexts, options, progress, project, cache)
+            write_site(staging, site_loaded, site_contexts, options, progress, project, cache)
         if before_swap is not None:
             before_swap(staging, loaded)
         staging.write_manifest()
@@ -165,7 +178,9 @@ def _manifest_artifacts(out_dir: Path) -> list[Artifact]:
     return [Artifact(**item) for item in data["artifacts"]]
 
 
-def _contexts(loaded: Loaded, project: Project | None) -> tuple[Templates, list[DossierContext]]:
+def dossier_contexts(
+    loaded: Loaded, project: Project | None
+) -> tuple[Templates, list[DossierContext]]:
     """Derive once, render many: one context per dossier for every output."""
     templates = Templates.of(project)
     wording = templates.wording(project)
@@ -197,7 +212,7 @@ def _with_the_others(
             f"the site shows every dossier, and another dossier does not pass check "
             f"({first.format(content_dir)}); fix it, or build with --no-site"
         )
-    _, rest_contexts = _contexts(rest, project)
+    _, rest_contexts = dossier_contexts(rest, project)
     # The order of a full build: the dossier folders by name.
     pairs = sorted(
         [
@@ -332,7 +347,7 @@ def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> N
         )
 
 
-def _write_site(
+def write_site(
     staging: StagingArea,
     loaded: Loaded,
     contexts: list[DossierContext],
@@ -394,7 +409,7 @@ def preview_downloads(
     the current documents that an earlier build left in the cache, written into ``folder``.
     Nothing is rendered or converted (``serve`` stays quick); ``build`` makes the rest."""
 
-    templates, contexts = _contexts(loaded, project)
+    templates, contexts = dossier_contexts(loaded, project)
     jobs = [job for ctx in contexts for job in document_jobs(ctx)]
     found = [None] * len(jobs)
     if cache is not None:

@@ -26,16 +26,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..cache import Cache, engine_fingerprint, libreoffice_version
-from ..errors import CheckFailed, ConvenantgenError, Report, UsageError
+from ..errors import ConvenantgenError, Report, UsageError
 from ..progress import Progress
 from ..read.load import Loaded, discover
 from ..read.project import Project
 from ..read.sources import load_file
 from ..render.pdf.convert import find_soffice
-from ..site.woo import woo_diagnostics
-from .inputs import load_inputs
 from .options import BuildOptions
-from .run import METADATA_KIND, _contexts, _write_site, open_cache, run_build
+from .run import (
+    METADATA_KIND,
+    checked_inputs,
+    dossier_contexts,
+    open_cache,
+    run_build,
+    write_site,
+)
 from .staging import Artifact, StagingArea, link_or_copy, safe_relative, sha256, staged_output
 
 SHARD_MANIFEST = "shard.json"
@@ -426,19 +431,10 @@ def run_join(
         options,
         engine_fingerprint(),
     )
-    loaded = load_inputs(content_dir, project=project, day=options.reference_date, cache=cache)
-    if options.site:
-        settings = project.settings if project is not None else None
-        loaded.report.extend(
-            woo_diagnostics(settings.site_url if settings else None, project and project.file)
-        )
-    if on_report is not None:
-        on_report(loaded.report)
-    if loaded.failed(options.strict):
-        raise CheckFailed(f"check found {len(loaded.report.errors)} error(s); nothing was written")
+    loaded = checked_inputs(content_dir, options, project, cache, on_report)
     check_dossiers(shards, loaded)
     files = joined_artifacts(shards, loaded)
-    _, contexts = _contexts(loaded, project)
+    _, contexts = dossier_contexts(loaded, project)
     protected = [content_dir, *(s.folder for s in shards)]
     protected += [project.root] if project is not None else []
     with staged_output(options.out_dir, protected) as staging:
@@ -449,7 +445,7 @@ def run_join(
             link_or_copy(source, staging.root / artifact.path)
             staging.artifacts.append(artifact)
         if options.site:
-            _write_site(staging, loaded, contexts, options, progress, project, cache)
+            write_site(staging, loaded, contexts, options, progress, project, cache)
         staging.write_manifest()
         artifacts = list(staging.artifacts)
         if cache is not None:
