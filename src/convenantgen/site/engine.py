@@ -475,20 +475,27 @@ def _zensical() -> Path:
     return Path(found)
 
 
+def _not_for_zensical(folder: str, names: list[str]) -> list[str]:
+    return ["search.html"] if Path(folder).name == "partials" else []
+
+
 def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Path:
     """A Zensical project in ``work``: the Markdown in docs/ beside one flat mkdocs.yml.
 
     Zensical reads mkdocs.yml, but not ``INHERIT`` and not a docs_dir outside the project's
     folder, so the engine's settings, the project's and the navigation are merged into one
     file with relative folders (the layout Zensical documents). Material's search partial of
-    the engine is left out, and Zensical's own search is off: the site searches with Pagefind
+    the engine is left out (the footer and the theme's words are kept), and Zensical's own
+    search is off: the site searches with Pagefind
     (:mod:`.search`), the same under both engines."""
 
     shutil.copytree(docs_dir, work / "docs")
     base = YAML(typ="safe").load(config_file().read_text("utf-8"))
     own = project_config(project)
     theme_root = work / "theme"
-    shutil.copytree(THEME_DIR, theme_root, ignore=shutil.ignore_patterns("partials"))
+    # Material's search partial is not Zensical's; the other partials (the footer, the theme's
+    # words) serve both engines.
+    shutil.copytree(THEME_DIR, theme_root, ignore=_not_for_zensical)
     _copy_overrides(_overrides(project), theme_root)
     # Zensical's navigation is one tree that its pages expand in the browser: pruning (for
     # MkDocs' page size) would leave every section empty.
