@@ -30,22 +30,24 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+import bench_build
+from harness import (
+    REFERENCE,
+    Run,
+    change_target_value,
+    differences,
+    dossier_factory,
+    load,
+    project,
+    register,
+    reused,
+    run,
+)
 
-import bench_build  # noqa: E402
-import dossier_factory  # noqa: E402
-
-CLI = Path(sys.executable).with_name("convenantgen")
-REFERENCE = "2026-01-01"
 TARGET_NO_CHANGE = 3.0
 TARGET_ONE_CHANGE = 10.0
 TARGET_COLD = 150.0
@@ -53,53 +55,11 @@ TARGET_SPEEDUP = 25.0
 TARGET_PACKAGE_MB = 60.0
 
 
-@dataclass(frozen=True)
-class Run:
-    wall: float
-    cpu: float  # user + system of the process and every child it waited for
-    peak_mb: float  # largest resident set of the process tree
-    output: str
-
-
-def run(args: list[str], cwd: Path) -> Run:
-    """Run the command line once; exit on failure (a benchmark of a failing build says nothing)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(CLI), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    out = proc.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"convenantgen {' '.join(args)} failed ({proc.returncode}):\n{out}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.strip())
-
-
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
-
-
-def project(root: Path) -> Path:
-    folder = root / "project"
-    subprocess.run([str(CLI), "init", str(folder)], check=True, capture_output=True)
-    for dossier in (folder / "content").iterdir():
-        for f in dossier.iterdir():
-            f.unlink()
-        dossier.rmdir()
-    return folder
-
-
 def line(label: str, r: Run, target: float | None = None) -> bool:
     met = target is None or r.wall <= target
     goal = "" if target is None else f"  target ≤ {target:g} s: {'met' if met else 'MISSED'}"
     print(f"  {label:34} {r.wall:8.2f} s wall {r.cpu:8.2f} s CPU {r.peak_mb:7.0f} MB{goal}")
     return met
-
-
-def reused(r: Run) -> str:
-    return r.output.rsplit("; ", 1)[-1] if "cache:" in r.output else ""
 
 
 def case_rebuild(args) -> bool:
@@ -113,27 +73,16 @@ def case_rebuild(args) -> bool:
         same = run([*build, "--out", "twee"], root)
         ok = line("no change", same, TARGET_NO_CHANGE)
         print(f"    {reused(same)}")
-        measures = root / "content" / "bench" / "maatregelen.yaml"
-        text = measures.read_text(encoding="utf-8")
-        assert "value: 40\n" in text, "the example target to change is gone"
-        measures.write_text(text.replace("value: 40\n", "value: 41\n", 1), encoding="utf-8")
+        change_target_value(root / "content" / "bench")
         changed = run([*build, "--out", "drie"], root)
         ok &= line("one target value changed", changed, TARGET_ONE_CHANGE)
         print(f"    {reused(changed)}")
         if args.verify:
             run([*build, "--quiet", "--out", "vier", "--no-cache"], root)
-            differ = _differences(root / "drie", root / "vier")
+            differ = differences(root / "drie", root / "vier")
             print(f"  incremental output equals a build without cache: {not differ} {differ[:5]}")
             ok &= not differ
     return ok
-
-
-def _differences(a: Path, b: Path) -> list[str]:
-    def tree(p: Path) -> dict[str, bytes]:
-        return {f.relative_to(p).as_posix(): f.read_bytes() for f in p.rglob("*") if f.is_file()}
-
-    left, right = tree(a), tree(b)
-    return sorted(n for n in set(left) | set(right) if left.get(n) != right.get(n))
 
 
 def case_cold(args) -> bool:
@@ -181,11 +130,7 @@ def case_scale(args) -> bool:
     for count in counts:
         with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
             root = project(Path(tmp))
-            for i in range(count):
-                files = dossier_factory.replace(
-                    dossier_factory.base_files(), "dossier.yaml", "id: proef\n", f"id: p{i:04d}\n"
-                )
-                dossier_factory.write(root / "content" / f"p{i:04d}", files)
+            register(root, count)
             check = run(["check", "--quiet"], root)
             site = run(["build", "--quiet", "--no-pdf", "--no-cache", "--reference-date",
                         REFERENCE, "--out", "uit"], root)  # fmt: skip

@@ -15,36 +15,43 @@ Every measurement runs the installed command line as a separate process in a fre
     same 500-dossier build with nothing changed (target ≤ 3 s).
 
 The machine may be shared: the load average is printed before each case and CPU time next to
-each wall time; targets are judged on wall time, as a user waits. The script prints one table
-(measurement, target, wall, CPU, peak memory, verdict), then the peak memory of this process
-and of all its children (``getrusage``), and exits 1 when any target is missed.
+each wall time. Each target is judged twice, on wall time (as a user waits on a quiet machine)
+and on CPU time (user + system of the process tree: what a loaded machine cannot inflate much);
+``--judge`` picks which verdict decides the exit code (default wall); the growth 50 → 500 is
+judged on CPU time. The script prints one table (measurement, target, wall, CPU, peak memory,
+both verdicts), then the peak memory of this process and of its largest child
+(``getrusage``), and exits 1 when any target is missed. The shared parts (running a command,
+a fresh project, the register of n dossiers, comparing outputs) are in ``harness.py``.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_speed.py [dossier] [register]
-        [--parties 150] [--accessions 3] [--dossiers 50,500]
+        [--parties 150] [--accessions 3] [--dossiers 50,500] [--judge wall|cpu]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+import bench_build  # noqa: E402  (harness puts benchmarks/ and tests/ on the path)
+from harness import (
+    REFERENCE,
+    Run,
+    change_target_value,
+    differences,
+    file_count,
+    load,
+    project,
+    register,
+    reused,
+    run,
+)
 
-import bench_build  # noqa: E402
-import dossier_factory  # noqa: E402
-
-CLI = Path(sys.executable).with_name("convenantgen")
-REFERENCE = "2026-01-01"
 TARGET_NO_CHANGE_DOSSIER = 0.5
 TARGET_ONE_CHANGE = 3.0
 TARGET_NO_CHANGE_REGISTER = 3.0
@@ -54,65 +61,19 @@ TARGET_CHECK = 20.0
 
 
 @dataclass(frozen=True)
-class Run:
-    wall: float
-    cpu: float  # user + system of the process and every child it waited for
-    peak_mb: float  # largest resident set in the process tree
-    output: str
-
-
-@dataclass(frozen=True)
 class Row:
     label: str
     target: str
     run: Run | None
-    met: bool | None  # None: a figure without a target
+    limit: float | None  # seconds; None: a figure without a time target
+    met: bool | None = None  # rows without a run: the verdict itself
     note: str = ""
 
-
-def run(args: list[str], cwd: Path) -> Run:
-    """Run the command line once; exit on failure (a benchmark of a failing build says nothing)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(CLI), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    out = proc.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise SystemExit(f"convenantgen {' '.join(args)} failed ({code}):\n{out}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.strip())
-
-
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
-
-
-def project(root: Path) -> Path:
-    """A fresh project without its example dossiers."""
-    folder = root / "project"
-    subprocess.run([str(CLI), "init", str(folder)], check=True, capture_output=True)
-    for dossier in (folder / "content").iterdir():
-        for f in dossier.iterdir():
-            f.unlink()
-        dossier.rmdir()
-    return folder
-
-
-def within(r: Run, seconds: float) -> bool:
-    return r.wall <= seconds
-
-
-def differences(a: Path, b: Path) -> list[str]:
-    """Paths whose bytes differ between two output folders (or that only one has)."""
-
-    def tree(p: Path) -> dict[str, bytes]:
-        return {f.relative_to(p).as_posix(): f.read_bytes() for f in p.rglob("*") if f.is_file()}
-
-    left, right = tree(a), tree(b)
-    return sorted(n for n in set(left) | set(right) if left.get(n) != right.get(n))
+    def verdict(self, judge: str) -> bool | None:
+        """Met, missed or no target, judged on wall or on CPU time."""
+        if self.run is None or self.limit is None:
+            return self.met
+        return (self.run.wall if judge == "wall" else self.run.cpu) <= self.limit
 
 
 def case_dossier(args) -> list[Row]:
@@ -123,7 +84,7 @@ def case_dossier(args) -> list[Row]:
         bench_build.write_dossier(root / "content" / "bench", args.parties, args.accessions)
         build = ["build", "--quiet", "--reference-date", REFERENCE, "--out", "uit"]
         cold = run(build, root)
-        files = sum(1 for f in (root / "uit").rglob("*") if f.is_file())
+        files = file_count(root / "uit")
         rows.append(Row(f"{args.parties} parties: cold build ({files} files)", "—", cold, None))
         same = run(build, root)
         rows.append(
@@ -131,21 +92,18 @@ def case_dossier(args) -> list[Row]:
                 "  nothing changed (same --out)",
                 f"≤ {TARGET_NO_CHANGE_DOSSIER:g} s",
                 same,
-                within(same, TARGET_NO_CHANGE_DOSSIER),
+                TARGET_NO_CHANGE_DOSSIER,
             )
         )
-        measures = root / "content" / "bench" / "maatregelen.yaml"
-        text = measures.read_text(encoding="utf-8")
-        assert "value: 40\n" in text, "the example target to change is gone"
-        measures.write_text(text.replace("value: 40\n", "value: 41\n", 1), encoding="utf-8")
+        change_target_value(root / "content" / "bench")
         changed = run([a for a in build if a != "--quiet"], root)
         rows.append(
             Row(
                 "  one target value changed",
                 f"≤ {TARGET_ONE_CHANGE:g} s",
                 changed,
-                within(changed, TARGET_ONE_CHANGE),
-                changed.output.rsplit("; ", 1)[-1] if "cache:" in changed.output else "",
+                TARGET_ONE_CHANGE,
+                note=reused(changed),
             )
         )
         bare = ["build", "--quiet", "--reference-date", REFERENCE, "--out", "kaal", "--no-cache"]
@@ -156,19 +114,12 @@ def case_dossier(args) -> list[Row]:
                 "  incremental output = cold build of the change",
                 "identical",
                 None,
-                not differ,
-                f"{len(differ)} file(s) differ {differ[:3]}" if differ else "byte for byte",
+                None,
+                met=not differ,
+                note=f"{len(differ)} file(s) differ {differ[:3]}" if differ else "byte for byte",
             )
         )
     return rows
-
-
-def register(root: Path, count: int) -> None:
-    for i in range(count):
-        files = dossier_factory.replace(
-            dossier_factory.base_files(), "dossier.yaml", "id: proef\n", f"id: p{i:04d}\n"
-        )
-        dossier_factory.write(root / "content" / f"p{i:04d}", files)
 
 
 def case_register(args) -> list[Row]:
@@ -185,9 +136,8 @@ def case_register(args) -> list[Row]:
             if biggest:
                 check = run(["check", "--quiet"], root)
                 rows.append(
-                    Row(f"check, {count} dossiers", f"≤ {TARGET_CHECK:g} s", check,
-                        within(check, TARGET_CHECK))
-                )  # fmt: skip
+                    Row(f"check, {count} dossiers", f"≤ {TARGET_CHECK:g} s", check, TARGET_CHECK)
+                )
             cold = run(build, root)
             builds[count] = cold
             rows.append(
@@ -195,7 +145,7 @@ def case_register(args) -> list[Row]:
                     f"build --no-pdf, {count} dossiers (empty cache)",
                     f"≤ {TARGET_REGISTER_BUILD:g} s" if biggest else "—",
                     cold,
-                    within(cold, TARGET_REGISTER_BUILD) if biggest else None,
+                    TARGET_REGISTER_BUILD if biggest else None,
                 )
             )
             if biggest:
@@ -205,7 +155,7 @@ def case_register(args) -> list[Row]:
                         f"  nothing changed, {count} dossiers",
                         f"≤ {TARGET_NO_CHANGE_REGISTER:g} s",
                         same,
-                        within(same, TARGET_NO_CHANGE_REGISTER),
+                        TARGET_NO_CHANGE_REGISTER,
                     )
                 )
     if len(builds) > 1:
@@ -217,25 +167,34 @@ def case_register(args) -> list[Row]:
                 f"  growth {small} → {large} dossiers ({large / small:g}x the dossiers)",
                 f"≤ {TARGET_GROWTH:g}x",
                 None,
-                growth <= TARGET_GROWTH,
-                f"{growth:.1f}x the wall time, {cpu_growth:.1f}x the CPU time",
+                None,
+                # Judged on CPU time: wall time of a loaded machine is noise (both are shown).
+                met=cpu_growth <= TARGET_GROWTH,
+                note=f"{growth:.1f}x the wall time, {cpu_growth:.1f}x the CPU time",
             )
         )
     return rows
 
 
+def _mark(met: bool | None) -> str:
+    return "—" if met is None else ("met" if met else "MISSED")
+
+
 def table(rows: list[Row]) -> str:
-    head = f"{'measurement':52} {'target':>10} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  verdict"
+    head = (
+        f"{'measurement':52} {'target':>10} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}"
+        f"  {'on wall':>7} {'on CPU':>7}"
+    )
     lines = [head, "-" * len(head)]
     for row in rows:
-        verdict = "—" if row.met is None else ("met" if row.met else "MISSED")
         if row.run is None:
             figures = f"{'':>8} {'':>8} {'':>8}"
         else:
             r = row.run
             figures = f"{r.wall:8.2f} {r.cpu:8.2f} {r.peak_mb:8.0f}"
         note = f"  ({row.note})" if row.note else ""
-        lines.append(f"{row.label:52} {row.target:>10} {figures}  {verdict}{note}")
+        verdicts = f"{_mark(row.verdict('wall')):>7} {_mark(row.verdict('cpu')):>7}"
+        lines.append(f"{row.label:52} {row.target:>10} {figures}  {verdicts}{note}")
     return "\n".join(lines)
 
 
@@ -246,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parties", type=int, default=150)
     parser.add_argument("--accessions", type=int, default=3)
     parser.add_argument("--dossiers", default="50,500", help="register: numbers of dossiers")
+    parser.add_argument(
+        "--judge",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="decide the exit code on wall time (default, a quiet machine) or on CPU time "
+        "(user + system of the process tree: a machine shared with other work)",
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     unknown = sorted(set(args.cases) - {"dossier", "register"})
@@ -259,8 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\npeak memory: this script {me:.0f} MB, its largest child process {children:.0f} MB")
     print(f"after the run: {load()}")
-    ok = all(row.met is not False for row in rows)
-    print("targets met" if ok else "TARGETS MISSED")
+    ok = all(row.verdict(args.judge) is not False for row in rows)
+    print(f"targets met (judged on {args.judge} time)" if ok else
+          f"TARGETS MISSED (judged on {args.judge} time)")  # fmt: skip
     return 0 if ok else 1
 
 

@@ -11,8 +11,10 @@ Conventions, so that rendering stays predictable:
 
 - every ``{{ ... }}`` tag is a run of its own, so Word formatting applies to the whole value;
 - ``{%p ... %}`` tags sit alone in a paragraph (docxtpl removes that paragraph);
-- no Word auto-numbering: article numbers are text from the context (``3.1.``) followed by a
-  tab, in the "Artikellid" style with a hanging indent;
+- article numbers are text from the context (``3.1.`` followed by a tab, in the "Artikellid"
+  style with a hanging indent; "Artikel 3.1" in a heading): the renderer turns them into Word
+  list numbering with bookmarks and cross-reference fields
+  (``convenantgen.render.docx.numbering``), so a template has no numbering of its own;
 - Calibri for text and Cambria for headings (Carlito and Caladea render them identically);
 - lean: only the styles a template uses (with what they are based on, linked to or followed by,
   and the defaults), no ``latentStyles``, no ``stylesWithEffects.xml``, thumbnail or
@@ -404,7 +406,10 @@ def signature_pages() -> Path:
     b.para("{{ a.title }}", bold=True)
     b.para("{{ a.closing }}")
     b.tag("for group in a.signature_groups")
-    intro = b.para("{{ group.intro }}", style="Heading 3")
+    # The first heading below the title: level 1 (a screen reader's outline has no jump),
+    # in the size a group's intro had as a level 3 heading.
+    intro = b.para("{{ group.intro }}", style="Heading 1")
+    intro.runs[0].font.size = Pt(11.5)
     # With the first block below it, whatever the heading style says.
     intro.paragraph_format.keep_together = True
     intro.paragraph_format.keep_with_next = True

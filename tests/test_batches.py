@@ -11,7 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from convenantgen.render.docx.render import render_documents
-from convenantgen.render.pdf.batches import Converted, convert_batches, plan, split_documents
+from convenantgen.render.pdf.batches import (
+    Converted,
+    convert_batches,
+    first_numbers,
+    plan,
+    shown_counts,
+    split_documents,
+)
 from convenantgen.render.pdf.convert import PdfMetadata, convert_to_pdf
 from convenantgen.render.pdf.pdfa import pdfa_problems
 
@@ -57,6 +64,47 @@ def test_batches_are_runs_of_one_kind_split_evenly_and_keyed_by_their_documents(
     assert all(
         b.key != o.key and b.content == o.content for b, o in zip(batches, other, strict=True)
     )
+
+
+def test_a_continuation_joins_the_batch_of_what_it_continues_and_is_never_split_from_it():
+    # An agreement (kind "agreement") and its signature pages ("signatures") are one document.
+    docs = [("a", "agreement", b"1"), ("a", "signatures", b"2"), ("a", "agreement", b"3")]
+    docs += [("a", "signatures", b"4"), ("a", "agreement", b"5"), ("a", "signatures", b"6")]
+    goes_on = [False, True, False, True, False, True]
+    batches = plan(docs, ("salt",), size=2, continues=goes_on)
+    # Of another kind and still in the batch; size 2 splits between documents, not inside one.
+    assert [b.members for b in batches] == [(0, 1), (2, 3), (4, 5)]
+    assert [b.groups() for b in batches] == [[[0, 1]]] * 3
+    assert batches[0].continues == (False, True)
+    # At most four: the even cut after three members would cut a document, so it moves on.
+    wide = plan(docs, ("salt",), size=4, continues=goes_on)
+    assert [b.members for b in wide] == [(0, 1, 2, 3), (4, 5)]
+    # Not continuing: each kind its own batch, and the page numbers convert differently.
+    apart = plan(docs, ("salt",), size=2)
+    assert [b.members for b in apart] == [(n,) for n in range(6)]
+    same_kind = [(d, "agreement", b) for d, _, b in docs[:2]]
+    assert (
+        plan(same_kind, ("salt",)).pop().key
+        != plan(same_kind, ("salt",), continues=[False, True]).pop().key
+    )
+    with pytest.raises(ValueError, match="first one False"):
+        plan(docs, ("salt",), continues=[True, *goes_on[1:]])
+    with pytest.raises(ValueError, match="another dossier"):
+        plan([("a", "agreement", b"1"), ("b", "signatures", b"2")], ("s",), continues=[0, 1])
+
+
+def test_shown_counts_and_first_numbers_count_a_document_in_two_parts_together():
+    batch = plan(
+        [("a", "agreement", b"1"), ("a", "signatures", b"2"), ("a", "agreement", b"3")],
+        ("salt",),
+        continues=[False, True, False],
+    )[0]
+    # The third begins a document of its own (one batch: it is of the first one's kind).
+    assert batch.members == (0, 1, 2) and batch.groups() == [[0, 1], [2]]
+    assert shown_counts(batch, [8, 2, 3]) == [10, 10, 3]
+    assert shown_counts(batch, [8, None, 3]) == [None, None, 3]
+    converted = Converted(b"", (0, 8, 10), 13, ())
+    assert first_numbers(batch, converted) == [1, 9, 1]
 
 
 @pytest.mark.libreoffice

@@ -26,7 +26,7 @@ from convenantgen.read.project import find_project
 
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
-BATCHES = 8  # converted together: the two consents
+BATCHES = 6  # converted together: the two consents, each agreement with its signature pages
 PACKAGES = 3  # one per signing act: the covenant, the addendum, the accession request
 FILES = len(base_files())  # YAML files: each one's passed validation is remembered ("meta")
 
@@ -119,10 +119,10 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     # id); the addendum and the five accession documents are reused.
     assert (stats.hits["docx"], stats.misses["docx"]) == (DOCUMENTS - 2, 2)
     assert (stats.hits["pdf"], stats.misses["pdf"]) == (DOCUMENTS - 2, 2)
-    # Each changed document is a batch of its own: two conversions; the covenant's package
-    # takes them, the addendum's and the accession's packages are reused whole (so no other
-    # batch is read).
-    assert (stats.hits["batch"], stats.misses["batch"]) == (0, 2)
+    # The two changed documents are one batch (the signature pages number on from the text):
+    # one conversion; the covenant's package takes it, the addendum's and the accession's
+    # packages are reused whole (so no other batch is read).
+    assert (stats.hits["batch"], stats.misses["batch"]) == (0, 1)
     assert (stats.hits["package"], stats.misses["package"]) == (PACKAGES - 1, 1)
     assert stats.misses["site"] == 1
     document = Document(project / "edited/proef/proef-basis.docx")
@@ -139,10 +139,11 @@ def test_packages_whose_entries_are_gone_are_joined_from_the_cached_batches(proj
     content = project / "content" / "proef"
     write(content, replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n"))
     stats = _build(project, "edited", site=False).stats
-    # The covenant's two documents are converted again; while LibreOffice runs, the batches
-    # of the addendum's and the accession's documents are read from the cache for their
-    # packages (the letter's and the notice's are not needed: their PDFs are cached).
-    assert (stats.hits["batch"], stats.misses["batch"]) == (4, 2)
+    # The covenant's two documents (one batch) are converted again; while LibreOffice runs,
+    # the batches of the addendum's (one) and the accession's documents are read from the
+    # cache for their packages (the letter's and the notice's are not needed: their PDFs are
+    # cached).
+    assert (stats.hits["batch"], stats.misses["batch"]) == (3, 1)
     assert stats.misses["package"] == PACKAGES
     _build(project, "fresh", site=False, cache=None)
     _same_trees(project / "edited", project / "fresh")

@@ -183,7 +183,12 @@ def test_a_text_keeps_its_version_id_when_something_it_does_not_show_changes(tmp
         return {x.id: (x.version, x.footer) for x in (*ctx.agreements, *ctx.accessions)}
 
     before = versions(base_files())
-    assert before["basis"] == (before["basis"][0], f"Versie {before['basis'][0]}")
+    # The footer: short title, version date, the covenant's citation, version.
+    assert before["basis"] == (
+        before["basis"][0],
+        f"Proefconvenant lerarentekort · 1 juni 2024 · Stcrt. 2024, 12345 · versie "
+        f"{before['basis'][0]}",
+    )
     assert len({v for v, _ in before.values()}) == 3 and all(
         len(v) == 12 for v, _ in before.values()
     )

@@ -13,9 +13,11 @@ import pytest
 from docx.oxml.ns import qn
 from dossier_factory import base_files, write
 from jinja2.exceptions import SecurityError, UndefinedError
+from lxml import etree
 
 from convenantgen.context.dossier import build_context
 from convenantgen.read.load import load_content
+from convenantgen.render.docx.numbering import shown_text
 from convenantgen.render.docx.render import (
     TEMPLATES,
     agreement_documents,
@@ -30,9 +32,10 @@ STEM = "almere-toetreding-toetreding-soo-almere-poort-2025"
 
 
 def docx_text(data: bytes) -> str:
-    """All text of a .docx: body paragraphs, tables, headers and footers."""
+    """All text of a .docx: body paragraphs (with the numbers Word shows before them), tables,
+    headers and footers."""
     document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
+    parts = shown_text(data)
     for table in document.tables:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
@@ -164,7 +167,13 @@ def test_footer_has_version_and_page_numbers(almere, documents):
         # The version id of the text the document belongs to: the addendum's for its text and
         # signature pages, the accession request's for its declaration, consents, letter, notice.
         own = accession if accession.id in name else addendum
-        assert footer.paragraphs[0].text.startswith(f"Versie {own.version}")
+        text = footer.paragraphs[0].text
+        # Short title, version date, reference where known (the request's kenmerk), version.
+        if own is accession:
+            expected = f"Toetreding tot G5 Almere · 15 mei 2025 · {accession.reference} · "
+        else:
+            expected = "Addendum G5 Almere · 1 augustus 2024 · "
+        assert text.startswith(f"{expected}versie {own.version} · pagina ")
         footer_xml = footer._element.xml
         assert 'w:instr="PAGE"' in footer_xml and 'w:instr="NUMPAGES"' in footer_xml
 
@@ -266,6 +275,30 @@ def test_package_is_normalised_and_metadata_fixed(documents):
     assert props.title.startswith("ADDENDUM bij het Convenant")
     assert props.created.date() == dt.date(2024, 8, 1)
     assert props.modified == props.created
+    # Subject and keywords from the YAML: the covenant with its citation, the dossier's short
+    # title and its themes.
+    assert props.subject == (
+        "Convenant Uitvoering Noodplannen personeelstekort G5: Almere (Stcrt. 2020, 38286)"
+    )
+    assert props.keywords == "convenant; G5 Almere; Behoud; Instroom; Anders organiseren"
+    assert props.last_modified_by == props.author
+
+
+def test_extended_properties_name_the_engine_and_the_penvoerder(documents):
+    for name in ("almere-addendum-2024", f"{STEM}-begeleidende-brief"):
+        with zipfile.ZipFile(io.BytesIO(documents[name].data)) as z:
+            app = etree.fromstring(z.read("docProps/app.xml"))
+        ns = {
+            "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+            "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+        }
+        assert app.findtext("ep:Application", namespaces=ns) == "convenantgen"
+        assert app.findtext("ep:Company", namespaces=ns) == "Almeerse Scholen Groep (ASG - PO)"
+        assert app.findtext("ep:TitlesOfParts/vt:vector/vt:lpstr", namespaces=ns) == (
+            documents[name].title
+        )
+        # Word's counts and template name were the template's, not this document's.
+        assert app.find("ep:Template", ns) is None and app.find("ep:Pages", ns) is None
 
 
 def test_special_characters_in_a_party_name_survive(tmp_path):

@@ -111,7 +111,9 @@ def test_signature_blocks_follow_the_published_closing(addendum):
         "Het college van burgemeester en wethouders van Almere, te dezen vertegenwoordigd door "
         "de wethouder Onderwijs (primair en voortgezet),\nF. de Jonge\n"
     ) in tail
-    assert tail.rstrip().endswith(f"Versie {addendum.version}")
+    assert tail.rstrip().endswith(
+        f"Addendum G5 Almere · 1 augustus 2024 · versie {addendum.version}"
+    )
 
 
 def test_markdown_golden_file(addendum):

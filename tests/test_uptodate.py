@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from dossier_factory import base_files, write
@@ -112,3 +113,117 @@ def test_the_fingerprint_follows_options_and_files(tmp_path):
     (project / "templates" / "extra.txt").write_text("x", encoding="utf-8")
     assert uptodate.inputs_fingerprint(proj.content_dir, options, proj) != first
     assert uptodate.SOFFICE_ENV == SOFFICE_ENV
+
+
+# Modules the no-change path must not load: the YAML reader, the schemas, the check registry,
+# the dossier model, the template engine and the build's own stack (the decision is made from
+# the records of the last build; python -X importtime showed these as most of its time).
+STAGES = (
+    "convenantgen.read.project",
+    "convenantgen.read.load",
+    "convenantgen.checks",
+    "convenantgen.model.dossier",
+    "convenantgen.build.run",
+    "convenantgen.cli.building",
+    "ruamel.yaml",
+    "jinja2",
+    "jsonschema",
+)
+
+
+def _loaded(project: Path, *args: str, cwd: Path | None = None) -> tuple[str, list[str]]:
+    code = (
+        "import sys; from convenantgen.cli import main; rc = main(sys.argv[2:]); "
+        "print('loaded:', ','.join(m for m in sys.argv[1].split(',') if m in sys.modules)); "
+        "sys.exit(rc)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, ",".join(STAGES), *args],
+        cwd=cwd or project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    said, _, loaded = proc.stdout.rpartition("loaded: ")
+    return said, [m for m in loaded.strip().split(",") if m]
+
+
+def test_nothing_changed_loads_no_stage(tmp_path):
+    project = _project(tmp_path / "p")
+    said, loaded = _loaded(project, *BUILD)  # the project's own output folder
+    assert "convenantgen.build.run" in loaded  # the probe sees a real build's imports
+    before = _stats(project / "build")
+    said, loaded = _loaded(project, *[a for a in BUILD if a != "--quiet"])
+    assert "nothing changed" in said
+    assert loaded == []
+    assert _stats(project / "build") == before
+    # From elsewhere, naming the project and the output folder: decided as quickly.
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    args = [*BUILD, "--project", str(project), "--out", str(project / "uit")]
+    _loaded(project, *args, cwd=elsewhere)
+    said, loaded = _loaded(project, *[a for a in args if a != "--quiet"], cwd=elsewhere)
+    assert "nothing changed" in said and loaded == []
+
+
+def test_the_stat_pre_check_still_sees_every_change(tmp_path):
+    project = _project(tmp_path / "p")
+    out = project / "uit"
+    build = [*BUILD, "--out", "uit"]
+    _loaded(project, *build)
+    measures = project / "content" / "proef" / "maatregelen.yaml"
+    # Wait out the racy margin, so that the next build trusts the recorded hashes.
+    old = measures.stat()
+    os.utime(measures, ns=(old.st_atime_ns, old.st_mtime_ns - 10**10))
+    time.sleep(uptodate.RACY_SECONDS + 0.5)  # its change time (now) must be older than that
+    _loaded(project, *build)
+    said, loaded = _loaded(project, *[a for a in build if a != "--quiet"])
+    assert "nothing changed" in said and loaded == []
+    record = uptodate.known_hashes(out.resolve(), uptodate.project_cache(project.resolve()))
+    assert str(measures.resolve()) in {str(Path(k).resolve()) for k in record}
+    # Same size, the modification time put back: the change time still gives it away.
+    text = measures.read_text(encoding="utf-8")
+    assert "value: 10" in text
+    stamp = measures.stat()
+    measures.write_text(text.replace("value: 10", "value: 12", 1), encoding="utf-8")
+    os.utime(measures, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert measures.stat().st_size == stamp.st_size
+    said, loaded = _loaded(project, *[a for a in build if a != "--quiet"])
+    assert "nothing changed" not in said and "convenantgen.cli.building" in loaded
+    cold = project / "kaal"
+    assert main([*BUILD, "--project", str(project), "--out", str(cold), "--no-cache"]) == 0
+    assert _tree(out) == _tree(cold)
+
+
+def test_a_changed_project_file_is_read_again(tmp_path):
+    project = _project(tmp_path / "p")
+    _loaded(project, *BUILD)
+    settings = project / "convenantgen.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert "output: build}" in text
+    settings.write_text(text.replace("output: build}", "output: elders}"), encoding="utf-8")
+    said, loaded = _loaded(project, *[a for a in BUILD if a != "--quiet"])
+    assert "nothing changed" not in said and "convenantgen.read.project" in loaded
+    assert (project / "elders" / "manifest.json").is_file()
+    said, loaded = _loaded(project, *[a for a in BUILD if a != "--quiet"])
+    assert "nothing changed" in said and "elders" in said and loaded == []
+
+
+def test_a_file_changed_as_it_was_hashed_is_hashed_again(tmp_path):
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text("a", encoding="utf-8")
+    settled = tmp_path / "settled.txt"
+    settled.write_text("b", encoding="utf-8")
+    st = settled.stat()
+    os.utime(settled, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))
+    uptodate._file_hash(fresh, {})
+    uptodate._file_hash(settled, {})
+    trusted = uptodate._trusted_hashes()
+    # The change time of both is now; only a file settled for RACY_SECONDS is trusted, and
+    # ctime cannot be set back: so neither is, until the files are older.
+    assert str(fresh) not in trusted and str(settled) not in trusted
+    seen = uptodate._SEEN[str(settled)]
+    later = [*seen[:5], seen[5] + int((uptodate.RACY_SECONDS + 1) * 1e9)]
+    uptodate._SEEN[str(settled)] = later
+    assert uptodate._trusted_hashes()[str(settled)] == later

@@ -24,7 +24,14 @@ from ..fingerprint import digest
 from ..parallel import parallel_map
 from ..progress import Progress
 from ..read.load import Loaded
-from ..render.pdf.batches import Converted, convert_batches, plan, split_documents
+from ..render.docx.template import document_properties
+from ..render.pdf.batches import (
+    Converted,
+    convert_batches,
+    first_numbers,
+    plan,
+    split_documents,
+)
 from ..render.pdf.convert import EXPORT_FILTER, PdfMetadata, convert_to_pdf, find_soffice
 from ..render.pdf.package import PackagePart, Signatory, assemble_package
 from ..render.pdf.pages import prepare as prepare_reader
@@ -50,6 +57,7 @@ class Rendered:
     title: str
     docx: bytes
     act: str = ""  # the signing act whose package holds it ("": not signed)
+    continues: bool = False  # goes on from the document before it (see DocumentJob)
 
 
 def write_pdfs(
@@ -70,6 +78,7 @@ def write_pdfs(
         [(d.dossier, d.kind, d.docx) for d in rendered],
         pdf_salt(cache),
         acts=[d.act for d in rendered],
+        continues=[d.continues for d in rendered],
     )
     metadata = metadata_of(loaded, rendered)
     ids = pdf_ids(batches, metadata)
@@ -203,6 +212,7 @@ def split_pdfs(
                 converted[n],
                 [metadata[i] for i in batches[n].members],
                 [ids[i] for i in batches[n].members],
+                first_numbers(batches[n], converted[n]),
             )
             for n in group
         ]
@@ -268,13 +278,19 @@ def packages_of(
             if not own:
                 continue
             settings = package_settings(dossier, package)
+            # The package's subject and keywords are its first document's.
+            # (Unknown bytes, as in serve: its batches have no key and the package is skipped.)
+            data = rendered[batches[own[0]].members[0]].docx
+            first = document_properties(data) if data else {"subject": "", "keywords": None}
+            settings["subject"] = first["subject"] or dossier.title
+            settings["keywords"] = first["keywords"]
             parts = [
-                PackagePart(rendered[i].title, rendered[i].docx)
+                PackagePart(rendered[i].title, rendered[i].docx, continues=rendered[i].continues)
                 for n in own
                 for i in batches[n].members
             ]
             metadata = PdfMetadata(
-                **{k: settings[k] for k in ("title", "subject", "author", "date")}
+                **{k: settings[k] for k in ("title", "subject", "author", "date", "keywords")}
             )
             key = digest("package", engine_fingerprint(), [batches[n].key for n in own], settings)
             content = digest("package", [batches[n].content for n in own], settings)
@@ -289,16 +305,19 @@ def packages_of(
 
 
 def metadata_of(loaded: Loaded, docs: list[Rendered]) -> list[dict]:
-    """Each document's PDF metadata: its title, and its dossier's title, penvoerder, date."""
-    common = {}
-    for dossier in loaded.dossiers:
-        penvoerder = dossier.penvoerder
-        common[dossier.id] = {
-            "subject": dossier.title,
-            "author": penvoerder.name if penvoerder else dossier.title,
-            "date": dossier_date(dossier),
-        }
-    return [{"title": doc.title, **common[doc.dossier]} for doc in docs]
+    """Each document's PDF metadata: what its Word document's properties say (title, subject,
+    the penvoerder as author, keywords, the dossier's date), so the DOCX and the PDF agree.
+    A document whose Word bytes are not known (``serve`` without it in the cache) gets blank
+    properties: its batch has no key, so nothing is looked up or converted with them."""
+    fallback = {d.id: dossier_date(d) for d in loaded.dossiers}
+    blank = {"title": "", "subject": "", "author": "", "keywords": None, "date": None}
+    out = []
+    for doc in docs:
+        props = document_properties(doc.docx) if doc.docx else dict(blank)
+        props["title"] = doc.title
+        props["date"] = props["date"] or fallback[doc.dossier]
+        out.append(props)
+    return out
 
 
 def dossier_date(dossier) -> dt.date:

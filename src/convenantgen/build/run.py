@@ -58,7 +58,7 @@ from .staging import (
     previous_artifacts,
     staged_output,
 )
-from .uptodate import inputs_fingerprint, open_cache, remember, unchanged
+from .uptodate import inputs_fingerprint, known_hashes, open_cache, remember, unchanged
 
 __all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
 
@@ -124,7 +124,8 @@ def run_build(
     # A shard's own files (before_swap) are not among the inputs: a shard always builds.
     record = cache is not None and before_swap is None
     if record and fingerprint is None:
-        fingerprint = inputs_fingerprint(content_dir, options, project)
+        known = known_hashes(options.out_dir, cache)
+        fingerprint = inputs_fingerprint(content_dir, options, project, known)
         if unchanged(fingerprint, options.out_dir, cache):
             progress.finish(f"nothing changed: {options.out_dir} left as it is")
             return _manifest_artifacts(options.out_dir)
@@ -248,7 +249,7 @@ def _render(
         if cache is not None:
             cache.put("docx", keys[i], data)
     return [
-        Rendered(job.dossier, job.kind, job.name, job.title, data, job.act)
+        Rendered(job.dossier, job.kind, job.name, job.title, data, job.act, job.continues)
         for job, data in zip(todo, found, strict=True)
     ]
 
@@ -416,7 +417,7 @@ def preview_downloads(
         keys = _docx_keys(jobs, templates, TEMPLATES)
         found = [cache.get("docx", key) for key in keys]
     everything = [
-        Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act)
+        Rendered(job.dossier, job.kind, job.name, job.title, data or b"", job.act, job.continues)
         for job, data in zip(jobs, found, strict=True)
     ]
     staging = Staging(folder)
@@ -435,6 +436,7 @@ def preview_downloads(
         [(d.dossier, d.kind, data) for d, data in zip(everything, found, strict=True)],
         pdf_salt(cache),
         acts=[d.act for d in everything],
+        continues=[d.continues for d in everything],
     )
     metadata = metadata_of(loaded, everything)
     keys = pdf_keys([b for b in batches if b.key], pdf_ids(batches, metadata))

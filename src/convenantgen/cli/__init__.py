@@ -21,7 +21,7 @@ import traceback
 
 from .. import __version__
 from ..errors import ConvenantgenError, UsageError, one_line
-from .common import add_project_option
+from .options import add_project_option
 
 # Each command and the module of this package that registers and runs it, in --help order.
 COMMANDS = {

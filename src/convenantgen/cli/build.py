@@ -1,35 +1,52 @@
-"""``convenantgen build`` and ``convenantgen cache``."""
+"""``convenantgen build`` and ``convenantgen cache``: their options, and "nothing changed".
+
+A build whose inputs are those of the build that made its output folder ends here, decided
+from the records that build left (:func:`convenantgen.build.uptodate.quick_unchanged`) without
+reading the project's settings or importing the YAML reader, the checks or the build's stack;
+that takes about as long as Python's start-up. Anything else is done by :mod:`.building`,
+loaded only then (as ``cli/__init__.py`` loads one command's module only).
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 from pathlib import Path
 
 from ..build.options import BuildOptions
-from ..build.uptodate import inputs_fingerprint, manifest_count, open_cache, unchanged
-from ..errors import Report, UsageError
-from ..progress import Progress
-from .common import (
-    add_no_cache_option,
-    content_of,
-    env_seconds,
-    print_report,
-    project_of,
-    reference_date_arg,
-    reference_day,
-)
+from ..build.uptodate import Request, quick_unchanged
+from .options import add_no_cache_option, env_seconds, reference_date_arg, reference_day
+
+_WORK = "convenantgen.cli.building"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if not args.no_cache and not args.shard and not args.join:
 
-    def show(report: Report) -> None:
-        print_report(report, Path.cwd(), subjects=False, quiet=True, out=sys.stderr)
+        def options_for(out: Path) -> BuildOptions:
+            return build_options(args, out)
 
-    project = project_of(args)
-    out = Path(args.out) if args.out else project.output_dir
-    options = BuildOptions(
+        request = Request(getattr(args, "project", None), args.content, args.out, Path.cwd())
+        quick = quick_unchanged(request, options_for)
+        if quick is not None:
+            out, count = quick
+            if not args.quiet:
+                print(nothing_changed(Path(args.out) if args.out else out, count))
+            return 0
+    return importlib.import_module(_WORK).cmd_build(args)
+
+
+def nothing_changed(out: Path, count: int) -> str:
+    return f"nothing changed: the {count} file(s) in {out} left as they are"
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    return importlib.import_module(_WORK).cmd_cache(args)
+
+
+def build_options(args: argparse.Namespace, out: Path) -> BuildOptions:
+    """The build's options from the command line (the one place they are made)."""
+    return BuildOptions(
         out_dir=out,
         pdf=not args.no_pdf,
         site=not args.no_site,
@@ -41,58 +58,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         engine=args.engine,
         cache=not args.no_cache,
     )
-    progress = Progress(enabled=None if not args.quiet else False)
-    if args.shard and args.join:
-        raise UsageError("--shard builds one shard, --join joins them: give one of the two")
-    cache = open_cache(project) if options.cache else None
-    content = content_of(args, project)
-    plain = not args.shard and not args.join
-    fingerprint = (
-        inputs_fingerprint(content, options, project) if cache is not None and plain else None
-    )
-    if fingerprint is not None and unchanged(fingerprint, out, cache):
-        if not args.quiet:
-            print(f"nothing changed: the {manifest_count(out)} file(s) in {out} left as they are")
-        return 0
-    # The build itself is loaded only now: its stack (python-docx, pypdf, the site engine)
-    # takes longer to import than the whole no-change path above (as cli/__init__.py loads
-    # one command's module only).
-    common = {"project": project, "progress": progress, "on_report": show, "cache": cache}
-    if plain:
-        run = importlib.import_module("convenantgen.build.run")
-        artifacts = run.run_build(content, options, fingerprint=fingerprint, **common)
-    else:
-        shards = importlib.import_module("convenantgen.build.shard")
-        if args.shard:
-            artifacts, _ = shards.run_shard(
-                content, options, shards.parse_shard(args.shard), **common
-            )
-        else:
-            folders = [Path(f) for f in args.join]
-            artifacts = shards.run_join(content, options, folders, **common)
-    if not progress.enabled and not args.quiet:
-        reused = f"; {cache.stats.summary()}" if cache is not None else ""
-        print(f"{len(artifacts)} file(s) written to {out} (see manifest.json){reused}")
-    return 0
-
-
-def cmd_cache(args: argparse.Namespace) -> int:
-
-    project = project_of(args)
-    cache = open_cache(project)
-    if cache is None:
-        raise UsageError("the build cache belongs to a project; run this inside one")
-    if args.action == "clear":
-        count, size = cache.clear()
-        entries = f"{count} entr{'y' if count == 1 else 'ies'}"
-        print(f"removed {entries} ({size / 1e6:.1f} MB) from {cache.root}")
-        return 0
-    info = cache.info()
-    total = sum(size for _, size in info.values())
-    print(f"{cache.root}: {total / 1e6:.1f} MB of at most {cache.limit / 1e6:.0f} MB")
-    for kind, (count, size) in info.items():
-        print(f"  {kind:8} {count:6} entr{'y' if count == 1 else 'ies'}  {size / 1e6:9.1f} MB")
-    return 0
 
 
 def add_parser(sub) -> None:

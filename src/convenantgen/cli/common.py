@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 from pathlib import Path
 
-from ..errors import Report, Severity, UsageError
-from ..model.dates import parse_iso_date
+from ..errors import Report, Severity
 from ..read.project import Project, content_dir, find_project
+from .options import (  # noqa: F401  (the commands import them from here too)
+    FIRST_REFERENCE_DATE,
+    LAST_REFERENCE_DATE,
+    add_no_cache_option,
+    add_project_option,
+    env_seconds,
+    reference_date_arg,
+    reference_day,
+)
 
 
 def print_report(report: Report, root: Path, *, subjects: bool, quiet: bool, out) -> None:
@@ -35,57 +41,5 @@ def project_of(args: argparse.Namespace) -> Project:
     return find_project(getattr(args, "project", None), content=getattr(args, "content", None))
 
 
-def reference_day(args: argparse.Namespace) -> dt.date:
-    """The command's reference date, resolved once: ``--reference-date``, else today. Every
-    stage below gets this one date, so a run that crosses midnight speaks of one day."""
-    return getattr(args, "reference_date", None) or dt.date.today()
-
-
 def content_of(args: argparse.Namespace, project: Project) -> Path:
     return content_dir(project, getattr(args, "content", None))
-
-
-# The reference date becomes SOURCE_DATE_EPOCH and the site's gzip timestamps (32-bit
-# seconds since 1970): only dates in that range.
-FIRST_REFERENCE_DATE, LAST_REFERENCE_DATE = "1970-01-01", "2106-02-06"
-
-
-def reference_date_arg(text: str):
-    """``--reference-date``: a real date between 1970 and 2106."""
-
-    day, problem = parse_iso_date(text)
-    if day is None:
-        raise argparse.ArgumentTypeError(problem)
-    if not FIRST_REFERENCE_DATE <= day.isoformat() <= LAST_REFERENCE_DATE:
-        raise argparse.ArgumentTypeError(
-            f"{text} is outside {FIRST_REFERENCE_DATE} – {LAST_REFERENCE_DATE}"
-        )
-    return day
-
-
-def env_seconds(name: str, default: float) -> float:
-    value = os.environ.get(name, "")
-    try:
-        seconds = float(value) if value else default
-    except ValueError:
-        raise UsageError(f"${name} is '{value}', not a number of seconds") from None
-    if not 0 < seconds < 86400:
-        raise UsageError(f"${name} must be between 0 and 86400 seconds")
-    return seconds
-
-
-def add_no_cache_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="render and convert everything afresh; neither read nor write the build cache",
-    )
-
-
-def add_project_option(parser: argparse.ArgumentParser, *, default) -> None:
-    parser.add_argument(
-        "--project",
-        metavar="DIR",
-        default=default,
-        help="the covenant project (default: the nearest folder with convenantgen.yml)",
-    )

@@ -39,9 +39,11 @@ from ..model.finance import finance_paragraphs, obligation_text
 from ..model.references import (
     TARGET_PLACEHOLDER_RE,
     Index,
+    ReferenceSpan,
     article_label,
     build_index,
     render_text,
+    render_text_spans,
 )
 from ..read.project import Settings
 from ..text import formatting as fmt
@@ -88,6 +90,25 @@ class PartContext:
 class ArticleContext:
     heading: str  # "Artikel 3 Maatregelen en resultaten"
     parts: tuple[PartContext, ...]
+
+
+@dataclass(frozen=True)
+class ArticleAnchor:
+    """The article a clause amends or gives (its ``article``): its id (the amended covenant's
+    article, else the clause's own with ``-article``) and number, for the Word bookmark and
+    list numbering. Apart from the text, so the text's version does not depend on them."""
+
+    clause: str
+    id: str
+    number: str  # "3"
+
+
+@dataclass(frozen=True)
+class TextReferences:
+    """A rendered text and where its references to articles and measures stand in it."""
+
+    text: str
+    spans: tuple[ReferenceSpan, ...]
 
 
 @dataclass(frozen=True)
@@ -177,10 +198,22 @@ class AgreementContext:
     # The signing date when it is recorded (then the closing states it too), else "": the
     # "Datum:" line of each signature block is left to fill in.
     signed_date: str = ""
+    # Its reference where known (its own citation: "Stcrt. 2020, 38286"), else "".
+    citation: str = ""
+    # What the footer and the document properties say besides the title: the footer's short
+    # title (wording agreement.footer_title), the subject (the covenant with its citation) and
+    # the keywords (wording documents.keywords).
+    footer_title: str = ""
+    subject: str = ""
+    keywords: str = ""
     # The Roman numeral above each part named in part_numerals ("I"), else "".
     parties_numeral: str = ""
     considerations_numeral: str = ""
     agreement_numeral: str = ""
+    # Where the article and measure references stand in the texts above (each rendered text
+    # that has one, once): the Word document makes them cross-reference fields.
+    references: tuple[TextReferences, ...] = ()
+    articles: tuple[ArticleAnchor, ...] = ()
 
     @property
     def signatories(self) -> tuple[Signatory, ...]:
@@ -238,6 +271,10 @@ class AccessionContext:
     footer: str
     date: dt.date
     author: str
+    # As for an agreement: the footer's short title, the subject and keywords.
+    footer_title: str = ""
+    subject: str = ""
+    keywords: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +303,11 @@ def text_version(ctx: AgreementContext | AccessionContext) -> str:
     something else in the dossier changes, so consents already signed stay valid when a
     target value is edited, and the build can reuse their documents."""
     # The signature pages' title repeats the title: it adds nothing to what the text shows.
-    return content_digest(ctx, skip=("version", "footer", "signatures_title"))[:12]
+    # Nor do the footer and the document properties, which only repeat what the text says,
+    # nor where its references stand: the texts say it.
+    skip = ("version", "footer", "signatures_title", "footer_title", "subject", "keywords")
+    skip = (*skip, "references", "articles")
+    return content_digest(ctx, skip=(*skip, "citation"))[:12]
 
 
 _Text = TypeVar("_Text", AgreementContext, AccessionContext)
@@ -274,7 +315,25 @@ _Text = TypeVar("_Text", AgreementContext, AccessionContext)
 
 def _versioned(ctx: _Text, version: str | None, w: Wording) -> _Text:
     version = version or text_version(ctx)
-    return replace(ctx, version=version, footer=w.text("agreement.footer", version=version))
+    if isinstance(ctx, AgreementContext):
+        date, reference = ctx.date_text, ctx.citation
+    else:
+        date, reference = ctx.requested, ctx.reference
+    footer = w.text(
+        "agreement.footer", version=version, title=ctx.footer_title, date=date, reference=reference
+    )
+    return replace(ctx, version=version, footer=footer)
+
+
+def keywords(dossier: Dossier, reference: str, w: Wording) -> str:
+    """The keywords property of a dossier's documents (wording documents.keywords): its short
+    title, the document's reference and the dossier's themes."""
+    return w.text(
+        "documents.keywords",
+        dossier=dossier.display_title,
+        reference=reference,
+        themes=[p.label for p in dossier.pillars],
+    )
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -319,8 +378,16 @@ def agreement_context(
     index = index or build_index(dossier)
     w = (wording or Wording.default()).formulas(agreement.formulas)
 
+    references: dict[str, TextReferences] = {}
+
     def text(value: str) -> str:
-        return render_text(value, index, dossier, strict=False, words=w)
+        out, spans = render_text_spans(value, index, dossier, strict=False, words=w)
+        # Only what this text itself numbers: an article of the covenant it amends is not in
+        # it (its new text is, under the covenant's number, but the reference is to the old).
+        spans = tuple(s for s in spans if (i := index.get(s.target)) and i.kind != "base-article")
+        if spans:
+            references.setdefault(out, TextReferences(out, spans))
+        return out
 
     people = signatories(dossier, agreement)
     signing = agreement.signing
@@ -362,9 +429,40 @@ def agreement_context(
         author=penvoerder.name if penvoerder else dossier.title,
         signatures_title=w.text("documents.signatures_title", agreement=title),
         signed_date=fmt.date_long(signing.date) if signing and signing.date else "",
+        citation=str(agreement.citation) if agreement.citation else "",
+        footer_title=w.text(
+            "agreement.footer_title",
+            dossier=dossier.display_title,
+            addendum=agreement.kind == "addendum",
+            accession=False,
+        ),
+        subject=covenant_title(dossier, agreement),
+        keywords=keywords(dossier, str(agreement.citation or ""), w),
         **_numerals(agreement, w),
     )
+    made = replace(
+        made, references=tuple(references.values()), articles=_anchors(dossier, agreement, index)
+    )
     return _versioned(made, version, w)
+
+
+def _anchors(dossier: Dossier, agreement: Agreement, index: Index) -> tuple[ArticleAnchor, ...]:
+    """The article of each clause that has one (see :class:`ArticleAnchor`), numbered as
+    :func:`_clause` numbers its heading."""
+    out = []
+    for section in agreement.sections:
+        for clause in section.clauses:
+            if not clause.parts:
+                continue
+            base = dossier.article(clause.amend_article)
+            ref = index.get(clause.id)
+            own = ref.number if ref is not None and section.numbered else ""
+            amended = _number(index, clause.amend_article) if clause.amend_article else ""
+            number = base.number if base else amended or own
+            # An article of the text itself: the clause's id names its first paragraph.
+            ident = clause.amend_article or f"{clause.id}-article"
+            out.append(ArticleAnchor(clause.id, ident, number))
+    return tuple(out)
 
 
 def _numerals(agreement: Agreement, w: Wording) -> dict[str, str]:
@@ -918,5 +1016,13 @@ def accession_context(
         footer="",
         date=acc.requested,
         author=penvoerder.name if penvoerder else dossier.title,
+        footer_title=w.text(
+            "agreement.footer_title",
+            dossier=dossier.display_title,
+            addendum=agreement.kind == "addendum",
+            accession=True,
+        ),
+        subject=covenant,
+        keywords=keywords(dossier, acc.reference or f"{dossier.id}/{acc.id}", w),
     )
     return _versioned(made, version, w)

@@ -88,6 +88,8 @@ class ConsolidatedContext:
     version: str
     footer: str
     author: str
+    subject: str = ""  # document properties, as the covenant's
+    keywords: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,8 +237,16 @@ def _version(
         page=consolidated_page(iso),
         stem=consolidated_stem(dossier.id, iso),
         version=version,
-        footer=new.footer,
+        footer=w.text(
+            "agreement.footer",
+            title=w.text("consolidated.footer_title", dossier=dossier.display_title),
+            date=date_text,
+            reference=new.citation,
+            version=version,
+        ),
         author=new.author,
+        subject=new.subject,
+        keywords=new.keywords,
     )
 
 

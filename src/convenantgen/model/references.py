@@ -192,18 +192,51 @@ def render_text(
     is left as written (the checks report it). Labels are the ``references`` entries of
     ``words`` (default: the engine's wording).
     """
-    words = words or Wording.default()
+    return render_text_spans(text, index, dossier, strict, words)[0]
 
-    def replace(match: re.Match) -> str:
+
+@dataclass(frozen=True)
+class ReferenceSpan:
+    """Where a resolved ``{art:id}`` or ``{maatregel:id}`` stands in a rendered text:
+    ``text[start:end]`` is its label ("artikel 3.1"), ``number`` the generated number in it
+    ("3.1"), ``target`` the id it refers to. The Word renderer makes it a cross-reference."""
+
+    start: int
+    end: int
+    target: str
+    number: str
+
+
+def render_text_spans(
+    text: str,
+    index: Index,
+    dossier: Dossier,
+    strict: bool = True,
+    words: Wording | None = None,
+) -> tuple[str, tuple[ReferenceSpan, ...]]:
+    """:func:`render_text`, and where in the result each article or measure reference is."""
+    words = words or Wording.default()
+    out: list[str] = []
+    spans: list[ReferenceSpan] = []
+    size = last = 0
+    for match in PLACEHOLDER_RE.finditer(text):
         kind, ref = match.group(1), match.group(2) or ""
         try:
-            return _resolve(kind, ref, index, dossier, words)
+            value = _resolve(kind, ref, index, dossier, words)
         except UnresolvedReference:
             if strict:
                 raise
-            return match.group(0)
-
-    return PLACEHOLDER_RE.sub(replace, text)
+            value = match.group(0)
+        else:
+            item = index.get(ref)
+            if kind in {"art", "maatregel"} and item is not None and item.number:
+                start = size + match.start() - last
+                spans.append(ReferenceSpan(start, start + len(value), ref, item.number))
+        out += [text[last : match.start()], value]
+        size += match.start() - last + len(value)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out), tuple(spans)
 
 
 def article_label(ref: Referable, words: Wording | None = None) -> str:

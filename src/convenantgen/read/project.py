@@ -23,11 +23,11 @@ from ..checks import known_codes
 from ..checks.characters import check_characters
 from ..errors import CheckFailed, Diagnostic, Report, Severity, UsageError, Where, one_line
 from ..text.wording import check_entries
+from .locate import PROJECT_FILE, find_project_file
 from .paths import problem
 from .schemas import validate
 from .sources import Locator, load_file
 
-PROJECT_FILE = "convenantgen.yml"
 DEFAULT_PATHS = {
     "content": "content",
     "templates": "templates",
@@ -120,16 +120,6 @@ class Project:
     @property
     def output_dir(self) -> Path:
         return self._path("output")
-
-
-def find_project_file(start: Path) -> Path | None:
-    """The nearest ``convenantgen.yml`` in ``start`` or a folder above it."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        candidate = folder / PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def not_a_project_message(where: Path) -> str:

@@ -70,6 +70,11 @@ THEME_DIR = _HERE / "theme"  # Material template overrides
 # Navigation and reference date for build_site. MkDocs skips dot files in docs_dir, so this
 # never reaches the site.
 SIDECAR = ".site.json"
+# Up to this many dossiers every page's navigation lists them all; beyond it, a page lists its
+# own dossier's pages and the home page (the register's overview) the rest. The key of the
+# sidecar that tells site/hooks.py so.
+DOSSIERS_IN_NAV = 20
+OWN_DOSSIER_NAV = "own_dossier_nav"
 RESERVED = SITE_FOLDERS
 
 
@@ -230,7 +235,11 @@ def render_site_sources(
     for d in views:
         rel = f"{d.id}/{p.overview}"
         files[rel] = _search_meta(str(files[rel]), _SEARCH_BOOST)
-    sidecar = {"nav": nav, "reference_date": reference_date.isoformat()}
+    sidecar: dict = {"nav": nav, "reference_date": reference_date.isoformat()}
+    if len(views) > DOSSIERS_IN_NAV:
+        # A register: each page's navigation shows its own dossier only (site/hooks.py); the
+        # home page lists them all. Every dossier on every page grows with the square.
+        sidecar[OWN_DOSSIER_NAV] = [d.id for d in views]
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
 

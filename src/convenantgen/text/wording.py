@@ -109,12 +109,14 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "finance_per": ("unit",),
         "finance_approximate": ("value",),
         "obligation": ("owner", "action", "deadline", "yearly", "per"),
-        "footer": ("version",),
+        "footer": ("version", "title", "date", "reference"),
+        "footer_title": ("dossier", "addendum", "accession"),
         "blank": (),
     },
     "consolidated": {
         "heading": (),
         "title": ("date",),
+        "footer_title": ("dossier",),
         "intro": ("covenant", "date", "until"),
         "legend": (),
         "term": ("period",),
@@ -159,7 +161,10 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
     # How a reference ({art:ID}, {maatregel:ID}) reads in a text.
     "references": {"article": ("number",), "measure": ("letter",)},
     # Titles of generated files and their parts.
-    "documents": {"signatures_title": ("agreement",)},
+    "documents": {
+        "signatures_title": ("agreement",),
+        "keywords": ("dossier", "reference", "themes"),
+    },
     # The public site's navigation labels (its addresses are model/site-paths.yml).
     "site": {
         "home": (),

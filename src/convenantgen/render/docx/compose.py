@@ -4,13 +4,17 @@ Converted together, the parts make one tagged PDF/A with every font embedded onc
 LibreOffice pays its cost per opened document once per batch. Each part becomes a section of its
 own that starts on a new page, restarts its page numbers and keeps its own headers and footers;
 a ``NUMPAGES`` field in them ("pagina 2 van 3") becomes the part's own page count when it is
-known, as a whole document would otherwise count the package's pages.
+known, as a whole document would otherwise count the package's pages. A part that *continues*
+the one before it (an agreement's signature pages: one document in two files) numbers its pages
+on from there, and its count is that of the parts together.
 
 Two kinds of Word bookmark are set, which LibreOffice exports as named destinations: ``cgpartN``
 at the start of part N, and ``cgsigK`` at the start of the K-th signature line, where the
 template had the marker text ``sigfield:<party-id>`` (the marker itself is removed, so it
 appears neither in the PDF's text nor to screen readers). The package stage reads the pages and
-positions of those destinations instead of searching the text of every page.
+positions of those destinations instead of searching the text of every page. The article
+bookmarks and cross-reference fields of :mod:`.numbering` are frozen to their text here
+(:func:`~.numbering.freeze_references`): the PDF says what the generator wrote.
 
 The parts are expected to come from the same family of templates: a style the first part lacks
 is copied from the part that has it, one of the same id keeps the first part's definition, and
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .numbering import freeze_references
 from .template import normalise_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -52,10 +57,13 @@ def w(tag: str) -> str:
 
 @dataclass(frozen=True)
 class ComposeInput:
-    """A part: its .docx bytes and, when known, its number of pages (for ``NUMPAGES``)."""
+    """A part: its .docx bytes and, when known, the count its ``NUMPAGES`` fields show: its
+    number of pages, or for parts that make one document (``continues``) theirs together.
+    ``continues``: the part goes on from the one before it, its page numbers too."""
 
     docx: bytes
     pages: int | None = None
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ def compose(parts: Sequence[ComposeInput]) -> Composed:
         raise ComposeError("nothing to compose")
     base = _Package(parts[0].docx)
     composer = _Composer(base)
-    taken = [composer.take(base, 1, parts[0].pages)]  # before the body is emptied
+    taken = [composer.take(base, 1, parts[0].pages, False)]  # before the body is emptied
     document = base.xml(DOCUMENT)
     body = document.find(w("body"))
     for child in list(body):
@@ -87,7 +95,9 @@ def compose(parts: Sequence[ComposeInput]) -> Composed:
     final = last = None
     for index, part in enumerate(parts, start=1):
         elements, sections = (
-            taken.pop() if index == 1 else composer.take(_Package(part.docx), index, part.pages)
+            taken.pop()
+            if index == 1
+            else composer.take(_Package(part.docx), index, part.pages, part.continues)
         )
         if final is not None:
             _end_section(body, last, final)
@@ -202,9 +212,10 @@ class _Composer:
             self.base.put_xml("word/numbering.xml", self.numbering)
 
     def take(
-        self, source: _Package, index: int, pages: int | None
+        self, source: _Package, index: int, pages: int | None, continues: bool
     ) -> tuple[list[etree._Element], etree._Element]:
-        """Body elements of part ``index`` (ready to append) and its final section."""
+        """Body elements of part ``index`` (ready to append) and its final section; its page
+        numbers start at 1 unless it ``continues`` the part before."""
         body = source.xml(DOCUMENT).find(w("body"))
         # Taken, not copied: a part's tree is read once and then thrown away.
         elements = [e for e in body if e.tag != w("sectPr")]
@@ -226,12 +237,18 @@ class _Composer:
                 section.remove(kind)
         first = sections[0]
         start = first.find(w("pgNumType"))
-        if start is None:
-            start = etree.SubElement(first, w("pgNumType"))
-        start.set(w("start"), "1")
+        if continues:
+            # No start value: Word and LibreOffice count on from the section before.
+            if start is not None:
+                start.attrib.pop(w("start"), None)
+        else:
+            if start is None:
+                start = etree.SubElement(first, w("pgNumType"))
+            start.set(w("start"), "1")
         self._mark_part(elements, index)
         for element in elements:
             self._mark_signatures(element)
+            freeze_references(element)
         return elements, final
 
     # -- relationships -----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from ...model.dossier import Dossier
 from ...read.templates import Templates
 from ...text.sandbox import Sandbox
 from .compose import mark_signature_lines
+from .numbering import agreement_hook
 from .template import CoreProperties, prepared
 
 TEMPLATES = {
@@ -97,21 +98,41 @@ class DocumentJob:
     # The signing act (agreement or accession request id) whose package holds the document;
     # "" for one nobody signs (the text in force, a cover letter, a notice).
     act: str = ""
+    subject: str = ""  # document properties: the covenant, with its citation
+    keywords: str = ""
+    # It goes on from the document before it, as one document in two files (an agreement's
+    # signature pages): in the PDF its page numbers count on from there.
+    continues: bool = False
 
 
 def core_properties(
-    *, title: str, author: str, day: dt.date, version: str, comments: str = ""
+    *,
+    title: str,
+    author: str,
+    day: dt.date,
+    version: str,
+    comments: str = "",
+    subject: str = "",
+    keywords: str = "",
 ) -> CoreProperties:
     """A document's core properties: fixed by the dossier, so the bytes are reproducible."""
     moment = dt.datetime.combine(day, dt.time())
-    return CoreProperties(title, author, moment, comments, version)
+    return CoreProperties(title, author, moment, comments, version, subject, keywords)
 
 
 def render_job(job: DocumentJob, templates: Templates | None = None) -> bytes:
     meta = {"title": job.title, "author": job.author, "day": job.day, "version": job.version}
     # The comments property is the version line as the footer has it (wording agreement.footer).
     comments = str(job.context.get("footer", ""))
-    return render_template(job.kind, job.context, templates=templates, comments=comments, **meta)
+    return render_template(
+        job.kind,
+        job.context,
+        templates=templates,
+        comments=comments,
+        subject=job.subject,
+        keywords=job.keywords,
+        **meta,
+    )
 
 
 def render_template(
@@ -124,15 +145,28 @@ def render_template(
     version: str,
     templates: Templates | None = None,
     comments: str = "",
+    subject: str = "",
+    keywords: str = "",
 ) -> bytes:
     """Render one template (the project's, else the default) to .docx bytes with fixed
     metadata."""
     path = (templates or Templates()).path(TEMPLATES[kind])
     # The white marker text of a signature line becomes a bookmark: not in the text of the PDF
     # (screen readers, copy and paste), and still where the signing package needs it.
-    core = core_properties(title=title, author=author, day=day, version=version, comments=comments)
+    core = core_properties(
+        title=title,
+        author=author,
+        day=day,
+        version=version,
+        comments=comments,
+        subject=subject,
+        keywords=keywords,
+    )
     try:
-        return prepared(path, _environment()).render(context, core, mark_signature_lines)
+        hook = agreement_hook(context["a"]) if kind == "agreement" else None
+        return prepared(path, _environment()).render(
+            context, core, mark_signature_lines, part_hook=hook
+        )
     except TemplateError as exc:
         # Project templates are checked before the build; what is left is a limit (a loop
         # without end) or a value that only fails with some data.
@@ -141,6 +175,7 @@ def render_template(
 
 def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
     meta = {"author": a.author, "day": a.date, "version": a.version, "act": a.id}
+    meta |= {"subject": a.subject, "keywords": a.keywords}
     context = {"a": a, "footer": a.footer}
     return [
         DocumentJob(
@@ -153,12 +188,14 @@ def agreement_jobs(a: AgreementContext) -> list[DocumentJob]:
             a.signatures_title,
             context,
             **meta,
+            continues=True,
         ),
     ]
 
 
 def accession_jobs(acc: AccessionContext) -> list[DocumentJob]:
     meta = {"author": acc.author, "day": acc.date, "version": acc.version}
+    meta |= {"subject": acc.subject, "keywords": acc.keywords}
     declaration, letter, notice = accession_stems(acc.dossier, acc.id)
     context = {"acc": acc, "footer": acc.footer}
 
@@ -193,6 +230,7 @@ def consolidated_jobs(ctx: DossierContext) -> list[DocumentJob]:
     out = []
     for c in ctx.consolidation.versions if ctx.consolidation else ():
         meta = {"author": c.author, "day": c.day, "version": c.version}
+        meta |= {"subject": c.subject, "keywords": c.keywords}
         title = f"{c.title}: {c.covenant}"
         context = {"c": c, "footer": c.footer}
         out.append(DocumentJob(c.dossier, "consolidated", c.stem, title, context, **meta))

@@ -58,15 +58,21 @@ _PARAGRAPH_NL_RE = re.compile(r"\n<w:p([ >])")
 _LISTING_CHARS = ("\t", "\n", "\a", "\f")
 
 
+# Sees a rendered body and the template's parts by name; returns the parts it changes.
+PartHook = Callable[[etree._Element, dict[str, bytes]], dict[str, bytes]]
+
+
 @dataclass(frozen=True)
 class CoreProperties:
     """The core properties every rendered document gets (the template's others are kept)."""
 
     title: str
-    author: str
-    moment: dt.datetime
+    author: str  # the penvoerder: creator, last modified by, and the company in app.xml
+    moment: dt.datetime  # a date of the dossier (created and modified), never the build time
     comments: str
     identifier: str
+    subject: str = ""
+    keywords: str = ""
 
 
 class PreparedTemplate:
@@ -85,22 +91,31 @@ class PreparedTemplate:
         self._footnotes = {name: _compile(env, source) for name, source in footnotes.items()}
         parts = _package_parts(tpl)
         self._core = parts[self._core_name]
+        self._app = parts.get(APP_PART)
         self._main = tpl.docx.part.partname.membername  # word/document.xml, usually
         self._root = parse_xml(parts[self._main])
         self._current = self._root.find(_W_BODY)
         self._changing = {self._main, self._core_name, *self._hdrftr, *self._footnotes}
+        if self._app is not None:
+            self._changing.add(APP_PART)
         self._fixed = {
             name: _Entry.of(blob) for name, blob in parts.items() if name not in self._changing
         }
         self._lock = threading.Lock()  # the document tree is reused between renders
+        # The parts as the template has them, for a part hook that changes one (numbering).
+        self._parts = parts
 
     def render(
         self,
         context: dict[str, Any],
         core: CoreProperties,
         body_hook: Callable[[etree._Element], Any] | None = None,
+        part_hook: PartHook | None = None,
     ) -> bytes:
-        """The .docx of one document: ``context`` rendered into the template's parts."""
+        """The .docx of one document: ``context`` rendered into the template's parts.
+
+        ``part_hook`` sees the rendered body after ``body_hook`` and the template's parts, and
+        returns the parts it changes (the list numbering of the document's articles)."""
         tpl = self._tpl
         changed: dict[str, bytes] = {}
         body = tpl.fix_tables(_finish(tpl, self._body.render(context)))
@@ -112,11 +127,15 @@ class PreparedTemplate:
         for name, template in self._footnotes.items():
             changed[name] = _finish(tpl, template.render(context)).encode("utf-8")
         changed[self._core_name] = _core_xml(self._core, core)
+        if self._app is not None:
+            changed[APP_PART] = app_xml(self._app, core)
         with self._lock:
             self._root.replace(self._current, body)
             self._current = body
             if body_hook is not None:
                 body_hook(body)
+            if part_hook is not None:
+                changed.update(part_hook(body, self._parts))
             changed[self._main] = serialize_part_xml(self._root)
         entries = dict(self._fixed)
         entries.update((name, _Entry.of(blob, shared=False)) for name, blob in changed.items())
@@ -179,9 +198,63 @@ def _set_core(props, core: CoreProperties) -> None:
     props.comments = core.comments
     props.identifier = core.identifier
     props.language = "nl-NL"
-    props.subject = ""
-    props.keywords = ""
+    props.subject = core.subject
+    props.keywords = core.keywords
     props.category = ""
+
+
+APP_PART = "docProps/app.xml"
+_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+APPLICATION = "convenantgen"
+
+
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def document_properties(data: bytes) -> dict[str, Any]:
+    """Title, subject, author, keywords and date (``created``, as a date) of a rendered .docx,
+    read back from its core properties: the PDF made from it says the same."""
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        root = etree.fromstring(docx.read("docProps/core.xml"))
+
+    def text(path: str) -> str:
+        return root.findtext(path, default="", namespaces=_CORE_NS).strip()
+
+    created = text("dcterms:created")
+    return {
+        "title": text("dc:title"),
+        "subject": text("dc:subject"),
+        "author": text("dc:creator"),
+        "keywords": text("cp:keywords") or None,
+        "date": dt.date.fromisoformat(created[:10]) if created else None,
+    }
+
+
+def app_xml(blob: bytes, core: CoreProperties) -> bytes:
+    """The extended properties (``docProps/app.xml``) of one document: the template's, with
+    the engine as application, the penvoerder as company and the document's title as the
+    title of its one part; the counts Word keeps (pages, words) are left out, as nobody
+    counted them."""
+    root = etree.fromstring(blob)
+    for name in ("Template", "TotalTime", "Pages", "Words", "Characters", "Lines", "Paragraphs"):
+        for element in root.findall(f"{{{_EP}}}{name}"):
+            root.remove(element)
+    for element in root.findall(f"{{{_EP}}}CharactersWithSpaces"):
+        root.remove(element)
+    values = {"Application": APPLICATION, "Company": core.author}
+    for name, value in values.items():
+        element = root.find(f"{{{_EP}}}{name}")
+        if element is None:
+            element = etree.SubElement(root, f"{{{_EP}}}{name}")
+        element.text = value
+    for title in root.iterfind(f"{{{_EP}}}TitlesOfParts/{{{_VT}}}vector/{{{_VT}}}lpstr"):
+        title.text = core.title
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def render_with_docxtpl(
@@ -190,6 +263,7 @@ def render_with_docxtpl(
     env: Environment,
     core: CoreProperties,
     body_hook: Callable[[etree._Element], Any] | None = None,
+    part_hook: PartHook | None = None,
 ) -> bytes:
     """The reference :meth:`PreparedTemplate.render` equals: docxtpl as it is meant to be used
     (the whole template opened, rendered and saved), then re-zipped deterministically. For
@@ -202,7 +276,13 @@ def render_with_docxtpl(
     out = io.BytesIO()
     tpl.save(out)
     with zipfile.ZipFile(out) as docx:
-        return zip_parts({name: docx.read(name) for name in docx.namelist()})
+        parts = {name: docx.read(name) for name in docx.namelist()}
+    if part_hook is not None:
+        parts.update(part_hook(tpl.docx.element.body, parts))
+        parts[tpl.docx.part.partname.membername] = serialize_part_xml(tpl.docx.element)
+    if APP_PART in parts:
+        parts[APP_PART] = app_xml(parts[APP_PART], core)
+    return zip_parts(parts)
 
 
 class _Parts:

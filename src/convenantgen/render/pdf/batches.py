@@ -19,6 +19,11 @@ composer writes the count in as text. A batch is composed with one page per part
 that turns out longer makes the batch go once more with the counts the first round found (a
 batch of one document keeps Word's own page-count field). The text of a footer does not move
 the pages of a part, so the second round's counts are the first's.
+
+A document that *continues* the one before it (an agreement's signature pages) is one document
+with it in two files: the two share a batch, the second's page numbers go on from the first's
+and both count their pages together ("pagina 9 van 10" on the first signature page after eight
+pages of text). A batch that is just one such document keeps Word's page-count field.
 """
 
 from __future__ import annotations
@@ -58,6 +63,19 @@ class Batch:
     content: str  # the members' Word documents
     key: str  # the content with what converts it (engine, LibreOffice, export options)
     act: str = ""  # the signing act of its documents ("": documents nobody signs)
+    # Per member: whether it continues the member before it (see the module description);
+    # empty when none does.
+    continues: tuple[bool, ...] = ()
+
+    def groups(self) -> list[list[int]]:
+        """Positions of the members, per document they make (a member and its continuations)."""
+        out: list[list[int]] = []
+        for n in range(len(self.members)):
+            if out and self.continues and self.continues[n]:
+                out[-1].append(n)
+            else:
+                out.append([n])
+        return out
 
 
 @dataclass(frozen=True)
@@ -107,18 +125,28 @@ def plan(
     salt: Sequence[str],
     size: int = BATCH_PARTS,
     acts: Sequence[str] | None = None,
+    continues: Sequence[bool] | None = None,
 ) -> list[Batch]:
     """Batches for ``documents`` (dossier, kind, Word bytes), in order; ``salt`` (engine,
     LibreOffice, export options) goes into every key. ``acts`` is each document's signing act
-    (default: none): a batch never holds documents of two acts. A batch with a document whose
-    bytes are not known (``None``) has an empty key and content."""
+    (default: none): a batch never holds documents of two acts. ``continues``: whether each
+    document continues the one before it (default: none does); it joins that one's batch,
+    whatever its kind. A batch with a document whose bytes are not known (``None``) has an
+    empty key and content."""
     act_of = list(acts) if acts is not None else [""] * len(documents)
     if len(act_of) != len(documents):
         raise ValueError("plan: one act per document")
+    goes_on = list(continues) if continues is not None else [False] * len(documents)
+    if len(goes_on) != len(documents) or (goes_on and goes_on[0]):
+        raise ValueError("plan: one continues flag per document, the first one False")
     runs: list[list[int]] = []
     for i, (dossier, kind, _) in enumerate(documents):
         first = runs[-1][0] if runs else None
-        if first is not None and (*documents[first][:2], act_of[first]) == (
+        if goes_on[i]:
+            if (documents[i - 1][0], act_of[i - 1]) != (dossier, act_of[i]):
+                raise ValueError("plan: a document continues one of another dossier or act")
+            runs[-1].append(i)
+        elif first is not None and (*documents[first][:2], act_of[first]) == (
             dossier,
             kind,
             act_of[i],
@@ -129,23 +157,51 @@ def plan(
     hashes = [hashlib.sha256(d).hexdigest() if d is not None else "" for _, _, d in documents]
     batches = []
     for run in runs:
-        # Even sizes: 101 documents make batches of 51 and 50, not of 100 and 1.
-        count = -(-len(run) // size)
-        for n in range(count):
-            members = tuple(run[n * len(run) // count : (n + 1) * len(run) // count])
+        for members in _split_run(run, goes_on, size):
             dossier, kind, _ = documents[members[0]]
+            flags = tuple(goes_on[m] for m in members) if any(goes_on[m] for m in members) else ()
             if all(hashes[m] for m in members):
-                content = digest("batch", [hashes[m] for m in members])
+                # The continuations change the conversion (page numbers), so they are content.
+                content = digest("batch", [hashes[m] for m in members], *([flags] if flags else []))
                 key = digest(list(salt), content)
             else:
                 content = key = ""
-            batches.append(Batch(dossier, kind, members, content, key, act_of[members[0]]))
+            batches.append(Batch(dossier, kind, members, content, key, act_of[members[0]], flags))
     return batches
 
 
-def _compose(item: tuple[list[bytes], list[int | None]]) -> Composed:
-    docs, pages = item
-    return compose([ComposeInput(d, p) for d, p in zip(docs, pages, strict=True)])
+def _split_run(run: list[int], goes_on: list[bool], size: int) -> list[tuple[int, ...]]:
+    """``run`` in batches of at most about ``size``, of even sizes (101 documents make 51 and
+    50, not 100 and 1), never between a document and its continuation."""
+    count = -(-len(run) // size)
+    out = []
+    start = 0
+    for n in range(1, count + 1):
+        end = n * len(run) // count
+        while end < len(run) and goes_on[run[end]]:
+            end += 1
+        if end > start:
+            out.append(tuple(run[start:end]))
+            start = end
+    return out
+
+
+def _compose(item: tuple[list[bytes], list[int | None], tuple[bool, ...]]) -> Composed:
+    docs, pages, continues = item
+    flags = continues or (False,) * len(docs)
+    return compose([ComposeInput(d, p, c) for d, p, c in zip(docs, pages, flags, strict=True)])
+
+
+def shown_counts(batch: Batch, counts: Sequence[int | None]) -> list[int | None]:
+    """What each member's ``NUMPAGES`` shows, from each member's own page count: the count of
+    the document it is part of (itself and its continuations, or what it continues)."""
+    shown: list[int | None] = [None] * len(batch.members)
+    for group in batch.groups():
+        own = [counts[n] for n in group]
+        total = None if any(c is None for c in own) else sum(own)
+        for n in group:
+            shown[n] = total
+    return shown
 
 
 def convert_batches(
@@ -160,8 +216,10 @@ def convert_batches(
     ``convert`` is :func:`.pdf.convert_to_pdf` with its options bound (files, folder → PDFs);
     ``map_`` spreads composing over the cores.
     """
+    # A batch that is one document (one member, or one with its continuations) keeps Word's
+    # page-count field; the others guess one page per member first.
     guesses = {
-        i: [None if len(b.members) == 1 else 1] * len(b.members) for i, b in enumerate(batches)
+        i: [None if len(b.groups()) == 1 else 1] * len(b.members) for i, b in enumerate(batches)
     }
     done: dict[int, Converted] = {}
     for round_ in range(1, MAX_ROUNDS + 1):
@@ -171,7 +229,15 @@ def convert_batches(
         order = sorted(guesses, key=lambda i: (-len(batches[i].members), i))
         composed = list(
             map_(
-                _compose, [([documents[m] for m in batches[i].members], guesses[i]) for i in order]
+                _compose,
+                [
+                    (
+                        [documents[m] for m in batches[i].members],
+                        shown_counts(batches[i], guesses[i]),
+                        batches[i].continues,
+                    )
+                    for i in order
+                ],
             )
         )
         folder = work / f"round{round_}"
@@ -223,18 +289,36 @@ def places(pdf: bytes, composed: Composed, what: str) -> Converted:
     return Converted(pdf, starts, pages, signatures)
 
 
+def first_numbers(batch: Batch, converted: Converted) -> list[int]:
+    """The page number each member's first page has: 1, or for a continuation the number
+    after the last page of what it continues."""
+    counts = [len(r) for r in converted.ranges()]
+    numbers = [1] * len(batch.members)
+    for group in batch.groups():
+        for before, n in zip(group, group[1:], strict=False):
+            numbers[n] = numbers[before] + counts[before]
+    return numbers
+
+
 def split_documents(
-    item: tuple[Converted, Sequence[PdfMetadata | dict], Sequence[str]],
+    item: tuple[Converted, Sequence[PdfMetadata | dict], Sequence[str]]
+    | tuple[Converted, Sequence[PdfMetadata | dict], Sequence[str], Sequence[int]],
 ) -> list[bytes]:
     """The PDF of each part of a converted batch, with its own metadata, reproducible: the
-    file identifier comes from ``ids`` (a content digest per part), not from the bytes."""
+    file identifier comes from ``ids`` (a content digest per part), not from the bytes. An
+    optional fourth item is each part's first page number (:func:`first_numbers`): a part
+    that does not start at 1 gets page labels that say the numbers its footer prints."""
 
-    converted, metadata, ids = item
+    converted, metadata, ids, *rest = item
+    numbers = list(rest[0]) if rest else [1] * len(ids)
     metadata = [m if isinstance(m, PdfMetadata) else PdfMetadata(**m) for m in metadata]
     reader = PdfReader(io.BytesIO(converted.pdf))
     out = []
-    for writer, meta, ident in zip(split(reader, converted.ranges()), metadata, ids, strict=True):
+    parts = split(reader, converted.ranges())
+    for writer, meta, ident, number in zip(parts, metadata, ids, numbers, strict=True):
         drop_marks(writer)
+        if number != 1:
+            writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=number)
         out.append(archive_bytes(writer, reader, meta, identifier=bytes.fromhex(ident)[:16]))
     return out
 

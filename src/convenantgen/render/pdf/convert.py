@@ -48,6 +48,7 @@ from pypdf.generic import (
 )
 
 from ...errors import ConversionError, ToolMissing
+from .accessible import is_tagged, repair
 
 SOFFICE_ENV = "CONVENANTGEN_SOFFICE"
 INSTALL_HINT = (
@@ -446,7 +447,7 @@ def apply_metadata(writer: PdfWriter, metadata: PdfMetadata, *, info_producer: b
     writer.metadata = info
     root = writer.root_object
     stream = DecodedStreamObject()
-    stream.set_data(xmp_packet(metadata, pdfa_identification(root)))
+    stream.set_data(xmp_packet(metadata, pdfa_identification(root), ua=is_tagged(writer)))
     # Uncompressed, as PDF/A wants it: the packet stays readable to tools that scan for it.
     stream.update(
         {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
@@ -498,8 +499,10 @@ def xmp_date(stamp: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def xmp_packet(metadata: PdfMetadata, pdfa: tuple[str, str] | None) -> bytes:
-    """An XMP packet that mirrors the Info dictionary :func:`apply_metadata` writes."""
+def xmp_packet(metadata: PdfMetadata, pdfa: tuple[str, str] | None, *, ua: bool = False) -> bytes:
+    """An XMP packet that mirrors the Info dictionary :func:`apply_metadata` writes; ``ua``:
+    it also claims PDF/UA-1 (a tagged document, see :mod:`.accessible`), with the extension
+    schema PDF/A asks for a property outside its predefined schemas."""
     when = xmp_date(pdf_date(metadata.date))
 
     def alt(value: str) -> str:
@@ -524,6 +527,8 @@ def xmp_packet(metadata: PdfMetadata, pdfa: tuple[str, str] | None) -> bytes:
             ),
             "  </rdf:Description>",
         ]
+    if ua:
+        lines += _UA_IDENTIFICATION if pdfa else _UA_IDENTIFICATION[-3:]
     lines += [
         '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
         "   <dc:format>application/pdf</dc:format>",
@@ -551,6 +556,32 @@ def xmp_packet(metadata: PdfMetadata, pdfa: tuple[str, str] | None) -> bytes:
         '<?xpacket end="w"?>',
     ]
     return "\n".join(lines).encode("utf-8")
+
+
+_PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+# PDF/UA identification (ISO 14289-1, 5) and, for PDF/A (ISO 19005-2, 6.6.2.3.1), the
+# extension schema that declares its one property.
+_UA_IDENTIFICATION = [
+    '  <rdf:Description rdf:about=""',
+    '    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"',
+    '    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"',
+    '    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+    '   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">',
+    f"    <pdfaSchema:namespaceURI>{_PDFUAID}</pdfaSchema:namespaceURI>",
+    "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>",
+    "    <pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>",
+    '    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">',
+    "     <pdfaProperty:name>part</pdfaProperty:name>",
+    "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>",
+    "     <pdfaProperty:category>internal</pdfaProperty:category>",
+    "     <pdfaProperty:description>PDF/UA version identifier</pdfaProperty:description>",
+    "    </rdf:li></rdf:Seq></pdfaSchema:property>",
+    "   </rdf:li></rdf:Bag></pdfaExtension:schemas>",
+    "  </rdf:Description>",
+    f'  <rdf:Description rdf:about="" xmlns:pdfuaid="{_PDFUAID}">',
+    "   <pdfuaid:part>1</pdfuaid:part>",
+    "  </rdf:Description>",
+]
 
 
 def write_deterministic(writer: PdfWriter, identifier: bytes | None = None) -> bytes:
@@ -608,6 +639,7 @@ def archive_bytes(
     the reader's PDF/A parts kept: version, identification, output intent, tags. ``identifier``:
     see :func:`write_deterministic`; ``info_producer``: see :func:`apply_metadata`."""
     writer.pdf_header = reader.pdf_header  # pypdf would write 1.3; LibreOffice's PDF/A is 1.6
+    repair(writer)  # PDF/UA: role map, tab order (see accessible.py)
     apply_metadata(writer, metadata, info_producer=info_producer)
     fix_output_profiles(writer)
     return write_deterministic(writer, identifier)

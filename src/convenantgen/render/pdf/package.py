@@ -42,6 +42,7 @@ from pypdf.generic import (
 
 from ...errors import ConvenantgenError, ConversionError
 from ..docx.compose import Composed, ComposeError, ComposeInput, compose
+from .accessible import tag_widget
 from .batches import Converted, places
 from .convert import PdfMetadata, archive_bytes, convert_to_pdf
 from .pages import join
@@ -71,12 +72,15 @@ class PackagePart:
     ``pages`` is the number of pages the document has on its own (its PDF's), so that "pagina
     2 van 3" in its footer stays right inside the package. ``page_prefix`` goes before the page
     numbers of the part (default: the label and a space: "Addendum 1", "Addendum 2", ...).
+    ``continues``: the part goes on from the part before it, as one document (an agreement's
+    signature pages): its page numbers, printed and in the page labels, count on from there.
     """
 
     label: str
     docx: bytes
     pages: int | None = None
     page_prefix: str | None = None
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,23 @@ def compose_package(parts: Sequence[PackagePart]) -> Composed:
     for part in parts:
         if not part.docx.startswith(b"PK"):
             raise PackageError(f"'{part.label}' is not a Word document")
+    if parts[0].continues:
+        raise PackageError(f"'{parts[0].label}' continues a document the package does not have")
+    # NUMPAGES of parts that make one document: their pages together.
+    shown: list[int | None] = []
+    group: list[int] = []
+    for n, part in enumerate([*parts, None]):
+        if part is None or not part.continues:
+            own = [parts[m].pages for m in group]
+            total = None if any(c is None for c in own) else sum(own)
+            shown += [total] * len(group)
+            group = []
+        if part is not None:
+            group.append(n)
     try:
-        return compose([ComposeInput(p.docx, p.pages) for p in parts])
+        return compose(
+            [ComposeInput(p.docx, c, p.continues) for p, c in zip(parts, shown, strict=True)]
+        )
     except ComposeError as exc:
         raise PackageError(f"the signing package cannot be composed: {exc}") from exc
 
@@ -197,9 +216,13 @@ def assemble_package(
     if len(starts) != len(parts):
         raise PackageError(f"the package PDF has {len(starts)} parts, not {len(parts)}")
     ends = [*starts[1:], len(writer.pages)]
+    number = 1
     for part, first, end in zip(parts, starts, ends, strict=True):
         prefix = part.label + " " if part.page_prefix is None else part.page_prefix
-        writer.set_page_label(first, end - 1, style="/D", prefix=prefix, start=1)
+        # A continuing part's labels go on as its printed page numbers do.
+        number = number if part.continues else 1
+        writer.set_page_label(first, end - 1, style="/D", prefix=prefix, start=number)
+        number += end - first
     spans = iter(zip(parts, starts, ends, strict=True))
     for reader, piece, offset in zip(readers, pieces, offsets, strict=True):
         _outline(reader, writer, [next(spans) for _ in piece.starts], offset)
@@ -319,6 +342,8 @@ def _add_signature_field(
         }
     )
     ref = writer._add_object(widget)
+    # PDF/UA: a widget sits in a Form structure element, its tooltip as alternative text.
+    tag_widget(writer, ref, page.indirect_reference, signatory.label)
     annots = page.get("/Annots")
     if annots is None:
         page[NameObject("/Annots")] = ArrayObject([ref])
