@@ -28,6 +28,7 @@ from convenantgen.model import derive as domain
 from convenantgen.read.load import load_content
 from convenantgen.site import engine as site
 from convenantgen.site.engine import build_site, write_site_sources
+from convenantgen.site.search import page_words
 from convenantgen.states import TermState
 from convenantgen.text.markdown import md
 
@@ -507,22 +508,37 @@ def test_user_text_is_escaped_never_executed(built_site):
         assert "<script>window.__xss" not in page.read_text(encoding="utf-8"), page
 
 
-def test_search_config_and_query_normaliser_follow_the_dutch_index(built_site):
-    """The query normaliser drops exactly the stop words lunr.nl left out of the index."""
+def test_search_index_holds_the_articles_of_content_pages_only(built_site):
+    """Pagefind's bundle is made on the built site; service pages and charts stay out, and the
+    word list for typo correction holds the pages' words (not the menu's)."""
     site = built_site.site
-    config = json.loads((site / "search/search_index.json").read_text("utf-8"))["config"]
-    assert config["lang"] == ["nl"]
-    separator = re.compile(config["separator"])  # Python reads this expression alike
-    words = [w for w in separator.split("zij-instromers (rapportcijfer) 'pedagogisch' 1.5.") if w]
-    assert words == ["zij", "instromers", "rapportcijfer", "pedagogisch", "1.5"]
-    assert separator.split("handtekeningenpagina's") == ["handtekeningenpagina's"]
-    lunr_nl = (site / "assets/javascripts/lunr/min/lunr.nl.min.js").read_text("utf-8")
-    indexed = re.search(r'generateStopWordFilter\("([^"]*)"', lunr_nl).group(1).split()
-    script = (site / "assets/convenantgen-search.js").read_text("utf-8")
-    block = script[script.index("STOP_WORDS = (") : script.index(').split(" ")')]
-    listed = " ".join(re.findall(r'"([a-z ]+)"', block)).split()
-    assert listed == indexed
+    assert not (site / "search" / "search_index.json").exists()  # no lunr index any more
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    pages = entry["languages"]["nl"]["page_count"]
+    indexed = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text("utf-8")]
+    assert pages == len(indexed) > 30
+    for service in ("downloads", "almere/downloads", "open-data", "toegankelijkheid", "zoeken"):
+        assert "data-pagefind-body" not in built_site.html(service + "/"), service
+    assert "data-pagefind-body" not in (site / "404.html").read_text("utf-8")
+    assert 'data-pagefind-weight="10" data-pagefind-meta="kind:dossier"' in built_site.html(
+        "almere/"
+    )
+    words = (site / "pagefind/words.txt").read_text("utf-8").split()
+    assert words == sorted(set(words))
+    assert {"schoolbestuur", "schoolbesturen", "onderwijsassistenten"} <= set(words)
+    # Chart labels ("illustratiefDoel") and file names of the downloads pages are not words.
+    assert not [w for w in words if "illustratiefdoel" in w or w.endswith("docx")]
+    assert 'action="../zoeken/"' in built_site.html("almere/")
     assert 'src="assets/convenantgen-search.js"' in built_site.html("")
+
+
+def test_site_words_read_only_the_marked_body():
+    html = (
+        "<nav>Menuwoord</nav><div data-pagefind-body><p>Eerste alinea<p>Tweede"
+        "<figure data-search-exclude>Grafiektekst</figure><br>na de grafiek"
+        "<script>scriptwoord</script></div><footer>Voetwoord</footer>"
+    )
+    assert page_words(html) == {"eerste", "alinea", "tweede", "grafiek"}
 
 
 def test_no_external_assets(built_site):

@@ -376,6 +376,7 @@ class SitePaths:
 
     home: str
     accessibility: str  # the toegankelijkheidsverklaring
+    search: str  # the search page
     downloads: str
     downloads_folder: str
     open_data: str
@@ -430,11 +431,13 @@ SITE_FOLDERS = frozenset(
     {
         "assets",
         "search",
+        "pagefind",  # the search index (convenantgen.site.search.BUNDLE)
         "index",
         "site",
         SITE_PATHS.downloads_folder,
         SITE_PATHS.open_data,
         SITE_PATHS.accessibility.removesuffix(".md"),
+        SITE_PATHS.search.removesuffix(".md"),
         SITE_PATHS.organisations,
     }
 )

@@ -61,6 +61,7 @@ from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
 from .pages import Pages
+from .search import index_site
 from .woo import woo_files
 
 _HERE = Path(__file__).resolve().parent
@@ -219,8 +220,21 @@ def render_site_sources(
     files[ACCESSIBILITY_PAGE] = render(
         "site/accessibility.md", a=site_accessibility(settings, wording)
     )
-    nav.append(ACCESSIBILITY_PAGE)
+    nav += [ACCESSIBILITY_PAGE, p.search]
     files[p.home] = render("site/home.md", site=home)
+    files[p.search] = render("site/search.md")
+    # Service pages (file lists, open data, the statement, search itself) are kept out of
+    # the search index: lists of file names and hashes outranked the pages people look for.
+    service = [p.downloads, f"{p.open_data}/index.md", ACCESSIBILITY_PAGE, p.search]
+    service += [f"{d.id}/{p.dossier_downloads}" for d in views]
+    for rel in service:
+        files[rel] = _search_meta(str(files[rel]), _SEARCH_EXCLUDE)
+    # A dossier's overview is where its name should lead: its words weigh ten times (measured:
+    # else the shorter timeline outranked it), and the search page puts a dossier whose title
+    # holds every word of the query first (a "best bet"; see assets/convenantgen-search.js).
+    for d in views:
+        rel = f"{d.id}/{p.overview}"
+        files[rel] = _search_meta(str(files[rel]), _SEARCH_BOOST)
     sidecar: dict = {"nav": nav, "reference_date": reference_date.isoformat()}
     if len(views) > DOSSIERS_IN_NAV:
         # A register: each page's navigation shows its own dossier only (site/hooks.py); the
@@ -228,6 +242,19 @@ def render_site_sources(
         sidecar[OWN_DOSSIER_NAV] = [d.id for d in views]
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
+
+
+_SEARCH_EXCLUDE = "search:\n  exclude: true\n"
+_SEARCH_BOOST = "search:\n  boost: 10\n  kind: dossier\n"
+
+
+def _search_meta(page: str, meta: str) -> str:
+    """The page with ``meta`` (``search: exclude`` or ``search: boost``) in its front matter,
+    read by the theme's main.html: it leaves ``data-pagefind-body`` off an excluded page and
+    gives a boosted one's words that weight (``data-pagefind-weight``)."""
+    if page.startswith("---\n"):
+        return "---\n" + meta + page[4:]
+    return "---\n" + meta + "---\n" + page
 
 
 def _consolidation_pages(files: dict[str, str | bytes], d, render) -> list:
@@ -445,6 +472,8 @@ def build_site(
         detail = "\n".join(problems or lines[-20:])
         name = "MkDocs" if engine == "mkdocs" else "Zensical"
         raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
+    # One search for both engines, made from the HTML they wrote (convenantgen.site.search).
+    index_site(site_dir)
 
 
 def _zensical() -> Path:
@@ -455,19 +484,27 @@ def _zensical() -> Path:
     return Path(found)
 
 
+def _not_for_zensical(folder: str, names: list[str]) -> list[str]:
+    return ["search.html"] if Path(folder).name == "partials" else []
+
+
 def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Path:
     """A Zensical project in ``work``: the Markdown in docs/ beside one flat mkdocs.yml.
 
     Zensical reads mkdocs.yml, but not ``INHERIT`` and not a docs_dir outside the project's
     folder, so the engine's settings, the project's and the navigation are merged into one
     file with relative folders (the layout Zensical documents). Material's search partial of
-    the engine is left out: Zensical brings its own search."""
+    the engine is left out (the footer and the theme's words are kept), and Zensical's own
+    search is off: the site searches with Pagefind
+    (:mod:`.search`), the same under both engines."""
 
     shutil.copytree(docs_dir, work / "docs")
     base = YAML(typ="safe").load(config_file().read_text("utf-8"))
     own = project_config(project)
     theme_root = work / "theme"
-    shutil.copytree(THEME_DIR, theme_root, ignore=shutil.ignore_patterns("partials"))
+    # Material's search partial is not Zensical's; the other partials (the footer, the theme's
+    # words) serve both engines.
+    shutil.copytree(THEME_DIR, theme_root, ignore=_not_for_zensical)
     _copy_overrides(_overrides(project), theme_root)
     # Zensical's navigation is one tree that its pages expand in the browser: pruning (for
     # MkDocs' page size) would leave every section empty.
@@ -478,6 +515,8 @@ def _zensical_project(docs_dir: Path, work: Path, project: Project | None) -> Pa
         "theme": {**base["theme"], **own["theme"], "custom_dir": "theme", "features": features},
         "docs_dir": "docs",
         "site_dir": "site",
+        # Zensical turns its search on unless told otherwise.
+        "plugins": {"search": {"enabled": False}},
     }
     sidecar = _sidecar(docs_dir)
     if "nav" in sidecar:
