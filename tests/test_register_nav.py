@@ -60,9 +60,11 @@ def test_a_register_page_lists_its_own_dossier_only(tmp_path):
     assert all(f"p{i:04d}/" in home for i in range(count))
     assert _nav_links(site / "index.html") == set()
     # Every page is still reachable and in the search index.
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert {f"p{i:04d}/" for i in range(count)} <= locations
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text("utf-8")]
+    assert entry["languages"]["nl"]["page_count"] == len(indexed)
+    for i in range(count):
+        assert "data-pagefind-body" in (site / f"p{i:04d}" / "index.html").read_text("utf-8")
 
 
 def test_a_few_dossiers_are_listed_on_every_page(tmp_path):
