@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,7 @@ def warm(tmp_path_factory) -> Path:
         "pdf": DOCUMENTS,
         "package": PACKAGES,
         "site": 1,
+        "site-frame": 1,
         "meta": 1 + FILES,
     }
     return project
@@ -124,12 +126,37 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     # packages are reused whole (so no other batch is read).
     assert (stats.hits["batch"], stats.misses["batch"]) == (0, 1)
     assert (stats.hits["package"], stats.misses["package"]) == (PACKAGES - 1, 1)
-    assert stats.misses["site"] == 1
+    # The site is made from the last one (same navigation, titles and files): only the
+    # changed pages again, and the same bytes as a full build (below).
+    assert stats.misses["site"] == 1 and stats.hits["site-frame"] == 1
     document = Document(project / "edited/proef/proef-basis.docx")
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Begeleiden van 45 starters." in [p.text for p in document.paragraphs] + cells
     _build(project, "fresh", cache=None)
     _same_trees(project / "edited", project / "fresh")
+
+
+def test_a_changed_title_or_file_list_builds_the_whole_site(project):
+    """A page title (in every page's navigation) or a new page changes the frame: no page of
+    the earlier site is kept, and the site equals a build without the cache."""
+    content = project / "content" / "proef"
+    files = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 45\n")
+    write(content, files)
+    stats = _build(project, "value", pdf=False).stats
+    assert stats.hits["site-frame"] == 1  # only the measure's pages: the same frame
+    measures = (content / "maatregelen.yaml").read_text(encoding="utf-8")
+    title = re.search(r"^    title: (.+)$", measures, re.M)
+    assert title, "the factory's measure has a title"
+    (content / "maatregelen.yaml").write_text(
+        measures.replace(title.group(0), title.group(0) + " (herzien)", 1), encoding="utf-8"
+    )
+    stats = _build(project, "retitled", pdf=False).stats
+    assert stats.misses["site-frame"] == 1 and stats.hits["site-frame"] == 0
+    built = project / "retitled" / "site"
+    pages = [p for p in built.rglob("*.html") if "(herzien)" in p.read_text("utf-8")]
+    assert len(pages) >= 3  # the measure's page, the list of measures and the text
+    _build(project, "fresh", pdf=False, cache=None)
+    _same_trees(project / "retitled", project / "fresh")
 
 
 @pytest.mark.libreoffice
@@ -279,10 +306,10 @@ def test_cache_clear_and_info(project, capsys):
     info = capsys.readouterr().out
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
-    # docx, batch, pdf, packages, site, the remembered LibreOffice version, valid files and
-    # the site engine's compiled templates, and the record of the output folder the fixture's
-    # build made (convenantgen.build.uptodate)
-    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 2 + FILES + compiled + 1
+    # docx, batch, pdf, packages, site and its frame record, the remembered LibreOffice
+    # version, valid files and the site engine's compiled templates, and the record of the
+    # output folder the fixture's build made (convenantgen.build.uptodate)
+    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 3 + FILES + compiled + 1
     assert capsys.readouterr().out.startswith(f"removed {removed} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))

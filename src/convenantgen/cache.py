@@ -55,7 +55,7 @@ CACHE_FOLDER = ".convenantgen-cache"
 DEFAULT_LIMIT_MB = 2048
 LAYOUT = "v1"  # the folder of this entry format inside the cache
 _MAGIC = b"convenantgen-cache-1 "
-KINDS = ("docx", "batch", "pdf", "package", "site", "meta", "build")
+KINDS = ("docx", "batch", "pdf", "package", "site", "site-frame", "meta", "build")
 _TEMP_PREFIX = ".tmp-"
 STALE_SECONDS = 3600  # a temporary file this old belongs to a build that was killed
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -91,7 +91,7 @@ class CacheStats:
         parts = [
             f"{kind} {self.hits[kind]}/{self.hits[kind] + self.misses[kind]}"
             for kind in kinds
-            if kind not in ("meta", "build")
+            if kind not in ("site-frame", "meta", "build")
         ]
         text = "cache: " + (", ".join(parts) if parts else "nothing looked up") + " reused"
         if sum(self.broken.values()):
@@ -134,8 +134,9 @@ class Cache:
             return None
         return path
 
-    def get(self, kind: str, key: str) -> bytes | None:
-        """The entry's content, or None (missing, or damaged: then it is removed)."""
+    def get(self, kind: str, key: str, *, counted: bool = True) -> bytes | None:
+        """The entry's content, or None (missing, or damaged: then it is removed). An entry
+        looked up as the base of a partial rebuild (``counted`` false) is not in the stats."""
         data = self._pending.get((kind, key))
         if data is None and self._spool is not None:
             data = _read_entry(self._spool / kind / key)
@@ -154,8 +155,9 @@ class Cache:
             elif data is not None:
                 with contextlib.suppress(OSError):
                     os.utime(path)  # recently used: evicted last
-        with self._lock:
-            (self.stats.hits if data is not None else self.stats.misses)[kind] += 1
+        if counted:
+            with self._lock:
+                (self.stats.hits if data is not None else self.stats.misses)[kind] += 1
         return data
 
     # -- writing --------------------------------------------------------------------------

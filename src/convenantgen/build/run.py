@@ -16,6 +16,7 @@ from pathlib import Path
 from ..cache import (
     Cache,
     engine_fingerprint,
+    folder_hashes,
     pack_folder,
     unpack_folder,
 )
@@ -34,7 +35,7 @@ from ..render.markdown import agreement_markdown, agreement_text, consolidated_m
 from ..render.pdf.batches import plan
 from ..render.pdf.convert import find_soffice
 from ..render.staatscourant import metadata_name, metadata_record
-from ..site.engine import build_site, site_key, write_site_sources
+from ..site.engine import build_site, site_frame, site_key, write_site_sources
 from ..site.woo import woo_diagnostics
 from .inputs import load_inputs
 from .options import BuildOptions
@@ -392,15 +393,40 @@ def write_site(
     archive = cache.get("site", key) if cache is not None else None
     if archive is not None:
         unpack_folder(archive, site_dir)
+    elif cache is None:
+        build_site(docs_dir, site_dir, project=project, engine=options.engine)
     else:
-        bytecode = cache.folder("jinja") if cache is not None else None
+        # A site of the same frame (the navigation, titles, file list, settings) in the cache:
+        # only the pages whose Markdown changed are made again.
+        frame = site_frame(docs_dir, project, options.engine)
+        previous = _earlier_site(cache, frame) if options.engine == "mkdocs" else None
+        if previous is not None:
+            unpack_folder(previous[0], site_dir)
         build_site(
-            docs_dir, site_dir, project=project, engine=options.engine, bytecode_dir=bytecode
+            docs_dir,
+            site_dir,
+            project=project,
+            engine=options.engine,
+            bytecode_dir=cache.folder("jinja"),
+            previous=previous[1] if previous is not None else None,
         )
-        if cache is not None:
-            cache.put("site", key, pack_folder(site_dir))
+        cache.put("site", key, pack_folder(site_dir))
+        record = {"site": key, "sources": dict(folder_hashes(docs_dir))}
+        cache.put("site-frame", frame, json.dumps(record, sort_keys=True).encode("utf-8"))
     for artifact in [a for a in listed if not early(a.path)]:
         link_or_copy(staging.root / artifact.path, site_dir / "downloads" / artifact.path)
+
+
+def _earlier_site(cache: Cache, frame: str) -> tuple[bytes, dict[str, str]] | None:
+    """The packed site of the last build with this frame, and its sources' hashes."""
+    raw = cache.get("site-frame", frame)
+    try:
+        record = json.loads(raw) if raw is not None else None
+        archive = cache.get("site", record["site"], counted=False) if record else None
+        sources = dict(record["sources"]) if archive is not None else None
+    except (ValueError, TypeError, KeyError):
+        return None  # an entry of another version: a full build
+    return (archive, sources) if archive is not None and sources is not None else None
 
 
 def preview_downloads(

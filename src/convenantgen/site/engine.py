@@ -61,6 +61,7 @@ from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
 from .pages import Pages
+from .search import BUNDLE as SEARCH_BUNDLE
 from .search import index_site
 from .woo import woo_files
 
@@ -422,6 +423,7 @@ def build_site(
     project: Project | None = None,
     engine: str = "mkdocs",
     bytecode_dir: Path | None = None,
+    previous: dict[str, str] | None = None,
 ) -> None:
     """Build the site from ``docs_dir`` into ``site_dir`` with ``mkdocs build --strict`` or
     ``zensical build --strict`` (Material's successor).
@@ -429,6 +431,11 @@ def build_site(
     The engine runs in a subprocess: its logging, plugins and global state stay out of ours,
     and its messages come back as the error text when the build fails. MkDocs keeps the theme's
     compiled Jinja templates in ``bytecode_dir`` when one is given (see :mod:`.site_hooks`).
+
+    ``previous`` (MkDocs only) says that ``site_dir`` already holds the site of sources with
+    the same :func:`site_frame`, and maps each of their files to its SHA-256: MkDocs then
+    makes again only the pages whose Markdown differs (``--dirty``), which is the same site
+    as a full build (a test and ``benchmarks/bench_speed.py`` compare them byte for byte).
     """
     docs_dir, site_dir = Path(docs_dir), Path(site_dir)
     if not docs_dir.is_dir():
@@ -454,6 +461,9 @@ def build_site(
             # -P: the working folder is not put on the import path, so a markdown.py (or any
             # module) lying there is never imported; cwd: a folder of our own.
             command = [sys.executable, "-P", "-m", "mkdocs", "build", "--strict", "-f", str(cfg)]
+            if previous is not None:
+                _only_changed(docs_dir, site_dir, previous)
+                command.append("--dirty")
         else:
             cfg = _zensical_project(docs_dir, work, project)
             command = [str(_zensical()), "build", "--strict", "--clean", "-f", str(cfg)]
@@ -472,8 +482,66 @@ def build_site(
         detail = "\n".join(problems or lines[-20:])
         name = "MkDocs" if engine == "mkdocs" else "Zensical"
         raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
+    if previous is not None and engine == "mkdocs":
+        for path in site_dir.rglob("*"):
+            os.utime(path)  # the pages left as they were carry this build's time too
     # One search for both engines, made from the HTML they wrote (convenantgen.site.search).
     index_site(site_dir)
+
+
+# MkDocs --dirty makes a page again when its source is newer than its HTML. Fixed times, not
+# the clock: unchanged sources are older than every page of the earlier site, changed newer.
+_UNCHANGED, _BUILT, _CHANGED = 1_000_000_000, 1_100_000_000, 1_200_000_000
+
+
+def _only_changed(docs_dir: Path, site_dir: Path, previous: dict[str, str]) -> None:
+    """Prepare ``site_dir`` (the earlier site) and ``docs_dir`` for a --dirty build."""
+    # The search bundle is made anew from the finished pages (its chunk names change).
+    shutil.rmtree(site_dir / SEARCH_BUNDLE, ignore_errors=True)
+    for path in site_dir.rglob("*"):
+        os.utime(path, (_BUILT, _BUILT))
+    for rel, sha in folder_hashes(docs_dir):
+        stamp = _UNCHANGED if previous.get(rel) == sha else _CHANGED
+        os.utime(docs_dir / rel, (stamp, stamp))
+
+
+def site_frame(docs_dir: Path, project, engine: str) -> str:
+    """What every page of the built site depends on besides its own Markdown: the list of
+    source files, each page's front matter and headings (its title in the navigation, its
+    anchors), the sidecar file (navigation, settings for the hooks) and what :func:`site_key`
+    holds besides the sources. Two sites with the same frame differ only in the pages whose
+    Markdown differs and in the static files MkDocs copies (open data, charts, feed)."""
+    outline = []
+    for path in sorted(docs_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(docs_dir).as_posix()
+        if rel == SIDECAR:
+            outline.append((rel, path.read_text(encoding="utf-8")))
+        elif path.suffix == ".md":
+            outline.append((rel, _page_outline(path.read_text(encoding="utf-8"))))
+        else:
+            outline.append((rel, ""))
+    return digest(
+        "site-frame",
+        engine_fingerprint(),
+        engine,
+        outline,
+        config_file().read_bytes(),
+        project_config(project),
+        _override_hashes(project),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    )
+
+
+def _page_outline(markdown: str) -> list[str]:
+    """The front matter and the heading lines of a page."""
+    lines = markdown.splitlines()
+    head: list[str] = []
+    if lines and lines[0] == "---":
+        end = lines.index("---", 1) if "---" in lines[1:] else 0
+        head, lines = lines[: end + 1], lines[end + 1 :]
+    return head + [line for line in lines if line.startswith("#")]
 
 
 def _zensical() -> Path:
@@ -530,9 +598,6 @@ def site_key(docs_dir: Path, project, engine: str) -> str:
     """What the built site depends on besides the engine: its sources (pages, charts, open
     data and, for Zensical, the downloads), MkDocs' configuration, the project's settings and
     theme overrides, the site engine and $SOURCE_DATE_EPOCH."""
-    overrides = [
-        (rel, hashlib.sha256(p.read_bytes()).hexdigest()) for rel, p in _overrides(project)
-    ]
     return digest(
         "site",
         engine_fingerprint(),
@@ -540,9 +605,13 @@ def site_key(docs_dir: Path, project, engine: str) -> str:
         folder_hashes(docs_dir),
         config_file().read_bytes(),
         project_config(project),
-        overrides,
+        _override_hashes(project),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     )
+
+
+def _override_hashes(project) -> list[tuple[str, str]]:
+    return [(rel, hashlib.sha256(p.read_bytes()).hexdigest()) for rel, p in _overrides(project)]
 
 
 def _in_force_markdown(version) -> str:

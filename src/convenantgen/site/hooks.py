@@ -1,6 +1,6 @@
 """MkDocs hooks of the site build (``hooks:`` in the configuration convenantgen derives).
 
-Two hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
+Three hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
 sources' sidecar file) gives each page a navigation without the other dossiers' sections: the
 home page lists every dossier, and a page that listed them all would make the site (and its
 build time) grow with the square of their number. Second, Material's Jinja templates are
@@ -9,12 +9,17 @@ compiled to Python on every build (a fifth of a small site's build time). With
 in the project's build cache) the compiled templates are kept there. Jinja keys each by the
 template's name and file and checks the checksum of its source and its own and Python's
 versions before use, so an edited or upgraded template is compiled again; the pages are the
-same bytes either way."""
+same bytes either way. Third, a build that makes only the changed pages again (``--dirty``,
+see :func:`convenantgen.site.engine.build_site`) reads the front matter of the pages it leaves
+as they are, so their titles in the navigation of the pages it makes are those of a full build,
+and its notice that such a build is meant for development (true of MkDocs' own use: ours
+starts from a site of the same frame) does not fail the build under ``--strict``."""
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 
 from jinja2 import FileSystemBytecodeCache
@@ -28,7 +33,16 @@ OWN_DOSSIER_NAV = "own_dossier_nav"
 _dossiers: set[str] = set()
 
 
+class _DirtyNotice(logging.Filter):
+    def filter(self, record):
+        return "'dirty' build" not in record.getMessage()
+
+
+_NOTICE = _DirtyNotice()
+
+
 def on_config(config):
+    logging.getLogger("mkdocs.commands.build").addFilter(_NOTICE)  # added once: a set
     _dossiers.clear()
     path = os.path.join(config["docs_dir"], SIDECAR)
     if os.path.isfile(path):
@@ -61,6 +75,9 @@ def _dossier_of(item) -> str:
 
 
 def on_env(env, config, files):
+    for file in files.documentation_pages():
+        if file.page is not None and file.page.markdown is None:
+            file.page.read_source(config)  # left as it was by --dirty: its title for the nav
     folder = os.environ.get(CACHE_VARIABLE)
     if folder and os.path.isdir(folder) and not os.path.islink(folder):
         # A damaged cache costs the compile, never the build (convenantgen.cache).

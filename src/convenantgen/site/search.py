@@ -90,8 +90,13 @@ def site_words(site_dir: Path) -> list[str]:
 
 def page_words(html: str) -> set[str]:
     """The words of the ``data-pagefind-body`` parts of one page."""
+    first = html.find(BODY)
+    if first < 0:
+        return set()  # a service page: nothing of it is indexed
+    # Parsing starts at the tag of the first body part: what comes before it (the header and
+    # the navigation, most of a page on a register of hundreds of dossiers) is never indexed.
     parser = _BodyText()
-    parser.feed(html)
+    parser.feed(html[html.rfind("<", 0, first) :])
     parser.close()
     text = " ".join(parser.parts)
     return {w.lower() for w in _WORD_RE.findall(text) if len(w) >= MIN_WORD}
