@@ -129,6 +129,10 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     # The site is made from the last one (same navigation, titles and files): only the
     # changed pages again, and the same bytes as a full build (below).
     assert stats.misses["site"] == 1 and stats.hits["site-frame"] == 1
+    # LibreOffice started from the profile the first build left (one per version), and the
+    # PDFs are those of a build without the cache (below), which makes its profile anew.
+    (seed,) = (project / CACHE_FOLDER / LAYOUT / "soffice-profile" / "files").iterdir()
+    assert (seed / "user").is_dir()
     document = Document(project / "edited/proef/proef-basis.docx")
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Begeleiden van 45 starters." in [p.text for p in document.paragraphs] + cells
@@ -307,9 +311,9 @@ def test_cache_clear_and_info(project, capsys):
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
     # docx, batch, pdf, packages, site and its frame record, the remembered LibreOffice
-    # version, valid files and the site engine's compiled templates, and the record of the
-    # output folder the fixture's build made (convenantgen.build.uptodate)
-    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 3 + FILES + compiled + 1
+    # version, valid files, the site engine's compiled templates, LibreOffice's profile and
+    # the record of the output folder the fixture's build made (convenantgen.build.uptodate)
+    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 3 + FILES + compiled + 1 + 1
     assert capsys.readouterr().out.startswith(f"removed {removed} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))
@@ -334,6 +338,20 @@ def test_eviction_removes_the_least_recently_used_entries(tmp_path):
     cache.put("pdf", "aa04", b"x" * third)
     cache.commit()
     assert sorted(p.name for p in (tmp_path / "c").rglob("aa0*")) == ["aa02", "aa04"]
+
+
+def test_a_folder_entry_counts_its_files_and_is_evicted_whole(tmp_path):
+    """LibreOffice's kept profile is a folder: its size is its files', and eviction removes
+    it whole (a half profile would cost a failed conversion)."""
+    cache = Cache(tmp_path / "c", limit_mb=1)
+    seed = cache.folder("soffice-profile") / "versie"
+    (seed / "user").mkdir(parents=True)
+    (seed / "user" / "registrymodifications.xcu").write_bytes(b"p" * 700 * 1024)
+    os.utime(seed, (1_000_000_000, 1_000_000_000))  # used long ago
+    assert cache.info()["soffice-profile"] == (1, 700 * 1024)
+    cache.put("pdf", "aa01", b"x" * 400 * 1024)
+    cache.commit()  # 1.1 MB > 1 MB: the profile, the oldest, goes whole
+    assert not seed.exists() and cache.get("pdf", "aa01") is not None
 
 
 def test_an_entry_is_whole_and_verified(tmp_path):

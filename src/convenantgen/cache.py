@@ -36,6 +36,7 @@ import importlib.metadata
 import io
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import threading
@@ -245,6 +246,20 @@ class Cache:
                 out.append((path, path.stat()))
         return out
 
+    @staticmethod
+    def _size(path: Path, st: os.stat_result) -> int:
+        """An entry's bytes; a folder entry (LibreOffice's profile) counts its files."""
+        if not stat.S_ISDIR(st.st_mode):
+            return st.st_size
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+    @staticmethod
+    def _remove(path: Path) -> None:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
     def prune(self) -> int:
         """Remove the least recently used entries until the cache is under its limit, and the
         temporary files of builds that were killed while writing."""
@@ -253,22 +268,23 @@ class Cache:
         for path, st in entries:
             if path.name.startswith(_TEMP_PREFIX) and st.st_mtime < stale:
                 with contextlib.suppress(OSError):
-                    path.unlink()
-        total = sum(st.st_size for _, st in entries)
+                    self._remove(path)
+        sizes = {path: self._size(path, st) for path, st in entries}
+        total = sum(sizes.values())
         removed = 0
-        for path, st in sorted(entries, key=lambda e: (e[1].st_mtime_ns, e[0].name)):
+        for path, _st in sorted(entries, key=lambda e: (e[1].st_mtime_ns, e[0].name)):
             if total <= self.limit:
                 break
             with contextlib.suppress(OSError):
-                path.unlink()
+                self._remove(path)
                 removed += 1
-            total -= st.st_size
+            total -= sizes[path]
         return removed
 
     def clear(self) -> tuple[int, int]:
         """Remove every entry; returns (entries, bytes) removed."""
         entries = [(p, st) for p, st in self.entries() if not p.name.startswith(_TEMP_PREFIX)]
-        size = sum(st.st_size for _, st in entries)
+        size = sum(self._size(p, st) for p, st in entries)
         if not self.damaged and self.root.is_dir():
             if (self.root / LAYOUT).is_symlink():
                 (self.root / LAYOUT).unlink()
@@ -282,7 +298,7 @@ class Cache:
         for path, st in self.entries():
             counts = out.setdefault(path.parent.parent.name, [0, 0])
             counts[0] += 1
-            counts[1] += st.st_size
+            counts[1] += self._size(path, st)
         return {kind: (c[0], c[1]) for kind, c in sorted(out.items())}
 
 

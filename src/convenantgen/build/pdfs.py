@@ -74,9 +74,10 @@ def write_pdfs(
     :mod:`.batches`): from the cache what did not change, the rest converted and split.
     ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not)."""
 
+    salt = pdf_salt(cache)
     batches = plan(
         [(d.dossier, d.kind, d.docx) for d in rendered],
-        pdf_salt(cache),
+        salt,
         acts=[d.act for d in rendered],
         continues=[d.continues for d in rendered],
     )
@@ -119,6 +120,8 @@ def write_pdfs(
         # about as much CPU as converting thirty documents.
         few = sum(len(batches[n].members) for n in todo) < ONE_PROCESS
 
+        seed = _profile_seed(cache, salt)
+
         def convert(sources: list[Path], out: Path) -> list[Path]:
             hook = waiting.pop() if waiting else None
             return convert_to_pdf(
@@ -127,6 +130,7 @@ def write_pdfs(
                 jobs=1 if few else options.jobs,
                 timeout=limit,
                 while_waiting=hook,
+                profile_seed=seed,
             )
 
         made = convert_batches(
@@ -228,6 +232,16 @@ def split_pdfs(
                 pdfs[i] = data
                 if cache is not None:
                     cache.put("pdf", keys[i], data)
+
+
+def _profile_seed(cache: Cache | None, salt: tuple[str, ...]) -> Path | None:
+    """Where LibreOffice's profile for the installed version is kept in the cache: one made
+    by another version is never used (LibreOffice would migrate it, which costs the time
+    saved). The PDFs are the same bytes with or without it (tests/test_cache.py)."""
+    folder = cache.folder("soffice-profile") if cache is not None else None
+    if folder is None:
+        return None
+    return folder / digest("profile", salt[1])[:32]  # the version (pdf_salt)
 
 
 def pdf_salt(cache: Cache | None) -> tuple[str, ...]:
