@@ -253,6 +253,10 @@ def _convert_batch(
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _links(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if os.path.islink(os.path.join(folder, n))]
+
+
 class _Seed:
     """A user profile LibreOffice made, kept to start the next processes from."""
 
@@ -260,10 +264,12 @@ class _Seed:
         self.folder = Path(folder)
 
     def copy_to(self, profile: Path) -> bool:
-        if not (self.folder / "user").is_dir():
+        if self.folder.is_symlink() or not (self.folder / "user").is_dir():
             return False
         try:
-            shutil.copytree(self.folder, profile, symlinks=True)
+            # Links are left out: a profile made by LibreOffice has none, and one planted in
+            # the cache must not let LibreOffice write outside its profile.
+            shutil.copytree(self.folder, profile, ignore=_links)
         except (OSError, shutil.Error):
             shutil.rmtree(profile, ignore_errors=True)
             return False  # a seed half removed by eviction: this process makes its own
@@ -277,7 +283,7 @@ class _Seed:
             return
         spare = self.folder.with_name(f".tmp-{self.folder.name}-{os.getpid()}-{id(profile)}")
         try:
-            shutil.copytree(profile, spare, symlinks=True)
+            shutil.copytree(profile, spare, ignore=_links)
             os.rename(spare, self.folder)  # whole or not at all
         except OSError:
             pass  # another process was quicker, or the cache cannot be written
