@@ -99,6 +99,8 @@ def test_parties_representatives_and_the_shared_capacity_as_published(built):
         "vertegenwoordiger van de Staat der Nederlanden;"
     )
     assert lines[lines.index(vws) + 2] == shared
+    # Each item of article 1, second member, is a paragraph of its own (a blank line in YAML).
+    assert "• te inventariseren welke factoren hieraan kunnen bijdragen;" in lines
     # The signature block of the ministers starts with a capital.
     assert any(
         ln.startswith("De Minister van Volksgezondheid, Welzijn en Sport, mede") for ln in lines
