@@ -129,15 +129,20 @@ def _context(loaded):
     return build_context(loaded.dossiers[0]).agreements[0]
 
 
+def _clean_context(tmp_path, files):
+    """The agreement of a dossier that loads without errors."""
+    lines, loaded = run(tmp_path, files)
+    assert [ln for ln in lines if " error " in ln] == []
+    return _context(loaded)
+
+
 def _paragraphs(ctx) -> list[str]:
     document = docx.Document(io.BytesIO(agreement_documents(ctx)[0].data))
     return [p.text for p in document.paragraphs if p.text.strip()]
 
 
 def test_party_list_as_real_covenants_write_it(tmp_path):
-    lines, loaded = run(tmp_path, files())
-    assert [ln for ln in lines if " error " in ln] == []
-    ctx = _context(loaded)
+    ctx = _clean_context(tmp_path, files())
     rijk, sector = ctx.parties
     assert rijk.intro == ""
     assert rijk.members == (
@@ -359,3 +364,117 @@ def test_import_reads_the_constructs_back(tmp_path):
 
     assert shown(rebuilt.parties) == shown(ctx.parties)
     assert (rebuilt.parties_numeral, rebuilt.considerations_numeral) == ("I", "II")
+
+
+# Two ministers in lower case as they stand mid-list ("- de Minister van ...;"), one per line
+# without heading or numbers, closed by the sentence they share; then a dash list of
+# organisations whose designation stands in brackets right after the name (the VWS Convenant
+# Overgewicht of 2005 writes its parties so).
+DASH_PARTIES = """\
+kind: parties
+groups:
+  - id: ministers
+    listed: true
+    capacity: als bestuursorgaan alsmede als vertegenwoordiger van de Staat der Nederlanden
+    signing: each
+  - id: organisaties
+    listed: true
+    signing: each
+parties:
+  - id: vws
+    name: de Minister van Volksgezondheid, Welzijn en Sport
+    kind: minister
+    group: ministers
+    capacity: mede namens de Staatssecretaris
+    designation: de Minister van VWS
+    representative: {name: J.F. Hoogervorst, title: de heer, listed: false}
+    joined: 2024-08-01
+    penvoerder: true
+  - id: ocw
+    name: de Minister van Onderwijs Cultuur en Wetenschap
+    kind: minister
+    group: ministers
+    designation: de Minister van OCW
+    representative: {name: M.J.A. van der Hoeven, title: mevrouw, listed: false}
+    joined: 2024-08-01
+  - id: fnli
+    name: de Federatie Nederlandse Levensmiddelen Industrie
+    kind: other
+    group: organisaties
+    designation: FNLI
+    representative: {name: P. den Ouden, title: de heer}
+    joined: 2024-08-01
+"""
+
+DASH_FORMULAS = """\
+party_list: {separator: none}
+formulas:
+  party_member: >-
+    {{ name }}{% if designation %} ({{ designation }}){% endif %}{% if signers %}, {{ signers
+    }}{% endif %}
+  listed_member: "{{ member }};"
+  listed_capacity: "Bovengenoemde ministers handelen te dezen {{ capacity }};"
+considerations:"""
+
+
+def dash_files() -> dict[str, str]:
+    out = replace(files(), "partijen.yaml", PARTIES, DASH_PARTIES)
+    out = replace(out, "convenant.yaml", FORMULAS, DASH_FORMULAS)
+    return replace(
+        out, "convenant.yaml", "parties: [rijk, sector]", "parties: [ministers, organisaties]"
+    )
+
+
+def test_listed_groups_without_heading_and_the_designation_after_the_name(tmp_path):
+    ctx = _clean_context(tmp_path, dash_files())
+    ministers, organisaties = ctx.parties
+    # listed: true: one member per line without heading or numbers, closed on a line of its own.
+    assert ministers.intro == ""
+    assert ministers.members == (
+        "de Minister van Volksgezondheid, Welzijn en Sport, mede namens de Staatssecretaris "
+        "(hierna: de Minister van VWS);",
+        "de Minister van Onderwijs Cultuur en Wetenschap (hierna: de Minister van OCW);",
+    )
+    assert ministers.closing == (
+        "Bovengenoemde ministers handelen te dezen als bestuursorgaan alsmede als "
+        "vertegenwoordiger van de Staat der Nederlanden;"
+    )
+    # party_member: the designation in brackets before the representative.
+    assert organisaties.members == (
+        "de Federatie Nederlandse Levensmiddelen Industrie (hierna: FNLI), te dezen "
+        "vertegenwoordigd door de heer P. den Ouden;",
+    )
+    # The ministers' signature block starts with a capital too.
+    assert ctx.signature_groups[0].intro.startswith(
+        "De Minister van Volksgezondheid, Welzijn en Sport, mede namens de Staatssecretaris, en "
+        "de Minister van Onderwijs Cultuur en Wetenschap, als bestuursorgaan"
+    )
+    # The document has each member and the closing as a paragraph of its own.
+    paragraphs = _paragraphs(ctx)
+    first = paragraphs.index(ministers.members[0])
+    assert paragraphs[first + 1 : first + 3] == [ministers.members[1], ministers.closing]
+    assert organisaties.members[0] in paragraphs
+
+
+def test_bad_listed_value_is_reported_where_it_stands(tmp_path):
+    bad = replace(
+        dash_files(),
+        "partijen.yaml",
+        "    listed: true\n    capacity",
+        "    listed: ja\n    capacity",
+    )
+    lines, _ = run(tmp_path, bad)
+    row = line_of(bad["partijen.yaml"], "listed: ja")
+    assert any(
+        f"partijen.yaml:{row}:" in ln and "[schema" in ln and "listed" in ln for ln in lines
+    ), lines
+
+
+def test_unknown_variable_in_party_member_is_reported(tmp_path):
+    bad = replace(dash_files(), "convenant.yaml", "{{ signers\n    }}", "{{ ondertekenaars\n    }}")
+    lines, _ = run(tmp_path, bad)
+    assert any(
+        "[template-variable] agreement.party_member uses 'ondertekenaars'" in ln
+        and "available: name, signers, designation" in ln
+        for ln in lines
+    ), lines

@@ -715,13 +715,20 @@ def _member_phrase(party: Party, first: bool, w: Wording, *, designated: bool = 
     if party.kind == "minister" and not party.mandate:
         # Ministers act themselves: "De Minister van ..., mevrouw I. Jansen", with the title
         # (de heer, mevrouw) the registry gives the person.
-        phrase = f"{name}, {_person_of(rep)}" if rep and rep.listed else name
+        signers = _person_of(rep) if rep and rep.listed else ""
     else:
-        represented = _represented(party, w, named=True)
-        phrase = f"{name}, {represented}" if represented else name
+        signers = _represented(party, w, named=True)
+    designation = ""
     if designated and party.designation:
-        phrase += ", " + w.text("agreement.party_designation", designation=party.designation)
-    return phrase
+        designation = w.text("agreement.party_designation", designation=party.designation)
+    # The order of name, signers and designation is wording: some texts write the designation
+    # right after the name ("de FNLI (hierna: FNLI), te dezen vertegenwoordigd door ...").
+    return w.text("agreement.party_member", name=name, signers=signers, designation=designation)
+
+
+def _listed(group: Group) -> bool:
+    """Members one per line: a group with a heading, numbered members or ``listed: true``."""
+    return bool(group.heading or group.numbered or group.listed)
 
 
 def _closing(group: Group, first: int, last: int, w: Wording) -> str:
@@ -729,7 +736,7 @@ def _closing(group: Group, first: int, last: int, w: Wording) -> str:
     with a heading or numbered members; a group without either writes it after the names).
     ``first``/``last``: the numbers of a numbered group's members, for a range."""
     words = {"first": str(first), "last": str(last)} if first else {"first": "", "last": ""}
-    capacity = group.capacity if group.capacity and (group.heading or group.numbered) else ""
+    capacity = group.capacity if group.capacity and _listed(group) else ""
     if group.designation:
         return w.text(
             "agreement.party_closing", designation=group.designation, capacity=capacity, **words
@@ -746,7 +753,7 @@ def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[Pa
     for n, group in enumerate(groups):
         members = members_on(dossier, group.id, day)
         start = counter + 1
-        listed = bool(group.heading or group.numbered)
+        listed = _listed(group)
         if listed:
             rep = dossier.party(group.representative_party or "")
             intro = group.heading or ""
@@ -885,7 +892,9 @@ def _signature_groups(
             )
             if group is not None and group.capacity:
                 intro += f", {group.capacity}"
-            out.append(SignatureGroup(gid, intro + ",", tuple(s for ss in sigs for s in ss)))
+            out.append(
+                SignatureGroup(gid, capitalised(intro + ","), tuple(s for ss in sigs for s in ss))
+            )
         else:
             # Every party signs for itself, as the gemeente does in the published text.
             for p, own in zip(parties, sigs, strict=True):

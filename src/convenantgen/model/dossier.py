@@ -74,6 +74,9 @@ class Group:
     where: Where
     # Members are numbered in the parties block ("1. De vereniging ZuivelNL, ...").
     numbered: bool = False
+    # Members one per line without a heading or numbers (a dash list), closed by a line of
+    # their own (capacity, designation).
+    listed: bool = False
 
 
 @dataclass(frozen=True)
@@ -657,6 +660,7 @@ def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[P
             representative_party=(g.get("representative") or {}).get("party"),
             where=root.child("groups", i),
             numbered=bool(g.get("numbered")),
+            listed=bool(g.get("listed")),
         )
         for i, g in enumerate(data.get("groups") or [])
     )

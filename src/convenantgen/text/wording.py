@@ -84,6 +84,7 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "and_signers": ("first", "last"),
         "the_role": ("role", "article"),
         "party_designation": ("designation",),
+        "party_member": ("name", "signers", "designation"),
         "listed_capacity": ("capacity", "first", "last"),
         "part_numeral": ("numeral",),
         "collective_closing": ("designation", "first", "last"),
