@@ -93,6 +93,12 @@ def test_a_link_has_the_citation_as_text_and_is_never_made_twice():
     linked = link_citations("(Stcrt. 2020, 38286)")
     assert linked == f"([Stcrt. 2020, 38286]({KOOP}/stcrt-2020-38286.html))"
     assert link_citations(linked) == linked
+    # Not in a heading, where a link reads as the heading itself.
+    heading = "# Addendum (Stcrt. 2020, 38286)\n\nZie Stcrt. 2020, 38286."
+    assert link_citations(heading) == (
+        "# Addendum (Stcrt. 2020, 38286)\n\n"
+        f"Zie [Stcrt. 2020, 38286]({KOOP}/stcrt-2020-38286.html)."
+    )
     # User text stays inert around the link.
     assert cite("<b>Stcrt. 2020, 38286</b>") == (
         f"&lt;b&gt;[Stcrt. 2020, 38286]({KOOP}/stcrt-2020-38286.html)&lt;/b&gt;"

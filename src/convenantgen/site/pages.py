@@ -60,10 +60,14 @@ def markdown_env(project_templates: Path | None = None, root: Path | None = None
 
 def link_citations(markdown: str) -> str:
     """Generated Markdown with every citation in it a link, the citation its text. A citation
-    that already is a link's text is left as it is."""
+    that already is a link's text is left as it is, and so is one in a heading: a link there
+    looks like the heading itself (axe: link-in-text-block), and the text cites it again."""
     out, at = [], 0
     for found in find_citations(markdown):
-        if markdown[: found.start].endswith("[") and markdown[found.end :].startswith("]("):
+        line = markdown[markdown.rfind("\n", 0, found.start) + 1 : found.start]
+        if line.lstrip().startswith("#") or (
+            markdown[: found.start].endswith("[") and markdown[found.end :].startswith("](")
+        ):
             continue
         out += [markdown[at : found.start], f"[{found.text}]({found.url})"]
         at = found.end
