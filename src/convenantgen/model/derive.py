@@ -698,7 +698,7 @@ def measure_next_date(
     if agreement is not None:
         stage = agreement_stage(dossier, agreement, index, day)
         for kind, due in agreement_deadlines(dossier, agreement, stage, day):
-            if kind is not Deadline.PUBLICATION:
+            if kind is not Deadline.PUBLICATION:  # the other two share their values
                 found.append((due, 0, MeasureDate(kind.value)))
     for target in measure.targets:
         period = target_period(dossier, target)
