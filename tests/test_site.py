@@ -409,7 +409,7 @@ def test_overview_shows_the_stage_of_each_agreement_and_the_accessions(built_sit
     assert "Stand van zaken" in html
     assert re.search(
         r'<td>Addendum 2024</td>\s*<td><span class="cg-tag cg-stage-in-werking">in werking</span>: '
-        r"Stcrt\. 2024, 21836</td>",
+        r"Stcrt\. 2024, 21836 \(illustratief\)</td>",
         html,
     )
     assert re.search(
@@ -425,9 +425,12 @@ def test_overview_shows_the_stage_of_each_agreement_and_the_accessions(built_sit
         ("2024-06-15", "in voorbereiding</span> |"),
         ("2024-07-03", "ter ondertekening</span>: 3 van 5 getekend |"),
         ("2024-07-10", "getekend</span> |"),
-        ("2024-07-26", "gepubliceerd</span>: Stcrt. 2024, 21836 |"),
-        ("2024-08-01", "in werking</span>: Stcrt. 2024, 21836 |"),
-        ("2026-01-01", "afgelopen</span>: Stcrt. 2024, 21836 (tot en met 31 december 2025) |"),
+        ("2024-07-26", "gepubliceerd</span>: Stcrt. 2024, 21836 (illustratief) |"),
+        ("2024-08-01", "in werking</span>: Stcrt. 2024, 21836 (illustratief) |"),
+        (
+            "2026-01-01",
+            "afgelopen</span>: Stcrt. 2024, 21836 (illustratief) (tot en met 31 december 2025) |",
+        ),
     ],
 )
 def test_stage_of_the_addendum_on_a_date(day, expected, almere_loaded):

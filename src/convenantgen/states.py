@@ -37,6 +37,15 @@ class Deadline(StrEnum):
     END_OF_TERM = "end-of-term"  # the end of the (extended) term while in force
 
 
+class MeasureDate(StrEnum):
+    """The kinds of date a measure page names as the next one (``derive.measure_next_date``)."""
+
+    EVALUATION = "evaluation"  # the planned evaluation of the agreement that lists the measure
+    END_OF_TERM = "end-of-term"  # the end of that agreement's (extended) term while in force
+    TARGET_END = "target-end"  # the end of a target's period, when it is met or missed
+    SCHOOL_YEAR_END = "school-year-end"  # the end of the school year a per-year target counts
+
+
 class TermState(StrEnum):
     """A covenant's term on a day."""
 

@@ -33,6 +33,7 @@ from .targets import check_targets
 from .texts import (
     check_hardcoded_articles,
     check_ids,
+    check_measure_responsible,
     check_measures_listed,
     check_output_names,
     check_published,
@@ -121,6 +122,7 @@ RULES: tuple[Callable[[Dossier, Index, Sink], None], ...] = (
     check_published,
     check_terms,
     check_measures_listed,
+    check_measure_responsible,
     check_period_cycles,
     check_periods,
     check_target_periods,

@@ -454,3 +454,18 @@ def check_measures_listed(dossier: Dossier, index: Index, report: Sink) -> None:
                 measure.where.child("id"),
                 measure.id,
             )
+
+
+def check_measure_responsible(dossier: Dossier, index: Index, report: Sink) -> None:
+    """A measure's ``responsible`` names parties of the registry (the site shows their names)."""
+    ids = [p.id for p in dossier.parties]
+    for measure in dossier.measures:
+        for i, party in enumerate(measure.responsible):
+            if dossier.party(party) is None:
+                report(
+                    "ref-unknown",
+                    f"measure '{measure.id}' names '{party}' as responsible, which is not a "
+                    f"party of the registry.{did_you_mean(party, ids)}",
+                    measure.where.child("responsible", i),
+                    party,
+                )

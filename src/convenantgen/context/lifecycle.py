@@ -36,6 +36,8 @@ class SiteStage:
     citation: str  # "Stcrt. 2024, 21836", or ""
     published: str  # the publication date, or ""
     end: str  # the last day of its term, or of its termination
+    # The citation is made up (an illustrative lifecycle record): shown, never linked.
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ def _party_name(dossier: Dossier, party_id: str) -> str:
     return party.name if party else party_id
 
 
+def _illustrative_citation(dossier: Dossier, agreement_id: str, citation) -> bool:
+    record = dossier.lifecycle(agreement_id)
+    pub = record.publication if record else None
+    return bool(record and record.illustrative and pub and citation == pub.citation)
+
+
 def site_lifecycle(dossier: Dossier, index: Index, day: dt.date, name_of) -> SiteLifecycle:
     """Stages of every agreement and the state of every accession request on ``day``;
     ``name_of(agreement)`` gives an agreement's name as the site writes it."""
@@ -84,6 +92,7 @@ def site_lifecycle(dossier: Dossier, index: Index, day: dt.date, name_of) -> Sit
                 else (kamerstuk_citation(doc.kamerstuk) if doc.kamerstuk else ""),
                 published=fmt.date_long(stage.published) if stage.published else "",
                 end=fmt.date_long(stage.end),
+                illustrative=_illustrative_citation(dossier, doc.id, stage.citation),
             )
         )
     accessions = []

@@ -20,10 +20,13 @@ from ..model.derive import (
     SITE_PATHS,
     TARGET_STATES,
     Term,
+    agreement_end,
+    agreement_of_measure,
     bound_on,
     covenant,
     dossier_term,
     last_signature,
+    measure_next_date,
     next_deadline,
     organisation_key,
     registry_id,
@@ -33,6 +36,7 @@ from ..model.derive import (
 )
 from ..model.dossier import Agreement, Dossier, Measure, Party, Target
 from ..model.references import Index, build_index
+from ..states import MeasureDate
 from ..text import formatting as fmt
 from ..text.wording import Wording
 from .about import SiteAccessibility
@@ -205,6 +209,14 @@ class SiteList:
 
 
 @dataclass(frozen=True)
+class SiteName:
+    """A party by its name in the registry."""
+
+    name: str
+    illustrative: bool  # the registry marks the party (or its role here) as illustrative
+
+
+@dataclass(frozen=True)
 class SiteMeasure:
     id: str
     letter: str
@@ -219,6 +231,18 @@ class SiteMeasure:
     targets: tuple[SiteTarget, ...]
     charts: tuple[SiteChart, ...]
     glance: SiteGlance
+    # Who carries it out: the parties its ``responsible:`` names; () when it names none, the
+    # parties then carry it out together, with ``penvoerder`` (None: none is registered).
+    responsible: tuple[SiteName, ...] = ()
+    penvoerder: SiteName | None = None
+    # The next date that decides something for it (model.derive.measure_next_date), in words;
+    # its kind (a MeasureDate: "school-year-end", ...) and, for a school year's end, that
+    # school year ("2024–2025"); all "" when no date lies ahead.
+    next_date: str = ""
+    next_date_kind: str = ""
+    next_date_school_year: str = ""
+    # The last day of the term of its agreement once that has passed, else "".
+    ended: str = ""
 
     @property
     def monitored(self) -> bool:
@@ -802,6 +826,11 @@ def _measure(
         )
         for r in rows
     )
+    day = facts.reference_date
+    upcoming = measure_next_date(d, facts.index, measure, day)
+    agreement = agreement_of_measure(d, measure.id)
+    end = agreement_end(d, agreement, facts.index) if agreement is not None else None
+    pen = d.penvoerder
     return SiteMeasure(
         id=measure.id,
         letter=letter,
@@ -817,7 +846,24 @@ def _measure(
         targets=targets,
         charts=tuple(charts),
         glance=glance(t.standing for t in targets),
+        responsible=tuple(
+            SiteName(p.name, p.illustrative)
+            for p in (d.party(pid) for pid in measure.responsible)
+            if p is not None
+        ),
+        penvoerder=SiteName(pen.name, pen.illustrative) if pen else None,
+        next_date=fmt.date_long(upcoming[1]) if upcoming else "",
+        next_date_kind=str(upcoming[0]) if upcoming else "",
+        next_date_school_year=_school_year_of(upcoming[1])
+        if upcoming and upcoming[0] is MeasureDate.SCHOOL_YEAR_END
+        else "",
+        ended=fmt.date_long(end) if end is not None and end < day else "",
     )
+
+
+def _school_year_of(day: dt.date) -> str:
+    """The school year (1 August - 31 July) a day falls in: "2024–2025"."""
+    return fmt.school_year_label(day.year if day.month >= 8 else day.year - 1)
 
 
 def _party(p: Party) -> SiteParty:

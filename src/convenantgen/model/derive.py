@@ -19,12 +19,13 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..errors import Where
-from ..states import AccessionStatus, AgreementStage, Deadline, TermState
+from ..states import AccessionStatus, AgreementStage, Deadline, MeasureDate, TermState
 from .dossier import (
     AccessionRequest,
     Agreement,
     Citation,
     Dossier,
+    Measure,
     Party,
     Period,
     Result,
@@ -134,15 +135,19 @@ def school_years(start: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.da
     return out
 
 
-def term_of_measure(dossier: Dossier, measure_id: str) -> Period | None:
-    """The term of the agreement that lists the measure, else of the first document."""
+def agreement_of_measure(dossier: Dossier, measure_id: str) -> Agreement | None:
+    """The agreement that lists the measure, else the first document."""
     for add in dossier.agreements:
         for _, clause in add.clauses():
             if any(measure_id in p.measures for p in clause.parts):
-                return add.in_force
-    for doc in (*dossier.agreements, *dossier.documents):
-        return doc.in_force
-    return None
+                return add
+    return next(iter((*dossier.agreements, *dossier.documents)), None)
+
+
+def term_of_measure(dossier: Dossier, measure_id: str) -> Period | None:
+    """The term of the agreement that lists the measure, else of the first document."""
+    agreement = agreement_of_measure(dossier, measure_id)
+    return agreement.in_force if agreement is not None else None
 
 
 def target_period(dossier: Dossier, target: Target) -> tuple[dt.date, dt.date] | None:
@@ -678,3 +683,35 @@ def next_deadline(
         return None
     due, kind, subject = min(found)
     return kind, due, subject
+
+
+def measure_next_date(
+    dossier: Dossier, index: Index, measure: Measure, day: dt.date
+) -> tuple[MeasureDate, dt.date] | None:
+    """The first date on or after ``day`` that decides something for ``measure``: the planned
+    evaluation or the end of the (extended) term of the agreement that lists it (its
+    :func:`agreement_deadlines`, publication left out), the end of a target's period, or for a
+    target per school year the end of the school year it is next measured for. None when no
+    such date lies ahead."""
+    found: list[tuple[dt.date, int, MeasureDate]] = []
+    agreement = agreement_of_measure(dossier, measure.id)
+    if agreement is not None:
+        stage = agreement_stage(dossier, agreement, index, day)
+        for kind, due in agreement_deadlines(dossier, agreement, stage, day):
+            if kind is not Deadline.PUBLICATION:  # the other two share their values
+                found.append((due, 0, MeasureDate(kind.value)))
+    for target in measure.targets:
+        period = target_period(dossier, target)
+        if period is None or period[1] < day:
+            continue
+        if target.per_school_year:
+            years = school_years(max(day, period[0]), period[1])
+            if years:
+                found.append((years[0][2], 1, MeasureDate.SCHOOL_YEAR_END))
+        else:
+            found.append((period[1], 1, MeasureDate.TARGET_END))
+    ahead = [item for item in found if item[0] >= day]
+    if not ahead:
+        return None
+    due, _, kind = min(ahead)
+    return kind, due

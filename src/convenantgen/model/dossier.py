@@ -361,6 +361,7 @@ class Measure:
     strengthen: tuple[str, ...] = ()
     sections: tuple[MeasureSection, ...] = ()
     targets: tuple[Target, ...] = ()
+    responsible: tuple[str, ...] = ()  # party ids of who carries it out; (): the parties together
 
 
 @dataclass(frozen=True)
@@ -907,6 +908,7 @@ def build_measures(data: Mapping, file: Path) -> tuple[tuple[Indicator, ...], tu
             description=_strs(m["description"]),
             where=root.child("measures", i),
             pillars=_strs(m.get("pillars")),
+            responsible=_strs(m.get("responsible")),
             worked=_strs(m.get("worked")),
             strengthen=_strs(m.get("strengthen")),
             sections=tuple(

@@ -60,7 +60,7 @@ from ..text.wording import Wording
 from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
-from .pages import Pages
+from .pages import Pages, link_citations
 from .search import BUNDLE as SEARCH_BUNDLE
 from .search import index_site
 from .woo import woo_files
@@ -130,7 +130,7 @@ def render_site_sources(
         by_dossier.setdefault(item.dossier, []).append(item)
     views = [
         site_dossier(
-            f, ctx, by_dossier.get(f.id, []), agreement_markdown, _in_force_markdown, wording
+            f, ctx, by_dossier.get(f.id, []), _agreement_markdown, _in_force_markdown, wording
         )
         for f, ctx in zip(facts, contexts, strict=True)
     ]
@@ -614,6 +614,11 @@ def _override_hashes(project) -> list[tuple[str, str]]:
     return [(rel, hashlib.sha256(p.read_bytes()).hexdigest()) for rel, p in _overrides(project)]
 
 
+def _agreement_markdown(agreement) -> str:
+    """An agreement's text as a site page shows it: its citations linked (not in documents)."""
+    return link_citations(agreement_markdown(agreement))
+
+
 def _in_force_markdown(version) -> str:
-    """A text in force as a site page shows it: under the page's own title."""
-    return consolidated_markdown(version, title=False)
+    """A text in force as a site page shows it: under the page's own title, citations linked."""
+    return link_citations(consolidated_markdown(version, title=False))

@@ -7,6 +7,8 @@ The templates are ``templates/site/*.md`` (package defaults); a project's
 it as markup itself (the generated agreement text, charts). In raw HTML a template uses the
 ``h`` filter instead. Page titles go into front matter (``front_matter(title)``), already
 HTML-escaped: Material prints ``page.meta.title`` as is into ``<title>`` and the navigation.
+The ``cite`` filter is ``md`` that also links every official citation in the text ("Stcrt. 2020,
+38286") to its page on zoek.officielebekendmakingen.nl (:mod:`convenantgen.model.citations`).
 The one XML template, the Atom feed ``site/feed.xml``, renders with autoescape instead.
 """
 
@@ -17,8 +19,10 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import TemplateError, TemplateNotFound
+from markupsafe import Markup
 
 from ..errors import TemplateFailed
+from ..model.citations import find_citations
 from ..model.derive import SITE_PATHS
 from ..read.templates import ConfinedLoader
 from ..resources import templates_dir
@@ -47,10 +51,32 @@ def markdown_env(project_templates: Path | None = None, root: Path | None = None
     """The environment of the site's Markdown templates: the project's first, then defaults."""
     env = _env(project_templates, root, autoescape=False, finalize=md)
     env.filters["h"] = h
+    env.filters["cite"] = cite
     env.globals["front_matter"] = front_matter
     # Where each page lives (model/site-paths.yml): templates link with paths.timeline, ...
     env.globals["paths"] = SITE_PATHS
     return env
+
+
+def link_citations(markdown: str) -> str:
+    """Generated Markdown with every citation in it a link, the citation its text. A citation
+    that already is a link's text is left as it is, and so is one in a heading: a link there
+    looks like the heading itself (axe: link-in-text-block), and the text cites it again."""
+    out, at = [], 0
+    for found in find_citations(markdown):
+        line = markdown[markdown.rfind("\n", 0, found.start) + 1 : found.start]
+        if line.lstrip().startswith("#") or (
+            markdown[: found.start].endswith("[") and markdown[found.end :].startswith("](")
+        ):
+            continue
+        out += [markdown[at : found.start], f"[{found.text}]({found.url})"]
+        at = found.end
+    return "".join(out) + markdown[at:]
+
+
+def cite(text: object) -> Markup:
+    """User text as inert Markdown (``md``), its citations linked to their official page."""
+    return Markup(link_citations(md(text)))
 
 
 def xml_env(project_templates: Path | None = None, root: Path | None = None) -> Sandbox:
