@@ -9,7 +9,10 @@ through the real command line.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +20,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from dossier_factory import base_files, replace, write
+from pypdf import PdfReader
 
 from convenantgen.build.run import BuildOptions, run_build
 from convenantgen.cache import CACHE_FOLDER, LAYOUT, Cache, _wrap
 from convenantgen.cli import main
 from convenantgen.errors import CheckFailed, ConvenantgenError
 from convenantgen.read.project import find_project
+from convenantgen.text.formatting import file_size
 
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
@@ -206,6 +211,26 @@ def test_downloads_in_the_site_are_the_build_s_own_files(warm):
             download = out / "site" / "downloads" / item["path"]
             assert download.is_file() and not download.is_symlink()
             assert download.read_bytes() == data
+
+
+@pytest.mark.libreoffice
+def test_downloads_page_gives_the_real_files_pages_and_size(warm):
+    """Each download's link gives the number of pages and the size of the file the build
+    wrote (read back here with pypdf and stat), in Dutch; the rebuild test above shows the
+    page is byte-identical when the cache is used and when it is not."""
+    out = warm / "cold"
+    page = (out / "site" / "proef" / "downloads" / "index.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<a href="../../downloads/([^"]+)" download>(.*?)</a>', page))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    pdfs = [a for a in manifest if a["path"].endswith(".pdf")]
+    assert len(pdfs) >= DOCUMENTS
+    for item in pdfs:
+        path = out / item["path"]
+        pages = len(PdfReader(path).pages)
+        words = f"{pages} pagina" if pages == 1 else f"{pages} pagina's"
+        expected = f"{item['title']} (PDF, {words}, {file_size(path.stat().st_size)})"
+        assert html.unescape(links[item["path"]]) == expected
+    assert any(" MB)" in t or re.search(r"\d kB\)", t) for t in links.values())
 
 
 @pytest.mark.libreoffice

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -20,7 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
+from convenantgen.build.run import site_download
+from convenantgen.build.staging import Artifact
 from convenantgen.context import site as site_context
 from convenantgen.context.site import Download
 from convenantgen.errors import ConvenantgenError
@@ -78,17 +82,46 @@ def _xss_dossier(target: Path) -> None:
     measures.write_text(text, encoding="utf-8")
 
 
+def _blank_pdf(pages: int) -> bytes:
+    """A real PDF of blank pages (the same bytes every time), so the page count is read."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# A Word file of this size shows as "2,5 MB": the size is the file's, formatted in Dutch.
+LARGE = 2_500_000
+
+
 def _fake_downloads(site: Path, dossiers: list[str]) -> list[dict]:
-    """Manifest entries of the kinds a real build writes (the bytes are stand-ins)."""
+    """Manifest entries of the kinds a real build writes; the PDFs are real PDFs of 12 and 1
+    pages (the page counts the site must show), the Word files stand-ins."""
     entries = []
     for dossier in dossiers:
-        for name, kind, title in (
-            (f"{dossier}-addendum.docx", "agreement-docx", f"Addendum {dossier}"),
-            (f"{dossier}-addendum.pdf", "agreement-pdf", f"Addendum {dossier}"),
-            (f"handtekeningen-{dossier}.docx", "signature-pages-docx", "Ondertekening"),
-            (f"ondertekenpakket-{dossier}.pdf", "signing-package", "Ondertekenpakket"),
+        for name, kind, title, data in (
+            (
+                f"{dossier}-addendum.docx",
+                "agreement-docx",
+                f"Addendum {dossier}",
+                b"x" * LARGE,
+            ),
+            (f"{dossier}-addendum.pdf", "agreement-pdf", f"Addendum {dossier}", _blank_pdf(12)),
+            (
+                f"handtekeningen-{dossier}.docx",
+                "signature-pages-docx",
+                "Ondertekening",
+                f"fake {dossier}\n".encode(),
+            ),
+            (
+                f"ondertekenpakket-{dossier}.pdf",
+                "signing-package",
+                "Ondertekenpakket",
+                _blank_pdf(1),
+            ),
         ):
-            data = f"fake {name}\n".encode()
             entries.append(
                 {
                     "dossier": dossier,
@@ -114,7 +147,14 @@ def _build() -> BuiltSite:
     assert not loaded.report.errors, [d.format() for d in loaded.report.errors]
     ids = [d.id for d in loaded.dossiers]
     entries = _fake_downloads(work, ids)
-    downloads = [Download(**{k: v for k, v in e.items() if k != "_data"}) for e in entries]
+    # Read as the build reads its output files: size and page count from the file itself.
+    files = work / "files"
+    downloads = []
+    for e in entries:
+        (files / e["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (files / e["path"]).write_bytes(e["_data"])
+        artifact = Artifact(**{k: v for k, v in e.items() if k != "_data"})
+        downloads.append(site_download(artifact, files / e["path"]))
     docs, site = work / "docs", work / "site"
     write_site_sources(loaded.dossiers, docs, downloads=downloads, reference_date=REFERENCE_DATE)
     build_site(docs, site)
@@ -185,11 +225,32 @@ def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):
     assert "shared/seeds" not in html and "toetredingen.yaml" not in html
 
 
-def test_downloads_speak_dutch_and_mark_the_authoritative_text(built_site):
+def _download_links(html: str) -> dict[str, str]:
+    """href -> link text of the page's download links."""
+    return {
+        href: re.sub(r"<[^>]+>", "", text)
+        for href, text in re.findall(r'<a href="([^"]+)" download>(.*?)</a>', html, re.S)
+    }
+
+
+def test_downloads_are_labelled_by_title_type_pages_and_size(built_site):
+    """The link says what the file is: its title, its form, a PDF's pages and its size, read
+    from the files and in Dutch (decimal comma); the authoritative text is marked."""
     html = built_site.html("almere/downloads")
-    assert "overeenkomst (PDF), <strong>gezaghebbende tekst</strong>" in html
-    assert "handtekeningenpagina's (Word)" in html
-    assert "ondertekenpakket (PDF)" in html
+    links = _download_links(html)
+    base = "../../downloads/almere/"
+    # The blank PDFs are about 1 and 2 kB; the Word stand-in is 2.500.000 bytes.
+    assert re.fullmatch(
+        r"Addendum almere \(PDF, 12 pagina's, \d kB\)", links[base + "almere-addendum.pdf"]
+    )
+    assert re.fullmatch(
+        r"Ondertekenpakket \(PDF, 1 pagina, \d kB\)", links[base + "ondertekenpakket-almere.pdf"]
+    )
+    assert links[base + "almere-addendum.docx"] == "Addendum almere (Word, 2,5 MB)"
+    assert links[base + "handtekeningen-almere.docx"] == "Ondertekening (Word, 1 kB)"
+    assert re.search(r" kB\)</a>: overeenkomst, <strong>gezaghebbende tekst</strong>", html)
+    assert "(Word, 1 kB)</a>: handtekeningenpagina's" in html
+    assert html.count("gezaghebbende tekst</strong>") == 1
     for english in ("agreement docx", "signing package", "signature pages"):
         assert english not in html
 
@@ -447,14 +508,32 @@ def test_full_text_page(built_site):
     assert "Toetreding Convenant" in html
 
 
-def test_downloads_page_links_every_file_with_its_hash(built_site):
+def test_downloads_page_links_every_file_without_names_or_hashes(built_site):
     html = built_site.html("almere/downloads")
-    for entry in built_site.downloads:
-        if entry.dossier != "almere":
-            continue
-        assert f'href="../../downloads/{entry.path}"' in html
-        assert entry.sha256 in html
+    links = _download_links(html)
+    mine = [e for e in built_site.downloads if e.dossier == "almere"]
+    assert set(links) == {f"../../downloads/{e.path}" for e in mine}
+    for entry in mine:
         assert (built_site.site / "downloads" / entry.path).is_file()
+        assert entry.sha256 not in html  # the checksums are on the open-data page
+        assert entry.path.rsplit("/", 1)[1] not in links[f"../../downloads/{entry.path}"]
+    assert "SHA-256" not in html and "sha256sum" not in html
+    assert 'href="../../open-data/#controlegetallen"' in html
+
+
+def test_checksums_file_checks_every_download(built_site):
+    """open-data/controlegetallen.txt is in sha256sum's format, by the path under downloads/:
+    every line matches the file the site offers, and every download has its line."""
+    text = (built_site.site / "open-data" / "controlegetallen.txt").read_text("utf-8")
+    lines = text.splitlines()
+    assert len(lines) == len(built_site.downloads)
+    for line in lines:
+        digest, path = re.fullmatch(r"([0-9a-f]{64})  (\S+)", line).groups()
+        data = (built_site.site / "downloads" / path).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, path
+    page = built_site.html("open-data")
+    assert '<a download="" href="controlegetallen.txt">' in page
+    assert "zo kunt u controleren dat een bestand niet is veranderd" in page
 
 
 def test_open_data_json_and_csv(built_site):
@@ -475,6 +554,37 @@ def test_open_data_json_and_csv(built_site):
     page = built_site.html("open-data")
     for name in ("dossiers", "maatregelen", "doelen", "partijen"):
         assert f'href="{name}.json"' in page and f'href="{name}.csv"' in page
+
+
+def test_spreadsheet_csv_beside_the_machine_csv(built_site):
+    """Each table also as a CSV for a Dutch spreadsheet (byte order mark, ';', Dutch headers,
+    decimal comma, dd-mm-jjjj, CRLF); the machine CSV keeps its form. Calc reads it in
+    tests/test_spreadsheet_csv.py."""
+    folder = built_site.site / "open-data"
+    data = (folder / "doelen-spreadsheet.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfDossier;Maatregel;Letter;Doel;")
+    text = data.decode("utf-8-sig")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    ochtend = next(r for r in rows if r["Doel"] == "toelage-per-ochtend")
+    assert ochtend["Doelwaarde"] == "17,5" and ochtend["Per schooljaar"] == "nee"
+    dossiers = list(csv.DictReader(io.StringIO(
+        (folder / "dossiers-spreadsheet.csv").read_text("utf-8-sig"), newline=""
+    ), delimiter=";"))  # fmt: skip
+    twente = next(r for r in dossiers if r["Dossier"] == "vervangingspool-twente")
+    assert twente["Begindatum"] == "01-08-2016" and twente["Peildatum"] == "01-03-2025"
+    machine = (folder / "doelen.csv").read_bytes()
+    assert machine.startswith(b"dossier,measure,letter,id,") and b"\r\n" not in machine
+    row = next(
+        r for r in csv.DictReader(io.StringIO(machine.decode())) if r["id"] == ochtend["Doel"]
+    )
+    assert row["value"] == "17.5" and row["per_school_year"] == "false"
+    machine_dossiers = (folder / "dossiers.csv").read_text("utf-8")
+    assert "2016-08-01" in machine_dossiers and "01-08-2016" not in machine_dossiers
+    page = built_site.html("open-data")
+    for name in ("dossiers", "maatregelen", "doelen", "resultaten", "partijen"):
+        assert f'href="{name}-spreadsheet.csv"' in page
+    assert "voor Excel of LibreOffice</a>" in page
 
 
 def test_json_schemas_are_copied_when_they_exist(built_site):

@@ -33,6 +33,7 @@ from ..render.docx.render import TEMPLATES, document_jobs, render_job
 from ..render.markdown import agreement_markdown, agreement_text, consolidated_markdown
 from ..render.pdf.batches import plan
 from ..render.pdf.convert import find_soffice
+from ..render.pdf.pages import page_count
 from ..render.staatscourant import metadata_name, metadata_record
 from ..site.engine import build_site, site_key, write_site_sources
 from ..site.woo import woo_diagnostics
@@ -60,7 +61,7 @@ from .staging import (
 )
 from .uptodate import inputs_fingerprint, known_hashes, open_cache, remember, unchanged
 
-__all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build"]
+__all__ = ["BuildOptions", "open_cache", "preview_downloads", "run_build", "site_download"]
 
 METADATA_KIND = "staatscourant-metadata"
 
@@ -361,7 +362,7 @@ def write_site(
     progress.step("site", 0, 1, "Markdown")
     docs_dir = staging.work / "site-docs"
     downloads = [
-        Download(a.dossier, a.kind, a.path, a.sha256, a.title)
+        site_download(a, staging.root / a.path)
         for a in staging.artifacts
         # The Markdown copy is for review in git; the site shows that text as a page. The
         # Staatscourant's metadata records are for delivery, not for readers.
@@ -401,6 +402,21 @@ def write_site(
             cache.put("site", key, pack_folder(site_dir))
     for artifact in [a for a in listed if not early(a.path)]:
         link_or_copy(staging.root / artifact.path, site_dir / "downloads" / artifact.path)
+
+
+def site_download(artifact: Artifact, path: Path) -> Download:
+    """A file of the build as the site offers it, with its size and (a PDF's) page count read
+    from the file as written: a cached build gives the same bytes, so the same figures."""
+    pages = page_count(path.read_bytes()) if path.suffix == ".pdf" else None
+    return Download(
+        artifact.dossier,
+        artifact.kind,
+        artifact.path,
+        artifact.sha256,
+        artifact.title,
+        size=path.stat().st_size,
+        pages=pages,
+    )
 
 
 def preview_downloads(

@@ -39,7 +39,7 @@ from ..context.site import (
     DossierFacts,
     Download,
     DownloadGroup,
-    OpenDataFile,
+    OpenDataTable,
     SiteHome,
     site_dossier,
     site_downloads,
@@ -59,7 +59,7 @@ from ..text.markdown import h
 from ..text.wording import Wording
 from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
-from .opendata import open_data_files
+from .opendata import TABLES, open_data_files, spreadsheet_name
 from .pages import Pages
 from .search import index_site
 from .woo import woo_files
@@ -205,17 +205,17 @@ def render_site_sources(
         org_nav.append(org.page)
     nav += [{label("organisations"): org_nav}, p.downloads, f"{p.open_data}/index.md"]
 
-    data_files = open_data_files(facts)
-    for name, text in data_files.items():
+    for name, text in open_data_files(facts, wording).items():
         files[f"{p.open_data}/{name}"] = text
     for schema in schemas:
         files[f"{p.open_data}/schema/{schema.name}"] = schema.read_bytes()
-    listed = tuple(
-        OpenDataFile(name, name.rsplit(".", 1)[1].upper(), name.rsplit(".", 1)[0])
-        for name in data_files
-    )
+    files[f"{p.open_data}/{p.checksums}"] = checksums(downloads)
+    tables = tuple(OpenDataTable(t, f"{t}.csv", spreadsheet_name(t), f"{t}.json") for t in TABLES)
     files[f"{p.open_data}/index.md"] = render(
-        "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
+        "site/open-data.md",
+        tables=tables,
+        schemas=tuple(s.name for s in schemas),
+        checksums=p.checksums,
     )
     files[ACCESSIBILITY_PAGE] = render(
         "site/accessibility.md", a=site_accessibility(settings, wording)
@@ -242,6 +242,13 @@ def render_site_sources(
         sidecar[OWN_DOSSIER_NAV] = [d.id for d in views]
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
+
+
+def checksums(downloads: Sequence[Download]) -> str:
+    """The SHA-256 of every download in ``sha256sum``'s format, by its path under the site's
+    downloads folder: ``sha256sum -c`` there checks every file. The downloads pages name no
+    hashes (they are for checking, not for reading)."""
+    return "".join(f"{d.sha256}  {d.path}\n" for d in sorted(downloads, key=lambda d: d.path))
 
 
 _SEARCH_EXCLUDE = "search:\n  exclude: true\n"
