@@ -18,6 +18,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -940,3 +941,85 @@ def test_parties_link_to_their_organisation_page(built_site):
     html = built_site.html("zoetwater-ijsselmeergebied/partijen")
     assert 'href="../../organisaties/mnre1130/"' in html
     assert 'href="../../organisaties/ws0653/"' in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for citizens
+
+
+# Developer words that have no place in what a citizen reads (issue 21); the open-data page
+# names its formats in plain Dutch ("nieuwsfeed", "gegevens als tabel (CSV)").
+DEVELOPER_WORDS = re.compile(
+    r"(?i)Atom-feed|\bAtom\b|JSON[ -]?Schema|\bYAML\b|SHA-?256|sha256sum|SVG|convenantgen"
+)
+# English words that are no Dutch words; a page's text in Dutch has none of them.
+ENGLISH_WORDS = re.compile(
+    r"\b(?:the|and|with|for|from|this|that|results?|search|skip|previous|next|header|footer)\b",
+    re.I,
+)
+# A file name as link text ("almere-addendum-2024.pdf").
+FILE_NAME = re.compile(r"[\w.-]+\.(?:docx|pdf|txt|csv|json|xml|svg|md)\b", re.I)
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees or hears: element text and the labels of aria-label, alt,
+    title and placeholder; the head, scripts, styles and <code> left out; and the text of
+    every link on its own."""
+
+    SKIPPED = frozenset({"head", "script", "style", "code", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skip += 1
+        if self.skip:
+            return
+        labels = [v for k, v in attrs if k in ("aria-label", "alt", "title", "placeholder")]
+        self.parts += [v for v in labels if v]
+        if tag == "a":
+            self._link = []
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "a" and self._link is not None:
+            self.links.append(" ".join("".join(self._link).split()))
+            self._link = None
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+            if self._link is not None:
+                self._link.append(data)
+
+
+def test_public_pages_have_no_developer_words_english_or_file_names(built_site):
+    """No page shows Atom-feed, JSON Schema, YAML, SHA-256, sha256sum, SVG-bestand or
+    convenantgen, nor English, nor a file name as link text: the feed, the checksums and the
+    field descriptions are on the open-data page in plain Dutch (the generator's meta tag, in
+    the head, is left out)."""
+    found = words_for_developers(built_site.site)
+    assert not found, found[:40]
+
+
+def words_for_developers(site: Path) -> list[tuple[str, str]]:
+    """(page, word) for every developer word, English word or file-name link of ``site``'s
+    pages (also run on the Zensical build, tests/test_site_zensical.py)."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    found = []
+    for path in pages:
+        reader = _VisibleText()
+        reader.feed(path.read_text(encoding="utf-8"))
+        text = " ".join(" ".join(reader.parts).split())
+        where = str(path.relative_to(site))
+        found += [(where, m.group(0)) for m in DEVELOPER_WORDS.finditer(text)]
+        found += [(where, m.group(0)) for m in ENGLISH_WORDS.finditer(text)]
+        found += [(where, link) for link in reader.links if FILE_NAME.search(link)]
+    return sorted(set(found))
