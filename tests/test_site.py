@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from pypdf import PdfWriter
@@ -520,6 +521,31 @@ def test_downloads_page_links_every_file_without_names_or_hashes(built_site):
         assert entry.path.rsplit("/", 1)[1] not in links[f"../../downloads/{entry.path}"]
     assert "SHA-256" not in html and "sha256sum" not in html
     assert 'href="../../open-data/#controlegetallen"' in html
+
+
+def misplaced_downloads(site: Path, downloads: list[Download]) -> list[tuple[str, str]]:
+    """(page, href) of every download link of ``site``'s downloads pages that, on a site
+    published under a sub-path, does not lead to its file in the site's downloads/ folder
+    (also run on the Zensical build, tests/test_site_zensical.py)."""
+    base = "https://example.org/convenanten/"
+    wanted = {base + "downloads/" + d.path for d in downloads}
+    pages = [site / "downloads" / "index.html"]
+    pages += sorted(site.glob("*/downloads/index.html"))
+    wrong, seen = [], set()
+    for path in pages:
+        url = base + path.parent.relative_to(site).as_posix() + "/"
+        for href in re.findall(r'<a href="([^"]+)" download>', path.read_text("utf-8")):
+            seen.add(urljoin(url, href))
+            if urljoin(url, href) not in wanted:
+                wrong.append((url, href))
+    assert seen == wanted, "every download is linked"
+    return wrong
+
+
+def test_download_links_work_under_a_sub_path(built_site):
+    """The links are written relative to the page's Markdown file and made relative to its
+    address (site/hooks.py); an address one folder too high works only at a domain's root."""
+    assert misplaced_downloads(built_site.site, built_site.downloads) == []
 
 
 def test_checksums_file_checks_every_download(built_site):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_site import words_for_developers
+from test_site import _build, misplaced_downloads, words_for_developers
 from test_site_browser import zensical_site as built_with_zensical
 
 
@@ -59,3 +59,9 @@ def test_public_pages_have_no_developer_words_english_or_file_names(zensical_sit
     tests/test_site.py on the same Markdown."""
     found = words_for_developers(zensical_site)
     assert not found, found[:40]
+
+
+def test_download_links_work_under_a_sub_path(zensical_site):
+    """Zensical resolves raw HTML links from the page's Markdown file, as the Markdown writes
+    them: no link points above the site's root."""
+    assert misplaced_downloads(zensical_site, _build().downloads) == []

@@ -498,7 +498,7 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     ),
     "site/downloads.md": ("a dossier's downloads", {"d": SiteDossier}),
     "site/download-table.md": (
-        "the table of downloads (included by the download pages)",
+        "the list of downloads (included by the download pages)",
         {"downloads": tuple[SiteDownload, ...]},
     ),
     "site/all-downloads.md": (
@@ -686,7 +686,7 @@ def site_dossier(
             for a in d.agreements
         ),
         # The dossier's downloads page is <id>/downloads/ (directory URLs).
-        downloads=site_downloads(downloads, "../../"),
+        downloads=site_downloads(downloads, "../"),
         sources=sources,
         sources_note=str(public.get("text") or ""),
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),

@@ -191,7 +191,7 @@ def render_site_sources(
     groups = tuple(
         DownloadGroup(
             names.get(key, key or wording.text("site.other_downloads")),
-            site_downloads(by_dossier[key], "../"),
+            site_downloads(by_dossier[key], ""),
         )
         for key in sorted(by_dossier, key=lambda k: (k not in names, k))
     )

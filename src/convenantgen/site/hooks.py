@@ -1,6 +1,6 @@
 """MkDocs hooks of the site build (``hooks:`` in the configuration convenantgen derives).
 
-Two hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
+Three hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
 sources' sidecar file) gives each page a navigation without the other dossiers' sections: the
 home page lists every dossier, and a page that listed them all would make the site (and its
 build time) grow with the square of their number. Second, Material's Jinja templates are
@@ -9,13 +9,19 @@ compiled to Python on every build (a fifth of a small site's build time). With
 in the project's build cache) the compiled templates are kept there. Jinja keys each by the
 template's name and file and checks the checksum of its source and its own and Python's
 versions before use, so an edited or upgraded template is compiled again; the pages are the
-same bytes either way."""
+same bytes either way. Third, the download links: raw HTML (MkDocs must not validate them, the
+files arrive after its build), written relative to the page's Markdown file as every link is.
+Zensical resolves raw HTML links that way; MkDocs leaves raw HTML alone, so here each is made
+relative to the page's address (``almere/downloads.md`` is ``almere/downloads/``), else it
+pointed one folder too high and broke on a site under a sub-path."""
 
 from __future__ import annotations
 
 import copy
 import json
 import os
+import posixpath
+import re
 
 from jinja2 import FileSystemBytecodeCache
 
@@ -26,6 +32,8 @@ SIDECAR = ".site.json"
 OWN_DOSSIER_NAV = "own_dossier_nav"
 
 _dossiers: set[str] = set()
+# A download link of templates/site/download-table.md, with a relative address.
+_DOWNLOAD_LINK = re.compile(r'<a href="(?![a-z][a-z0-9+.-]*:|/|#)([^"]+)" download>')
 
 
 def on_config(config):
@@ -66,3 +74,14 @@ def on_env(env, config, files):
         # A damaged cache costs the compile, never the build (convenantgen.cache).
         env.bytecode_cache = FileSystemBytecodeCache(folder)
     return env
+
+
+def on_page_content(html, page, config, files):
+    source = posixpath.dirname(page.file.src_uri)
+    address = page.url if page.url.endswith("/") else posixpath.dirname(page.url)
+
+    def from_page(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(source, match.group(1)))
+        return f'<a href="{posixpath.relpath(target, address or ".")}" download>'
+
+    return _DOWNLOAD_LINK.sub(from_page, html)
