@@ -4,7 +4,8 @@ Two steps with a plain folder of Markdown between them, so the site builds under
 under Zensical alike (no plugin generates pages):
 
 1. :func:`write_site_sources` turns the model into Markdown pages, SVG charts, open data
-   (JSON/CSV), the Atom feed (``feed.xml``, :mod:`convenantgen.site.feed`) and copies of the JSON
+   (JSON, CSV and a CSV for Dutch spreadsheets, :mod:`.opendata`), the downloads' checksums,
+   the Atom feed (``feed.xml``, :mod:`convenantgen.site.feed`) and copies of the JSON
    Schemas, in an empty staging folder. Everything is
    rendered in memory first; files are written only once every page rendered.
 2. :func:`build_site` runs ``mkdocs build --strict`` on that folder with a configuration
