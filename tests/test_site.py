@@ -33,10 +33,12 @@ from convenantgen.errors import ConvenantgenError
 from convenantgen.model import derive as domain
 from convenantgen.read.load import load_content
 from convenantgen.site import engine as site
+from convenantgen.site import opendata
 from convenantgen.site.engine import build_site, write_site_sources
 from convenantgen.site.search import page_words
 from convenantgen.states import TermState
 from convenantgen.text.markdown import md
+from convenantgen.text.wording import Wording, check_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -612,6 +614,22 @@ def test_spreadsheet_csv_beside_the_machine_csv(built_site):
     for name in ("dossiers", "maatregelen", "doelen", "resultaten", "partijen"):
         assert f'href="{name}-spreadsheet.csv"' in page
     assert "voor Excel of LibreOffice</a>" in page
+
+
+def test_spreadsheet_headers_and_yes_no_are_the_wordings(almere_loaded):
+    """A project renames a column (wording ``spreadsheet.<table>_<column>``) and yes/no; a
+    misspelt column is a diagnostic, not a silent default."""
+    words = Wording.default().with_entries(
+        {"spreadsheet.doelen_value": "Norm", "spreadsheet.no": "neen"}
+    )
+    facts = [site_context.DossierFacts.of(d, REFERENCE_DATE) for d in almere_loaded.dossiers]
+    text = opendata.open_data_files(facts, words)["doelen-spreadsheet.csv"]
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert "Norm" in rows[0] and "Doelwaarde" not in rows[0]
+    assert {r["Per schooljaar"] for r in rows} >= {"neen"}
+    found = check_entries({"spreadsheet": {"doelen_valeu": "x"}}, Path("wording.yml"))
+    assert [d.code for d in found] == ["template-unknown"]
+    assert "doelen_value" in found[0].message
 
 
 def test_json_schemas_are_copied_when_they_exist(built_site):
