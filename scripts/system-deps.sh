@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages convenantgen needs, when they are missing.
 #   scripts/system-deps.sh build   python3-venv, LibreOffice (headless Writer) and the fonts
-#   scripts/system-deps.sh test    the same plus Chromium, poppler-utils and PDFBox Preflight for the tests
+#   scripts/system-deps.sh test    the same plus Chromium, poppler-utils, LibreOffice Calc and PDFBox Preflight for the tests
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 what="${1:-build}"
@@ -14,6 +14,9 @@ fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  # LibreOffice Calc opens the open data's spreadsheet CSV (tests/test_spreadsheet_csv.py).
+  dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
+    || need+=(libreoffice-calc-nogui)
   # PDFBox Preflight (PDF/A-1 checks) for tests/test_document_structure.py: Java, the jars,
   # and the activation and JAXB APIs that Java 11+ no longer ships.
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)

@@ -9,6 +9,8 @@ through the real command line.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import os
 import re
 import subprocess
@@ -18,12 +20,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from dossier_factory import base_files, replace, write
+from pypdf import PdfReader
 
 from convenantgen.build.run import BuildOptions, run_build
 from convenantgen.cache import CACHE_FOLDER, LAYOUT, Cache, _wrap
 from convenantgen.cli import main
 from convenantgen.errors import CheckFailed, ConvenantgenError
 from convenantgen.read.project import find_project
+from convenantgen.text.formatting import file_size
 
 REFERENCE = "2026-01-01"
 DOCUMENTS = 9  # 2 per agreement, 5 for the accession request (2 consents)
@@ -240,6 +244,26 @@ def test_downloads_in_the_site_are_the_build_s_own_files(warm):
 
 
 @pytest.mark.libreoffice
+def test_downloads_page_gives_the_real_files_pages_and_size(warm):
+    """Each download's link gives the number of pages and the size of the file the build
+    wrote (read back here with pypdf and stat), in Dutch; the rebuild test above shows the
+    page is byte-identical when the cache is used and when it is not."""
+    out = warm / "cold"
+    page = (out / "site" / "proef" / "downloads" / "index.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<a href="../../downloads/([^"]+)" download>(.*?)</a>', page))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    pdfs = [a for a in manifest if a["path"].endswith(".pdf")]
+    assert len(pdfs) >= DOCUMENTS
+    for item in pdfs:
+        path = out / item["path"]
+        pages = len(PdfReader(path).pages)
+        words = f"{pages} pagina" if pages == 1 else f"{pages} pagina's"
+        expected = f"{item['title']} (PDF, {words}, {file_size(path.stat().st_size)})"
+        assert html.unescape(links[item["path"]]) == expected
+    assert any(" MB)" in t or re.search(r"\d kB\)", t) for t in links.values())
+
+
+@pytest.mark.libreoffice
 def test_a_failed_build_leaves_the_cache_as_it_was(project):
     before = _tree(project / CACHE_FOLDER)
     edited = replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 41\n")
@@ -311,9 +335,10 @@ def test_cache_clear_and_info(project, capsys):
     assert f"  pdf      {DOCUMENTS:6} entries" in info
     assert main(["--project", str(project), "cache", "clear"]) == 0
     # docx, batch, pdf, packages, site and its frame record, the remembered LibreOffice
-    # version, valid files, the site engine's compiled templates, LibreOffice's profile and
-    # the record of the output folder the fixture's build made (convenantgen.build.uptodate)
-    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 3 + FILES + compiled + 1 + 1
+    # version, valid files, the site engine's compiled templates, LibreOffice's profile, each
+    # PDF's page count (for the downloads list) and the record of the output folder the
+    # fixture's build made (convenantgen.build.uptodate)
+    removed = 2 * DOCUMENTS + BATCHES + PACKAGES + 3 + FILES + compiled + 1 + DOCUMENTS + 1
     assert capsys.readouterr().out.startswith(f"removed {removed} entries")
     assert (
         not list((project / CACHE_FOLDER).rglob("*.*"))

@@ -165,5 +165,5 @@ def test_all_built_pages_link_the_feed_and_the_home_page_says_how_to_follow(buil
     for path in pages:
         assert 'type="application/atom+xml"' in path.read_text(encoding="utf-8"), path
     home = built_site.html("")
-    assert '<a href="feed.xml" type="application/atom+xml">Atom-feed</a>' in home
+    assert '<a href="feed.xml" type="application/atom+xml">nieuwsfeed</a>' in home
     assert Path(built_site.site / "feed.xml").is_file()

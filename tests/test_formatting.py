@@ -48,3 +48,26 @@ COPIES = [
 @pytest.mark.parametrize(("n", "word"), COPIES)
 def test_copies_words(n, word):
     assert fmt.copies_word(n) == word
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (0, "1 kB"),  # never "0 kB": a file that is there has a size
+        (245_400, "245 kB"),
+        (999_499, "999 kB"),
+        (999_600, "1 MB"),  # not "1.000 kB"
+        (1_249_000, "1,2 MB"),
+        (12_345_678, "12,3 MB"),
+    ],
+)
+def test_file_sizes_in_dutch(size, expected):
+    assert fmt.file_size(size) == expected
+
+
+def test_numbers_and_dates_for_a_dutch_spreadsheet():
+    assert fmt.plain_number(17.5) == "17,5"
+    assert fmt.plain_number(1234567.25) == "1234567,25"  # no thousands separator
+    assert fmt.plain_number(40) == "40" and fmt.plain_number(10.0) == "10"
+    assert fmt.plain_number(-2.5) == "-2,5"
+    assert fmt.date_numeric(dt.date(2016, 8, 1)) == "01-08-2016"

@@ -12,25 +12,33 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+from pypdf import PdfWriter
 
+from convenantgen.build.run import site_download
+from convenantgen.build.staging import Artifact
 from convenantgen.context import site as site_context
 from convenantgen.context.site import Download
 from convenantgen.errors import ConvenantgenError
 from convenantgen.model import derive as domain
 from convenantgen.read.load import load_content
 from convenantgen.site import engine as site
+from convenantgen.site import opendata
 from convenantgen.site.engine import build_site, write_site_sources
 from convenantgen.site.search import page_words
 from convenantgen.states import TermState
 from convenantgen.text.markdown import md
+from convenantgen.text.wording import Wording, check_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -78,17 +86,46 @@ def _xss_dossier(target: Path) -> None:
     measures.write_text(text, encoding="utf-8")
 
 
+def _blank_pdf(pages: int) -> bytes:
+    """A real PDF of blank pages (the same bytes every time), so the page count is read."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# A Word file of this size shows as "2,5 MB": the size is the file's, formatted in Dutch.
+LARGE = 2_500_000
+
+
 def _fake_downloads(site: Path, dossiers: list[str]) -> list[dict]:
-    """Manifest entries of the kinds a real build writes (the bytes are stand-ins)."""
+    """Manifest entries of the kinds a real build writes; the PDFs are real PDFs of 12 and 1
+    pages (the page counts the site must show), the Word files stand-ins."""
     entries = []
     for dossier in dossiers:
-        for name, kind, title in (
-            (f"{dossier}-addendum.docx", "agreement-docx", f"Addendum {dossier}"),
-            (f"{dossier}-addendum.pdf", "agreement-pdf", f"Addendum {dossier}"),
-            (f"handtekeningen-{dossier}.docx", "signature-pages-docx", "Ondertekening"),
-            (f"ondertekenpakket-{dossier}.pdf", "signing-package", "Ondertekenpakket"),
+        for name, kind, title, data in (
+            (
+                f"{dossier}-addendum.docx",
+                "agreement-docx",
+                f"Addendum {dossier}",
+                b"x" * LARGE,
+            ),
+            (f"{dossier}-addendum.pdf", "agreement-pdf", f"Addendum {dossier}", _blank_pdf(12)),
+            (
+                f"handtekeningen-{dossier}.docx",
+                "signature-pages-docx",
+                "Ondertekening",
+                f"fake {dossier}\n".encode(),
+            ),
+            (
+                f"ondertekenpakket-{dossier}.pdf",
+                "signing-package",
+                "Ondertekenpakket",
+                _blank_pdf(1),
+            ),
         ):
-            data = f"fake {name}\n".encode()
             entries.append(
                 {
                     "dossier": dossier,
@@ -114,7 +151,14 @@ def _build() -> BuiltSite:
     assert not loaded.report.errors, [d.format() for d in loaded.report.errors]
     ids = [d.id for d in loaded.dossiers]
     entries = _fake_downloads(work, ids)
-    downloads = [Download(**{k: v for k, v in e.items() if k != "_data"}) for e in entries]
+    # Read as the build reads its output files: size and page count from the file itself.
+    files = work / "files"
+    downloads = []
+    for e in entries:
+        (files / e["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (files / e["path"]).write_bytes(e["_data"])
+        artifact = Artifact(**{k: v for k, v in e.items() if k != "_data"})
+        downloads.append(site_download(artifact, files / e["path"]))
     docs, site = work / "docs", work / "site"
     write_site_sources(loaded.dossiers, docs, downloads=downloads, reference_date=REFERENCE_DATE)
     build_site(docs, site)
@@ -185,11 +229,32 @@ def test_overview_shows_citation_term_penvoerder_and_provenance(built_site):
     assert "shared/seeds" not in html and "toetredingen.yaml" not in html
 
 
-def test_downloads_speak_dutch_and_mark_the_authoritative_text(built_site):
+def _download_links(html: str) -> dict[str, str]:
+    """href -> link text of the page's download links."""
+    return {
+        href: re.sub(r"<[^>]+>", "", text)
+        for href, text in re.findall(r'<a href="([^"]+)" download>(.*?)</a>', html, re.S)
+    }
+
+
+def test_downloads_are_labelled_by_title_type_pages_and_size(built_site):
+    """The link says what the file is: its title, its form, a PDF's pages and its size, read
+    from the files and in Dutch (decimal comma); the authoritative text is marked."""
     html = built_site.html("almere/downloads")
-    assert "overeenkomst (PDF), <strong>gezaghebbende tekst</strong>" in html
-    assert "handtekeningenpagina's (Word)" in html
-    assert "ondertekenpakket (PDF)" in html
+    links = _download_links(html)
+    base = "../../downloads/almere/"
+    # The blank PDFs are about 1 and 2 kB; the Word stand-in is 2.500.000 bytes.
+    assert re.fullmatch(
+        r"Addendum almere \(PDF, 12 pagina's, \d kB\)", links[base + "almere-addendum.pdf"]
+    )
+    assert re.fullmatch(
+        r"Ondertekenpakket \(PDF, 1 pagina, \d kB\)", links[base + "ondertekenpakket-almere.pdf"]
+    )
+    assert links[base + "almere-addendum.docx"] == "Addendum almere (Word, 2,5 MB)"
+    assert links[base + "handtekeningen-almere.docx"] == "Ondertekening (Word, 1 kB)"
+    assert re.search(r" kB\)</a>: overeenkomst, <strong>gezaghebbende tekst</strong>", html)
+    assert "(Word, 1 kB)</a>: handtekeningenpagina's" in html
+    assert html.count("gezaghebbende tekst</strong>") == 1
     for english in ("agreement docx", "signing package", "signature pages"):
         assert english not in html
 
@@ -450,14 +515,57 @@ def test_full_text_page(built_site):
     assert "Toetreding Convenant" in html
 
 
-def test_downloads_page_links_every_file_with_its_hash(built_site):
+def test_downloads_page_links_every_file_without_names_or_hashes(built_site):
     html = built_site.html("almere/downloads")
-    for entry in built_site.downloads:
-        if entry.dossier != "almere":
-            continue
-        assert f'href="../../downloads/{entry.path}"' in html
-        assert entry.sha256 in html
+    links = _download_links(html)
+    mine = [e for e in built_site.downloads if e.dossier == "almere"]
+    assert set(links) == {f"../../downloads/{e.path}" for e in mine}
+    for entry in mine:
         assert (built_site.site / "downloads" / entry.path).is_file()
+        assert entry.sha256 not in html  # the checksums are on the open-data page
+        assert entry.path.rsplit("/", 1)[1] not in links[f"../../downloads/{entry.path}"]
+    assert "SHA-256" not in html and "sha256sum" not in html
+    assert 'href="../../open-data/#controlegetallen"' in html
+
+
+def misplaced_downloads(site: Path, downloads: list[Download]) -> list[tuple[str, str]]:
+    """(page, href) of every download link of ``site``'s downloads pages that, on a site
+    published under a sub-path, does not lead to its file in the site's downloads/ folder
+    (also run on the Zensical build, tests/test_site_zensical.py)."""
+    base = "https://example.org/convenanten/"
+    wanted = {base + "downloads/" + d.path for d in downloads}
+    pages = [site / "downloads" / "index.html"]
+    pages += sorted(site.glob("*/downloads/index.html"))
+    wrong, seen = [], set()
+    for path in pages:
+        url = base + path.parent.relative_to(site).as_posix() + "/"
+        for href in re.findall(r'<a href="([^"]+)" download>', path.read_text("utf-8")):
+            seen.add(urljoin(url, href))
+            if urljoin(url, href) not in wanted:
+                wrong.append((url, href))
+    assert seen == wanted, "every download is linked"
+    return wrong
+
+
+def test_download_links_work_under_a_sub_path(built_site):
+    """The links are written relative to the page's Markdown file and made relative to its
+    address (site/hooks.py); an address one folder too high works only at a domain's root."""
+    assert misplaced_downloads(built_site.site, built_site.downloads) == []
+
+
+def test_checksums_file_checks_every_download(built_site):
+    """open-data/controlegetallen.txt is in sha256sum's format, by the path under downloads/:
+    every line matches the file the site offers, and every download has its line."""
+    text = (built_site.site / "open-data" / "controlegetallen.txt").read_text("utf-8")
+    lines = text.splitlines()
+    assert len(lines) == len(built_site.downloads)
+    for line in lines:
+        digest, path = re.fullmatch(r"([0-9a-f]{64})  (\S+)", line).groups()
+        data = (built_site.site / "downloads" / path).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, path
+    page = built_site.html("open-data")
+    assert '<a download="" href="controlegetallen.txt">' in page
+    assert "zo kunt u controleren dat een bestand niet is veranderd" in page
 
 
 def test_open_data_json_and_csv(built_site):
@@ -478,6 +586,53 @@ def test_open_data_json_and_csv(built_site):
     page = built_site.html("open-data")
     for name in ("dossiers", "maatregelen", "doelen", "partijen"):
         assert f'href="{name}.json"' in page and f'href="{name}.csv"' in page
+
+
+def test_spreadsheet_csv_beside_the_machine_csv(built_site):
+    """Each table also as a CSV for a Dutch spreadsheet (byte order mark, ';', Dutch headers,
+    decimal comma, dd-mm-jjjj, CRLF); the machine CSV keeps its form. Calc reads it in
+    tests/test_spreadsheet_csv.py."""
+    folder = built_site.site / "open-data"
+    data = (folder / "doelen-spreadsheet.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfDossier;Maatregel;Letter;Doel;")
+    text = data.decode("utf-8-sig")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    ochtend = next(r for r in rows if r["Doel"] == "toelage-per-ochtend")
+    assert ochtend["Doelwaarde"] == "17,5" and ochtend["Per schooljaar"] == "nee"
+    dossiers = list(csv.DictReader(io.StringIO(
+        (folder / "dossiers-spreadsheet.csv").read_text("utf-8-sig"), newline=""
+    ), delimiter=";"))  # fmt: skip
+    twente = next(r for r in dossiers if r["Dossier"] == "vervangingspool-twente")
+    assert twente["Begindatum"] == "01-08-2016" and twente["Peildatum"] == "01-03-2025"
+    machine = (folder / "doelen.csv").read_bytes()
+    assert machine.startswith(b"dossier,measure,letter,id,") and b"\r\n" not in machine
+    row = next(
+        r for r in csv.DictReader(io.StringIO(machine.decode())) if r["id"] == ochtend["Doel"]
+    )
+    assert row["value"] == "17.5" and row["per_school_year"] == "false"
+    machine_dossiers = (folder / "dossiers.csv").read_text("utf-8")
+    assert "2016-08-01" in machine_dossiers and "01-08-2016" not in machine_dossiers
+    page = built_site.html("open-data")
+    for name in ("dossiers", "maatregelen", "doelen", "resultaten", "partijen"):
+        assert f'href="{name}-spreadsheet.csv"' in page
+    assert "voor Excel of LibreOffice</a>" in page
+
+
+def test_spreadsheet_headers_and_yes_no_are_the_wordings(almere_loaded):
+    """A project renames a column (wording ``spreadsheet.<table>_<column>``) and yes/no; a
+    misspelt column is a diagnostic, not a silent default."""
+    words = Wording.default().with_entries(
+        {"spreadsheet.doelen_value": "Norm", "spreadsheet.no": "neen"}
+    )
+    facts = [site_context.DossierFacts.of(d, REFERENCE_DATE) for d in almere_loaded.dossiers]
+    text = opendata.open_data_files(facts, words)["doelen-spreadsheet.csv"]
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert "Norm" in rows[0] and "Doelwaarde" not in rows[0]
+    assert {r["Per schooljaar"] for r in rows} >= {"neen"}
+    found = check_entries({"spreadsheet": {"doelen_valeu": "x"}}, Path("wording.yml"))
+    assert [d.code for d in found] == ["template-unknown"]
+    assert "doelen_value" in found[0].message
 
 
 def test_json_schemas_are_copied_when_they_exist(built_site):
@@ -833,3 +988,85 @@ def test_parties_link_to_their_organisation_page(built_site):
     html = built_site.html("zoetwater-ijsselmeergebied/partijen")
     assert 'href="../../organisaties/mnre1130/"' in html
     assert 'href="../../organisaties/ws0653/"' in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for citizens
+
+
+# Developer words that have no place in what a citizen reads (issue 21); the open-data page
+# names its formats in plain Dutch ("nieuwsfeed", "gegevens als tabel (CSV)").
+DEVELOPER_WORDS = re.compile(
+    r"(?i)Atom-feed|\bAtom\b|JSON[ -]?Schema|\bYAML\b|SHA-?256|sha256sum|SVG|convenantgen"
+)
+# English words that are no Dutch words; a page's text in Dutch has none of them.
+ENGLISH_WORDS = re.compile(
+    r"\b(?:the|and|with|for|from|this|that|results?|search|skip|previous|next|header|footer)\b",
+    re.I,
+)
+# A file name as link text ("almere-addendum-2024.pdf").
+FILE_NAME = re.compile(r"[\w.-]+\.(?:docx|pdf|txt|csv|json|xml|svg|md)\b", re.I)
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees or hears: element text and the labels of aria-label, alt,
+    title and placeholder; the head, scripts, styles and <code> left out; and the text of
+    every link on its own."""
+
+    SKIPPED = frozenset({"head", "script", "style", "code", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skip += 1
+        if self.skip:
+            return
+        labels = [v for k, v in attrs if k in ("aria-label", "alt", "title", "placeholder")]
+        self.parts += [v for v in labels if v]
+        if tag == "a":
+            self._link = []
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "a" and self._link is not None:
+            self.links.append(" ".join("".join(self._link).split()))
+            self._link = None
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+            if self._link is not None:
+                self._link.append(data)
+
+
+def test_public_pages_have_no_developer_words_english_or_file_names(built_site):
+    """No page shows Atom-feed, JSON Schema, YAML, SHA-256, sha256sum, SVG-bestand or
+    convenantgen, nor English, nor a file name as link text: the feed, the checksums and the
+    field descriptions are on the open-data page in plain Dutch (the generator's meta tag, in
+    the head, is left out)."""
+    found = words_for_developers(built_site.site)
+    assert not found, found[:40]
+
+
+def words_for_developers(site: Path) -> list[tuple[str, str]]:
+    """(page, word) for every developer word, English word or file-name link of ``site``'s
+    pages (also run on the Zensical build, tests/test_site_zensical.py)."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    found = []
+    for path in pages:
+        reader = _VisibleText()
+        reader.feed(path.read_text(encoding="utf-8"))
+        text = " ".join(" ".join(reader.parts).split())
+        where = str(path.relative_to(site))
+        found += [(where, m.group(0)) for m in DEVELOPER_WORDS.finditer(text)]
+        found += [(where, m.group(0)) for m in ENGLISH_WORDS.finditer(text)]
+        found += [(where, link) for link in reader.links if FILE_NAME.search(link)]
+    return sorted(set(found))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_site import _build, misplaced_downloads, words_for_developers
 from test_site_browser import zensical_site as built_with_zensical
 
 
@@ -51,3 +52,16 @@ def test_navigation_keeps_convenantgens_order(zensical_site):
         following = [i for i, label in enumerate(labels) if i > position and label.startswith(want)]
         assert following, f"{want!r} does not follow in the navigation: {labels[start:]}"
         position = following[0]
+
+
+def test_public_pages_have_no_developer_words_english_or_file_names(zensical_site):
+    """Zensical's own words (its search box, its labels) are Dutch too; the check of
+    tests/test_site.py on the same Markdown."""
+    found = words_for_developers(zensical_site)
+    assert not found, found[:40]
+
+
+def test_download_links_work_under_a_sub_path(zensical_site):
+    """Zensical resolves raw HTML links from the page's Markdown file, as the Markdown writes
+    them: no link points above the site's root."""
+    assert misplaced_downloads(zensical_site, _build().downloads) == []

@@ -22,7 +22,7 @@ from ..read.paths import Skipped, walk
 from ..read.project import Project
 from ..site.engine import SIDECAR, render_site_sources, theme_dir, write_derived_config
 from .inputs import load_inputs
-from .run import preview_downloads
+from .run import preview_downloads, site_download
 
 # ---------------------------------------------------------------------------------------------
 # Serve: regenerate on YAML changes, MkDocs rebuilds and live-reloads
@@ -136,10 +136,7 @@ class SiteWatcher:
         with tempfile.TemporaryDirectory(prefix="convenantgen-serve-") as tmp:
             artifacts = preview_downloads(loaded, self.project, self.cache, Path(tmp))
             items = [
-                (
-                    Download(a.dossier, a.kind, a.path, a.sha256, a.title),
-                    (Path(tmp) / a.path).read_bytes(),
-                )
+                (site_download(a, Path(tmp) / a.path), (Path(tmp) / a.path).read_bytes())
                 for a in artifacts
             ]
         if self.cache is not None:

@@ -325,6 +325,8 @@ class SiteDownload:
     name: str  # the file name
     href: str  # relative URL from the page that lists it
     sha256: str
+    size: str  # "245 kB", "1,2 MB"
+    pages: int | None  # a PDF's number of pages; None for other files
 
 
 @dataclass(frozen=True)
@@ -436,10 +438,13 @@ class DownloadGroup:
 
 
 @dataclass(frozen=True)
-class OpenDataFile:
-    name: str  # "doelen.csv"
-    format: str  # "CSV"
+class OpenDataTable:
+    """One table of the open data and its files (names in the open-data folder)."""
+
     table: str  # "doelen"
+    csv: str  # "doelen.csv": for programs (comma, ISO dates, the YAML format's names)
+    spreadsheet: str  # "doelen-spreadsheet.csv": for Excel or LibreOffice in Dutch
+    json: str  # "doelen.json"
 
 
 @dataclass(frozen=True)
@@ -517,7 +522,7 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     ),
     "site/downloads.md": ("a dossier's downloads", {"d": SiteDossier}),
     "site/download-table.md": (
-        "the table of downloads (included by the download pages)",
+        "the list of downloads (included by the download pages)",
         {"downloads": tuple[SiteDownload, ...]},
     ),
     "site/all-downloads.md": (
@@ -531,7 +536,7 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     ),
     "site/open-data.md": (
         "the open-data page",
-        {"files": tuple[OpenDataFile, ...], "schemas": tuple[str, ...]},
+        {"tables": tuple[OpenDataTable, ...], "schemas": tuple[str, ...], "checksums": str},
     ),
 }
 
@@ -590,6 +595,8 @@ class Download:
     path: str  # relative to the output folder (and to the site's downloads/)
     sha256: str
     title: str
+    size: int = 0  # in bytes, of the file as written
+    pages: int | None = None  # a PDF's page count, read from the file
 
 
 def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload, ...]:
@@ -604,6 +611,8 @@ def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload
                 name=name,
                 href=f"{prefix}{SITE_PATHS.downloads_folder}/{quote(item.path)}",
                 sha256=item.sha256,
+                size=fmt.file_size(item.size),
+                pages=item.pages,
             )
         )
     return tuple(out)
@@ -701,7 +710,7 @@ def site_dossier(
             for a in d.agreements
         ),
         # The dossier's downloads page is <id>/downloads/ (directory URLs).
-        downloads=site_downloads(downloads, "../../"),
+        downloads=site_downloads(downloads, "../"),
         sources=sources,
         sources_note=str(public.get("text") or ""),
         illustrative=tuple(str(x) for x in public.get("illustrative") or []),

@@ -385,6 +385,7 @@ class SitePaths:
     downloads: str
     downloads_folder: str
     open_data: str
+    checksums: str  # in open_data: the downloads' SHA-256 in sha256sum's format
     feed: str
     organisations: str  # a folder: index.md and one page per organisation
     overview: str

@@ -4,7 +4,8 @@ Two steps with a plain folder of Markdown between them, so the site builds under
 under Zensical alike (no plugin generates pages):
 
 1. :func:`write_site_sources` turns the model into Markdown pages, SVG charts, open data
-   (JSON/CSV), the Atom feed (``feed.xml``, :mod:`convenantgen.site.feed`) and copies of the JSON
+   (JSON, CSV and a CSV for Dutch spreadsheets, :mod:`.opendata`), the downloads' checksums,
+   the Atom feed (``feed.xml``, :mod:`convenantgen.site.feed`) and copies of the JSON
    Schemas, in an empty staging folder. Everything is
    rendered in memory first; files are written only once every page rendered.
 2. :func:`build_site` runs ``mkdocs build --strict`` on that folder with a configuration
@@ -39,7 +40,7 @@ from ..context.site import (
     DossierFacts,
     Download,
     DownloadGroup,
-    OpenDataFile,
+    OpenDataTable,
     SiteHome,
     site_dossier,
     site_downloads,
@@ -59,7 +60,7 @@ from ..text.markdown import h
 from ..text.wording import Wording
 from .feed import FEED_FILE, site_feed
 from .hooks import CACHE_VARIABLE
-from .opendata import open_data_files
+from .opendata import TABLES, open_data_files, spreadsheet_name
 from .pages import Pages, link_citations
 from .search import BUNDLE as SEARCH_BUNDLE
 from .search import index_site
@@ -192,7 +193,7 @@ def render_site_sources(
     groups = tuple(
         DownloadGroup(
             names.get(key, key or wording.text("site.other_downloads")),
-            site_downloads(by_dossier[key], "../"),
+            site_downloads(by_dossier[key], ""),
         )
         for key in sorted(by_dossier, key=lambda k: (k not in names, k))
     )
@@ -206,17 +207,17 @@ def render_site_sources(
         org_nav.append(org.page)
     nav += [{label("organisations"): org_nav}, p.downloads, f"{p.open_data}/index.md"]
 
-    data_files = open_data_files(facts)
-    for name, text in data_files.items():
+    for name, text in open_data_files(facts, wording).items():
         files[f"{p.open_data}/{name}"] = text
     for schema in schemas:
         files[f"{p.open_data}/schema/{schema.name}"] = schema.read_bytes()
-    listed = tuple(
-        OpenDataFile(name, name.rsplit(".", 1)[1].upper(), name.rsplit(".", 1)[0])
-        for name in data_files
-    )
+    files[f"{p.open_data}/{p.checksums}"] = checksums(downloads)
+    tables = tuple(OpenDataTable(t, f"{t}.csv", spreadsheet_name(t), f"{t}.json") for t in TABLES)
     files[f"{p.open_data}/index.md"] = render(
-        "site/open-data.md", files=listed, schemas=tuple(s.name for s in schemas)
+        "site/open-data.md",
+        tables=tables,
+        schemas=tuple(s.name for s in schemas),
+        checksums=p.checksums,
     )
     files[ACCESSIBILITY_PAGE] = render(
         "site/accessibility.md", a=site_accessibility(settings, wording)
@@ -243,6 +244,13 @@ def render_site_sources(
         sidecar[OWN_DOSSIER_NAV] = [d.id for d in views]
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
+
+
+def checksums(downloads: Sequence[Download]) -> str:
+    """The SHA-256 of every download in ``sha256sum``'s format, by its path under the site's
+    downloads folder: ``sha256sum -c`` there checks every file. The downloads pages name no
+    hashes (they are for checking, not for reading)."""
+    return "".join(f"{d.sha256}  {d.path}\n" for d in sorted(downloads, key=lambda d: d.path))
 
 
 _SEARCH_EXCLUDE = "search:\n  exclude: true\n"

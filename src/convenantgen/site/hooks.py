@@ -1,6 +1,6 @@
 """MkDocs hooks of the site build (``hooks:`` in the configuration convenantgen derives).
 
-Three hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
+Four hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
 sources' sidecar file) gives each page a navigation without the other dossiers' sections: the
 home page lists every dossier, and a page that listed them all would make the site (and its
 build time) grow with the square of their number. Second, Material's Jinja templates are
@@ -13,7 +13,12 @@ same bytes either way. Third, a build that makes only the changed pages again (`
 see :func:`convenantgen.site.engine.build_site`) reads the front matter of the pages it leaves
 as they are, so their titles in the navigation of the pages it makes are those of a full build,
 and its notice that such a build is meant for development (true of MkDocs' own use: ours
-starts from a site of the same frame) does not fail the build under ``--strict``."""
+starts from a site of the same frame) does not fail the build under ``--strict``. Fourth, the
+download links: raw HTML (MkDocs must not validate them, the
+files arrive after its build), written relative to the page's Markdown file as every link is.
+Zensical resolves raw HTML links that way; MkDocs leaves raw HTML alone, so here each is made
+relative to the page's address (``almere/downloads.md`` is ``almere/downloads/``), else it
+pointed one folder too high and broke on a site under a sub-path."""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ import copy
 import json
 import logging
 import os
+import posixpath
+import re
 
 from jinja2 import FileSystemBytecodeCache
 
@@ -31,6 +38,8 @@ SIDECAR = ".site.json"
 OWN_DOSSIER_NAV = "own_dossier_nav"
 
 _dossiers: set[str] = set()
+# A download link of templates/site/download-table.md, with a relative address.
+_DOWNLOAD_LINK = re.compile(r'<a href="(?![a-z][a-z0-9+.-]*:|/|#)([^"]+)" download>')
 
 
 class _DirtyNotice(logging.Filter):
@@ -83,3 +92,14 @@ def on_env(env, config, files):
         # A damaged cache costs the compile, never the build (convenantgen.cache).
         env.bytecode_cache = FileSystemBytecodeCache(folder)
     return env
+
+
+def on_page_content(html, page, config, files):
+    source = posixpath.dirname(page.file.src_uri)
+    address = page.url if page.url.endswith("/") else posixpath.dirname(page.url)
+
+    def from_page(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(source, match.group(1)))
+        return f'<a href="{posixpath.relpath(target, address or ".")}" download>'
+
+    return _DOWNLOAD_LINK.sub(from_page, html)

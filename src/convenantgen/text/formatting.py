@@ -6,6 +6,7 @@ import datetime as dt
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from babel.units import format_unit
 
 LOCALE = "nl_NL"
 
@@ -179,3 +180,28 @@ def roman(n: int) -> str:
         count, n = divmod(n, value)
         out += letters * count
     return out
+
+
+def file_size(size: int) -> str:
+    """A file's size as a reader knows it: ``245 kB``, ``1,2 MB`` (decimal units, at least
+    ``1 kB``: a size in bytes tells a reader nothing more)."""
+    kilobytes = max(1, round(size / 1000))
+    if kilobytes < 1000:
+        return format_unit(kilobytes, "digital-kilobyte", length="short", locale=LOCALE)
+    megabytes = round(size / 1_000_000, 1)
+    return format_unit(
+        megabytes, "digital-megabyte", length="short", format="#,##0.#", locale=LOCALE
+    )
+
+
+def plain_number(value: float | int) -> str:
+    """A number for a Dutch spreadsheet: decimal comma, no thousands separator (a ``.`` in
+    ``1.234`` would be read as a decimal point by a spreadsheet in another language)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return format_decimal(value, format="0.##########", locale=LOCALE)
+
+
+def date_numeric(day: dt.date) -> str:
+    """``01-08-2024``: a date as a Dutch spreadsheet reads it (dd-mm-jjjj)."""
+    return format_date(day, "dd-MM-yyyy", locale=LOCALE)

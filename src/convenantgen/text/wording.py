@@ -348,6 +348,14 @@ def flatten(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# The spreadsheet CSV of the open data: yes/no and a header per column, as the defaults list
+# them (site/opendata.py names the columns; a project renames headers, it adds none).
+VARIABLES["spreadsheet"] = {
+    key.removeprefix("spreadsheet."): ()
+    for key in default_entries()
+    if key.startswith("spreadsheet.")
+}
+
 # ---------------------------------------------------------------------------------------------
 # Checking a project's wording
 

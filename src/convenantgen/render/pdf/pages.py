@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +98,17 @@ def join(readers: Sequence[PdfReader]) -> tuple[PdfWriter, list[int]]:
     first page."""
     with _no_collection():
         return _join(readers)
+
+
+def page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF, or None when ``data`` is no readable PDF (the site then
+    leaves the count out rather than print a wrong one)."""
+    if not data.startswith(b"%PDF-"):
+        return None  # not a PDF at all: pypdf would only log its complaints
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except (PyPdfError, ValueError, OSError):
+        return None
 
 
 def prepare(reader: PdfReader) -> None:
