@@ -22,6 +22,8 @@ from docx import Document
 from dossier_factory import base_files, replace, write
 from pypdf import PdfReader
 
+import convenantgen.build.pdfs as pdfs_module
+import convenantgen.build.run as run_module
 from convenantgen.build.run import BuildOptions, run_build
 from convenantgen.cache import CACHE_FOLDER, LAYOUT, Cache, _wrap
 from convenantgen.cli import main
@@ -142,6 +144,41 @@ def test_an_edit_remakes_only_the_documents_that_show_it(project):
     assert "Begeleiden van 45 starters." in [p.text for p in document.paragraphs] + cells
     _build(project, "fresh", cache=None)
     _same_trees(project / "edited", project / "fresh")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("plan_misses", [False, True])
+def test_the_site_is_made_while_libreoffice_converts(project, monkeypatch, plan_misses):
+    """The site is built before the PDFs are written, with their pages and sizes filled in
+    afterwards; a plan that missed a file makes the site again from the files as written.
+    Either way the output is a build without the cache, byte for byte."""
+    calls: list[tuple[str, int]] = []
+    make_site, write_pdf = run_module.make_site, pdfs_module.write_pdf
+
+    def site(*args, **kwargs):
+        planned = list(args[7] if len(args) > 7 else kwargs.get("planned", ()))
+        calls.append(("site", len(planned)))
+        return make_site(*args[:7], planned=planned[:-1] if plan_misses else planned)
+
+    def pdf(*args):
+        calls.append(("pdf", 0))
+        return write_pdf(*args)
+
+    monkeypatch.setattr(run_module, "make_site", site)
+    monkeypatch.setattr(pdfs_module, "write_pdf", pdf)
+    write(
+        project / "content" / "proef",
+        replace(base_files(), "maatregelen.yaml", "value: 40\n", "value: 46\n"),
+    )
+    _build(project, "while")
+    sites = [n for kind, n in calls if kind == "site"]
+    assert calls[0] == ("site", DOCUMENTS + PACKAGES)  # before any PDF was written
+    assert sites == ([DOCUMENTS + PACKAGES, 0] if plan_misses else [DOCUMENTS + PACKAGES])
+    page = (project / "while" / "site" / "proef" / "downloads" / "index.html").read_text("utf-8")
+    assert "\u2063" not in page and re.search(r"\(PDF, \d+ pagina(?:&#39;s)?, [\d,]+ kB\)", page)
+    monkeypatch.undo()
+    _build(project, "fresh", cache=None)
+    _same_trees(project / "while", project / "fresh")
 
 
 def test_a_changed_title_or_file_list_builds_the_whole_site(project):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cache import (
     Cache,
@@ -68,11 +69,12 @@ def write_pdfs(
     options: BuildOptions,
     progress: Progress,
     cache: Cache | None,
-    meanwhile: Callable[[], None],
+    meanwhile: Callable[[list[Planned]], None],
 ) -> None:
     """Every document's PDF and each signing act's package, from batches (see
     :mod:`.batches`): from the cache what did not change, the rest converted and split.
-    ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not)."""
+    ``meanwhile`` is other work, done while LibreOffice runs (or first, when it need not); it
+    is told the files that will be written."""
 
     salt = pdf_salt(cache)
     batches = plan(
@@ -89,6 +91,7 @@ def write_pdfs(
     packages = packages_of(loaded, contexts, rendered, batches)
     for package in packages:
         package.data = cache.get("package", package.key) if cache is not None else None
+    planned = [_pdf_file(doc) for doc in rendered] + [_package_file(p) for p in packages]
     # The batches whose PDF is needed: for a document not in the cache, or for a package.
     wanted = sorted(
         {n for n, b in enumerate(batches) if any(i not in pdfs for i in b.members)}
@@ -108,7 +111,7 @@ def write_pdfs(
         def while_converting() -> None:
             # While LibreOffice works: the other work, and reading the batches the packages
             # take from the cache.
-            meanwhile()
+            meanwhile(planned)
             for package in packages:
                 for n in package.batches:
                     if package.data is None and n in converted:
@@ -145,7 +148,7 @@ def write_pdfs(
             if cache is not None:
                 cache.put("batch", batches[n].key, result.pack())
     else:
-        meanwhile()
+        meanwhile(planned)
 
     def assemble() -> None:
         for step, package in enumerate(packages, start=1):
@@ -165,19 +168,36 @@ def write_pdfs(
         write_package(staging, package, package.data)
 
 
+class Planned(NamedTuple):
+    """A file :func:`write_pdfs` will write, known before LibreOffice made it."""
+
+    dossier: str
+    kind: str
+    path: str
+    title: str
+
+
+def _pdf_file(doc: Rendered) -> Planned:
+    return Planned(doc.dossier, f"{doc.kind}-pdf", f"{doc.dossier}/{doc.name}.pdf", doc.title)
+
+
+def _package_file(package: Package) -> Planned:
+    title = package.settings["metadata"].title
+    return Planned(
+        package.dossier, "signing-package", f"{package.dossier}/{package.stem}.pdf", title
+    )
+
+
+def _write(staging: StagingArea, file: Planned, data: bytes) -> None:
+    staging.write(file.path, data, dossier=file.dossier, kind=file.kind, title=file.title)
+
+
 def write_pdf(staging: StagingArea, doc: Rendered, data: bytes) -> None:
-    rel = f"{doc.dossier}/{doc.name}.pdf"
-    staging.write(rel, data, dossier=doc.dossier, kind=f"{doc.kind}-pdf", title=doc.title)
+    _write(staging, _pdf_file(doc), data)
 
 
 def write_package(staging: StagingArea, package: Package, data: bytes) -> None:
-    staging.write(
-        f"{package.dossier}/{package.stem}.pdf",
-        data,
-        dossier=package.dossier,
-        kind="signing-package",
-        title=package.settings["metadata"].title,
-    )
+    _write(staging, _package_file(package), data)
 
 
 def pdf_keys(batches: list, ids: dict[int, str]) -> dict[int, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -36,11 +37,18 @@ from ..render.pdf.batches import plan
 from ..render.pdf.convert import find_soffice
 from ..render.pdf.pages import page_count
 from ..render.staatscourant import metadata_name, metadata_record
-from ..site.engine import build_site, site_frame, site_key, write_site_sources
+from ..site.engine import (
+    build_site,
+    fill_download_facts,
+    site_frame,
+    site_key,
+    write_site_sources,
+)
 from ..site.woo import woo_diagnostics
 from .inputs import load_inputs
 from .options import BuildOptions
 from .pdfs import (
+    Planned,
     Rendered,
     metadata_of,
     packages_of,
@@ -155,14 +163,32 @@ def run_build(
             # New entries wait in the staging folder: a failed build leaves the cache alone.
             cache.spool_in(staging.work / "cache")
         documents = partial(_write_documents, staging, contexts, rendered)
+        offered: frozenset[str] | None = None
         if options.pdf:
-            # The documents are written while LibreOffice converts.
-            write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, documents)
+
+            def meanwhile(planned: Sequence[Planned]) -> None:
+                # While LibreOffice converts: the documents, and the site (MkDocs), whose
+                # pages get the PDFs' pages and sizes afterwards (finish_site).
+                nonlocal offered
+                documents()
+                if options.site and options.engine == "mkdocs":
+                    late = [
+                        Download(p.dossier, p.kind, p.path, "", p.title, late=True) for p in planned
+                    ]
+                    offered = make_site(
+                        staging, site_loaded, site_contexts, options, progress, project, cache, late
+                    )
+
+            write_pdfs(staging, loaded, contexts, rendered, options, progress, cache, meanwhile)
         else:
             documents()
         _write_metadata_records(staging, loaded, contexts, project)
         if options.site:
-            write_site(staging, site_loaded, site_contexts, options, progress, project, cache)
+            if offered != {a.path for a in _offered(staging)}:
+                # Zensical (it checks the files' links), no PDFs, or a file the plan did not
+                # foresee: the site is made now, from the files as written.
+                make_site(staging, site_loaded, site_contexts, options, progress, project, cache)
+            finish_site(staging, options, project, cache)
         if before_swap is not None:
             before_swap(staging, loaded)
         staging.write_manifest()
@@ -350,7 +376,7 @@ def _write_consolidated_markdown(staging: StagingArea, ctx: DossierContext) -> N
         )
 
 
-def write_site(
+def make_site(
     staging: StagingArea,
     loaded: Loaded,
     contexts: list[DossierContext],
@@ -358,17 +384,18 @@ def write_site(
     progress: Progress,
     project: Project | None,
     cache: Cache | None,
-) -> None:
+    planned: Sequence[Download] = (),
+) -> frozenset[str]:
+    """The site's pages (MkDocs or Zensical, from the cache where it can), for the files in
+    the staging area and the ``planned`` ones the build is still writing (PDFs that LibreOffice
+    converts meanwhile). The pages hold a token for a planned file's form, pages and size;
+    :func:`finish_site` fills them in and adds the downloads. Returns the paths offered."""
 
     progress.step("site", 0, 1, "Markdown")
     docs_dir = staging.work / "site-docs"
-    downloads = [
-        site_download(a, staging.root / a.path, cache)
-        for a in staging.artifacts
-        # The Markdown copy is for review in git; the site shows that text as a page. The
-        # Staatscourant's metadata records are for delivery, not for readers.
-        if not a.path.endswith(".md") and a.kind != METADATA_KIND
-    ]
+    shutil.rmtree(docs_dir, ignore_errors=True)  # a second try after a plan that missed
+    written = [site_download(a, staging.root / a.path, cache) for a in _offered(staging)]
+    downloads = [*written, *planned]
     write_site_sources(
         loaded.dossiers,
         docs_dir,
@@ -379,17 +406,11 @@ def write_site(
     )
     progress.step("site", 1, 1, "Zensical" if options.engine == "zensical" else "MkDocs")
     site_dir = staging.root / "site"
-
-    # MkDocs gets the files after its build (it must not validate the raw-HTML download
-    # links); Zensical checks those links too, so for it they are in place before.
-    def early(path: str) -> bool:
-        return options.engine == "zensical"
-
-    listed = [
-        a for a in staging.artifacts if not a.path.endswith(".md") and a.kind != METADATA_KIND
-    ]
-    for artifact in [a for a in listed if early(a.path)]:
-        link_or_copy(staging.root / artifact.path, docs_dir / "downloads" / artifact.path)
+    shutil.rmtree(site_dir, ignore_errors=True)
+    if options.engine == "zensical":
+        # Zensical checks the download links too, so for it the files are in place before.
+        for artifact in _offered(staging):
+            link_or_copy(staging.root / artifact.path, docs_dir / "downloads" / artifact.path)
     key = site_key(docs_dir, project, options.engine) if cache is not None else ""
     archive = cache.get("site", key) if cache is not None else None
     if archive is not None:
@@ -414,8 +435,28 @@ def write_site(
         cache.put("site", key, pack_folder(site_dir))
         record = {"site": key, "sources": dict(folder_hashes(docs_dir))}
         cache.put("site-frame", frame, json.dumps(record, sort_keys=True).encode("utf-8"))
-    for artifact in [a for a in listed if not early(a.path)]:
-        link_or_copy(staging.root / artifact.path, site_dir / "downloads" / artifact.path)
+    return frozenset(d.path for d in downloads)
+
+
+def finish_site(
+    staging: StagingArea, options: BuildOptions, project: Project | None, cache: Cache | None
+) -> None:
+    """The downloads into the built site, and the facts of those that were planned."""
+    site_dir = staging.root / "site"
+    offered = list(_offered(staging))
+    fill_download_facts(
+        site_dir, [site_download(a, staging.root / a.path, cache) for a in offered], project
+    )
+    if options.engine != "zensical":
+        # MkDocs gets the files after its build (it must not validate the raw-HTML links).
+        for artifact in offered:
+            link_or_copy(staging.root / artifact.path, site_dir / "downloads" / artifact.path)
+
+
+def _offered(staging: StagingArea) -> list[Artifact]:
+    # The Markdown copy is for review in git; the site shows that text as a page. The
+    # Staatscourant's metadata records are for delivery, not for readers.
+    return [a for a in staging.artifacts if not a.path.endswith(".md") and a.kind != METADATA_KIND]
 
 
 def _earlier_site(cache: Cache, frame: str) -> tuple[bytes, dict[str, str]] | None:

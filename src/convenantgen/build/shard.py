@@ -37,9 +37,10 @@ from .run import (
     METADATA_KIND,
     checked_inputs,
     dossier_contexts,
+    finish_site,
+    make_site,
     open_cache,
     run_build,
-    write_site,
 )
 from .staging import Artifact, StagingArea, link_or_copy, safe_relative, sha256, staged_output
 
@@ -445,7 +446,8 @@ def run_join(
             link_or_copy(source, staging.root / artifact.path)
             staging.artifacts.append(artifact)
         if options.site:
-            write_site(staging, loaded, contexts, options, progress, project, cache)
+            make_site(staging, loaded, contexts, options, progress, project, cache)
+            finish_site(staging, options, project, cache)
         staging.write_manifest()
         artifacts = list(staging.artifacts)
         if cache is not None:

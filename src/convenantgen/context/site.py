@@ -10,6 +10,7 @@ which a project can replace one by one."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -327,6 +328,10 @@ class SiteDownload:
     sha256: str
     size: str  # "245 kB", "1,2 MB"
     pages: int | None  # a PDF's number of pages; None for other files
+    # A file the build writes while the site is made (a PDF LibreOffice is still converting):
+    # its form, pages and size are filled in the built pages afterwards, at ``token``.
+    late: bool = False
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -525,6 +530,10 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
         "the list of downloads (included by the download pages)",
         {"downloads": tuple[SiteDownload, ...]},
     ),
+    "site/download-facts.md": (
+        "a download's form, pages and size, \"PDF, 12 pagina's, 245 kB\" (included by the list)",
+        {"f": SiteDownload},
+    ),
     "site/all-downloads.md": (
         "every download, by dossier",
         {"site": SiteHome, "groups": tuple[DownloadGroup, ...]},
@@ -597,6 +606,7 @@ class Download:
     title: str
     size: int = 0  # in bytes, of the file as written
     pages: int | None = None  # a PDF's page count, read from the file
+    late: bool = False  # not written yet: size and pages come later (SiteDownload.token)
 
 
 def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload, ...]:
@@ -613,9 +623,18 @@ def site_downloads(items: Sequence[Download], prefix: str) -> tuple[SiteDownload
                 sha256=item.sha256,
                 size=fmt.file_size(item.size),
                 pages=item.pages,
+                late=item.late,
+                token=download_token(item.path),
             )
         )
     return tuple(out)
+
+
+def download_token(path: str) -> str:
+    """What stands in a page for the facts of a download that is not written yet: the same for
+    the same path in every build (the pages are reproducible), between two invisible
+    separators (U+2063) that no text of ours holds."""
+    return f"\u2063{hashlib.sha256(path.encode('utf-8')).hexdigest()[:20]}\u2063"
 
 
 def site_dossier(

@@ -246,6 +246,32 @@ def render_site_sources(
     return files, nav
 
 
+def fill_download_facts(
+    site_dir: Path, downloads: Sequence[Download], project: Project | None = None
+) -> None:
+    """Write the form, pages and size of each download that was still being written when the
+    pages were built (``late``, its ``SiteDownload.token`` in the pages) into the built site,
+    and the checksums file with every download's real hash (its copy among the sources was
+    made before). Only the downloads pages hold tokens; the search index never did."""
+    site_dir = Path(site_dir)
+    root = project.root if project is not None else None
+    render = Pages(project.templates_dir if project is not None else None, root).render
+    facts = {
+        d.token: render("site/download-facts.md", f=d).strip()
+        for d in site_downloads(downloads, "")
+    }
+    marker = re.compile("\u2063[0-9a-f]{20}\u2063")
+    for page in sorted(site_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if "\u2063" not in html:
+            continue
+        # A token of a file the build did not write stays visible as a gap, never as a guess.
+        page.write_text(marker.sub(lambda m: facts.get(m.group(0), ""), html), encoding="utf-8")
+    target = site_dir / SITE_PATHS.open_data / SITE_PATHS.checksums
+    if target.parent.is_dir():
+        target.write_text(checksums(downloads), encoding="utf-8")
+
+
 def checksums(downloads: Sequence[Download]) -> str:
     """The SHA-256 of every download in ``sha256sum``'s format, by its path under the site's
     downloads folder: ``sha256sum -c`` there checks every file. The downloads pages name no
