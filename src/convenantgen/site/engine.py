@@ -62,6 +62,7 @@ from .hooks import CACHE_VARIABLE
 from .opendata import open_data_files
 from .pages import Pages
 from .search import index_site
+from .tables import stack_tables
 from .woo import woo_files
 
 _HERE = Path(__file__).resolve().parent
@@ -472,7 +473,9 @@ def build_site(
         detail = "\n".join(problems or lines[-20:])
         name = "MkDocs" if engine == "mkdocs" else "Zensical"
         raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
-    # One search for both engines, made from the HTML they wrote (convenantgen.site.search).
+    # Tables that stack on a phone and one search, for both engines, made from the HTML they
+    # wrote (convenantgen.site.tables, convenantgen.site.search).
+    stack_tables(site_dir)
     index_site(site_dir)
 
 
