@@ -78,3 +78,52 @@ def test_a_stacked_row_names_each_value_by_its_column(browser, site_url):
         == "table-row"
     )
     context.close()
+
+
+FOOTER_LINKS = ["Over deze site", "Toegankelijkheid", "Open data", "Contact"]
+
+
+def _footer_links(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        ".md-footer .cg-footer-links a",
+        """els => els.map(a => { const r = a.getBoundingClientRect();
+            return {text: a.textContent.trim(), top: Math.round(r.top), right: r.right,
+                    left: r.left, href: a.href}; })""",
+    )
+
+
+@pytest.mark.parametrize("path", ["", "almere/maatregelen/zij-instroom/", "over-deze-site/"])
+def test_footer_links_share_a_row_on_a_desktop_and_fit_a_phone(browser, site_url, path):
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+        page = context.new_page()
+        page.goto(site_url + path)
+        links = _footer_links(page)
+        assert [a["text"] for a in links] == FOOTER_LINKS
+        assert links[-1]["href"] == site_url + "over-deze-site/#contact"
+        if width == 1280:
+            assert len({a["top"] for a in links}) == 1, links
+        assert all(a["left"] >= 0 and a["right"] <= width for a in links), links
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
+
+
+def test_over_deze_site_is_reached_from_the_footer_and_sets_no_cookie(browser, site_url, engine):
+    """Every page of the site, visited in one browser: no cookie, in the browser's jar or in
+    the page's document.cookie, so "Deze site gebruikt geen cookies" is true."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(site_url)
+    page.click(".cg-footer-links a:text-is('Over deze site')")
+    page.wait_for_url("**/over-deze-site/")
+    assert page.inner_text("article h1") == "Over deze site"
+    assert "Deze site gebruikt geen cookies." in page.inner_text("article")
+    page.click(".cg-footer-links a:text-is('Contact')")
+    assert page.evaluate("location.hash") == "#contact"
+    for path in _all_pages_of(engine_site(engine)):
+        page.goto(site_url + path.lstrip("/"))
+        assert page.evaluate("document.cookie") == "", path
+    page.goto(site_url + "zoeken/?q=Almere")
+    page.wait_for_selector(".cg-search[data-state=done]", timeout=15000)
+    assert context.cookies() == []
+    context.close()

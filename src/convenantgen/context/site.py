@@ -35,7 +35,7 @@ from ..model.dossier import Agreement, Dossier, Measure, Party, Target
 from ..model.references import Index, build_index
 from ..text import formatting as fmt
 from ..text.wording import Wording
-from .about import SiteAccessibility
+from .about import SiteAbout, SiteAccessibility
 from .agreement import AgreementContext, target_text
 from .charts import ChartPoint, met, results_chart
 from .dossier import DossierContext
@@ -504,6 +504,10 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/accessibility.md": (
         "the toegankelijkheidsverklaring (toegankelijkheid/), from the project's settings",
         {"a": SiteAccessibility},
+    ),
+    "site/about.md": (
+        "the about page (over-deze-site/): publisher, contact, covenants, how it is made",
+        {"a": SiteAbout},
     ),
     "site/open-data.md": (
         "the open-data page",

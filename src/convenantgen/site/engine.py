@@ -32,7 +32,13 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..cache import engine_fingerprint, folder_hashes
-from ..context.about import ACCESSIBILITY_PAGE, site_accessibility
+from ..context.about import (
+    ABOUT_PAGE,
+    ACCESSIBILITY_PAGE,
+    AboutCovenant,
+    site_about,
+    site_accessibility,
+)
 from ..context.dossier import DossierContext, build_context
 from ..context.publication import published_documents
 from ..context.site import (
@@ -221,12 +227,19 @@ def render_site_sources(
     files[ACCESSIBILITY_PAGE] = render(
         "site/accessibility.md", a=site_accessibility(settings, wording)
     )
-    nav += [ACCESSIBILITY_PAGE, p.search]
+    covenants = tuple(AboutCovenant(d.display_title, f"{d.id}/{p.overview}") for d in views)
+    files[ABOUT_PAGE] = render(
+        "site/about.md",
+        a=site_about(
+            settings, covenants, updated=reference_date, no_cookies=_sets_no_cookies(project)
+        ),
+    )
+    nav += [ABOUT_PAGE, ACCESSIBILITY_PAGE, p.search]
     files[p.home] = render("site/home.md", site=home)
     files[p.search] = render("site/search.md")
     # Service pages (file lists, open data, the statement, search itself) are kept out of
     # the search index: lists of file names and hashes outranked the pages people look for.
-    service = [p.downloads, f"{p.open_data}/index.md", ACCESSIBILITY_PAGE, p.search]
+    service = [p.downloads, f"{p.open_data}/index.md", ABOUT_PAGE, ACCESSIBILITY_PAGE, p.search]
     service += [f"{d.id}/{p.dossier_downloads}" for d in views]
     for rel in service:
         files[rel] = _search_meta(str(files[rel]), _SEARCH_EXCLUDE)
@@ -243,6 +256,13 @@ def render_site_sources(
         sidecar[OWN_DOSSIER_NAV] = [d.id for d in views]
     files[SIDECAR] = json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n"
     return files, nav
+
+
+def _sets_no_cookies(project: Project | None) -> bool:
+    """True when the site sets no cookies: the engine's theme sets none (a browser test
+    checks every page), so only a page template or script among the project's theme
+    overrides could."""
+    return not [rel for rel, _ in _overrides(project) if rel.endswith((".html", ".js"))]
 
 
 _SEARCH_EXCLUDE = "search:\n  exclude: true\n"
