@@ -4,6 +4,10 @@ legible at 390 px, the footer's service links, "Over deze site" and no cookies."
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 import test_site_browser as served
 from test_site_browser import _all_pages_of, engine_site
@@ -12,6 +16,10 @@ from test_site_browser import _all_pages_of, engine_site
 engine, site_url, page = served.engine, served.site_url, served.page
 
 pytestmark = pytest.mark.browser
+
+DOCS_IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
+# Set to 1 to write the phone screenshot of the manual (docs/images/measure-390.png) too.
+SCREENSHOT_ENV = "CONVENANTGEN_DOCS_SCREENSHOTS"
 
 
 # Every cell (header or body) that shows, with the part of the screen it may use: the
@@ -127,3 +135,67 @@ def test_over_deze_site_is_reached_from_the_footer_and_sets_no_cookie(browser, s
     page.wait_for_selector(".cg-search[data-state=done]", timeout=15000)
     assert context.cookies() == []
     context.close()
+
+
+# Each chart text's size on the screen (its font size times the chart's scale) and where it
+# and the chart end, against the viewport.
+CHART_TEXT = """() => [...document.querySelectorAll('svg.cg-chart')].flatMap(svg => {
+  const scale = svg.getScreenCTM().a, box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent.slice(0, 40), px: parseFloat(getComputedStyle(t).fontSize) * scale,
+            left: r.left, right: r.right, svgLeft: box.left, svgRight: box.right};
+  });
+})"""
+
+
+def test_charts_are_legible_on_a_phone(browser, site_url, engine):
+    """At 390 px every chart's text is at least 12 px and inside both the chart and the
+    screen, on every page that has a chart."""
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    small, outside, texts = [], [], 0
+    for path in _all_pages_of(engine_site(engine)):
+        if "/maatregelen/" not in path:
+            continue
+        page.goto(site_url + path.lstrip("/"))
+        for t in page.evaluate(CHART_TEXT):
+            texts += 1
+            if t["px"] < 12:
+                small.append(f"{path}: '{t['text']}' {t['px']:.1f} px")
+            if t["left"] < max(0, t["svgLeft"]) - 1 or t["right"] > min(390, t["svgRight"]) + 1:
+                outside.append(f"{path}: '{t['text']}' {t['left']:.0f}-{t['right']:.0f}")
+    context.close()
+    assert texts >= 10
+    assert small == [], small[:10]
+    assert outside == [], outside[:10]
+
+
+def test_measure_page_on_a_phone_screenshot(browser, site_url, engine):
+    """A measure page at 390 px: its tables stacked, its chart legible, the footer's links.
+    With CONVENANTGEN_DOCS_SCREENSHOTS=1 the MkDocs one becomes the manual's picture."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 800}, locale="nl-NL", device_scale_factor=1
+    )
+    page = context.new_page()
+    page.goto(site_url + "almere/maatregelen/zij-instroom/")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    served.ARTIFACTS.mkdir(exist_ok=True)
+    target = served.ARTIFACTS / f"measure-390-{engine}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    # The manual's picture: one screen from the heading of the first stacked table.
+    page.eval_on_selector(
+        "table[data-cg-stack]",
+        """t => { const box = t.closest('.md-typeset__scrollwrap, .cg-scroll') || t;
+                  (box.previousElementSibling || box).scrollIntoView();
+                  window.scrollBy(0, -64); }""",  # below the sticky header
+    )
+    page.wait_for_timeout(600)  # the header's title has slid to the page's
+    screen = served.ARTIFACTS / f"measure-390-screen-{engine}.png"
+    page.screenshot(path=str(screen))
+    context.close()
+    assert screen.stat().st_size > 10_000
+    if os.environ.get(SCREENSHOT_ENV) == "1" and engine == "mkdocs":
+        shutil.copyfile(screen, DOCS_IMAGES / "measure-390.png")
