@@ -26,6 +26,13 @@ _TH_RE = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 _ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TD_RE = re.compile(r"<td\b")
 _TAG_RE = re.compile(r"<[^>]+>")
+_ROLES = (
+    ("thead", "rowgroup"),
+    ("tbody", "rowgroup"),
+    ("tr", "row"),
+    ("th", "columnheader"),
+    ("td", "cell"),
+)
 # The register's table follows this opening tag (templates/site/home.md).
 _OWN_CARDS = '<div class="cg-register"'
 
@@ -73,7 +80,9 @@ def _labelled(inner: str) -> str:
 
     rows = _ROW_RE.sub(row, body.group(1))
     inner = inner[: body.start(1)] + rows + inner[body.end(1) :]
-    return f"<table {STACK}>{inner}</table>"
+    for tag, role in _ROLES:
+        inner = re.sub(rf"<{tag}(?=[ >])", f'<{tag} role="{role}"', inner)
+    return f'<table {STACK} role="table">{inner}</table>'
 
 
 def _attribute(cell: str) -> str:
