@@ -1,6 +1,6 @@
 """MkDocs hooks of the site build (``hooks:`` in the configuration convenantgen derives).
 
-Two hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
+Three hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
 sources' sidecar file) gives each page a navigation without the other dossiers' sections: the
 home page lists every dossier, and a page that listed them all would make the site (and its
 build time) grow with the square of their number. Second, Material's Jinja templates are
@@ -18,6 +18,8 @@ import json
 import os
 
 from jinja2 import FileSystemBytecodeCache
+
+from convenantgen.site.tables import label_tables
 
 CACHE_VARIABLE = "CONVENANTGEN_JINJA_CACHE"
 # The engine's names (site/engine.py); MkDocs loads this file on its own, not as part of the
@@ -66,3 +68,7 @@ def on_env(env, config, files):
         # A damaged cache costs the compile, never the build (convenantgen.cache).
         env.bytecode_cache = FileSystemBytecodeCache(folder)
     return env
+
+
+def on_post_page(output, page, config):
+    return label_tables(output) if "<table>" in output else output
