@@ -50,6 +50,11 @@ XSS_LABEL = "Behoud [x](#){: tabindex=1 autofocus onfocus=alert(9) }"
 XSS_LINK = "Begeleiding [klik](javascript:alert(2)) <img src=x onerror=alert(3)>"
 
 
+_STACK_RE = re.compile(
+    r' (?:data-label="[^"]*"|data-cg-stack|role="(?:table|rowgroup|row|columnheader|cell)")(?=[ >])'
+)
+
+
 @dataclass(frozen=True)
 class BuiltSite:
     content: Path
@@ -58,7 +63,12 @@ class BuiltSite:
     downloads: list[Download]
 
     def html(self, url_path: str) -> str:
-        """The HTML of a page by its URL path (``almere/partijen/``)."""
+        """The HTML of a page by its URL path (``almere/partijen/``), without the labels that
+        stack a table on a phone (``site/tables.py``, tested in test_site_layout.py), so a
+        test reads a cell as ``<td>…</td>``."""
+        return _STACK_RE.sub("", self.raw_html(url_path))
+
+    def raw_html(self, url_path: str) -> str:
         return (self.site / url_path / "index.html").read_text(encoding="utf-8")
 
 
@@ -895,6 +905,7 @@ def test_a_dossier_without_agreements_or_penvoerder_builds(tmp_path):
     overview = (tmp_path / "site" / "klein" / "index.html").read_text(encoding="utf-8")
     assert "niet vastgelegd" in overview
     page = (tmp_path / "site/klein/maatregelen/eerste/index.html").read_text(encoding="utf-8")
+    page = _STACK_RE.sub("", page)
     assert "schooljaar 2023–2024: 12%, doel niet gehaald;" in page
     assert "schooljaar 2024–2025: 9,5%, doel gehaald, illustratief." in page
     assert re.search(r"<td>12%</td>\s*<td>nee</td>", page)
@@ -1070,3 +1081,18 @@ def words_for_developers(site: Path) -> list[tuple[str, str]]:
         found += [(where, m.group(0)) for m in ENGLISH_WORDS.finditer(text)]
         found += [(where, link) for link in reader.links if FILE_NAME.search(link)]
     return sorted(set(found))
+
+
+def test_every_table_cell_carries_its_column_header_for_the_phone(built_site):
+    """site/tables.py: the cells of a Markdown table name their column (the phone stacks the
+    rows as "label: value"); the register, which makes its own cards, is left alone."""
+    page = built_site.raw_html("almere/maatregelen/zij-instroom")
+    assert '<table data-cg-stack role="table">' in page
+    assert '<td role="cell" data-label="Waarde">40 zij-instromers</td>' in page
+    assert '<th role="columnheader">Waarde</th>' in page
+    assert "<table>" not in page
+    home = built_site.raw_html("")
+    register = home[home.index('<div class="cg-register"') :]
+    assert register[: register.index("</table>")].count("data-label") == 0
+    parties = built_site.raw_html("almere/partijen")
+    assert parties.count("<td ") == parties.count('<td role="cell" data-label=')

@@ -21,15 +21,17 @@ from ..cache import (
     pack_folder,
     unpack_folder,
 )
+from ..context.about import about_diagnostics
 from ..context.dossier import DossierContext, build_context
 from ..context.publication import published_documents
 from ..context.site import Download
-from ..errors import CheckFailed, Report, ToolMissing
+from ..errors import CheckFailed, Diagnostic, Report, ToolMissing
 from ..fingerprint import digest
 from ..parallel import parallel_map
 from ..progress import Progress
 from ..read.load import Loaded, discover
-from ..read.project import Project
+from ..read.project import Project, Settings
+from ..read.sources import Locator, load_file
 from ..read.templates import Templates
 from ..render.docx.render import TEMPLATES, document_jobs, render_job
 from ..render.markdown import agreement_markdown, agreement_text, consolidated_markdown
@@ -92,10 +94,10 @@ def checked_inputs(
         cache=cache,
     )
     if options.site:
-        settings = project.settings if project is not None else None
-        loaded.report.extend(
-            woo_diagnostics(settings.site_url if settings else None, project and project.file)
-        )
+        settings = project.settings if project is not None else Settings()
+        file = project and project.file
+        found = woo_diagnostics(settings.site_url, file) + about_diagnostics(settings, file)
+        loaded.report.extend(_located(found, file))
     if on_report is not None:
         on_report(loaded.report)
     if loaded.failed(options.strict):
@@ -105,6 +107,16 @@ def checked_inputs(
             + "; nothing was written"
         )
     return loaded
+
+
+def _located(diagnostics: list[Diagnostic], file: Path | None) -> list[Diagnostic]:
+    """The settings' diagnostics with the line and column of the setting they concern."""
+    source = load_file(file)[0] if file is not None else None
+    if source is None:
+        return diagnostics
+    locator = Locator()
+    locator.add(source)
+    return [locator.resolve(d) for d in diagnostics]
 
 
 def run_build(

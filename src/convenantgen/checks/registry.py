@@ -77,6 +77,7 @@ CHECKS: dict[str, CheckInfo] = {
     "woo-responsible": CheckInfo(E, "the responsible party is unknown or has no TOOI identifier"),
     "woo-withheld-document": CheckInfo(E, "a withheld part names an agreement the dossier lacks"),
     "site-url-missing": CheckInfo(W, "no site URL: sitemaps and the Woo-index need absolute URLs"),
+    "site-contact-missing": CheckInfo(W, "the site names no way to reach its publisher"),
     "penvoerder-missing": CheckInfo(E, "accession is allowed but no penvoerder is registered"),
     "penvoerder-multiple": CheckInfo(E, "more than one penvoerder"),
     "signatory-unnamed": CheckInfo(W, "a party signs an accession document without a named person"),

@@ -40,7 +40,7 @@ from ..model.references import Index, build_index
 from ..states import MeasureDate
 from ..text import formatting as fmt
 from ..text.wording import Wording
-from .about import SiteAccessibility
+from .about import SiteAbout, SiteAccessibility
 from .agreement import AgreementContext, target_text
 from .charts import ChartPoint, met, results_chart
 from .dossier import DossierContext
@@ -542,6 +542,10 @@ SITE_TEMPLATES: dict[str, tuple[str, dict]] = {
     "site/accessibility.md": (
         "the toegankelijkheidsverklaring (toegankelijkheid/), from the project's settings",
         {"a": SiteAccessibility},
+    ),
+    "site/about.md": (
+        "the about page (over-deze-site/): publisher, contact, covenants, how it is made",
+        {"a": SiteAbout},
     ),
     "site/open-data.md": (
         "the open-data page",

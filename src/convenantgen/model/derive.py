@@ -381,6 +381,7 @@ class SitePaths:
 
     home: str
     accessibility: str  # the toegankelijkheidsverklaring
+    about: str  # "Over deze site": publisher, contact, how the site is made
     search: str  # the search page
     downloads: str
     downloads_folder: str
@@ -443,6 +444,7 @@ SITE_FOLDERS = frozenset(
         SITE_PATHS.downloads_folder,
         SITE_PATHS.open_data,
         SITE_PATHS.accessibility.removesuffix(".md"),
+        SITE_PATHS.about.removesuffix(".md"),
         SITE_PATHS.search.removesuffix(".md"),
         SITE_PATHS.organisations,
     }

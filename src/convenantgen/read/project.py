@@ -45,6 +45,8 @@ class Settings:
     site_url: str | None = None
     logo: str | None = None
     language: str = "nl"
+    # How a visitor reaches the site's publisher (email, phone, form); "Over deze site".
+    site_contact: Mapping[str, str] = field(default_factory=dict)
     primary: str = "indigo"
     accent: str = "indigo"
     organisation: str | None = None
@@ -53,6 +55,7 @@ class Settings:
     # The sender block of letters: postal address lines and a contact (name, phone, email).
     organisation_address: tuple[str, ...] = ()
     organisation_contact: Mapping[str, str] = field(default_factory=dict)
+    organisation_visiting: tuple[str, ...] = ()  # visiting address lines ("Over deze site")
     signing_place: str | None = None
     # The toegankelijkheidsverklaring: status (A-E), date of the last test, contact, register.
     accessibility: Mapping[str, str] = field(default_factory=dict)
@@ -75,6 +78,7 @@ class Settings:
             site_url=site.get("url"),
             logo=site.get("logo"),
             language=str(site.get("language") or defaults.language),
+            site_contact={str(k): str(v) for k, v in (site.get("contact") or {}).items()},
             primary=str(colours.get("primary") or defaults.primary),
             accent=str(colours.get("accent") or defaults.accent),
             organisation=org.get("name"),
@@ -82,6 +86,7 @@ class Settings:
             organisation_tooi=org.get("tooi"),
             organisation_address=tuple(str(line) for line in org.get("address") or ()),
             organisation_contact={str(k): str(v) for k, v in (org.get("contact") or {}).items()},
+            organisation_visiting=tuple(str(line) for line in org.get("visiting_address") or ()),
             signing_place=signing.get("place"),
             accessibility={str(k): str(v) for k, v in (data.get("accessibility") or {}).items()},
             paths={**DEFAULT_PATHS, **{k: str(v) for k, v in (data.get("paths") or {}).items()}},

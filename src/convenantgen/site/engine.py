@@ -33,7 +33,13 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..cache import engine_fingerprint, folder_hashes
-from ..context.about import ACCESSIBILITY_PAGE, site_accessibility
+from ..context.about import (
+    ABOUT_PAGE,
+    ACCESSIBILITY_PAGE,
+    AboutCovenant,
+    site_about,
+    site_accessibility,
+)
 from ..context.dossier import DossierContext, build_context
 from ..context.publication import published_documents
 from ..context.site import (
@@ -64,6 +70,7 @@ from .opendata import TABLES, open_data_files, spreadsheet_name
 from .pages import Pages, link_citations
 from .search import BUNDLE as SEARCH_BUNDLE
 from .search import index_site
+from .tables import stack_tables
 from .woo import woo_files
 
 _HERE = Path(__file__).resolve().parent
@@ -222,12 +229,19 @@ def render_site_sources(
     files[ACCESSIBILITY_PAGE] = render(
         "site/accessibility.md", a=site_accessibility(settings, wording)
     )
-    nav += [ACCESSIBILITY_PAGE, p.search]
+    covenants = tuple(AboutCovenant(d.display_title, f"{d.id}/{p.overview}") for d in views)
+    files[ABOUT_PAGE] = render(
+        "site/about.md",
+        a=site_about(
+            settings, covenants, updated=reference_date, no_cookies=_sets_no_cookies(project)
+        ),
+    )
+    nav += [ABOUT_PAGE, ACCESSIBILITY_PAGE, p.search]
     files[p.home] = render("site/home.md", site=home)
     files[p.search] = render("site/search.md")
     # Service pages (file lists, open data, the statement, search itself) are kept out of
     # the search index: lists of file names and hashes outranked the pages people look for.
-    service = [p.downloads, f"{p.open_data}/index.md", ACCESSIBILITY_PAGE, p.search]
+    service = [p.downloads, f"{p.open_data}/index.md", ABOUT_PAGE, ACCESSIBILITY_PAGE, p.search]
     service += [f"{d.id}/{p.dossier_downloads}" for d in views]
     for rel in service:
         files[rel] = _search_meta(str(files[rel]), _SEARCH_EXCLUDE)
@@ -277,6 +291,13 @@ def checksums(downloads: Sequence[Download]) -> str:
     downloads folder: ``sha256sum -c`` there checks every file. The downloads pages name no
     hashes (they are for checking, not for reading)."""
     return "".join(f"{d.sha256}  {d.path}\n" for d in sorted(downloads, key=lambda d: d.path))
+
+
+def _sets_no_cookies(project: Project | None) -> bool:
+    """True when the site sets no cookies: the engine's theme sets none (a browser test
+    checks every page), so only a page template or script among the project's theme
+    overrides could."""
+    return not [rel for rel, _ in _overrides(project) if rel.endswith((".html", ".js"))]
 
 
 _SEARCH_EXCLUDE = "search:\n  exclude: true\n"
@@ -516,10 +537,12 @@ def build_site(
         detail = "\n".join(problems or lines[-20:])
         name = "MkDocs" if engine == "mkdocs" else "Zensical"
         raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
+    # Tables that stack on a phone and one search, for both engines, made from the HTML they
+    # wrote (convenantgen.site.tables, convenantgen.site.search).
+    stack_tables(site_dir)
     if previous is not None and engine == "mkdocs":
         for path in site_dir.rglob("*"):
             os.utime(path)  # the pages left as they were carry this build's time too
-    # One search for both engines, made from the HTML they wrote (convenantgen.site.search).
     index_site(site_dir)
 
 

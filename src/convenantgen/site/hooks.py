@@ -1,6 +1,6 @@
 """MkDocs hooks of the site build (``hooks:`` in the configuration convenantgen derives).
 
-Four hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
+Five hooks. A register of many dossiers (more than ``engine.DOSSIERS_IN_NAV``, named in the
 sources' sidecar file) gives each page a navigation without the other dossiers' sections: the
 home page lists every dossier, and a page that listed them all would make the site (and its
 build time) grow with the square of their number. Second, Material's Jinja templates are
@@ -18,7 +18,10 @@ download links: raw HTML (MkDocs must not validate them, the
 files arrive after its build), written relative to the page's Markdown file as every link is.
 Zensical resolves raw HTML links that way; MkDocs leaves raw HTML alone, so here each is made
 relative to the page's address (``almere/downloads.md`` is ``almere/downloads/``), else it
-pointed one folder too high and broke on a site under a sub-path."""
+pointed one folder too high and broke on a site under a sub-path. Fifth, each page's tables
+get their column headers as cell labels for the phone (``convenantgen.site.tables``), so
+``serve`` shows them stacked too; the build's own pass over the written site then finds them
+done."""
 
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ import posixpath
 import re
 
 from jinja2 import FileSystemBytecodeCache
+
+from convenantgen.site.tables import label_tables
 
 CACHE_VARIABLE = "CONVENANTGEN_JINJA_CACHE"
 # The engine's names (site/engine.py); MkDocs loads this file on its own, not as part of the
@@ -103,3 +108,7 @@ def on_page_content(html, page, config, files):
         return f'<a href="{posixpath.relpath(target, address or ".")}" download>'
 
     return _DOWNLOAD_LINK.sub(from_page, html)
+
+
+def on_post_page(output, page, config):
+    return label_tables(output) if "<table>" in output else output

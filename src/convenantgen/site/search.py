@@ -7,8 +7,8 @@ Pagefind indexes the HTML that either engine wrote, offline, with the Dutch stem
 pages' ``lang="nl"``:
 
 - only the ``data-pagefind-body`` part of a page is indexed (the theme's ``main.html`` puts it
-  on the article of every page but service pages: downloads, open data, accessibility, search,
-  404), so the navigation, header and footer never match and service pages never rank;
+  on the article of every page but service pages: downloads, open data, about, accessibility,
+  search, 404), so the navigation, header and footer never match and service pages never rank;
 - ``data-search-exclude`` (the charts) stays out as it did for lunr;
 - beside the bundle, :data:`WORDS_FILE` lists every word of the indexed text once, so the search
   page can correct a typo ("schoolbestuuren") to the nearest word that exists, fetched only when
