@@ -120,8 +120,10 @@ def test_the_pdf_says_the_same(content, tmp_path):
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    # Without the footer line of each page (not part of the text). The considerations' bullets
-    # come out of the PDF as the Symbol font's private code point U+F0B7, which is layout.
+    # The considerations' bullets are real text "•", not Word's Symbol-font U+F0B7.
+    assert "\uf0b7" not in text
+    assert re.search(r"^•\s+Dat overgewicht een explosief groeiend probleem is;", text, re.M)
+    # Without the footer line of each page (not part of the text).
     lines = [ln for ln in text.replace("\f", "\n").splitlines() if not PDF_FOOTER.search(ln)]
-    words = " ".join("\n".join(lines).replace("\uf0b7", "").split())
+    words = " ".join("\n".join(lines).split())
     assert similarity(_published(), _upto_last_words(words)) >= 0.95
