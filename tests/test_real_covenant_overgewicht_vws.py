@@ -92,13 +92,17 @@ def test_parties_representatives_and_the_shared_capacity_as_published(built):
     # Two ministers one per line, then the sentence they share on a line of its own.
     vws = (
         "de Minister van Volksgezondheid, Welzijn en Sport, mede namens de Staatssecretaris "
-        "(hierna: de Minister van VWS);"
+        "(hierna te noemen: de Minister van VWS);"
     )
     shared = (
         "Bovengenoemde ministers handelen te dezen als bestuursorgaan alsmede als "
         "vertegenwoordiger van de Staat der Nederlanden;"
     )
     assert lines[lines.index(vws) + 2] == shared
+    # The ministers' designations in the long form, the organisations' in the short one.
+    assert lines[lines.index(vws) + 1] == (
+        "de Minister van Onderwijs Cultuur en Wetenschap (hierna te noemen: de Minister van OCW);"
+    )
     # Each item of article 1, second member, is a paragraph of its own (a blank line in YAML).
     assert "• te inventariseren welke factoren hieraan kunnen bijdragen;" in lines
     # The signature block of the ministers starts with a capital.

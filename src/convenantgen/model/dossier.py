@@ -77,6 +77,9 @@ class Group:
     # Members one per line without a heading or numbers (a dash list), closed by a line of
     # their own (capacity, designation).
     listed: bool = False
+    # "short" | "full": the wording entry of its members' own designations (party_designation_
+    # short or _full); None: the agreement's party_designation.
+    designation_form: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class Party:
     also_on_behalf_of: str | None = None  # "tevens handelend namens ..."
     tooi: str | None = None  # the organisation's TOOI identifier (Woo and Staatscourant metadata)
     designation: str | None = None  # the party's own "hierna: EZK" in the parties block
+    designation_form: str | None = None  # "short" | "full"; None: its group's
 
     def member_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -645,6 +649,7 @@ def _party(p: Mapping, where: Where) -> Party:
         also_on_behalf_of=_opt(p, "also_on_behalf_of"),
         tooi=_opt(p, "tooi"),
         designation=_opt(p, "designation"),
+        designation_form=_opt(p, "designation_form"),
     )
 
 
@@ -661,6 +666,7 @@ def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[P
             where=root.child("groups", i),
             numbered=bool(g.get("numbered")),
             listed=bool(g.get("listed")),
+            designation_form=_opt(g, "designation_form"),
         )
         for i, g in enumerate(data.get("groups") or [])
     )
