@@ -175,7 +175,7 @@ class Clause:
 @dataclass(frozen=True)
 class Section:
     id: str
-    title: str
+    title: str  # "" when the text gives the article none ("Artikel 1" alone)
     numbered: bool
     clauses: tuple[Clause, ...]
     where: Where
@@ -717,7 +717,7 @@ def _clause(data: Mapping, where: Where) -> Clause:
 def _section(data: Mapping, where: Where) -> Section:
     return Section(
         id=str(data["id"]),
-        title=str(data["title"]),
+        title=str(data.get("title") or ""),  # "": an article without a title
         numbered=bool(data.get("numbered", True)),
         clauses=tuple(_clause(c, where.child("clauses", j)) for j, c in enumerate(data["clauses"])),
         where=where,
@@ -793,7 +793,7 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
             BaseArticle(
                 id=str(a["id"]),
                 number=str(a["number"]),
-                title=str(a["title"]),
+                title=str(a.get("title") or ""),
                 where=root.child("articles", i),
                 lettered_items=int(a.get("lettered_items") or 0),
                 parts=int(a.get("parts") or 0),
