@@ -319,6 +319,35 @@ def test_every_pdf_says_what_its_docx_properties_say(built):
         assert info["/CreationDate"].startswith("D:" + created[:10].replace("-", "")), path.name
 
 
+def _bullet_paragraphs(data: bytes) -> int:
+    """How many paragraphs of a DOCX are list items with a bullet (a List Bullet style)."""
+    body = _xml(data, "word/document.xml")
+    return sum(
+        1
+        for style in body.iterfind(".//w:pPr/w:pStyle", NS)
+        if style.get(f"{{{W}}}val", "").startswith("ListBullet")
+    )
+
+
+def test_every_pdf_bullet_is_real_text(built):
+    """Bullets come out of the PDF as "•" (U+2022), never Word's Symbol-font U+F0B7, which
+    text extraction and screen readers get as an unknown character (PDF/UA)."""
+    with_bullets = 0
+    for path in _files(built, ".pdf"):
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "\uf0b7" not in text, path.name
+        docx_path = path.with_suffix(".docx")
+        if docx_path.exists() and _bullet_paragraphs(docx_path.read_bytes()):
+            with_bullets += 1
+            assert re.search(r"^\u2022\s", text, re.M), path.name
+    assert with_bullets  # the considerations of the bundled agreements are bulleted
+
+
 def test_every_pdf_passes_the_pdf_ua_and_pdf_a_checkers(built):
     failed = {}
     for path in _files(built, ".pdf"):

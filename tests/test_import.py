@@ -548,6 +548,47 @@ def test_a_covenant_in_its_own_words(content, tmp_path):
     assert _codes(content / "proef") == set()
 
 
+def test_articles_without_a_title(content, tmp_path):
+    """ "Artikel 1" alone is the heading of an article without a title: imported without
+    ``title``, it is built again as "Artikel 1", and its members keep their numbers."""
+    source = tmp_path / "proef.txt"
+    source.write_text(
+        "Convenant Proef\n\nDe ondergetekenden:\n\n"
+        "Stichting Voorbeeld, vertegenwoordigd door mevrouw C. De, voorzitter;\n\nEn\n\n"
+        "Stichting Tweede, vertegenwoordigd door de heer E. Ef, voorzitter;\n\n"
+        "verder te noemen: partijen;\n\nKomen het volgende overeen:\n\n"
+        "Artikel 1\n\n1.1. Partijen werken samen aan goed onderwijs.\n\n"
+        "1.2. Zij overleggen elk jaar.\n\nArtikel 2\n\n"
+        "Dit convenant treedt in werking op 1 januari 2025 en eindigt op 31 december 2026.\n\n"
+        "Aldus overeengekomen en in tweevoud ondertekend, te Utrecht, op 12 december 2024\n",
+        encoding="utf-8",
+    )
+    assert _import(source, content, "proef") == 0
+    sections = _load(content / "proef" / "convenant.yaml")["sections"]
+    assert [s["id"] for s in sections] == ["artikel-1", "artikel-2"]
+    assert not any("title" in s for s in sections)
+    rebuilt = _rebuilt(content / "proef")
+    assert "\n\nArtikel 1\n\n1.1. Partijen werken samen" in rebuilt
+    assert "\n\nArtikel 2\n\nDit convenant" in rebuilt
+    assert _codes(content / "proef") == set()
+
+
+def test_untitled_articles_of_a_generated_docx_are_read_back(tmp_path):
+    """A Word document numbers "Artikel 1" with list numbering on an otherwise empty heading:
+    the importer counts and reads that number (the VWS covenant's articles have no title)."""
+    fixture = Path(__file__).parent / "fixtures" / "real" / "overgewicht-vws"
+    built = tmp_path / "build"
+    assert main(["build", str(fixture.parent), "--out", str(built), "--no-pdf", "--no-site"]) == 0
+    document = built / "overgewicht-vws" / "overgewicht-vws-convenant-overgewicht.docx"
+    content = tmp_path / "content"
+    content.mkdir()
+    assert _import(document, content, "terug") == 0
+    sections = _load(content / "terug" / "convenant.yaml")["sections"]
+    assert [s["id"] for s in sections] == ["artikel-1", "artikel-2", "artikel-3"]
+    assert not any("title" in s for s in sections)
+    assert len(sections[0]["clauses"]) == 2 and len(sections[1]["clauses"]) == 1
+
+
 @pytest.fixture(scope="module")
 def bundled_pdfs(tmp_path_factory):
     """Each bundled agreement as LibreOffice makes it a PDF, in one conversion."""

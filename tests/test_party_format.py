@@ -478,3 +478,56 @@ def test_unknown_variable_in_party_member_is_reported(tmp_path):
         and "available: name, signers, designation" in ln
         for ln in lines
     ), lines
+
+
+def _forms(files: dict[str, str]) -> dict[str, str]:
+    """The dash list with a designation form for the ministers' group, and one minister that
+    keeps the short form of its own."""
+    out = replace(
+        files,
+        "partijen.yaml",
+        "  - id: ministers\n    listed: true\n",
+        "  - id: ministers\n    listed: true\n    designation_form: full\n",
+    )
+    return replace(
+        out,
+        "partijen.yaml",
+        "    designation: de Minister van OCW\n",
+        "    designation: de Minister van OCW\n    designation_form: short\n",
+    )
+
+
+def test_a_designation_form_per_group_and_per_party(tmp_path):
+    ctx = _clean_context(tmp_path, _forms(dash_files()))
+    ministers, organisaties = ctx.parties
+    # The group's form for its members, a party's own form before it, the agreement's default
+    # (party_designation) for a group without one.
+    assert ministers.members == (
+        "de Minister van Volksgezondheid, Welzijn en Sport, mede namens de Staatssecretaris "
+        "(hierna te noemen: de Minister van VWS);",
+        "de Minister van Onderwijs Cultuur en Wetenschap (hierna: de Minister van OCW);",
+    )
+    assert organisaties.members[0].startswith(
+        "de Federatie Nederlandse Levensmiddelen Industrie (hierna: FNLI), te dezen"
+    )
+    assert ministers.members[0] in _paragraphs(ctx)
+    # The Markdown for review writes the same.
+    assert "(hierna te noemen: de Minister van VWS)" in agreement_markdown(ctx)
+
+
+def test_a_designation_form_is_wording_an_agreement_may_set(tmp_path):
+    changed = replace(
+        _forms(dash_files()),
+        "convenant.yaml",
+        "formulas:\n",
+        'formulas:\n  party_designation_full: "verder te noemen: {{ designation }}"\n',
+    )
+    ministers = _clean_context(tmp_path, changed).parties[0]
+    assert "(verder te noemen: de Minister van VWS);" in ministers.members[0]
+
+
+def test_bad_designation_form_is_reported_where_it_stands(tmp_path):
+    bad = replace(
+        _forms(dash_files()), "partijen.yaml", "designation_form: full", "designation_form: lang"
+    )
+    _expect(tmp_path, bad, "partijen.yaml", "designation_form: lang", "'lang' is not one of")

@@ -92,13 +92,17 @@ def test_parties_representatives_and_the_shared_capacity_as_published(built):
     # Two ministers one per line, then the sentence they share on a line of its own.
     vws = (
         "de Minister van Volksgezondheid, Welzijn en Sport, mede namens de Staatssecretaris "
-        "(hierna: de Minister van VWS);"
+        "(hierna te noemen: de Minister van VWS);"
     )
     shared = (
         "Bovengenoemde ministers handelen te dezen als bestuursorgaan alsmede als "
         "vertegenwoordiger van de Staat der Nederlanden;"
     )
     assert lines[lines.index(vws) + 2] == shared
+    # The ministers' designations in the long form, the organisations' in the short one.
+    assert lines[lines.index(vws) + 1] == (
+        "de Minister van Onderwijs Cultuur en Wetenschap (hierna te noemen: de Minister van OCW);"
+    )
     # Each item of article 1, second member, is a paragraph of its own (a blank line in YAML).
     assert "• te inventariseren welke factoren hieraan kunnen bijdragen;" in lines
     # The signature block of the ministers starts with a capital.
@@ -120,8 +124,10 @@ def test_the_pdf_says_the_same(content, tmp_path):
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    # Without the footer line of each page (not part of the text). The considerations' bullets
-    # come out of the PDF as the Symbol font's private code point U+F0B7, which is layout.
+    # The considerations' bullets are real text "•", not Word's Symbol-font U+F0B7.
+    assert "\uf0b7" not in text
+    assert re.search(r"^•\s+Dat overgewicht een explosief groeiend probleem is;", text, re.M)
+    # Without the footer line of each page (not part of the text).
     lines = [ln for ln in text.replace("\f", "\n").splitlines() if not PDF_FOOTER.search(ln)]
-    words = " ".join("\n".join(lines).replace("\uf0b7", "").split())
+    words = " ".join("\n".join(lines).split())
     assert similarity(_published(), _upto_last_words(words)) >= 0.95

@@ -706,8 +706,11 @@ def _represented(party: Party, w: Wording, *, named: bool = False) -> str:
     )
 
 
-def _member_phrase(party: Party, first: bool, w: Wording, *, designated: bool = True) -> str:
-    """The party as the parties block names it; ``designated``: with its own designation."""
+def _member_phrase(
+    party: Party, first: bool, w: Wording, *, designated: bool = True, form: str | None = None
+) -> str:
+    """The party as the parties block names it; ``designated``: with its own designation,
+    written by the form of the party, else ``form`` (its group's), else party_designation."""
     name = party.name if first else lower_article(party.name)
     if party.capacity:
         name += f", {party.capacity}"
@@ -720,7 +723,10 @@ def _member_phrase(party: Party, first: bool, w: Wording, *, designated: bool = 
         signers = _represented(party, w, named=True)
     designation = ""
     if designated and party.designation:
-        designation = w.text("agreement.party_designation", designation=party.designation)
+        # One text may write "hierna: FNLI" and "hierna te noemen: de Minister van VWS".
+        chosen = party.designation_form or form
+        key = f"agreement.party_designation_{chosen}" if chosen else "agreement.party_designation"
+        designation = w.text(key, designation=party.designation)
     # The order of name, signers and designation is wording: some texts write the designation
     # right after the name ("de FNLI (hierna: FNLI), te dezen vertegenwoordigd door ...").
     return w.text("agreement.party_member", name=name, signers=signers, designation=designation)
@@ -762,7 +768,9 @@ def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[Pa
             if intro and intro[-1] not in ":,;":
                 intro += ","
             names = [
-                p.name if group.signing == "representative" else _member_phrase(p, True, w)
+                p.name
+                if group.signing == "representative"
+                else _member_phrase(p, True, w, form=group.designation_form)
                 for p in members
             ]
             if group.numbered:
@@ -777,7 +785,10 @@ def _party_blocks(dossier: Dossier, agreement: Agreement, w: Wording) -> list[Pa
             closing = _closing(group, start if numbered else 0, counter, w)
             block = PartyBlock(group.id, intro, tuple(names))
         else:
-            phrase = ", en ".join(_member_phrase(p, i == 0, w) for i, p in enumerate(members))
+            phrase = ", en ".join(
+                _member_phrase(p, i == 0, w, form=group.designation_form)
+                for i, p in enumerate(members)
+            )
             if group.capacity:
                 phrase += f", {group.capacity}"
             closing = _closing(group, 0, 0, w)

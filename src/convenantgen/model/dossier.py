@@ -77,6 +77,9 @@ class Group:
     # Members one per line without a heading or numbers (a dash list), closed by a line of
     # their own (capacity, designation).
     listed: bool = False
+    # "short" | "full": the wording entry of its members' own designations (party_designation_
+    # short or _full); None: the agreement's party_designation.
+    designation_form: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class Party:
     also_on_behalf_of: str | None = None  # "tevens handelend namens ..."
     tooi: str | None = None  # the organisation's TOOI identifier (Woo and Staatscourant metadata)
     designation: str | None = None  # the party's own "hierna: EZK" in the parties block
+    designation_form: str | None = None  # "short" | "full"; None: its group's
 
     def member_on(self, day: dt.date) -> bool:
         return (self.joined is None or self.joined <= day) and (
@@ -171,7 +175,7 @@ class Clause:
 @dataclass(frozen=True)
 class Section:
     id: str
-    title: str
+    title: str  # "" when the text gives the article none ("Artikel 1" alone)
     numbered: bool
     clauses: tuple[Clause, ...]
     where: Where
@@ -646,6 +650,7 @@ def _party(p: Mapping, where: Where) -> Party:
         also_on_behalf_of=_opt(p, "also_on_behalf_of"),
         tooi=_opt(p, "tooi"),
         designation=_opt(p, "designation"),
+        designation_form=_opt(p, "designation_form"),
     )
 
 
@@ -662,6 +667,7 @@ def build_parties(data: Mapping, file: Path) -> tuple[tuple[Group, ...], tuple[P
             where=root.child("groups", i),
             numbered=bool(g.get("numbered")),
             listed=bool(g.get("listed")),
+            designation_form=_opt(g, "designation_form"),
         )
         for i, g in enumerate(data.get("groups") or [])
     )
@@ -712,7 +718,7 @@ def _clause(data: Mapping, where: Where) -> Clause:
 def _section(data: Mapping, where: Where) -> Section:
     return Section(
         id=str(data["id"]),
-        title=str(data["title"]),
+        title=str(data.get("title") or ""),  # "": an article without a title
         numbered=bool(data.get("numbered", True)),
         clauses=tuple(_clause(c, where.child("clauses", j)) for j, c in enumerate(data["clauses"])),
         where=where,
@@ -788,7 +794,7 @@ def build_agreement(data: Mapping, file: Path, kind: str) -> Agreement:
             BaseArticle(
                 id=str(a["id"]),
                 number=str(a["number"]),
-                title=str(a["title"]),
+                title=str(a.get("title") or ""),
                 where=root.child("articles", i),
                 lettered_items=int(a.get("lettered_items") or 0),
                 parts=int(a.get("parts") or 0),

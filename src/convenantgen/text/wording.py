@@ -84,6 +84,8 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "and_signers": ("first", "last"),
         "the_role": ("role", "article"),
         "party_designation": ("designation",),
+        "party_designation_short": ("designation",),
+        "party_designation_full": ("designation",),
         "party_member": ("name", "signers", "designation"),
         "listed_capacity": ("capacity", "first", "last"),
         "part_numeral": ("numeral",),

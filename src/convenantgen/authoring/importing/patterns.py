@@ -93,6 +93,8 @@ ADDENDUM_TITLE_RE = re.compile(
 )
 
 SECTION_RE = re.compile(r"^(?:Artikel\s+)?(?P<number>\d+)\.?\s+(?P<title>[A-Z][^.;:]{1,100})$")
+# "Artikel 3" with no title after it (the heading of an article that has none).
+UNTITLED_SECTION_RE = re.compile(r"^Artikel\s+(?P<number>\d+)\.?$")
 CLAUSE_RE = re.compile(r"^(?P<section>\d+)\.(?P<number>\d+)\.?\s+(?P<text>.+)$")
 ARTICLE_RE = re.compile(r"^Artikel\s+(?P<number>\d+[a-z]?)(?:\s+(?P<title>[^.;]+))?$")
 PART_RE = re.compile(r"^Artikel\s+(?P<number>\d+(?:\.\d+)+)\.?(?:\s+(?P<title>[^.;]+))?$")

@@ -141,16 +141,23 @@ def _docx(path: Path) -> list[Paragraph]:
         if ppr is not None:
             style_el = ppr.find(qn("w:pStyle"))
             style = style_el.get(qn("w:val"), "") if style_el is not None else ""
-        label = numbering.label(ppr, style) if text.strip() else None
+        # Word counts and shows the number of an empty paragraph too: "Artikel 3" is the whole
+        # heading of an article without a title.
+        label = numbering.label(ppr, style) if text.strip() or _numbered(ppr) else None
         if label is None:
             bullet = "List" in style or "Lijst" in style
         elif label == "":
             bullet = True
         else:
             # Word's automatic numbering: the number is not in the text, so write it there.
-            bullet, text = False, f"{label} {text}"
+            bullet, text = False, f"{label} {text}" if text.strip() else label
         out.append(Paragraph(text, f"paragraph {n}", bullet))
     return out
+
+
+def _numbered(ppr) -> bool:
+    """The paragraph has list numbering of its own (not only through its style)."""
+    return ppr is not None and ppr.find(qn("w:numPr")) is not None
 
 
 def _roman(n: int) -> str:

@@ -800,14 +800,17 @@ class BodyParser:
                 art["topics"].append(topic)
         return art
 
-    def new_section(self, number: str, title: str, para: Paragraph) -> None:
-        if not self.sections:
+    def new_section(self, number: str, title: str | None, para: Paragraph) -> None:
+        """A new article; ``title`` None: its heading is "Artikel 3" alone."""
+        if not self.sections and title:
             # "Artikel 1 Definities" or "Artikel 1. Definities": the source's heading formula.
             m = re.match(r"^Artikel\s+\d+(\.?)\s", para.text)
             self.heading_formula = (
                 f"Artikel {{{{ number }}}}{m.group(1)} {{{{ title }}}}" if m else None
             )
-        self.section = {"id": self.ids.make(title, 40), "title": title, "clauses": []}
+        self.section = {"id": self.ids.make(title or f"artikel {number}", 40), "clauses": []}
+        if title:
+            self.section["title"] = title
         self.draft.mark(self.section, para)
         self.sections.append(self.section)
         self.numbers[number] = self.section["id"]
@@ -819,7 +822,7 @@ class BodyParser:
         if self.section is None:
             self.new_section(str(len(self.sections) + 1), pt.PLACEHOLDER_TITLE, para)
             self.draft.guess(self.section, "title", "text before the first article: no title")
-        seed = " ".join((text or self.section["title"]).split()[:5])
+        seed = " ".join((text or self.section.get("title") or self.section["id"]).split()[:5])
         clause = {"id": self.ids.make(seed, 40)}
         if text:
             clause["text"] = text
@@ -844,7 +847,8 @@ class BodyParser:
             self.clause["text"] = para.text
 
     def start_article(self, title: str | None, para: Paragraph) -> None:
-        self.clause["article"] = {"title": title or self.section["title"], "parts": []}
+        shown = title or self.section.get("title") or pt.PLACEHOLDER_TITLE
+        self.clause["article"] = {"title": shown, "parts": []}
         if not title:
             self.draft.guess(self.clause["article"], "title", "article without a title")
         self.part = None
@@ -870,7 +874,8 @@ class BodyParser:
         if a and pending.get("action") == "replace" and "article" not in self.clause:
             art = next(x for x in self.base_articles.values() if x["id"] == pending["article"])
             if a.group("number") == art["number"]:
-                art.setdefault("title", a.group("title") or self.section["title"])
+                if a.group("title") or self.section.get("title"):
+                    art.setdefault("title", a.group("title") or self.section["title"])
                 self.start_article(a.group("title"), para)
                 return
         if m and self.section is not None and m.group("section") == self._section_number():
@@ -881,6 +886,10 @@ class BodyParser:
         heading = m2 and m2.group("number") == section_no and not para.bullet and len(text) < 110
         if heading and not in_article:
             self.new_section(section_no, m2.group("title").strip(), para)
+            return
+        untitled = pt.UNTITLED_SECTION_RE.match(text)
+        if untitled and untitled.group("number") == section_no and not (para.bullet or in_article):
+            self.new_section(section_no, None, para)
             return
         m3 = pt.ADD_RE.match(text)
         if m3 and self.kind == "addendum":
@@ -1043,9 +1052,10 @@ def _para(draft: Draft, obj) -> Paragraph | None:
 def recognise_accession(draft: Draft, body: BodyParser, parser: PartiesParser) -> None:
     for section in body.sections:
         texts = " ".join(c.get("text", "") for c in section["clauses"])
-        if not pt.ACCESSION_RE.search(section["title"] + " " + texts):
+        title = section.get("title", "")
+        if not pt.ACCESSION_RE.search(title + " " + texts):
             continue
-        if not pt.ACCESSION_RE.search(section["title"]) and not pt.MAY_RE.search(texts):
+        if not pt.ACCESSION_RE.search(title) and not pt.MAY_RE.search(texts):
             continue
         _topic(section, "accession")
         clause = section["clauses"][0]
@@ -1120,7 +1130,8 @@ def recognise_definitions(body: BodyParser) -> None:
                         letter = body.first_letter.get(art["id"])
                         if letter and letter != "a":
                             art["lettered_items"] = ord(letter) - ord("a")
-                        art.setdefault("title", section["title"])
+                        if section.get("title"):
+                            art.setdefault("title", section["title"])
 
 
 def recognise_signing(draft: Draft, regions: Regions, wording: Wording) -> None:
@@ -1436,7 +1447,7 @@ def build_draft(
     for section in body.sections:
         if not section["clauses"]:
             # A heading with nothing under it: an empty clause keeps the numbering.
-            clause = {"id": ids.make(f"{section['title']} leeg", 40)}
+            clause = {"id": ids.make(f"{section.get('title') or section['id']} leeg", 40)}
             section["clauses"].append(clause)
             draft.guess(section, "title", "an article without text in the source")
     if not body.sections:
@@ -1486,7 +1497,7 @@ def build_draft(
     recognise_definitions(body)
     for section in body.sections:
         for pattern, topic in pt.TOPIC_TITLES:
-            if pattern.search(section["title"]):
+            if pattern.search(section.get("title", "")):
                 _topic(section, topic)
     link_references(body, considerations)
     recognise_money(draft, body, parser, wording)

@@ -45,6 +45,7 @@ from jinja2.exceptions import TemplateError
 from lxml import etree
 
 from ...errors import TemplateFailed
+from .bullets import plain_bullets
 from .slim import slim
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -86,6 +87,7 @@ class PreparedTemplate:
         self._core_name = package._core_properties_part.partname.membername  # made if missing
         body, hdrftr, footnotes = _sources(tpl)
         slim(tpl.docx, [body, *hdrftr.values(), *footnotes.values()])
+        plain_bullets(tpl.docx)
         self._body = _compile(env, body)
         self._hdrftr = {name: _compile(env, source) for name, source in hdrftr.items()}
         self._footnotes = {name: _compile(env, source) for name, source in footnotes.items()}
@@ -148,6 +150,7 @@ def lean_docx(data: bytes) -> bytes:
     tpl.render_init()
     body, hdrftr, footnotes = _sources(tpl)
     slim(tpl.docx, [body, *hdrftr.values(), *footnotes.values()])
+    plain_bullets(tpl.docx)
     return zip_parts(_package_parts(tpl))
 
 

@@ -49,6 +49,7 @@ from pypdf.generic import (
 
 from ...errors import ConversionError, ToolMissing
 from .accessible import is_tagged, repair
+from .streams import unambiguous_stream_ends
 
 SOFFICE_ENV = "CONVENANTGEN_SOFFICE"
 INSTALL_HINT = (
@@ -693,6 +694,7 @@ def archive_bytes(
     repair(writer)  # PDF/UA: role map, tab order (see accessible.py)
     apply_metadata(writer, metadata, info_producer=info_producer)
     fix_output_profiles(writer)
+    unambiguous_stream_ends(writer)  # PDF/A: no stream data ending in CR before "endstream"
     return write_deterministic(writer, identifier)
 
 
