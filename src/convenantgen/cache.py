@@ -58,6 +58,7 @@ LAYOUT = "v1"  # the folder of this entry format inside the cache
 _MAGIC = b"convenantgen-cache-1 "
 KINDS = ("docx", "batch", "pdf", "package", "site", "site-frame", "meta", "build")
 _TEMP_PREFIX = ".tmp-"
+_FOLDERS = ".folders"  # folder entries waiting in the spool for commit
 STALE_SECONDS = 3600  # a temporary file this old belongs to a build that was killed
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Libraries whose version can change the bytes of an output.
@@ -172,6 +173,27 @@ class Cache:
         else:
             _write_atomic(self._spool / kind / key, _wrap(data))
 
+    def folder_entry(self, kind: str, name: str) -> Path | None:
+        """Where the folder entry ``name`` of a folder kind is (LibreOffice's kept profile),
+        to read; nothing is made. None in a damaged cache."""
+        return None if self.damaged else self.root / LAYOUT / kind / "files" / name
+
+    def put_folder(self, kind: str, name: str, source: Path) -> None:
+        """Keep a copy of the folder ``source`` (without links) as the entry ``name``; like
+        :meth:`put`, it reaches the cache with :meth:`commit`, so a failed build leaves the
+        cache as it was. Only while a build spools (elsewhere there is nothing to commit)."""
+        if self._spool is None:
+            return
+        target = self._spool / _FOLDERS / kind / name
+        with self._lock:
+            if target.exists():
+                return
+            spare = target.with_name(f"{_TEMP_PREFIX}{name}")
+            shutil.rmtree(spare, ignore_errors=True)
+            shutil.copytree(source, spare, ignore=_links)
+            os.rename(spare, target)
+            self.stats.stored[kind] += 1
+
     def spool_in(self, folder: Path) -> None:
         """New entries go to ``folder`` (in the build's staging area) from now on."""
         self._spool = folder
@@ -191,10 +213,15 @@ class Cache:
             self.stats.problem = f"the cache was not written ({exc.strerror or exc}{where})"
 
     def _commit(self) -> None:
-        spooled = []
+        spooled, folders = [], []
         if self._spool is not None and self._spool.is_dir():
             spooled = [p for p in self._spool.glob("*/*") if p.is_file()]
-        if not spooled and not self._pending:
+            folders = sorted(
+                p
+                for p in (self._spool / _FOLDERS).glob("*/*")
+                if p.is_dir() and not p.name.startswith(_TEMP_PREFIX)
+            )
+        if not spooled and not self._pending and not folders:
             return
         if self.damaged:
             # Ours to replace: only the link itself or the plain file goes, never its target.
@@ -214,6 +241,18 @@ class Cache:
                 if exc.errno != errno.EXDEV:
                     raise
                 _write_atomic(target, entry.read_bytes())  # the cache is on another disk
+        for entry in folders:
+            target = self.root / LAYOUT / entry.parent.name / "files" / entry.name
+            if target.exists():
+                continue  # another build kept one first: the same program's profile
+            _clear_way(self.root, target, folder=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            spare = target.with_name(f"{_TEMP_PREFIX}{entry.name}-{os.getpid()}")
+            shutil.copytree(entry, spare, ignore=_links)  # the spool may be on another disk
+            try:
+                os.rename(spare, target)
+            except OSError:
+                shutil.rmtree(spare, ignore_errors=True)  # another build was quicker
         self.stats.evicted += self.prune()
 
     def read_now(self, kind: str, key: str) -> bytes | None:
@@ -300,6 +339,11 @@ class Cache:
             counts[0] += 1
             counts[1] += self._size(path, st)
         return {kind: (c[0], c[1]) for kind, c in sorted(out.items())}
+
+
+def _links(folder: str, names: list[str]) -> list[str]:
+    """Links are never copied into the cache (a folder entry holds plain files only)."""
+    return [n for n in names if os.path.islink(os.path.join(folder, n))]
 
 
 def _wrap(data: bytes) -> bytes:

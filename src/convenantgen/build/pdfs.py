@@ -124,6 +124,8 @@ def write_pdfs(
         few = sum(len(batches[n].members) for n in todo) < ONE_PROCESS
 
         seed = _profile_seed(cache, salt)
+        # Kept with the build's other new entries: in the cache only once the build succeeded.
+        keep = partial(cache.put_folder, _PROFILES, seed.name) if seed is not None else None
 
         def convert(sources: list[Path], out: Path) -> list[Path]:
             hook = waiting.pop() if waiting else None
@@ -134,6 +136,7 @@ def write_pdfs(
                 timeout=limit,
                 while_waiting=hook,
                 profile_seed=seed,
+                keep_profile=keep,
             )
 
         made = convert_batches(
@@ -254,14 +257,16 @@ def split_pdfs(
                     cache.put("pdf", keys[i], data)
 
 
+_PROFILES = "soffice-profile"
+
+
 def _profile_seed(cache: Cache | None, salt: tuple[str, ...]) -> Path | None:
     """Where LibreOffice's profile for the installed version is kept in the cache: one made
     by another version is never used (LibreOffice would migrate it, which costs the time
     saved). The PDFs are the same bytes with or without it (tests/test_cache.py)."""
-    folder = cache.folder("soffice-profile") if cache is not None else None
-    if folder is None:
+    if cache is None:
         return None
-    return folder / digest("profile", salt[1])[:32]  # the version (pdf_salt)
+    return cache.folder_entry(_PROFILES, digest("profile", salt[1])[:32])  # salt[1]: version
 
 
 def pdf_salt(cache: Cache | None) -> tuple[str, ...]:

@@ -123,6 +123,7 @@ def convert_to_pdf(
     soffice: str | Path | None = None,
     while_waiting: Callable[[], None] | None = None,
     profile_seed: Path | None = None,
+    keep_profile: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Convert DOCX files to ``out_dir/<stem>.pdf``; returns the PDFs in input order.
 
@@ -130,7 +131,8 @@ def convert_to_pdf(
     that need not wait for them. ``profile_seed`` is a folder for a user profile that
     LibreOffice made on an earlier call (for this program's version): each process starts
     from a copy of it instead of making its profile from nothing (a third of a small batch's
-    time); the first call that finds it missing leaves its profile there.
+    time); a call that finds it missing hands its profile to ``keep_profile`` (which copies
+    it: the profile is removed afterwards).
 
     The files are split into ``jobs`` batches (default: the number of CPU cores; more batches
     if one would hold over ``MAX_BATCH`` documents), one LibreOffice process per batch, at
@@ -150,7 +152,7 @@ def convert_to_pdf(
     workers = max(1, min(jobs or _cores(), len(files)))
     with tempfile.TemporaryDirectory(prefix=".convenantgen-pdf-", dir=out_dir) as staging:
         stage = Path(staging)
-        seed = _Seed(profile_seed) if profile_seed is not None else None
+        seed = _Seed(profile_seed, keep_profile) if profile_seed is not None else None
         outcome = _run_batches(
             program, _batches(files, workers), stage / "try1", workers, timeout, while_waiting, seed
         )
@@ -261,8 +263,9 @@ def _links(folder: str, names: list[str]) -> list[str]:
 class _Seed:
     """A user profile LibreOffice made, kept to start the next processes from."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, keep: Callable[[Path], None] | None = None) -> None:
         self.folder = Path(folder)
+        self._keep = keep
 
     def copy_to(self, profile: Path) -> bool:
         if self.folder.is_symlink() or not (self.folder / "user").is_dir():
@@ -279,17 +282,11 @@ class _Seed:
         return True
 
     def keep(self, profile: Path) -> None:
-        """Leave a copy of ``profile`` as the seed, unless another process did already."""
-        if self.folder.exists():
-            return
-        spare = self.folder.with_name(f".tmp-{self.folder.name}-{os.getpid()}-{id(profile)}")
-        try:
-            shutil.copytree(profile, spare, ignore=_links)
-            os.rename(spare, self.folder)  # whole or not at all
-        except OSError:
-            pass  # another process was quicker, or the cache cannot be written
-        finally:
-            shutil.rmtree(spare, ignore_errors=True)
+        """Hand ``profile`` on to be kept, unless there is a seed already."""
+        if self._keep is not None and not self.folder.exists():
+            # A cache that cannot be written: the next build makes its profile again.
+            with contextlib.suppress(OSError, shutil.Error):
+                self._keep(profile)
 
 
 def _run_soffice(
