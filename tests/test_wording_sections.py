@@ -119,6 +119,15 @@ def test_chart_texts_are_wording():
     )
     assert "Resultaten per schooljaar: 2024–2025 = 43 zij-instromers." in svg
     assert ">Norm: ten minste 40</text>" in svg
+    # The label beside a made-up result is wording too.
+    made_up = [ChartPoint("2024–2025", 43.0, "43 zij-instromers", True, True)]
+    words = Wording.default().with_entries({"charts.illustrative": "voorbeeld"})
+    for wording, label in ((None, "illustratief"), (words, "voorbeeld")):
+        svg = results_chart(
+            chart_id="c", title="T", points=made_up, target_value=40.0,
+            target_text="ten minste 40", unit="count", words=wording,
+        )  # fmt: skip
+        assert f'font-style="italic">{label}</tspan>' in svg
 
 
 def test_site_paths_table():

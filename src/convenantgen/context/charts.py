@@ -4,7 +4,7 @@ Pure Python string building, no JavaScript and no chart library, so the chart is
 static page, reproducible byte for byte, and readable without scripts. Accessibility: the SVG
 has ``role="img"`` with a ``<title>`` and ``<desc>`` (the desc says every value in words), every
 bar carries a text label with its value, and the colours pass WCAG AA contrast on white.
-An illustrative (made-up) result is hatched and labelled "illustratief".
+An illustrative (made-up) result is hatched and labelled (wording ``charts.illustrative``).
 """
 
 from __future__ import annotations
@@ -159,6 +159,7 @@ def results_chart(
             f"{escape(tick)}</text>"
         )
     labels: list[str] = []  # the rows' text goes last, over the grid and the target line
+    made_up = escape(words.text("charts.illustrative"))
     for i, p in enumerate(points):
         row = top + ROW * i
         fill = f"url(#{chart_id}-hatch)" if p.illustrative else BAR
@@ -166,7 +167,7 @@ def results_chart(
             f'<text x="{LEFT}" y="{row + 18}" fill="{INK}" {HALO}>{escape(p.label)}: '
             f'<tspan font-weight="bold">{escape(p.text)}</tspan>'
             + (
-                f' <tspan fill="{MUTED}" font-style="italic">illustratief</tspan>'
+                f' <tspan fill="{MUTED}" font-style="italic">{made_up}</tspan>'
                 if p.illustrative
                 else ""
             )
