@@ -537,9 +537,11 @@ def build_site(
         detail = "\n".join(problems or lines[-20:])
         name = "MkDocs" if engine == "mkdocs" else "Zensical"
         raise ConvenantgenError(f"the site build ({name}) failed:\n{detail}")
-    # Tables that stack on a phone and one search, for both engines, made from the HTML they
-    # wrote (convenantgen.site.tables, convenantgen.site.search).
-    stack_tables(site_dir)
+    # Tables that stack on a phone (convenantgen.site.tables): MkDocs' hook labels each page as
+    # it is written; Zensical runs no hooks, so its pages are labelled here.
+    if engine == "zensical":
+        stack_tables(site_dir)
+    # One search for both engines, made from the HTML they wrote (convenantgen.site.search).
     if previous is not None and engine == "mkdocs":
         for path in site_dir.rglob("*"):
             os.utime(path)  # the pages left as they were carry this build's time too

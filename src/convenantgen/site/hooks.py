@@ -20,8 +20,8 @@ Zensical resolves raw HTML links that way; MkDocs leaves raw HTML alone, so here
 relative to the page's address (``almere/downloads.md`` is ``almere/downloads/``), else it
 pointed one folder too high and broke on a site under a sub-path. Fifth, each page's tables
 get their column headers as cell labels for the phone (``convenantgen.site.tables``), so
-``serve`` shows them stacked too; the build's own pass over the written site then finds them
-done."""
+``serve`` shows them stacked too (under Zensical, which runs no hooks, the build labels the
+written site)."""
 
 from __future__ import annotations
 

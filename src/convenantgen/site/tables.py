@@ -5,8 +5,9 @@ On a phone (below 40em) a table of key facts becomes one block per row, each cel
 86 tables hid the target value, the representative or the file link at 390 px). The labels are
 the column headers: this step gives every body cell of a Markdown table its header as
 ``data-label`` and the table ``data-cg-stack``; the theme's CSS (``convenantgen.css``) does the
-rest, so the content needs no JavaScript. It runs on the HTML that MkDocs or Zensical wrote (the
-same tables under both), as the search index does; the register on the home page has its own
+rest, so the content needs no JavaScript. MkDocs' hook (``site/hooks.py``) labels each page as
+it is written; for Zensical, which runs no hooks, :func:`stack_tables` labels the HTML it wrote
+(the same tables under both); the register on the home page has its own
 cards (``convenantgen.js``) and is left alone.
 """
 
