@@ -110,8 +110,9 @@ def checked_inputs(
 
 
 def _located(diagnostics: list[Diagnostic], file: Path | None) -> list[Diagnostic]:
-    """The settings' diagnostics with the line and column of the setting they concern."""
-    source = load_file(file)[0] if file is not None else None
+    """The settings' diagnostics with the line and column of the setting they concern (the
+    file is read again for their places only when there is something to say)."""
+    source = load_file(file)[0] if file is not None and diagnostics else None
     if source is None:
         return diagnostics
     locator = Locator()
