@@ -177,12 +177,13 @@ VARIABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "unknown_term": (),
         "per_school_year": (),
     },
-    # The site's results charts (SVG title and description).
+    # The site's results charts (SVG title, description, target legend, illustrative label).
     "charts": {
         "title": ("indicator",),
         "point": ("year", "result", "met", "illustrative"),
         "description": ("points", "has_target", "target"),
         "target": ("target",),
+        "illustrative": (),
     },
     # The sentences of `convenantgen diff`, one per change (old/new: the values before and after).
     "diff": {
